@@ -1,0 +1,43 @@
+# The two commands a new user needs: `make demo` and `make test`. Both do all set-up themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# Use the local PostgreSQL and Redis when they answer (and nothing else was configured).
+SERVICES := eval "$$($(BIN)/python scripts/services_env.py)"
+
+.PHONY: install demo test bench lint migrate run clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	@rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	@$(SERVICES); $(BIN)/python manage.py migrate --noinput
+
+# Set up everything, load the demo data and start the system on http://127.0.0.1:8000
+demo: install
+	@$(SERVICES); export APP_ENV=development; \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	$(BIN)/python manage.py seed_demo --bidders 20 --password demo-pass-2026 && \
+	exec $(BIN)/honcho -f Procfile.dev start
+
+# Set up everything and run the whole test suite (benchmarks excluded; see `make bench`).
+test: install
+	@$(SERVICES); echo "database: $${DATABASE_URL:-sqlite (embedded default)}  redis: $${REDIS_URL:-none (eager tasks)}"; \
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	@$(SERVICES); $(BIN)/python -m pytest tests/benchmarks -s -q -o addopts="" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,698 @@
+"""The custody register: cases, parties, assets, court orders, storage, and the asset life cycle.
+
+The asset life cycle is a django-fsm state machine. The `@transition` decorators on `Asset` are
+the table of allowed moves; the services in `custody.services` call them, write the custody log
+entry and save, in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from .storage import private_storage
+from .validators import validate_document
+
+currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 currency code."))
+country_validator = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code."))
+
+
+def default_currency() -> str:
+    return settings.DEFAULT_CURRENCY
+
+
+# --------------------------------------------------------------------------------------------
+# Cases and parties
+# --------------------------------------------------------------------------------------------
+
+
+class LegalBasis(models.TextChoices):
+    CONVICTION = "conviction", _("Conviction-based")
+    NON_CONVICTION = "non_conviction", _("Non-conviction-based")
+    EXTENDED = "extended", _("Extended confiscation")
+    VALUE_BASED = "value_based", _("Value-based confiscation")
+
+
+class OffenceType(models.TextChoices):
+    CORRUPTION = "corruption", _("Corruption and bribery")
+    MONEY_LAUNDERING = "money_laundering", _("Money laundering")
+    DRUG_TRAFFICKING = "drug_trafficking", _("Drug trafficking")
+    ORGANISED_CRIME = "organised_crime", _("Organised crime")
+    FRAUD = "fraud", _("Fraud")
+    TAX_EVASION = "tax_evasion", _("Tax evasion")
+    HUMAN_TRAFFICKING = "human_trafficking", _("Human trafficking")
+    EMBEZZLEMENT = "embezzlement", _("Embezzlement of public funds")
+    OTHER = "other", _("Other")
+
+
+class CaseStatus(models.TextChoices):
+    INVESTIGATION = "investigation", _("Investigation")
+    PROSECUTION = "prosecution", _("Prosecution")
+    TRIAL = "trial", _("Trial")
+    APPEAL = "appeal", _("Appeal")
+    FINAL = "final", _("Final decision")
+    CLOSED = "closed", _("Closed")
+
+
+class Case(models.Model):
+    reference = models.CharField(_("reference"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    court = models.CharField(_("court"), max_length=255)
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=2, validators=[country_validator])
+    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
+    offence_type = models.CharField(_("offence type"), max_length=32, choices=OffenceType.choices)
+    country_of_origin = models.CharField(
+        _("country of origin of the assets"), max_length=2, validators=[country_validator]
+    )
+    requesting_state = models.CharField(
+        _("requesting state"), max_length=2, blank=True, validators=[country_validator],
+        help_text=_("Set when the case comes from a foreign request for mutual legal assistance."),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices,
+                              default=CaseStatus.INVESTIGATION)
+    expected_decision_date = models.DateField(_("expected decision date"), null=True, blank=True)
+    case_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("case officer"), on_delete=models.PROTECT,
+        related_name="cases", null=True, blank=True,
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["country_of_origin"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"
+
+
+class PartyRole(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    DEFENDANT = "defendant", _("Defendant")
+    THIRD_PARTY = "third_party", _("Third-party claimant")
+
+
+class Party(models.Model):
+    """A person or company with a stake in a case. Personal data: never shown on a public page."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties", verbose_name=_("case"))
+    role = models.CharField(_("role"), max_length=16, choices=PartyRole.choices)
+    name = models.CharField(_("name"), max_length=255)
+    identity_number = models.CharField(
+        _("identity number"), max_length=64, blank=True,
+        help_text=_("National ID, passport or company registration number."),
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    claim_description = models.TextField(_("claim"), blank=True)
+    claim_amount = models.DecimalField(_("claimed amount"), max_digits=16, decimal_places=2, null=True,
+                                       blank=True, validators=[MinValueValidator(Decimal("0"))])
+    claim_currency = models.CharField(_("claim currency"), max_length=3, blank=True,
+                                      validators=[currency_validator])
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["case", "role", "name"]
+        indexes = [models.Index(fields=["identity_number"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claim_amount__isnull=True) | Q(claim_amount__gte=0), name="party_claim_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+# --------------------------------------------------------------------------------------------
+# Storage
+# --------------------------------------------------------------------------------------------
+
+
+class StorageKind(models.TextChoices):
+    WAREHOUSE = "warehouse", _("Warehouse")
+    VEHICLE_YARD = "vehicle_yard", _("Vehicle yard")
+    MARINA = "marina", _("Marina")
+    HANGAR = "hangar", _("Hangar")
+    VAULT = "vault", _("Vault")
+    BANK = "bank", _("Bank (frozen account)")
+    FARM = "farm", _("Farm")
+    COLD_STORE = "cold_store", _("Cold store")
+    ON_SITE = "on_site", _("On site (immovable property)")
+
+
+class StorageLocation(models.Model):
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=StorageKind.choices)
+    address = models.TextField(_("address"), blank=True)
+    daily_rate = models.DecimalField(_("daily storage rate"), max_digits=12, decimal_places=2,
+                                     default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))])
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency,
+                                validators=[currency_validator])
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("storage location")
+        verbose_name_plural = _("storage locations")
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(daily_rate__gte=0), name="storage_rate_not_negative")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --------------------------------------------------------------------------------------------
+# Court orders
+# --------------------------------------------------------------------------------------------
+
+
+class OrderType(models.TextChoices):
+    RESTRAINT = "restraint", _("Restraint / freezing order")
+    SEIZURE = "seizure", _("Seizure order")
+    EARLY_SALE = "early_sale", _("Early-sale authorisation")
+    CONFISCATION = "confiscation", _("Confiscation order")
+    RELEASE = "release", _("Release order")
+    RETURN = "return", _("Return to another state")
+    DESTRUCTION = "destruction", _("Destruction authorisation")
+
+
+class CourtOrder(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="orders", verbose_name=_("case"))
+    order_type = models.CharField(_("type"), max_length=16, choices=OrderType.choices)
+    reference = models.CharField(_("order reference"), max_length=128)
+    issued_on = models.DateField(_("date issued"))
+    issuing_court = models.CharField(_("issuing court"), max_length=255)
+    assets = models.ManyToManyField("Asset", related_name="orders", blank=True, verbose_name=_("assets"))
+    document = models.FileField(_("document"), storage=private_storage, upload_to="orders/%Y/%m/",
+                                blank=True, validators=[validate_document])
+    publishable = models.BooleanField(
+        _("may be published"), default=False,
+        help_text=_("Only orders marked publishable ever appear on public pages."),
+    )
+    recipient_state = models.CharField(_("recipient state"), max_length=2, blank=True,
+                                       validators=[country_validator])
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("court order")
+        verbose_name_plural = _("court orders")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "reference", "order_type"], name="order_unique_per_case"),
+            models.CheckConstraint(
+                condition=~Q(order_type="return") | ~Q(recipient_state=""), name="return_order_names_state"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_order_type_display()} {self.reference} ({self.issued_on:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        if self.order_type == OrderType.RETURN and not self.recipient_state:
+            raise ValidationError({"recipient_state": _("A return order must name the recipient state.")})
+
+
+# --------------------------------------------------------------------------------------------
+# Assets and their life cycle
+# --------------------------------------------------------------------------------------------
+
+
+class AssetCategory(models.TextChoices):
+    REAL_ESTATE = "real_estate", _("Real estate")
+    VEHICLE = "vehicle", _("Vehicle")
+    VESSEL = "vessel", _("Vessel")
+    AIRCRAFT = "aircraft", _("Aircraft")
+    CASH = "cash", _("Cash")
+    BANK_ACCOUNT = "bank_account", _("Bank account")
+    SECURITIES = "securities", _("Securities")
+    VIRTUAL_ASSETS = "virtual_assets", _("Virtual assets")
+    JEWELLERY_ART = "jewellery_art", _("Jewellery and art")
+    BUSINESS = "business", _("Business")
+    LIVESTOCK = "livestock", _("Livestock")
+    PERISHABLE = "perishable", _("Perishable goods")
+    OTHER = "other", _("Other")
+
+
+class AssetStatus(models.TextChoices):
+    IDENTIFIED = "identified", _("Identified")
+    RESTRAINED = "restrained", _("Restrained")
+    IN_CUSTODY = "in_custody", _("In custody")
+    EARLY_SALE_REQUESTED = "early_sale_requested", _("Early sale requested")
+    EARLY_SALE_AUTHORISED = "early_sale_authorised", _("Early sale authorised")
+    FOR_SALE = "for_sale", _("For sale")
+    SOLD = "sold", _("Sold, proceeds in escrow")
+    CONFISCATED = "confiscated", _("Confiscated")
+    AWAITING_DISPOSITION = "awaiting_disposition", _("Awaiting disposition")
+    DISPOSED = "disposed", _("Disposed")
+    RELEASED = "released", _("Released to owner")
+    RETURNED = "returned", _("Returned to another state")
+    DESTROYED = "destroyed", _("Destroyed")
+    LOST = "lost", _("Lost or damaged")
+
+
+S = AssetStatus
+FINAL_STATES = {S.DISPOSED, S.RELEASED, S.RETURNED, S.DESTROYED, S.LOST}
+# States in which the agency (or a bank) physically holds the asset.
+HELD_STATES = [S.IN_CUSTODY, S.EARLY_SALE_REQUESTED, S.EARLY_SALE_AUTHORISED, S.FOR_SALE, S.CONFISCATED,
+               S.AWAITING_DISPOSITION]
+# Release to the owner is possible from any state before final disposition.
+RELEASABLE_STATES = [S.IDENTIFIED, S.RESTRAINED, S.IN_CUSTODY, S.EARLY_SALE_REQUESTED, S.EARLY_SALE_AUTHORISED,
+                     S.FOR_SALE, S.SOLD, S.CONFISCATED, S.AWAITING_DISPOSITION]
+
+
+class DispositionMethod(models.TextChoices):
+    SALE = "sale", _("Sale")
+    SOCIAL_REUSE = "social_reuse", _("Social reuse")
+    PUBLIC_USE = "public_use", _("Transfer to a public body")
+    RETURN = "return", _("Return to another state")
+    DESTRUCTION = "destruction", _("Destruction")
+
+
+# Which court order each transition needs; the services and the admin read this table.
+ORDER_REQUIRED: dict[str, str] = {
+    "restrain": OrderType.RESTRAINT,
+    "seize": OrderType.SEIZURE,
+    "authorise_early_sale": OrderType.EARLY_SALE,
+    "confiscate": OrderType.CONFISCATION,
+    "release": OrderType.RELEASE,
+    "return_to_state": OrderType.RETURN,
+    "destroy": OrderType.DESTRUCTION,
+}
+
+
+def _cites_required_order(transition_name: str):
+    order_type = ORDER_REQUIRED[transition_name]
+
+    def condition(asset: Asset) -> bool:
+        order = getattr(asset, "_cited_order", None)
+        return order is not None and order.order_type == order_type and order.case_id == asset.case_id
+
+    condition.__name__ = f"cites_{order_type}_order"
+    return condition
+
+
+def _early_sale_endorsed(asset: Asset) -> bool:
+    return asset.early_sale_requests.filter(status=EarlySaleStatus.ENDORSED).exists()
+
+
+def _not_confiscated(asset: Asset) -> bool:
+    return asset.confiscated_at is None
+
+
+def _was_confiscated(asset: Asset) -> bool:
+    return asset.confiscated_at is not None
+
+
+class Asset(ConcurrentTransitionMixin, models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assets", verbose_name=_("case"))
+    reference = models.CharField(_("reference"), max_length=80, unique=True)
+    category = models.CharField(_("category"), max_length=20, choices=AssetCategory.choices)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3, default=Decimal("1"),
+                                   validators=[MinValueValidator(Decimal("0.001"))])
+    unit = models.CharField(_("unit"), max_length=16, default="item")
+    location = models.ForeignKey(StorageLocation, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="assets", verbose_name=_("storage location"))
+    location_note = models.CharField(_("location detail"), max_length=255, blank=True)
+    custodian = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="assets_in_custody", verbose_name=_("custodian"))
+    perishable = models.BooleanField(_("perishable"), default=False)
+    declared_value = models.DecimalField(_("declared value"), max_digits=16, decimal_places=2, null=True,
+                                         blank=True, validators=[MinValueValidator(Decimal("0"))])
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency,
+                                validators=[currency_validator])
+    status = FSMField(_("status"), max_length=24, choices=AssetStatus.choices, default=S.IDENTIFIED,
+                      protected=True)
+    confiscated_at = models.DateTimeField(_("confiscated"), null=True, blank=True, editable=False)
+    disposition_method = models.CharField(_("disposition"), max_length=16, choices=DispositionMethod.choices,
+                                          blank=True, editable=False)
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["category", "-created_at"]),
+            models.Index(fields=["-created_at", "-id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(declared_value__isnull=True) | Q(declared_value__gte=0),
+                name="asset_value_not_negative",
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="asset_quantity_positive"),
+        ]
+        permissions = [
+            ("restrain_asset", _("Can restrain or seize an asset")),
+            ("confiscate_asset", _("Can record confiscation, release or return of an asset")),
+            ("request_early_sale", _("Can request early sale of an asset")),
+            ("endorse_early_sale", _("Can endorse an early-sale request")),
+            ("sell_asset", _("Can put an asset up for sale and record its sale")),
+            ("dispose_asset", _("Can decide final disposition, destruction or loss of an asset")),
+            ("record_custody_event", _("Can record custody events")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATES
+
+    # ---- the table of allowed moves ---------------------------------------------------------
+    # Transitions only change the row. `custody.services.asset_transition` sets `_cited_order`,
+    # calls the transition, appends the custody log entry and saves in one transaction.
+
+    @transition(field=status, source=S.IDENTIFIED, target=S.RESTRAINED,
+                conditions=[_cites_required_order("restrain")], permission="custody.restrain_asset")
+    def restrain(self) -> None:
+        pass
+
+    @transition(field=status, source=[S.IDENTIFIED, S.RESTRAINED], target=S.IN_CUSTODY,
+                conditions=[_cites_required_order("seize")], permission="custody.restrain_asset")
+    def seize(self) -> None:
+        pass
+
+    @transition(field=status, source=S.IN_CUSTODY, target=S.EARLY_SALE_REQUESTED,
+                permission="custody.request_early_sale")
+    def request_early_sale(self) -> None:
+        pass
+
+    @transition(field=status, source=S.EARLY_SALE_REQUESTED, target=S.IN_CUSTODY,
+                permission="custody.endorse_early_sale")
+    def reject_early_sale(self) -> None:
+        pass
+
+    @transition(field=status, source=S.EARLY_SALE_REQUESTED, target=S.EARLY_SALE_AUTHORISED,
+                conditions=[_early_sale_endorsed, _cites_required_order("authorise_early_sale")],
+                permission="custody.request_early_sale")
+    def authorise_early_sale(self) -> None:
+        pass
+
+    @transition(field=status, source=S.EARLY_SALE_AUTHORISED, target=S.FOR_SALE,
+                conditions=[_not_confiscated], permission="custody.sell_asset")
+    @transition(field=status, source=S.AWAITING_DISPOSITION, target=S.FOR_SALE,
+                conditions=[_was_confiscated], permission="custody.sell_asset")
+    def put_up_for_sale(self) -> None:
+        pass
+
+    @transition(field=status, source=S.FOR_SALE,
+                target=RETURN_VALUE(S.EARLY_SALE_AUTHORISED, S.AWAITING_DISPOSITION),
+                permission="custody.sell_asset")
+    def withdraw_from_sale(self) -> str:
+        return S.AWAITING_DISPOSITION if self.confiscated_at else S.EARLY_SALE_AUTHORISED
+
+    @transition(field=status, source=S.FOR_SALE, target=RETURN_VALUE(S.SOLD, S.DISPOSED),
+                permission="custody.sell_asset")
+    def record_sale(self) -> str:
+        """Sold before confiscation: proceeds go to escrow. Sold after it: that is the disposition."""
+        if self.confiscated_at:
+            self.disposition_method = DispositionMethod.SALE
+            return S.DISPOSED
+        return S.SOLD
+
+    @transition(field=status,
+                source=[S.RESTRAINED, S.IN_CUSTODY, S.EARLY_SALE_REQUESTED, S.EARLY_SALE_AUTHORISED, S.SOLD],
+                target=RETURN_VALUE(S.CONFISCATED, S.DISPOSED),
+                conditions=[_cites_required_order("confiscate")], permission="custody.confiscate_asset")
+    def confiscate(self) -> str:
+        """Confiscation. For an asset sold early, the escrowed proceeds are what is confiscated, and
+        the asset itself is thereby disposed of by sale."""
+        self.confiscated_at = timezone.now()
+        if self.status == S.SOLD:
+            self.disposition_method = DispositionMethod.SALE
+            return S.DISPOSED
+        return S.CONFISCATED
+
+    @transition(field=status, source=S.CONFISCATED, target=S.AWAITING_DISPOSITION,
+                permission="custody.confiscate_asset")
+    def refer_for_disposition(self) -> None:
+        pass
+
+    @transition(field=status, source=S.AWAITING_DISPOSITION, target=S.DISPOSED,
+                permission="custody.dispose_asset")
+    def dispose(self, disposition: str = DispositionMethod.SOCIAL_REUSE) -> None:
+        """Social reuse or transfer to a public body; sale, return and destruction have their own."""
+        self.disposition_method = disposition
+
+    @transition(field=status, source=RELEASABLE_STATES, target=S.RELEASED,
+                conditions=[_cites_required_order("release")], permission="custody.confiscate_asset")
+    def release(self) -> None:
+        """Back to the owner. For an asset sold early, the escrowed proceeds go back instead."""
+
+    @transition(field=status, source=[S.CONFISCATED, S.AWAITING_DISPOSITION], target=S.RETURNED,
+                conditions=[_cites_required_order("return_to_state")], permission="custody.confiscate_asset")
+    def return_to_state(self) -> None:
+        self.disposition_method = DispositionMethod.RETURN
+
+    @transition(field=status, source=HELD_STATES, target=S.DESTROYED,
+                conditions=[_cites_required_order("destroy")], permission="custody.dispose_asset")
+    def destroy(self) -> None:
+        self.disposition_method = DispositionMethod.DESTRUCTION
+
+    @transition(field=status, source=[S.RESTRAINED, *HELD_STATES], target=S.LOST,
+                permission="custody.dispose_asset")
+    def declare_lost(self) -> None:
+        pass
+
+
+class AssetIdentifier(models.Model):
+    """VIN, land registry number, IBAN, hull number, wallet address ... one asset may have several."""
+
+    class Scheme(models.TextChoices):
+        VIN = "vin", _("VIN")
+        REGISTRATION = "registration", _("Registration plate")
+        LAND_REGISTRY = "land_registry", _("Land registry number")
+        IBAN = "iban", _("IBAN")
+        ISIN = "isin", _("ISIN")
+        IMO = "imo", _("IMO number")
+        HULL = "hull", _("Hull identification number")
+        AIRCRAFT_REG = "aircraft_reg", _("Aircraft registration")
+        WALLET = "wallet", _("Wallet address")
+        COMPANY_REG = "company_reg", _("Company registration")
+        SERIAL = "serial", _("Serial number")
+        OTHER = "other", _("Other")
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(_("scheme"), max_length=16, choices=Scheme.choices)
+    value = models.CharField(_("value"), max_length=128)
+
+    class Meta:
+        verbose_name = _("identifier")
+        verbose_name_plural = _("identifiers")
+        indexes = [models.Index(fields=["value"])]
+        constraints = [models.UniqueConstraint(fields=["scheme", "value"], name="identifier_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()}: {self.value}"
+
+
+class AssetPhoto(models.Model):
+    """A photo, re-encoded without EXIF, with renditions made by Pillow on upload."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(storage=private_storage, upload_to="photos/%Y/%m/", width_field="width",
+                              height_field="height")
+    thumbnail = models.ImageField(storage=private_storage, upload_to="photos/thumbs/%Y/%m/")
+    medium = models.ImageField(storage=private_storage, upload_to="photos/medium/%Y/%m/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or f"Photo {self.pk}"
+
+
+class EarlySaleStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ENDORSED = "endorsed", _("Endorsed")
+    REJECTED = "rejected", _("Rejected")
+    AUTHORISED = "authorised", _("Authorised by the court")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class EarlySaleReason(models.TextChoices):
+    PERISHABLE = "perishable", _("Perishable")
+    DEPRECIATION = "depreciation", _("Rapid depreciation")
+    COST = "cost", _("Disproportionate cost of keeping")
+
+
+class EarlySaleRequest(ConcurrentTransitionMixin, models.Model):
+    """A case officer's request to sell an asset before the final decision; an approver endorses it
+    (never the requester), then the court's authorisation is attached."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="early_sale_requests")
+    reason = models.CharField(_("reason"), max_length=16, choices=EarlySaleReason.choices)
+    justification = models.TextField(_("justification"))
+    status = FSMField(_("status"), max_length=16, choices=EarlySaleStatus.choices,
+                      default=EarlySaleStatus.REQUESTED, protected=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    order = models.ForeignKey(CourtOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("early-sale request")
+        verbose_name_plural = _("early-sale requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["asset"], condition=Q(status__in=["requested", "endorsed"]),
+                                    name="one_open_early_sale_request"),
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                                   name="early_sale_four_eyes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Early sale of {self.asset.reference} ({self.get_status_display()})"
+
+    def _decider_is_not_requester(self) -> bool:
+        return self.decided_by_id is not None and self.decided_by_id != self.requested_by_id
+
+    @transition(field=status, source=EarlySaleStatus.REQUESTED, target=EarlySaleStatus.ENDORSED,
+                conditions=[_decider_is_not_requester], permission="custody.endorse_early_sale")
+    def endorse(self) -> None:
+        pass
+
+    @transition(field=status, source=[EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED],
+                target=EarlySaleStatus.REJECTED, conditions=[_decider_is_not_requester],
+                permission="custody.endorse_early_sale")
+    def reject(self) -> None:
+        pass
+
+    @transition(field=status, source=EarlySaleStatus.ENDORSED, target=EarlySaleStatus.AUTHORISED)
+    def mark_authorised(self) -> None:
+        pass
+
+
+# --------------------------------------------------------------------------------------------
+# Chain of custody: append-only, each entry carrying the SHA-256 of the previous one
+# --------------------------------------------------------------------------------------------
+
+GENESIS_HASH = "0" * 64
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete a custody log entry."""
+
+
+class CustodyEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Custody log entries cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Custody log entries cannot be deleted.")
+
+    # bulk_update would bypass save(); refuse it too.
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Custody log entries cannot be changed.")
+
+
+class CustodyEventKind(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    MOVED = "moved", _("Moved")
+    INSPECTED = "inspected", _("Inspected")
+    CONDITION_REPORT = "condition_report", _("Condition report")
+    HANDED_OVER = "handed_over", _("Handed over")
+    STATUS_CHANGE = "status_change", _("Status change")
+
+
+class CustodyEvent(models.Model):
+    """One entry in an asset's chain of custody. Status changes are entries too, so the whole
+    history of an asset is covered by one hash chain."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="custody_events")
+    seq = models.PositiveIntegerField(_("sequence"))
+    kind = models.CharField(_("event"), max_length=20, choices=CustodyEventKind.choices)
+    at = models.DateTimeField(_("when"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("by"))
+    from_state = models.CharField(_("from"), max_length=24, blank=True)
+    to_state = models.CharField(_("to"), max_length=24, blank=True)
+    transition = models.CharField(_("transition"), max_length=32, blank=True)
+    order = models.ForeignKey(CourtOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("court order"))
+    location = models.ForeignKey(StorageLocation, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("location"))
+    handed_to = models.CharField(_("handed over to"), max_length=255, blank=True)
+    condition = models.CharField(_("condition"), max_length=64, blank=True)
+    reason = models.TextField(_("reason / notes"), blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = CustodyEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("custody event")
+        verbose_name_plural = _("custody events")
+        ordering = ["asset_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["asset", "seq"], name="custody_event_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id}#{self.seq} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Custody log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Custody log entries cannot be deleted.")
+
+    def payload(self) -> dict:
+        """The fields the hash covers, in a canonical form."""
+        return {
+            "asset": self.asset_id,
+            "seq": self.seq,
+            "kind": self.kind,
+            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor": self.actor_id,
+            "from": self.from_state,
+            "to": self.to_state,
+            "transition": self.transition,
+            "order": self.order_id,
+            "location": self.location_id,
+            "handed_to": self.handed_to,
+            "condition": self.condition,
+            "reason": self.reason,
+            "prev": self.prev_hash,
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(self.payload(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,0 +1,72 @@
+import pytest
+
+from custody import services
+from custody.exceptions import NotPermitted, TransitionConflict, TransitionRefused
+from custody.models import AssetStatus, CustodyEvent
+from tests.factories import CourtOrderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def order_for(asset, order_type):
+    return CourtOrderFactory(case=asset.case, order_type=order_type, assets=[asset])
+
+
+def test_restrain_seize_confiscate_dispose(asset, case_officer, approver):
+    services.asset_transition(asset_id=asset.pk, transition="restrain", actor=case_officer,
+                              order_id=order_for(asset, "restraint").pk)
+    services.asset_transition(asset_id=asset.pk, transition="seize", actor=case_officer,
+                              order_id=order_for(asset, "seizure").pk)
+    services.asset_transition(asset_id=asset.pk, transition="confiscate", actor=case_officer,
+                              order_id=order_for(asset, "confiscation").pk)
+    services.asset_transition(asset_id=asset.pk, transition="refer_for_disposition", actor=case_officer)
+    a = services.asset_transition(asset_id=asset.pk, transition="dispose", actor=approver,
+                                  reason="Given to a youth centre", disposition="social_reuse")
+    assert a.status == AssetStatus.DISPOSED
+    events = list(CustodyEvent.objects.filter(asset=asset).order_by("seq"))
+    assert [e.to_state for e in events] == ["identified", "restrained", "in_custody", "confiscated",
+                                             "awaiting_disposition", "disposed"]
+    assert services.custody_chain_verify() == []
+
+
+def test_confiscation_refused_without_order(asset, case_officer):
+    services.asset_transition(asset_id=asset.pk, transition="restrain", actor=case_officer,
+                              order_id=order_for(asset, "restraint").pk)
+    with pytest.raises(TransitionRefused, match="court order"):
+        services.asset_transition(asset_id=asset.pk, transition="confiscate", actor=case_officer)
+    with pytest.raises(TransitionRefused, match="Cite"):
+        services.asset_transition(asset_id=asset.pk, transition="confiscate", actor=case_officer,
+                                  order_id=order_for(asset, "seizure").pk)
+
+
+def test_custodian_cannot_confiscate(asset, custodian, case_officer):
+    services.asset_transition(asset_id=asset.pk, transition="restrain", actor=case_officer,
+                              order_id=order_for(asset, "restraint").pk)
+    with pytest.raises(NotPermitted):
+        services.asset_transition(asset_id=asset.pk, transition="confiscate", actor=custodian,
+                                  order_id=order_for(asset, "confiscation").pk)
+
+
+def test_stale_status_is_a_conflict(asset, case_officer):
+    order = order_for(asset, "restraint")
+    services.asset_transition(asset_id=asset.pk, transition="restrain", actor=case_officer, order_id=order.pk,
+                              expected_status="identified")
+    with pytest.raises(TransitionConflict):
+        services.asset_transition(asset_id=asset.pk, transition="restrain", actor=case_officer,
+                                  order_id=order.pk, expected_status="identified")
+
+
+def test_early_sale_four_eyes(asset, case_officer, approver, make_staff):
+    services.asset_transition(asset_id=asset.pk, transition="seize", actor=case_officer,
+                              order_id=order_for(asset, "seizure").pk)
+    services.early_sale_request(asset_id=asset.pk, actor=case_officer, reason="depreciation",
+                                justification="Loses 30% a year")
+    with pytest.raises(TransitionRefused):
+        services.early_sale_authorise(asset_id=asset.pk, actor=case_officer,
+                                      order_id=order_for(asset, "early_sale").pk)
+    services.early_sale_endorse(asset_id=asset.pk, actor=approver)
+    req = services.early_sale_authorise(asset_id=asset.pk, actor=case_officer,
+                                        order_id=order_for(asset, "early_sale").pk)
+    assert req.status == "authorised"
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.EARLY_SALE_AUTHORISED
