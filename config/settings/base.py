@@ -41,8 +41,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     # Domain apps, in layer order: each imports only those above it in this list.
     "custody",
-    "valuation",
     "ledger",
+    "valuation",
     "auctions",
     # Wagtail
     "wagtail.contrib.forms",
