@@ -365,6 +365,11 @@ class Asset(ConcurrentTransitionMixin, models.Model):
                 name="asset_value_not_negative",
             ),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="asset_quantity_positive"),
+            models.CheckConstraint(condition=Q(status__in=AssetStatus.values), name="asset_status_known"),
+            models.CheckConstraint(
+                condition=Q(confiscated_at__isnull=False) | ~Q(status__in=[S.CONFISCATED, S.AWAITING_DISPOSITION]),
+                name="asset_confiscated_has_date",
+            ),
         ]
         permissions = [
             ("restrain_asset", _("Can restrain or seize an asset")),
@@ -599,6 +604,11 @@ class EarlySaleRequest(ConcurrentTransitionMixin, models.Model):
     def mark_authorised(self) -> None:
         pass
 
+    @transition(field=status, source=[EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED],
+                target=EarlySaleStatus.WITHDRAWN)
+    def withdraw(self) -> None:
+        """The asset left the early-sale branch another way (confiscated, released, lost ...)."""
+
 
 # --------------------------------------------------------------------------------------------
 # Chain of custody: append-only, each entry carrying the SHA-256 of the previous one
@@ -661,7 +671,10 @@ class CustodyEvent(models.Model):
         verbose_name = _("custody event")
         verbose_name_plural = _("custody events")
         ordering = ["asset_id", "seq"]
-        constraints = [models.UniqueConstraint(fields=["asset", "seq"], name="custody_event_seq_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "seq"], name="custody_event_seq_unique"),
+            models.CheckConstraint(condition=Q(seq__gte=1), name="custody_event_seq_positive"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.asset_id}#{self.seq} {self.kind}"
@@ -676,23 +689,39 @@ class CustodyEvent(models.Model):
 
     def payload(self) -> dict:
         """The fields the hash covers, in a canonical form."""
-        return {
-            "asset": self.asset_id,
-            "seq": self.seq,
-            "kind": self.kind,
-            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "actor": self.actor_id,
-            "from": self.from_state,
-            "to": self.to_state,
-            "transition": self.transition,
-            "order": self.order_id,
-            "location": self.location_id,
-            "handed_to": self.handed_to,
-            "condition": self.condition,
-            "reason": self.reason,
-            "prev": self.prev_hash,
-        }
+        return custody_payload(*(getattr(self, f) for f in HASHED_FIELDS))
 
     def compute_hash(self) -> str:
-        canonical = json.dumps(self.payload(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return custody_hash(*(getattr(self, f) for f in HASHED_FIELDS))
+
+
+# The columns an entry's hash covers, in the order `custody_payload` takes them. A verifier can
+# read exactly these with `values_list(*HASHED_FIELDS)` and hash the rows without model instances.
+HASHED_FIELDS = ("asset_id", "seq", "kind", "at", "actor_id", "from_state", "to_state", "transition", "order_id",
+                 "location_id", "handed_to", "condition", "reason", "prev_hash")
+
+
+def custody_payload(asset_id, seq, kind, at, actor_id, from_state, to_state, transition, order_id, location_id,
+                    handed_to, condition, reason, prev_hash) -> dict:
+    return {
+        "asset": asset_id,
+        "seq": seq,
+        "kind": kind,
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": actor_id,
+        "from": from_state,
+        "to": to_state,
+        "transition": transition,
+        "order": order_id,
+        "location": location_id,
+        "handed_to": handed_to,
+        "condition": condition,
+        "reason": reason,
+        "prev": prev_hash,
+    }
+
+
+def custody_hash(*values) -> str:
+    """SHA-256 of an entry's canonical JSON; `values` are the HASHED_FIELDS in order."""
+    canonical = json.dumps(custody_payload(*values), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
