@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
@@ -20,6 +21,7 @@ from PIL import Image, ImageOps
 from .exceptions import NotPermitted, TransitionConflict, TransitionRefused
 from .models import (
     GENESIS_HASH,
+    HASHED_FIELDS,
     ORDER_REQUIRED,
     Asset,
     AssetIdentifier,
@@ -30,11 +32,13 @@ from .models import (
     CustodyEvent,
     CustodyEventKind,
     DispositionMethod,
+    EarlySaleReason,
     EarlySaleRequest,
     EarlySaleStatus,
     OrderType,
     Party,
     StorageLocation,
+    custody_hash,
 )
 from .signals import asset_status_changed, asset_transition_applied
 
@@ -56,6 +60,19 @@ REASON_REQUIRED = {"reject_early_sale", "release", "destroy", "declare_lost", "w
 def _require(user, perm: str) -> None:
     if not user.has_perm(perm):
         raise NotPermitted()
+
+
+def _as_id(value: Any, message: str) -> int:
+    """An id from a form or a URL; anything that is not a positive integer is refused, not a 500."""
+    if isinstance(value, bool):
+        raise TransitionRefused(message)
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise TransitionRefused(message) from None
+    if pk <= 0 or str(pk) != str(value).strip():
+        raise TransitionRefused(message)
+    return pk
 
 
 @transaction.atomic
@@ -95,11 +112,12 @@ def court_order_record(
     order.full_clean()
     if issued_on > timezone.localdate():
         raise ValidationError({"issued_on": _("An order cannot be dated in the future.")})
+    # Checked before saving, so that a refused order leaves no document behind in storage.
+    foreign = [a.reference for a in assets or [] if a.case_id != case.pk]
+    if foreign:
+        raise ValidationError(_("These assets belong to another case: %(refs)s") % {"refs": ", ".join(foreign)})
     order.save()
     if assets:
-        foreign = [a.reference for a in assets if a.case_id != case.pk]
-        if foreign:
-            raise ValidationError(_("These assets belong to another case: %(refs)s") % {"refs": ", ".join(foreign)})
         order.assets.set(assets)
     return order
 
@@ -118,6 +136,10 @@ def _next_asset_reference(case: Case) -> str:
             return ref
 
 
+# Set only by the life cycle, never at registration.
+_LIFE_CYCLE_FIELDS = {"status", "confiscated_at", "disposition_method", "status_changed_at", "created_at"}
+
+
 @transaction.atomic
 def asset_register(
     *, actor, case: Case, category: str, title: str, identifiers: list[tuple[str, str]] | None = None,
@@ -125,6 +147,12 @@ def asset_register(
 ) -> Asset:
     """Register an asset as identified; the first entry of its custody chain records who did."""
     _require(actor, "custody.add_asset")
+    forbidden = _LIFE_CYCLE_FIELDS & fields.keys()
+    if forbidden:
+        raise TransitionRefused(
+            _("A new asset starts as identified; its life cycle moves only through court orders (%(fields)s).")
+            % {"fields": ", ".join(sorted(forbidden))}
+        )
     # Lock the case so that concurrent registrations get distinct references.
     case = Case.objects.select_for_update().get(pk=case.pk)
     asset = Asset(case=case, category=category, title=title,
@@ -205,6 +233,7 @@ def asset_available_transitions(*, asset: Asset, user) -> list[AvailableTransiti
 
 
 def _locked_asset(asset_id: int, expected_status: str | None) -> Asset:
+    asset_id = _as_id(asset_id, _("This asset does not exist."))
     try:
         asset = Asset.objects.select_for_update().get(pk=asset_id)
     except Asset.DoesNotExist:
@@ -221,10 +250,11 @@ def _cited_order(asset: Asset, transition: str, order_id: int | None) -> CourtOr
     needed = ORDER_REQUIRED.get(transition)
     if not needed:
         return None
-    if order_id is None:
+    if order_id is None or order_id == "":
         raise TransitionRefused(
             _("This action needs a court order of type “%(type)s”.") % {"type": OrderType(needed).label}
         )
+    order_id = _as_id(order_id, _("Cite a “%(type)s” order of this case.") % {"type": OrderType(needed).label})
     order = CourtOrder.objects.filter(pk=order_id, case_id=asset.case_id).first()
     if order is None or order.order_type != needed:
         raise TransitionRefused(_("Cite a “%(type)s” order of this case.") % {"type": OrderType(needed).label})
@@ -233,12 +263,22 @@ def _cited_order(asset: Asset, transition: str, order_id: int | None) -> CourtOr
     return order
 
 
+def _not_possible(asset: Asset, label: str) -> TransitionRefused:
+    return TransitionRefused(
+        _("“%(action)s” is not possible while the asset is “%(status)s”.")
+        % {"action": label, "status": asset.get_status_display()}
+    )
+
+
 def _apply(asset: Asset, transition: str, *, actor, reason: str, order_id: int | None = None,
            **kwargs: Any) -> Asset:
-    """Check permission, reason, order and conditions; run the transition on the locked row; save;
-    append the custody log entry; announce the change after commit."""
+    """Check, in this order, that the move exists from the current state, that the user's role
+    allows it, the reason, the cited order and the other conditions; run the transition on the
+    locked row; save; append the custody log entry; announce the change after commit."""
     method = getattr(asset, transition)
     label = TRANSITION_LABELS.get(transition, transition)
+    if not method._django_fsm.has_transition(asset.status):
+        raise _not_possible(asset, label)
     if not _may(method, actor):
         raise NotPermitted(_("Your role does not allow “%(action)s”.") % {"action": label})
     reason = (reason or "").strip()
@@ -247,10 +287,7 @@ def _apply(asset: Asset, transition: str, *, actor, reason: str, order_id: int |
     order = _cited_order(asset, transition, order_id)
     asset._cited_order = order
     if not can_proceed(method):
-        raise TransitionRefused(
-            _("“%(action)s” is not possible while the asset is “%(status)s”.")
-            % {"action": label, "status": asset.get_status_display()}
-        )
+        raise _not_possible(asset, label)
     from_state = asset.status
     try:
         method(**kwargs)
@@ -262,6 +299,14 @@ def _apply(asset: Asset, transition: str, *, actor, reason: str, order_id: int |
         raise TransitionRefused(str(exc)) from None
     _append_event(asset=asset, actor=actor, kind=CustodyEventKind.STATUS_CHANGE, from_state=from_state,
                   to_state=asset.status, transition=transition, order=order, reason=reason)
+    if from_state == AssetStatus.EARLY_SALE_REQUESTED and transition not in _EARLY_SALE_STEPS:
+        # Confiscated, released or lost while a request was open: the request lapses.
+        for req in EarlySaleRequest.objects.select_for_update().filter(
+                asset=asset, status__in=[EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED]):
+            req.withdraw()
+            req.decision_note = str(_("Withdrawn: the asset was “%(status)s”.") % {
+                "status": asset.get_status_display()})
+            req.save()
     to_state = asset.status
     asset_transition_applied.send(
         sender=Asset, asset=asset, asset_id=asset.pk, transition=transition, from_state=from_state,
@@ -304,12 +349,19 @@ def asset_transition(
 # --------------------------------------------------------------------------------------------
 
 
+# Steps that decide an open early-sale request themselves.
+_EARLY_SALE_STEPS = {"reject_early_sale", "authorise_early_sale"}
+
+
 @transaction.atomic
 def early_sale_request(*, asset_id: int, actor, reason: str, justification: str,
                        expected_status: str | None = None) -> EarlySaleRequest:
     justification = (justification or "").strip()
     if not justification:
         raise TransitionRefused(_("Explain why the asset should be sold before the final decision."))
+    if reason not in EarlySaleReason.values:
+        raise TransitionRefused(_("Choose why the asset should be sold early: perishable, rapid depreciation or "
+                                  "disproportionate cost of keeping."))
     asset = _locked_asset(asset_id, expected_status)
     _apply(asset, "request_early_sale", actor=actor, reason=justification)
     req = EarlySaleRequest(asset=asset, reason=reason, justification=justification, requested_by=actor)
@@ -330,6 +382,8 @@ def _open_request(asset: Asset) -> EarlySaleRequest:
 def early_sale_endorse(*, asset_id: int, actor, note: str = "") -> EarlySaleRequest:
     """An approver endorses the request. Nobody approves what they themselves requested."""
     asset = _locked_asset(asset_id, None)
+    if asset.status != AssetStatus.EARLY_SALE_REQUESTED:
+        raise TransitionRefused(_("There is no open early-sale request for this asset."))
     req = _open_request(asset)
     if req.requested_by_id == actor.pk:
         raise NotPermitted(_("You cannot endorse your own request: another approver must do it."))
@@ -379,10 +433,10 @@ def early_sale_authorise(*, asset_id: int, actor, order_id: int | None,
 
 
 @transaction.atomic
-def asset_record_sale(*, asset_id: int, actor, reason: str) -> Asset:
+def asset_record_sale(*, asset_id: int, actor, reason: str, expected_status: str | None = None) -> Asset:
     """Record that an asset for sale has been sold. Called by the sale routes (auction settlement,
     direct sale), which post the proceeds to the ledger in the same transaction."""
-    asset = _locked_asset(asset_id, AssetStatus.FOR_SALE)
+    asset = _locked_asset(asset_id, expected_status)
     return _apply(asset, "record_sale", actor=actor, reason=reason)
 
 
@@ -421,27 +475,29 @@ def custody_event_record(
 ) -> CustodyEvent:
     """Record a physical custody event: received, moved, inspected, condition report, handed over."""
     _require(actor, "custody.record_custody_event")
+    reason, handed_to, condition = (reason or "").strip(), (handed_to or "").strip(), (condition or "").strip()
     if kind not in {CustodyEventKind.RECEIVED, CustodyEventKind.MOVED, CustodyEventKind.INSPECTED,
                     CustodyEventKind.CONDITION_REPORT, CustodyEventKind.HANDED_OVER}:
         raise TransitionRefused(_("Unknown custody event."))
-    asset = Asset.objects.select_for_update().get(pk=asset_id)
+    asset = _locked_asset(asset_id, None)
     if asset.is_final:
         raise TransitionRefused(_("This asset has left the agency's custody; no further events can be recorded."))
     location = None
     if kind in (CustodyEventKind.RECEIVED, CustodyEventKind.MOVED):
-        if location_id is None:
+        if location_id is None or location_id == "":
             raise TransitionRefused(_("Say where the asset now is."))
+        location_id = _as_id(location_id, _("Choose an active storage location."))
         location = StorageLocation.objects.filter(pk=location_id, active=True).first()
         if location is None:
             raise TransitionRefused(_("Choose an active storage location."))
         if kind == CustodyEventKind.MOVED and asset.location_id == location.pk:
             raise TransitionRefused(_("The asset is already at %(loc)s.") % {"loc": location.name})
-    if kind == CustodyEventKind.HANDED_OVER and not handed_to.strip():
+    if kind == CustodyEventKind.HANDED_OVER and not handed_to:
         raise TransitionRefused(_("Say to whom the asset was handed over."))
-    if kind == CustodyEventKind.CONDITION_REPORT and not (condition.strip() or reason.strip()):
+    if kind == CustodyEventKind.CONDITION_REPORT and not (condition or reason):
         raise TransitionRefused(_("Describe the asset's condition."))
-    event = _append_event(asset=asset, actor=actor, kind=kind, location=location, handed_to=handed_to.strip(),
-                          condition=condition.strip(), reason=reason.strip())
+    event = _append_event(asset=asset, actor=actor, kind=kind, location=location, handed_to=handed_to,
+                          condition=condition, reason=reason)
     if location is not None:
         Asset.objects.filter(pk=asset.pk).update(location=location, updated_at=timezone.now())
     return event
@@ -452,41 +508,89 @@ class ChainBreak:
     asset_id: int
     asset_reference: str
     seq: int
-    event_id: int
+    event_id: int | None
     problem: str
 
 
-def custody_chain_verify(*, asset_ids: list[int] | None = None, chunk: int = 5000) -> list[ChainBreak]:
-    """Recompute every entry's hash and check that it links to its predecessor. Returns the first
-    broken entry of each broken chain (in asset, seq order); an empty list means all is intact."""
-    qs = CustodyEvent.objects.order_by("asset_id", "seq")
+@dataclass
+class ChainReport:
+    entries: int = 0
+    chains: int = 0
+    breaks: list[ChainBreak] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.breaks
+
+
+def custody_chain_check(*, asset_ids: list[int] | None = None, chunk: int = 10_000) -> ChainReport:
+    """Recompute every entry's hash and check that it links to its predecessor, that no entry is
+    missing (sequence gaps, an asset without any entry) and that the last status change agrees
+    with the asset's status (a deleted tail). Reads the log once in (asset, seq) order through a
+    server-side cursor, without building model instances, so memory stays flat on millions of
+    entries. Reports the first broken entry of each broken chain."""
+    report = ChainReport()
+    events = CustodyEvent.objects.order_by("asset_id", "seq")
+    assets = Asset.objects.all()
     if asset_ids is not None:
-        qs = qs.filter(asset_id__in=asset_ids)
-    breaks: list[ChainBreak] = []
-    current_asset = None
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
-    broken_asset = None
-    for event in qs.iterator(chunk_size=chunk):
-        if event.asset_id != current_asset:
-            current_asset, expected_prev, expected_seq, broken_asset = event.asset_id, GENESIS_HASH, 1, None
-        if broken_asset == event.asset_id:
+        events, assets = events.filter(asset_id__in=asset_ids), assets.filter(pk__in=asset_ids)
+    rows = events.values_list("id", "entry_hash", *HASHED_FIELDS).iterator(chunk_size=chunk)
+    breaks: list[tuple[int, int, int | None, str]] = []
+    last_status: dict[int, str] = {}  # asset -> to_state of its last status change, checked in batches
+
+    def check_statuses() -> None:
+        actual = dict(Asset.objects.filter(pk__in=list(last_status)).values_list("pk", "status"))
+        for asset_id, to_state in last_status.items():
+            if actual.get(asset_id) != to_state:
+                breaks.append((asset_id, 0, None, str(_(
+                    "the asset's status (%(actual)s) is not the last status change recorded (%(logged)s): "
+                    "entries are missing at the end") % {"actual": actual.get(asset_id), "logged": to_state})))
+        last_status.clear()
+
+    current, broken, expected_prev, expected_seq, status = None, False, GENESIS_HASH, 1, None
+    for row in rows:
+        event_id, entry_hash, asset_id, seq, kind, to_state = row[0], row[1], row[2], row[3], row[4], row[8]
+        report.entries += 1
+        if asset_id != current:
+            if current is not None and not broken and status is not None:
+                last_status[current] = status
+                if len(last_status) >= chunk:
+                    check_statuses()
+            current, broken, expected_prev, expected_seq, status = asset_id, False, GENESIS_HASH, 1, None
+            report.chains += 1
+        if broken:
             continue
         problem = None
-        if event.seq != expected_seq:
-            problem = f"entry #{expected_seq} is missing (found #{event.seq})"
-        elif event.prev_hash != expected_prev:
-            problem = "does not link to the previous entry (previous entry changed, or this one altered)"
-        elif event.compute_hash() != event.entry_hash:
-            problem = "its content does not match its hash (altered)"
+        if seq != expected_seq:
+            problem = str(_("entry #%(expected)d is missing (the next one found is #%(found)d)")
+                          % {"expected": expected_seq, "found": seq})
+        elif row[15] != expected_prev:
+            problem = str(_("does not link to the previous entry (the previous entry was altered, or this one)"))
+        elif custody_hash(*row[2:]) != entry_hash:
+            problem = str(_("its content does not match its hash (altered)"))
         if problem:
-            broken_asset = event.asset_id
-            breaks.append(ChainBreak(event.asset_id, "", event.seq, event.pk, problem))
-        expected_prev, expected_seq = event.entry_hash, event.seq + 1
-    if breaks:
-        refs = dict(Asset.objects.filter(pk__in=[b.asset_id for b in breaks]).values_list("pk", "reference"))
-        breaks = [ChainBreak(b.asset_id, refs.get(b.asset_id, "?"), b.seq, b.event_id, b.problem) for b in breaks]
-    return breaks
+            broken = True
+            breaks.append((asset_id, seq, event_id, problem))
+            continue
+        if kind == CustodyEventKind.STATUS_CHANGE:
+            status = to_state
+        expected_prev, expected_seq = entry_hash, seq + 1
+    if current is not None and not broken and status is not None:
+        last_status[current] = status
+    check_statuses()
+    # An asset whose whole chain is gone.
+    for asset_id in (assets.filter(~Exists(CustodyEvent.objects.filter(asset_id=OuterRef("pk"))))
+                     .values_list("pk", flat=True).iterator(chunk_size=chunk)):
+        breaks.append((asset_id, 1, None, str(_("entry #1 is missing: the asset has no custody log at all"))))
+    breaks.sort(key=lambda b: (b[0], b[1]))
+    refs = dict(Asset.objects.filter(pk__in=[b[0] for b in breaks]).values_list("pk", "reference")) if breaks else {}
+    report.breaks = [ChainBreak(a, refs.get(a, "?"), seq, ev, problem) for a, seq, ev, problem in breaks]
+    return report
+
+
+def custody_chain_verify(*, asset_ids: list[int] | None = None, chunk: int = 10_000) -> list[ChainBreak]:
+    """The first broken entry of each broken chain, in asset order; an empty list means all is intact."""
+    return custody_chain_check(asset_ids=asset_ids, chunk=chunk).breaks
 
 
 # --------------------------------------------------------------------------------------------
@@ -513,10 +617,16 @@ def asset_photo_add(*, asset_id: int, upload, actor, caption: str = "") -> Asset
     from .validators import open_checked_image
 
     _require(actor, "custody.add_assetphoto")
-    asset = Asset.objects.get(pk=asset_id)
+    asset = Asset.objects.filter(pk=_as_id(asset_id, _("This asset does not exist."))).first()
+    if asset is None:
+        raise TransitionRefused(_("This asset does not exist."))
     image = open_checked_image(upload)
     image = ImageOps.exif_transpose(image)  # keep the orientation the camera meant, then drop EXIF
-    fmt = "PNG" if image.mode in ("RGBA", "LA", "P") else "JPEG"
+    if image.mode == "P":  # a palette would not survive the copy below; keep the colours
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    elif image.mode not in ("RGB", "RGBA", "L", "LA"):  # CMYK, 16-bit ...
+        image = image.convert("RGB")
+    fmt = "PNG" if image.mode in ("RGBA", "LA") else "JPEG"
     ext = "png" if fmt == "PNG" else "jpg"
     # A fresh image built from the pixels alone carries no EXIF, XMP or ICC metadata.
     clean = Image.new(image.mode, image.size)
@@ -525,10 +635,10 @@ def asset_photo_add(*, asset_id: int, upload, actor, caption: str = "") -> Asset
     digest = hashlib.sha256(original).hexdigest()
     photo = AssetPhoto(asset=asset, caption=caption.strip()[:255], sha256=digest, uploaded_by=actor)
     photo.image.save(f"{asset.pk}-{digest[:16]}.{ext}", ContentFile(original), save=False)
-    for field, size in (("thumbnail", THUMB_SIZE), ("medium", MEDIUM_SIZE)):
+    for rendition, size in (("thumbnail", THUMB_SIZE), ("medium", MEDIUM_SIZE)):
         copy = clean.copy()
         copy.thumbnail(size, Image.Resampling.LANCZOS)
-        getattr(photo, field).save(f"{asset.pk}-{digest[:16]}-{field}.{ext}", ContentFile(_encode(copy, fmt)),
+        getattr(photo, rendition).save(f"{asset.pk}-{digest[:16]}-{rendition}.{ext}", ContentFile(_encode(copy, fmt)),
                                    save=False)
     photo.save()
     return photo
