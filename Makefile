@@ -22,11 +22,16 @@ migrate: install
 
 # Set up everything, load the demo data and start the system on http://127.0.0.1:8000
 demo: install
-	@$(SERVICES); export APP_ENV=development; \
+	@$(SERVICES); export APP_ENV=development STRIPE_API_BASE=$${STRIPE_API_BASE:-http://127.0.0.1:8420}; \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
 	$(BIN)/python manage.py seed_demo --bidders 20 --password demo-pass-2026 && \
-	exec $(BIN)/honcho -f Procfile.dev start
+	echo && echo "  Public auction site:  http://127.0.0.1:8000/auctions/" && \
+	echo "  Staff admin:          http://127.0.0.1:8000/admin/" && \
+	echo "  Bidder API:           http://127.0.0.1:8000/api/v1/openapi.json" && \
+	echo "  Stripe stand-in:      http://127.0.0.1:8420 (localstripe)" && echo && \
+	if [ -n "$${REDIS_URL:-}" ]; then exec $(BIN)/honcho -f Procfile.dev-redis start; \
+	else exec $(BIN)/honcho -f Procfile.dev start; fi
 
 # Set up everything and run the whole test suite (benchmarks excluded; see `make bench`).
 test: install
