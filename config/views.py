@@ -1,5 +1,9 @@
 """Error pages: plain, translated, never a stack trace; JSON for API clients."""
 
+import logging
+
+from django.conf import settings
+from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -32,3 +36,26 @@ def server_error(request):
         request, 500, "server_error", _("Something went wrong"),
         _("The error has been logged. Please try again in a moment."),
     )
+
+
+def healthz(request):
+    """Liveness and readiness for a load balancer: the database (and Redis, when configured)."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - report, never raise
+        logging.getLogger(__name__).exception("health check: database")
+        checks["database"] = "down"
+    if settings.REDIS_URL:
+        try:
+            from django.core.cache import cache
+
+            cache.set("healthz", "1", 5)
+            checks["redis"] = "ok" if cache.get("healthz") == "1" else "down"
+        except Exception:  # noqa: BLE001
+            logging.getLogger(__name__).exception("health check: redis")
+            checks["redis"] = "down"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "degraded", "checks": checks}, status=200 if healthy else 503)
