@@ -269,6 +269,7 @@ class Lot(ConcurrentTransitionMixin, models.Model):
     leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="leading_lots", verbose_name=_("leading bidder"))
     leader_max = models.DecimalField(_("leader's maximum"), **MONEY, null=True, blank=True)
+    leader_pseudonym = models.PositiveIntegerField(null=True, blank=True, editable=False)
     bid_count = models.PositiveIntegerField(_("bids"), default=0)
     reserve_met = models.BooleanField(_("reserve met"), default=False)
     pseudonym_seq = models.PositiveIntegerField(default=0, editable=False)

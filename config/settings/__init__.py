@@ -1,6 +1,7 @@
 """Settings: a base module plus one small module per topic, all read from the environment."""
 
 from .agency import *  # noqa: F403
+from .auctions import *  # noqa: F403
 from .base import *  # noqa: F403
 from .celery import *  # noqa: F403
 from .database import *  # noqa: F403

@@ -1,0 +1,210 @@
+"""Reads for the auctions pages and the API, built with the joins their callers need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from custody.models import AssetPhoto, Party
+
+from .engine import BidState, Tiers, next_minimum_bid
+from .models import (
+    Bid,
+    BidderProfile,
+    Deposit,
+    DepositStatus,
+    IncrementTable,
+    IncrementTier,
+    Lot,
+    LotAsset,
+    LotPseudonym,
+    LotStatus,
+    ScreeningEntry,
+    TermsAcceptance,
+)
+
+PUBLIC_LOT_STATES = [LotStatus.OPEN, LotStatus.CLOSED, LotStatus.AWAITING_PAYMENT, LotStatus.UNSOLD]
+_TIERS_CACHE_SECONDS = 300
+
+
+def _tiers_cache_key(table_id: int) -> str:
+    return f"auctions:tiers:{table_id}"
+
+
+def increment_tiers(table_id: int) -> Tiers:
+    """The tiers of an increment table, ordered by bound with the open tier last. Cached; the cache
+    entry is dropped whenever a tier of the table changes (see auctions.apps)."""
+    key = _tiers_cache_key(table_id)
+    cached = cache.get(key)
+    if cached is not None:
+        return tuple((Decimal(u) if u is not None else None, Decimal(i)) for u, i in cached)
+    rows = list(IncrementTier.objects.filter(table_id=table_id).order_by("up_to").values_list("up_to", "increment"))
+    rows.sort(key=lambda r: (r[0] is None, r[0] or 0))
+    cache.set(key, [(str(u) if u is not None else None, str(i)) for u, i in rows], _TIERS_CACHE_SECONDS)
+    return tuple(rows)
+
+
+def forget_increment_tiers(table_id: int) -> None:
+    cache.delete(_tiers_cache_key(table_id))
+
+
+def default_increment_table() -> IncrementTable | None:
+    return IncrementTable.objects.filter(is_default=True).first()
+
+
+def lot_bid_state(lot: Lot, tiers: Tiers | None = None) -> BidState:
+    return BidState(
+        starting_price=lot.starting_price, reserve_price=lot.reserve_price,
+        tiers=tiers if tiers is not None else increment_tiers(lot.increment_table_id),
+        current_price=lot.current_price, leader=lot.leader_id, leader_max=lot.leader_max,
+    )
+
+
+def lot_next_minimum_bid(lot: Lot, tiers: Tiers | None = None) -> Decimal:
+    return next_minimum_bid(lot_bid_state(lot, tiers))
+
+
+# --------------------------------------------------------------------------------------------
+# Catalogue
+# --------------------------------------------------------------------------------------------
+
+
+def lots_public(*, status: str | None = None, category: str | None = None, ending_within: timedelta | None = None,
+                search: str | None = None, min_price: Decimal | None = None, max_price: Decimal | None = None,
+                location_id: int | None = None, now: datetime | None = None) -> QuerySet[Lot]:
+    """Lots the public may see (published auctions only), soonest-ending first."""
+    now = now or timezone.now()
+    qs = Lot.objects.filter(auction__status__in=["published", "closed"], status__in=PUBLIC_LOT_STATES)
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if ending_within is not None:
+        qs = qs.filter(status=LotStatus.OPEN, ends_at__gt=now, ends_at__lte=now + ending_within)
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(description__icontains=search))
+    if min_price is not None:
+        qs = qs.filter(Q(current_price__gte=min_price) | Q(current_price__isnull=True, starting_price__gte=min_price))
+    if max_price is not None:
+        qs = qs.filter(Q(current_price__lte=max_price) | Q(current_price__isnull=True, starting_price__lte=max_price))
+    if location_id is not None:
+        qs = qs.filter(Exists(LotAsset.objects.filter(lot=OuterRef("pk"), asset__location_id=location_id)))
+    return qs.order_by("ends_at", "id")
+
+
+def lot_detail(lot_id: int) -> Lot:
+    """A public lot with its auction, assets and their photos (for the lot page)."""
+    return (
+        Lot.objects.filter(pk=lot_id, auction__status__in=["published", "closed"], status__in=PUBLIC_LOT_STATES)
+        .select_related("auction")
+        .prefetch_related(Prefetch("lot_assets", LotAsset.objects.select_related("asset", "asset__location")),
+                          Prefetch("assets__photos", AssetPhoto.objects.order_by("uploaded_at", "id")))
+        .get()
+    )
+
+
+def lot_photos(lot: Lot) -> list[AssetPhoto]:
+    return list(AssetPhoto.objects.filter(asset__lot_assets__lot=lot).order_by("asset__lot_assets__position",
+                                                                                "uploaded_at", "id"))
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    amount: Decimal
+    bidder: int
+    placed_at: datetime
+
+
+def lot_public_history(lot_id: int, *, limit: int = 100) -> list[HistoryLine]:
+    """The price steps of a lot, newest first, each under the leader's per-lot pseudonym."""
+    rows = (Bid.objects.filter(lot_id=lot_id, accepted=True, public=True).order_by("-seq")
+            .values_list("price_after", "leader_pseudonym", "placed_at")[:limit])
+    return [HistoryLine(a, p, t) for a, p, t in rows]
+
+
+# --------------------------------------------------------------------------------------------
+# Eligibility
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    has_profile: bool
+    approved: bool
+    email_verified: bool
+    terms_accepted: bool
+    deposit_held: bool
+    screened_out: bool
+    pseudonym: int | None
+
+    def refusal(self, *, deposit_required: bool) -> str | None:
+        """The code of the first reason this bidder may not bid, or None."""
+        if not self.has_profile or not self.approved or not self.email_verified:
+            return "not_approved"
+        if self.screened_out:
+            return "not_eligible"
+        if not self.terms_accepted:
+            return "terms_not_accepted"
+        if deposit_required and not self.deposit_held:
+            return "deposit_required"
+        return None
+
+
+NO_PROFILE = Eligibility(False, False, False, False, False, False, None)
+
+
+def lot_case_ids(lot_id: int) -> list[int]:
+    return list(LotAsset.objects.filter(lot_id=lot_id).values_list("asset__case_id", flat=True).distinct())
+
+
+def bidder_eligibility(*, user_id: int, lot_id: int, auction_id: int) -> Eligibility:
+    """Everything that decides whether a bidder may bid on a lot, in one query.
+
+    Conflict of interest: the bidder is screened out when an entry of the screening list (for one
+    of the lot's cases, or for all lots) or a party of one of the lot's cases has the same
+    identity number (normalised), or the same name (normalised) and date of birth."""
+    lot_cases = LotAsset.objects.filter(lot_id=lot_id).values("asset__case_id")
+    same_person_entry = (
+        (Q(id_number_normalised=OuterRef("id_number_normalised")) & ~Q(id_number_normalised=""))
+        | (Q(name_normalised=OuterRef("name_normalised")) & Q(date_of_birth=OuterRef("date_of_birth")))
+    )
+    screening = ScreeningEntry.objects.filter(Q(case__isnull=True) | Q(case_id__in=lot_cases)).filter(
+        same_person_entry)
+    row = (
+        BidderProfile.objects.filter(user_id=user_id)
+        .annotate(
+            terms=Exists(TermsAcceptance.objects.filter(bidder_id=user_id, auction_id=auction_id)),
+            deposit=Exists(Deposit.objects.filter(bidder_id=user_id, auction_id=auction_id,
+                                                  status=DepositStatus.HELD)),
+            screened=Exists(screening),
+            pseudonym=Subquery(LotPseudonym.objects.filter(lot_id=lot_id, bidder_id=user_id).values("number")[:1]),
+        )
+        .values("status", "email_verified_at", "terms", "deposit", "screened", "pseudonym", "legal_name",
+                "date_of_birth", "id_number_normalised")
+        .first()
+    )
+    if row is None:
+        return NO_PROFILE
+    screened = row["screened"] or _is_case_party(row, lot_cases)
+    return Eligibility(True, row["status"] == "approved", row["email_verified_at"] is not None, row["terms"],
+                       row["deposit"], screened, row["pseudonym"])
+
+
+def _is_case_party(row: dict, lot_cases) -> bool:
+    """Parties of the lot's cases (owner, defendant, claimants) are screened out automatically."""
+    from .models import normalise_identity, normalise_name
+
+    parties = Party.objects.filter(case_id__in=lot_cases).values_list("name", "identity_number", "date_of_birth")
+    for name, identity, born in parties:
+        ident = normalise_identity(identity)
+        if ident and ident == row["id_number_normalised"]:
+            return True
+        if born is not None and born == row["date_of_birth"] and normalise_name(name) == normalise_name(
+                row["legal_name"]):
+            return True
+    return False

@@ -1,0 +1,103 @@
+"""Celery tasks of the auctions app. Each takes ids, calls a service, and is safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import services
+from .models import Lot
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def close_lot(*, lot_id: int) -> None:
+    """Scheduled at a lot's end. If soft close moved the end, the lot stays open and a new task
+    was scheduled by the bid that moved it; the periodic sweep catches anything missed."""
+    services.lot_close(lot_id=lot_id)
+
+
+@shared_task(ignore_result=True)
+def sweep() -> dict:
+    """Every minute (beat): open lots whose auction has opened, close lots past their end."""
+    opened = services.lots_open_due()
+    closed = services.lots_close_due()
+    if opened or closed:
+        log.info("auctions sweep: opened %s, closed %s lots", opened, closed)
+    return {"opened": opened, "closed": closed}
+
+
+@shared_task(ignore_result=True)
+def open_due_lots() -> None:
+    services.lots_open_due()
+
+
+@shared_task(ignore_result=True)
+def auction_finalise(*, auction_id: int) -> None:
+    services.auction_finalise(auction_id=auction_id)
+
+
+@shared_task(ignore_result=True, autoretry_for=(services.DepositError,), retry_backoff=True, max_retries=8)
+def deposit_release(*, deposit_id: int) -> None:
+    services.deposit_release(deposit_id=deposit_id)
+
+
+def schedule_lot_close(*, lot_id: int, ends_at: datetime) -> None:
+    """Queue the closing of a lot at its end time (plus a second, so the end has passed)."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return  # no broker: the sweep (or a direct call) closes lots
+    close_lot.apply_async(kwargs={"lot_id": lot_id}, eta=ends_at + timezone.timedelta(seconds=1))
+
+
+def schedule_lot_tasks(*, auction_id: int, opens_at: datetime, ends: list[tuple[int, datetime]]) -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+    if opens_at > timezone.now():
+        open_due_lots.apply_async(eta=opens_at)
+    for lot_id, ends_at in ends:
+        schedule_lot_close(lot_id=lot_id, ends_at=ends_at)
+
+
+def _lot_url(lot: Lot) -> str:
+    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/lots/{lot.pk}/"
+
+
+@shared_task(ignore_result=True)
+def notify_outbid(*, lot_id: int, user_id: int) -> None:
+    """Tell a bidder they no longer lead. Skipped if they lead again by the time this runs."""
+    lot = Lot.objects.filter(pk=lot_id).first()
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if lot is None or user is None or not user.email or lot.leader_id == user_id:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            _("You have been outbid on lot %(number)s") % {"number": lot.number},
+            _("Another bidder has outbid you on “%(title)s”. The current price is %(price)s %(currency)s.\n\n"
+              "Bid again: %(url)s") % {"title": lot.title, "price": lot.current_price, "currency": lot.currency,
+                                        "url": _lot_url(lot)},
+            settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False,
+        )
+
+
+@shared_task(ignore_result=True)
+def notify_won(*, lot_id: int, user_id: int) -> None:
+    lot = Lot.objects.filter(pk=lot_id, winner_id=user_id).first()
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if lot is None or user is None or not user.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            _("You won lot %(number)s") % {"number": lot.number},
+            _("You won “%(title)s” for %(price)s %(currency)s. We will send you the invoice and the payment "
+              "instructions.\n\n%(url)s") % {"title": lot.title, "price": lot.hammer_price, "currency": lot.currency,
+                                             "url": _lot_url(lot)},
+            settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False,
+        )
