@@ -1,1 +1,110 @@
-from django.db import models  # noqa: F401
+"""A small double-entry ledger: accounts, journal entries and their postings.
+
+Amounts on postings are signed: a debit is positive, a credit negative. Every entry balances per
+currency (the service refuses otherwise, and on PostgreSQL a deferred constraint trigger checks it
+again at commit). Entries are never changed: a correction is a new, reversing entry.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from custody.models import currency_validator
+
+
+
+class AccountKind(models.TextChoices):
+    ASSET = "asset", _("Asset")
+    LIABILITY = "liability", _("Liability")
+    INCOME = "income", _("Income")
+    EXPENSE = "expense", _("Expense")
+    EQUITY = "equity", _("Equity")
+
+
+class AccountPurpose(models.TextChoices):
+    """What an account is for, so services can find it without parsing codes."""
+
+    BANK = "bank", _("Agency bank account")
+    ESCROW = "escrow", _("Sale proceeds held in escrow for a case")
+    STATE_PROCEEDS = "state_proceeds", _("Confiscated proceeds due to the state")
+    OWNER_REFUND = "owner_refund", _("Proceeds to be returned to the owner")
+    STORAGE_EXPENSE = "storage_expense", _("Storage and upkeep costs")
+    ACCRUED_COSTS = "accrued_costs", _("Accrued storage costs payable")
+    OTHER = "other", _("Other")
+
+
+class Account(models.Model):
+    code = models.CharField(_("code"), max_length=96, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=12, choices=AccountKind.choices)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=AccountPurpose.choices,
+                               default=AccountPurpose.OTHER)
+    currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
+    case = models.ForeignKey("custody.Case", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="ledger_accounts", verbose_name=_("case"))
+    created_at = models.DateTimeField(_("opened"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("ledger account")
+        verbose_name_plural = _("ledger accounts")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "case", "currency"], name="ledger_one_account_per_purpose_case",
+                                    condition=Q(case__isnull=False)),
+            models.UniqueConstraint(fields=["purpose", "currency"], name="ledger_one_global_account_per_purpose",
+                                    condition=Q(case__isnull=True) & ~Q(purpose="other")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class JournalEntry(models.Model):
+    """One business event (a sale's proceeds, a confiscation, a refund) as balanced postings."""
+
+    occurred_at = models.DateTimeField(_("date"), default=timezone.now)
+    memo = models.CharField(_("memo"), max_length=255)
+    source = models.CharField(_("source"), max_length=96, blank=True,
+                              help_text=_("What caused the entry, e.g. direct_sale:12 or asset:40:confiscate."))
+    case = models.ForeignKey("custody.Case", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="journal_entries", verbose_name=_("case"))
+    asset = models.ForeignKey("custody.Asset", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="journal_entries", verbose_name=_("asset"),
+                              help_text=_("The asset whose proceeds or costs the entry records, if any."))
+    idempotency_key = models.CharField(_("idempotency key"), max_length=128, unique=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("by"))
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["source"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.memo}"
+
+
+class Posting(models.Model):
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="postings")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
+    # Signed: debit > 0, credit < 0.
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
+
+    class Meta:
+        verbose_name = _("posting")
+        verbose_name_plural = _("postings")
+        ordering = ["entry_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="ledger_posting_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        side = _("Dr") if self.amount > 0 else _("Cr")
+        return f"{side} {self.account.code} {abs(self.amount)} {self.currency}"

@@ -7,3 +7,4 @@ from .celery import *  # noqa: F403
 from .database import *  # noqa: F403
 from .storages import *  # noqa: F403
 from .stripe import *  # noqa: F403
+from .valuation import *  # noqa: F403

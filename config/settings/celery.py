@@ -1,3 +1,5 @@
+from celery.schedules import crontab
+
 from config.env import env_str
 
 REDIS_URL = env_str("REDIS_URL", "")
@@ -13,6 +15,16 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# valuation: the early-sale recommendation every night, cost accruals on the first of the month.
+CELERY_BEAT_SCHEDULE["valuation-early-sale-recommendation"] = {
+    "task": "valuation.tasks.compute_early_sale_candidates",
+    "schedule": crontab(hour=2, minute=15),
+}
+CELERY_BEAT_SCHEDULE["valuation-accrue-storage-costs"] = {
+    "task": "valuation.tasks.accrue_storage_costs",
+    "schedule": crontab(day_of_month=1, hour=3, minute=0),
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
