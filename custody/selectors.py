@@ -1,0 +1,140 @@
+"""Reads of the custody register that are more than a filter. Each returns what its caller renders,
+with the joins and prefetches it needs, so that a page costs the same number of queries however many
+rows it shows."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from . import roles
+from .models import (
+    Asset,
+    AssetIdentifier,
+    AssetPhoto,
+    Case,
+    CourtOrder,
+    CustodyEvent,
+    EarlySaleRequest,
+    EarlySaleStatus,
+    Party,
+)
+
+# Orderings the asset listing accepts (with and without "-"); the default uses the
+# (-created_at, -id) index.
+ASSET_ORDERINGS = ("created_at", "reference", "title", "status", "category", "declared_value", "status_changed_at")
+ASSET_DEFAULT_ORDERING = ("-created_at", "-id")
+
+
+def asset_list(*, search: str = "", status: str = "", category: str = "", case_id: int | None = None,
+               case_reference: str = "", location_id: int | None = None, custodian_id: int | None = None,
+               perishable: bool | None = None, ordering: str = "") -> QuerySet[Asset]:
+    """Assets for the staff listing: one query for the rows (case, location and custodian joined),
+    whatever the page size. Search covers reference, title and identifier values (VIN, IBAN ...)."""
+    qs = Asset.objects.select_related("case", "location", "custodian").only(
+        "id", "reference", "title", "category", "status", "perishable", "declared_value", "currency",
+        "created_at", "status_changed_at", "quantity", "unit",
+        "case__id", "case__reference", "case__title",
+        "location__id", "location__name",
+        "custodian__id", "custodian__username", "custodian__first_name", "custodian__last_name",
+    )
+    search = (search or "").strip()
+    if search:
+        # EXISTS rather than a join: no duplicate rows, and no DISTINCT over the whole listing.
+        identifier_match = AssetIdentifier.objects.filter(asset_id=OuterRef("pk"), value__iexact=search)
+        qs = qs.filter(
+            Q(reference__icontains=search) | Q(title__icontains=search) | Exists(identifier_match)
+        )
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if case_id is not None:
+        qs = qs.filter(case_id=case_id)
+    if case_reference:
+        qs = qs.filter(case__reference__iexact=case_reference.strip())
+    if location_id is not None:
+        qs = qs.filter(location_id=location_id)
+    if custodian_id is not None:
+        qs = qs.filter(custodian_id=custodian_id)
+    if perishable is not None:
+        qs = qs.filter(perishable=perishable)
+    return qs.order_by(*asset_ordering(ordering))
+
+
+def asset_ordering(ordering: str) -> tuple[str, ...]:
+    """A valid ordering for the listing, always ending in a unique key so pages never overlap."""
+    key = (ordering or "").lstrip("-")
+    if key not in ASSET_ORDERINGS:
+        return ASSET_DEFAULT_ORDERING
+    desc = ordering.startswith("-")
+    return (ordering, "-id" if desc else "id")
+
+
+def asset_detail(*, asset_id: int) -> Asset:
+    """One asset with all that its staff page shows: case, location, custodian, identifiers, photos,
+    the orders covering it, the early-sale requests and its whole custody log."""
+    return (
+        Asset.objects.select_related("case", "case__case_officer", "location", "custodian")
+        .prefetch_related(
+            Prefetch("identifiers", queryset=AssetIdentifier.objects.order_by("scheme", "value")),
+            Prefetch("photos", queryset=AssetPhoto.objects.select_related("uploaded_by").order_by("uploaded_at", "id")),
+            Prefetch("orders", queryset=CourtOrder.objects.order_by("-issued_on", "-id")),
+            Prefetch("early_sale_requests",
+                     queryset=EarlySaleRequest.objects.select_related("requested_by", "decided_by", "order")
+                     .order_by("-requested_at", "-id")),
+            Prefetch("custody_events",
+                     queryset=CustodyEvent.objects.select_related("actor", "order", "location").order_by("-seq")),
+        )
+        .get(pk=asset_id)
+    )
+
+
+def asset_open_early_sale_request(*, asset: Asset) -> EarlySaleRequest | None:
+    """The request still waiting for a decision or the court, from the prefetched requests."""
+    for req in asset.early_sale_requests.all():
+        if req.status in (EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED):
+            return req
+    return None
+
+
+def orders_covering_asset(*, asset: Asset, order_type: str) -> QuerySet[CourtOrder]:
+    """The orders of one type, of the asset's case, that cover the asset: what a transition may cite."""
+    return CourtOrder.objects.filter(case_id=asset.case_id, order_type=order_type, assets=asset).order_by(
+        "-issued_on", "-id")
+
+
+def case_list() -> QuerySet[Case]:
+    return Case.objects.select_related("case_officer")
+
+
+def case_detail(*, case_id: int) -> Case:
+    """A case with its parties and court orders (each with the references of the assets it covers)."""
+    return (
+        Case.objects.select_related("case_officer")
+        .prefetch_related(
+            Prefetch("parties", queryset=Party.objects.order_by("role", "name")),
+            Prefetch("orders", queryset=CourtOrder.objects.order_by("-issued_on", "-id").prefetch_related(
+                Prefetch("assets", queryset=Asset.objects.only("id", "reference", "case_id")))),
+        )
+        .get(pk=case_id)
+    )
+
+
+def case_assets(*, case: Case) -> QuerySet[Asset]:
+    return asset_list(case_id=case.pk)
+
+
+def custodians() -> QuerySet:
+    """Users who can hold assets in custody (the custodian role)."""
+    User = get_user_model()
+    return User.objects.filter(groups__name=roles.CUSTODIAN, is_active=True).order_by(
+        "last_name", "first_name", "username").distinct()
+
+
+def court_order_list() -> QuerySet[CourtOrder]:
+    return CourtOrder.objects.select_related("case")
+
+
+def early_sale_request_list() -> QuerySet[EarlySaleRequest]:
+    return EarlySaleRequest.objects.select_related("asset", "asset__case", "requested_by", "decided_by")

@@ -1,0 +1,50 @@
+"""Template helpers for the register's staff pages: money for the active locale, status tags."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+def format_money(amount: Decimal | None, currency: str = "") -> str:
+    """`1 234,50 EUR` / `1,234.50 EUR`: grouped and with the decimal mark of the active locale."""
+    if amount is None or amount == "":
+        return "—"
+    return f"{number_format(amount, 2, use_l10n=True, force_grouping=True)} {currency}".strip()
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str = "") -> str:
+    return format_money(amount, currency)
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """The readable label of an asset status code ("—" for none)."""
+    from custody.models import AssetStatus
+
+    if not value:
+        return "—"
+    try:
+        return str(AssetStatus(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def transition_label(value: str) -> str:
+    from django.utils.translation import gettext
+
+    from custody.services import TRANSITION_LABELS
+
+    extra = {"register": gettext("Registered"), "endorse_early_sale": gettext("Early sale endorsed")}
+    return str(TRANSITION_LABELS.get(value) or extra.get(value) or value)
+
+
+@register.inclusion_tag("custody/includes/status_tag.html")
+def asset_status(asset) -> dict:
+    return {"status": asset.status, "label": asset.get_status_display()}
