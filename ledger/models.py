@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from custody.models import currency_validator
 
 
-
 class AccountKind(models.TextChoices):
     ASSET = "asset", _("Asset")
     LIABILITY = "liability", _("Liability")

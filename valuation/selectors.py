@@ -273,9 +273,11 @@ def early_sale_candidates_queryset(*, as_of: date, profiles: dict[str, Depreciat
           )
           .annotate(
               net_benefit=_money(F("value_today") - F("projected_value") + F("accrued_costs") - F("sale_cost")),
-              urgent=ExpressionWrapper(
-                  Q(shelf_left_today__lte=params["urgency"]) | Q(perishable=True, shelf_left_today__isnull=True),
-                  output_field=BooleanField()),
+              # CASE, not a bare boolean expression: NULL <= 30 is NULL, and urgent must be true or false.
+              urgent=Case(
+                  When(Q(shelf_left_today__lte=params["urgency"]) | Q(perishable=True, shelf_left_today__isnull=True),
+                       then=Value(True)),
+                  default=Value(False), output_field=BooleanField()),
           ))
     candidate = (Q(shelf_left_today__lte=params["urgency"])
                  | Q(perishable=True, shelf_left_today__isnull=True)

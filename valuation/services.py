@@ -582,8 +582,9 @@ def storage_costs_accrue(*, period_start: date, period_end: date) -> int:
             rows.append(StorageCostAccrual(asset_id=asset.pk, component=component, period_start=period_start,
                                            period_end=period_end, days=days, daily_rate=rate.quantize(Decimal("0.01")),
                                            amount=(rate * days).quantize(Decimal("0.01")), currency=currency))
-    created = StorageCostAccrual.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-    return len(created)
+    before = StorageCostAccrual.objects.count()
+    StorageCostAccrual.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    return StorageCostAccrual.objects.count() - before
 
 
 @transaction.atomic
