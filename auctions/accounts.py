@@ -1,0 +1,155 @@
+"""Bidder accounts on the public site: sign-up with e-mail verification, sign-in and sign-out,
+the bidder profile, and "my bids" with the watchlist.
+
+Who: sign-up and sign-in are public; the profile and "my bids" need a signed-in user. Agency staff
+have no bidder pages: they may not bid, so they get no sign-up or profile.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from custody.forms import apply_validation_error
+
+from . import public_services
+from .exceptions import DomainError
+from .forms import ProfileForm, SignUpForm
+from .models import BidderProfile, BidderStatus, Lot, WatchlistItem
+
+LOGIN_URL = reverse_lazy("auctions:login")
+
+
+def _verify_url_template(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("auctions:verify_email", args=["TOKEN"]))
+
+
+class BidderLoginView(auth_views.LoginView):
+    template_name = "auctions/account/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse("auctions:catalogue")
+
+
+class BidderLogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("auctions:home")
+
+
+def sign_up(request: HttpRequest) -> HttpResponse:
+    """Open a bidder account: user, profile, and a verification link by e-mail."""
+    if request.user.is_authenticated:
+        if request.user.is_staff:
+            messages.error(request, _("Agency staff cannot register as bidders."))
+        return redirect("auctions:profile" if not request.user.is_staff else "auctions:catalogue")
+    form = SignUpForm(request.POST, request.FILES) if request.method == "POST" else SignUpForm()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        profile = form.profile_data()
+        if data.get("id_document_file"):
+            profile["id_document_file"] = data["id_document_file"]
+        try:
+            user = public_services.bidder_sign_up(
+                username=data["username"], email=data["email"], password=data["password1"],
+                verify_url_template=_verify_url_template(request), profile=profile)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("auctions:sign_up_done")
+    account = ("username", "email", "password1", "password2")
+    return render(request, "auctions/account/sign_up.html", {
+        "form": form, "account_fields": [form[name] for name in account],
+        "profile_fields": [form[name] for name in form.fields if name not in account],
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+def sign_up_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "auctions/account/sign_up_done.html")
+
+
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the verification e-mail."""
+    try:
+        public_services.bidder_email_confirm(token=token)
+    except DomainError as exc:
+        return render(request, "auctions/account/verify_failed.html", {"detail": str(exc)}, status=400)
+    messages.success(request, _("Thank you: your e-mail address is confirmed."))
+    return redirect("auctions:profile" if request.user.is_authenticated else "auctions:login")
+
+
+@login_required(login_url=LOGIN_URL)
+@require_POST
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    profile = BidderProfile.objects.filter(user=request.user).first()
+    if profile is not None and not profile.email_verified and request.user.email:
+        public_services.bidder_verification_send(user=request.user,
+                                                 verify_url_template=_verify_url_template(request))
+        messages.success(request, _("We sent a new link to %(email)s.") % {"email": request.user.email})
+    return redirect("auctions:profile")
+
+
+@login_required(login_url=LOGIN_URL)
+def profile(request: HttpRequest) -> HttpResponse:
+    """The bidder's profile: its review status, and corrections while it is not approved."""
+    if request.user.is_staff:
+        messages.error(request, _("Agency staff cannot register as bidders."))
+        return redirect("auctions:catalogue")
+    item = BidderProfile.objects.filter(user=request.user).first()
+    if item is None:
+        return render(request, "auctions/account/profile_missing.html")
+    editable = item.status != BidderStatus.APPROVED
+    form = None
+    status = 200
+    if editable:
+        posted = request.method == "POST"
+        form = ProfileForm.for_profile(item, request.POST if posted else None, request.FILES if posted else None)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    public_services.bidder_profile_update(
+                        user=request.user, id_document_file=form.cleaned_data.get("id_document_file") or None,
+                        **form.profile_data())
+                except ValidationError as exc:
+                    apply_validation_error(form, exc)
+                    status = 400
+                except DomainError as exc:
+                    messages.error(request, str(exc))
+                    return redirect("auctions:profile")
+                else:
+                    messages.success(request, _("Your profile is saved. An auction manager will review it."))
+                    return redirect("auctions:profile")
+            else:
+                status = 400
+    return render(request, "auctions/account/profile.html", {"profile": item, "form": form, "editable": editable},
+                  status=status)
+
+
+@login_required(login_url=LOGIN_URL)
+def my_bids(request: HttpRequest) -> HttpResponse:
+    """The lots the user bid on (their own maximum, the price, whether they lead) and their watchlist."""
+    user = request.user
+    lots = list(
+        Lot.objects.filter(bids__bidder=user, bids__accepted=True)
+        .annotate(my_max=Max("bids__max_amount", filter=Q(bids__bidder=user, bids__accepted=True)),
+                  my_bids=Count("bids", filter=Q(bids__bidder=user, bids__accepted=True)))
+        .select_related("auction")
+        .only("id", "number", "title", "status", "currency", "current_price", "ends_at", "leader_id", "winner_id",
+              "auction__title", "auction__status", "auction__time_zone", "auction__slug")
+        .order_by("-ends_at")[:200])
+    watch = list(WatchlistItem.objects.filter(user=user).select_related("lot", "lot__auction")
+                 .only("id", "lot__id", "lot__number", "lot__title", "lot__status", "lot__currency",
+                       "lot__current_price", "lot__starting_price", "lot__ends_at", "lot__auction__time_zone",
+                       "lot__auction__title", "lot__auction__status")[:200])
+    return render(request, "auctions/account/my_bids.html", {"lots": lots, "watch": watch})

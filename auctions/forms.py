@@ -1,0 +1,337 @@
+"""Forms of the public auction site and of the staff screens. They parse and check input; the
+rules themselves live in `auctions.services` / `auctions.public_services`."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from zoneinfo import available_timezones
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import UsernameField
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from custody.models import Asset, AssetCategory, AssetStatus, Case
+from custody.validators import validate_document
+
+from .models import Auction, BidderProfile, IdentityDocumentType, IncrementTable, LotStatus
+
+MAX_SEARCH = 100
+MAX_PRICE = Decimal("999999999999.99")
+
+
+def parse_money(raw: str, *, field: str = "") -> Decimal:
+    """A decimal string with at most two decimals, positive: never a float."""
+    text = (raw or "").strip().replace(" ", "").replace("\u00a0", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")  # "1500,50" typed with a decimal comma
+    text = text.replace(",", "")
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("Enter an amount, e.g. 1500 or 1500.50."), code="invalid") from None
+    if not value.is_finite() or value <= 0 or value > MAX_PRICE:
+        raise ValidationError(_("Enter a positive amount."), code="invalid")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError(_("Amounts have at most two decimals."), code="decimals")
+    return value.quantize(Decimal("0.01"))
+
+
+class MoneyField(forms.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 24)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        return parse_money(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Catalogue
+# --------------------------------------------------------------------------------------------
+
+
+class CatalogueFilterForm(forms.Form):
+    """The catalogue's query string. Invalid values are reported and ignored, never a 500."""
+
+    SORTS = [
+        ("ending", _("Ending soon")),
+        ("newest", _("Newest")),
+        ("price_asc", _("Price: low to high")),
+        ("price_desc", _("Price: high to low")),
+    ]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_SEARCH,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Car, watch, flat…")}))
+    category = forms.ChoiceField(label=_("Category"), required=False,
+                                 choices=[("", _("All categories"))] + list(AssetCategory.choices))
+    location = forms.TypedChoiceField(label=_("Location"), required=False, coerce=int, empty_value=None)
+    min_price = MoneyField(label=_("Price from"), required=False)
+    max_price = MoneyField(label=_("Price to"), required=False)
+    sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
+
+    def __init__(self, *args, locations: list[tuple[int, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].choices = [("", _("All locations"))] + list(locations)
+
+    def clean_q(self):
+        return " ".join((self.cleaned_data.get("q") or "").split())
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_price", _("“Price to” is lower than “Price from”."))
+        return data
+
+    def filters(self) -> dict:
+        """The valid filters only (so a bad price does not hide all other filters)."""
+        data = getattr(self, "cleaned_data", {}) or {}
+        errors = self.errors
+        return {name: data.get(name) for name in ("q", "category", "location", "min_price", "max_price", "sort")
+                if name not in errors}
+
+
+# --------------------------------------------------------------------------------------------
+# Bidding
+# --------------------------------------------------------------------------------------------
+
+
+class BidForm(forms.Form):
+    max_amount = forms.CharField(
+        label=_("Your maximum bid"), max_length=24,
+        help_text=_("We bid for you, one increment at a time, up to this amount."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class TermsForm(forms.Form):
+    accept = forms.BooleanField(label=_("I have read and accept the terms and conditions of this auction."))
+
+
+class DepositForm(forms.Form):
+    TEST_CARDS = [
+        ("pm_card_visa", _("Test card: Visa, accepted")),
+        ("pm_card_visa_chargeDeclined", _("Test card: Visa, declined")),
+    ]
+    payment_method = forms.ChoiceField(label=_("Card"), choices=TEST_CARDS)
+    confirm = forms.BooleanField(label=_("I authorise a hold of this amount on my card."))
+
+
+# --------------------------------------------------------------------------------------------
+# Bidder accounts
+# --------------------------------------------------------------------------------------------
+
+
+class ProfileFieldsMixin(forms.Form):
+    legal_name = forms.CharField(label=_("Legal name"), max_length=255,
+                                 help_text=_("As it appears on your identity document."))
+    address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 3}))
+    country = forms.CharField(label=_("Country (2-letter code)"), max_length=2, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, widget=forms.TextInput(attrs={"type": "tel"}))
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    id_document_type = forms.ChoiceField(label=_("Identity document"), choices=IdentityDocumentType.choices)
+    id_document_number = forms.CharField(label=_("Document number"), max_length=64)
+    id_document_file = forms.FileField(
+        label=_("Copy of the identity document"), required=False,
+        help_text=_("PDF, JPEG or PNG, at most 20 MB. Only the agency's auction staff can see it."),
+        validators=[validate_document],
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}))
+
+    PROFILE_FIELDS = ("legal_name", "address", "country", "phone", "date_of_birth", "id_document_type",
+                      "id_document_number")
+
+    def clean_country(self):
+        value = (self.cleaned_data.get("country") or "").strip().upper()
+        if value and (len(value) != 2 or not value.isalpha()):
+            raise ValidationError(_("Use the two-letter country code, e.g. BE."))
+        return value
+
+    def clean_phone(self):
+        value = (self.cleaned_data.get("phone") or "").strip()
+        digits = [c for c in value if c.isdigit()]
+        if len(digits) < 6 or any(not (c.isdigit() or c in "+-() ./") for c in value):
+            raise ValidationError(_("Enter a phone number, e.g. +32 2 123 45 67."))
+        return value
+
+    def profile_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.PROFILE_FIELDS}
+
+
+class SignUpForm(ProfileFieldsMixin, forms.Form):
+    username = UsernameField(label=_("Username"), max_length=150,
+                             help_text=_("Letters, digits and @/./+/-/_ only."))
+    email = forms.EmailField(label=_("E-mail address"))
+    password1 = forms.CharField(label=_("Password"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=password_validation.password_validators_help_text_html())
+    password2 = forms.CharField(label=_("Password again"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    field_order = ["username", "email", "password1", "password2"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("This username is taken."))
+        return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("An account with this e-mail address already exists."))
+        return email
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            user = get_user_model()(username=data.get("username", ""), email=data.get("email", ""))
+            try:
+                password_validation.validate_password(p1, user)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class ProfileForm(ProfileFieldsMixin, forms.Form):
+    @classmethod
+    def for_profile(cls, profile: BidderProfile, data=None, files=None) -> ProfileForm:
+        initial = {name: getattr(profile, name) for name in cls.PROFILE_FIELDS}
+        return cls(data=data, files=files, initial=initial)
+
+
+# --------------------------------------------------------------------------------------------
+# Staff forms
+# --------------------------------------------------------------------------------------------
+
+
+def _time_zone_choices():
+    return [(tz, tz) for tz in sorted(available_timezones()) if "/" in tz or tz == "UTC"]
+
+
+class AuctionForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
+
+    class Meta:
+        model = Auction
+        fields = ["title", "slug", "description", "terms", "opens_at", "closes_at", "time_zone", "currency",
+                  "buyers_premium_percent", "deposit_rule", "deposit_amount", "deposit_percent", "pickup_info",
+                  "viewing_info", "soft_close_minutes", "soft_close_cap_minutes", "stagger_seconds"]
+        widgets = {
+            "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "terms": forms.Textarea(attrs={"rows": 6}),
+            "pickup_info": forms.Textarea(attrs={"rows": 3}),
+            "viewing_info": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The auction must close after it opens."))
+        rule = data.get("deposit_rule")
+        if rule == "fixed" and not data.get("deposit_amount"):
+            self.add_error("deposit_amount", _("Give the amount of the fixed deposit."))
+        if rule == "percent" and not data.get("deposit_percent"):
+            self.add_error("deposit_percent", _("Give the deposit percentage."))
+        soft, cap = data.get("soft_close_minutes"), data.get("soft_close_cap_minutes")
+        if soft is not None and cap is not None and cap < soft:
+            self.add_error("soft_close_cap_minutes", _("The cap must be at least the soft-close period."))
+        return data
+
+
+class AssetChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Asset) -> str:
+        return f"{obj.reference} — {obj.title}"
+
+
+class LotForm(forms.Form):
+    auction = forms.ModelChoiceField(label=_("Auction (drafts only)"), queryset=Auction.objects.none())
+    assets = AssetChoiceField(
+        label=_("Assets for sale"), queryset=Asset.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only assets in the status “for sale” that are in no other lot are offered. The lot's photos "
+                    "are the assets' photos."))
+    title = forms.CharField(label=_("Title"), max_length=255)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    starting_price = MoneyField(label=_("Starting price"))
+    reserve_price = MoneyField(label=_("Reserve price (hidden)"), required=False,
+                               help_text=_("Never shown to bidders. Below it the lot is not sold."))
+    increment_table = forms.ModelChoiceField(label=_("Increment table"), queryset=IncrementTable.objects.all(),
+                                             required=False, empty_label=_("The default table"))
+
+    def __init__(self, *args, auctions, assets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["auction"].queryset = auctions
+        self.fields["assets"].queryset = assets
+
+    def clean(self):
+        data = super().clean()
+        start, reserve = data.get("starting_price"), data.get("reserve_price")
+        if start is not None and reserve is not None and reserve < start:
+            self.add_error("reserve_price", _("The reserve cannot be below the starting price."))
+        return data
+
+
+def for_sale_assets():
+    """The asset chooser: assets for sale that no live lot holds."""
+    from .models import LotAsset
+
+    busy = LotAsset.objects.exclude(lot__status__in=[LotStatus.UNSOLD, LotStatus.CANCELLED]).values("asset_id")
+    return (Asset.objects.filter(status=AssetStatus.FOR_SALE).exclude(pk__in=busy)
+            .only("id", "reference", "title").order_by("reference"))
+
+
+class IncrementTableForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    is_default = forms.BooleanField(label=_("Default table for new lots"), required=False)
+
+
+class IncrementTierForm(forms.Form):
+    up_to = MoneyField(label=_("Price below"), required=False,
+                       help_text=_("Leave empty for the top tier."))
+    increment = MoneyField(label=_("Increment"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("up_to") is not None and data.get("increment") is None:
+            self.add_error("increment", _("Give the increment for this tier."))
+        return data
+
+
+IncrementTierFormSet = forms.formset_factory(IncrementTierForm, extra=3, max_num=20, validate_max=True)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (sent to the bidder)"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=2000)
+
+
+class ScreeningEntryForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=255)
+    identity_number = forms.CharField(label=_("Identity number"), max_length=64, required=False)
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    case = forms.ModelChoiceField(label=_("Case"), queryset=Case.objects.only("id", "reference", "title"),
+                                  required=False, empty_label=_("All lots (no specific case)"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("identity_number") or "").strip() and not data.get("date_of_birth"):
+            raise ValidationError(_("Give an identity number or a date of birth, so that the person can be matched."))
+        return data
+
+
+class CancelLotForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -1,0 +1,27 @@
+"""The public auction site (mounted at the root by auctions.urls): home, catalogue, lots, bidder accounts."""
+
+from django.urls import path
+
+from . import accounts, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("auctions/", views.catalogue, name="catalogue"),
+    path("auctions/lots/<int:lot_id>/", views.lot_detail, name="lot_detail"),
+    path("auctions/lots/<int:lot_id>/state.json", views.lot_state, name="lot_state"),
+    path("auctions/lots/<int:lot_id>/history.json", views.lot_history, name="lot_history"),
+    path("auctions/lots/<int:lot_id>/bid/", views.lot_bid, name="lot_bid"),
+    path("auctions/lots/<int:lot_id>/watch/", views.lot_watch, name="lot_watch"),
+    path("auctions/photos/<int:photo_id>/<str:rendition>/", views.photo, name="photo"),
+    path("auctions/sales/<slug:slug>/", views.auction_detail, name="auction_detail"),
+    path("auctions/sales/<slug:slug>/terms/", views.auction_terms, name="auction_terms"),
+    path("auctions/sales/<slug:slug>/deposit/", views.auction_deposit, name="auction_deposit"),
+    path("account/sign-up/", accounts.sign_up, name="sign_up"),
+    path("account/sign-up/done/", accounts.sign_up_done, name="sign_up_done"),
+    path("account/verify/<str:token>/", accounts.verify_email, name="verify_email"),
+    path("account/verify-again/", accounts.resend_verification, name="resend_verification"),
+    path("account/sign-in/", accounts.BidderLoginView.as_view(), name="login"),
+    path("account/sign-out/", accounts.BidderLogoutView.as_view(), name="logout"),
+    path("account/profile/", accounts.profile, name="profile"),
+    path("account/bids/", accounts.my_bids, name="my_bids"),
+]
