@@ -38,3 +38,9 @@ def bidder_factory(auction_manager, auction_and_lot):
         return make_bidder(reviewer=auction_manager, **kwargs)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Test users get a cheap hash: PBKDF2 at full strength costs most of a test's time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
