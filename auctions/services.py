@@ -615,6 +615,11 @@ def deposit_place(*, bidder, auction_id: int, payment_method: str) -> Deposit:
     _deposit_record_intent(deposit.pk, intent.id)
     if intent.status == "requires_capture":
         return _deposit_transition(deposit.pk, "mark_held")
+    if intent.status in ("requires_payment_method", "canceled"):
+        message = ((intent.get("last_payment_error") or {}).get("message")) or intent.status
+        _deposit_transition(deposit.pk, "fail", error=message)
+        raise DepositError(_("The card hold was refused: %(reason)s") % {"reason": message})
+    # Anything else (3-D Secure, processing) stays pending; the webhook reports the outcome.
     return Deposit.objects.get(pk=deposit.pk)
 
 
