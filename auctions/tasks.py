@@ -67,7 +67,14 @@ def schedule_lot_tasks(*, auction_id: int, opens_at: datetime, ends: list[tuple[
 
 
 def _lot_url(lot: Lot) -> str:
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/lots/{lot.pk}/"
+    """The lot's public page (auctions:lot_detail) as an absolute link for e-mails."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        path = reverse("auctions:lot_detail", args=[lot.pk])
+    except NoReverseMatch:
+        path = f"/api/v1/lots/{lot.pk}/"
+    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
 
 
 @shared_task(ignore_result=True)
