@@ -40,9 +40,12 @@ def env_int(name: str, default: int) -> int:
 def env_decimal(name: str, default: str) -> Decimal:
     raw = os.environ.get(name, default)
     try:
-        return Decimal(raw)
+        value = Decimal(raw)
     except InvalidOperation as exc:
         raise ImproperlyConfigured(f"{name} must be a decimal number, got {raw!r}") from exc
+    if not value.is_finite():  # NaN or Infinity would poison every amount computed from it
+        raise ImproperlyConfigured(f"{name} must be a decimal number, got {raw!r}")
+    return value
 
 
 def env_list(name: str, default: str = "") -> list[str]:

@@ -562,8 +562,8 @@ def custody_chain_check(*, asset_ids: list[int] | None = None, chunk: int = 10_0
             continue
         problem = None
         if seq != expected_seq:
-            problem = str(_("entry #%(expected)d is missing (the next one found is #%(found)d)")
-                          % {"expected": expected_seq, "found": seq})
+            problem = str(_("missing (deleted?): the next entry found is #%(found)d") % {"found": seq})
+            event_id, seq = None, expected_seq
         elif row[15] != expected_prev:
             problem = str(_("does not link to the previous entry (the previous entry was altered, or this one)"))
         elif custody_hash(*row[2:]) != entry_hash:
@@ -581,7 +581,7 @@ def custody_chain_check(*, asset_ids: list[int] | None = None, chunk: int = 10_0
     # An asset whose whole chain is gone.
     for asset_id in (assets.filter(~Exists(CustodyEvent.objects.filter(asset_id=OuterRef("pk"))))
                      .values_list("pk", flat=True).iterator(chunk_size=chunk)):
-        breaks.append((asset_id, 1, None, str(_("entry #1 is missing: the asset has no custody log at all"))))
+        breaks.append((asset_id, 1, None, str(_("missing: the asset has no custody log at all"))))
     breaks.sort(key=lambda b: (b[0], b[1]))
     refs = dict(Asset.objects.filter(pk__in=[b[0] for b in breaks]).values_list("pk", "reference")) if breaks else {}
     report.breaks = [ChainBreak(a, refs.get(a, "?"), seq, ev, problem) for a, seq, ev, problem in breaks]
@@ -640,6 +640,8 @@ def asset_photo_add(*, asset_id: int, upload, actor, caption: str = "") -> Asset
         copy.thumbnail(size, Image.Resampling.LANCZOS)
         getattr(photo, rendition).save(f"{asset.pk}-{digest[:16]}-{rendition}.{ext}", ContentFile(_encode(copy, fmt)),
                                    save=False)
+    # Django 5.2 reads the dimensions from the spent ContentFile and gets None; we know them.
+    photo.width, photo.height = clean.size
     photo.save()
     return photo
 

@@ -20,8 +20,10 @@ _DOCUMENT_SIGNATURES = {
 
 def validate_document(upload) -> None:
     """Court documents: PDF (or a scanned PNG/JPEG), at most MAX_DOCUMENT_BYTES."""
-    if upload is None or not getattr(upload, "size", None):
+    if upload is None or getattr(upload, "size", None) is None:
         return
+    if upload.size == 0:
+        raise ValidationError(_("The document is empty."), code="empty")
     if upload.size > settings.MAX_DOCUMENT_BYTES:
         raise ValidationError(
             _("The document is too large (%(size)d MB); the limit is %(limit)d MB.")
