@@ -455,6 +455,8 @@ def early_sale_recommendation_run(*, trigger: str = RunTrigger.SCHEDULE, actor=N
     EarlySaleCandidate.objects.all().delete()
     if connection.vendor == "postgresql":
         _insert_from_select(run, as_of)
+        with connection.cursor() as cursor:  # the table was just replaced: keep the planner's picture true
+            cursor.execute("ANALYZE valuation_earlysalecandidate")
     else:
         EarlySaleCandidate.objects.bulk_create(
             (EarlySaleCandidate(run=run, **row) for row in selectors.early_sale_rows(as_of=as_of)), batch_size=2000)
@@ -496,10 +498,11 @@ def _insert_from_select(run: EarlySaleRun, as_of: date) -> None:
 def _record_notices(run: EarlySaleRun) -> int:
     """Which candidates each officer has not heard about recently; recorded now, mailed after commit."""
     since = run.as_of - timedelta(days=settings.EARLY_SALE_RENOTIFY_DAYS - 1)
-    this_run = EarlySaleCandidate.objects.filter(run=run, case_officer__isnull=False)
-    told = set(CandidateNotice.objects.filter(notified_on__gte=since, asset_id__in=this_run.values("asset_id"))
-               .values_list("officer_id", "asset_id"))
-    pairs = [pair for pair in this_run.values_list("case_officer_id", "asset_id").order_by("asset_id")
+    # Two linear scans and a set difference: no join whose plan depends on fresh statistics.
+    told = set(CandidateNotice.objects.filter(notified_on__gte=since).values_list("officer_id", "asset_id")
+               .iterator(chunk_size=10000))
+    pairs = [pair for pair in EarlySaleCandidate.objects.filter(run=run, case_officer__isnull=False)
+             .values_list("case_officer_id", "asset_id").order_by("asset_id").iterator(chunk_size=10000)
              if pair not in told]
     CandidateNotice.objects.bulk_create(
         [CandidateNotice(run=run, officer_id=o, asset_id=a, notified_on=run.as_of) for o, a in pairs],
