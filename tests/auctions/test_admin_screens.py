@@ -108,7 +108,8 @@ def test_manager_creates_an_auction_approver_cannot(client, auction_manager, app
 def test_auction_form_errors_are_shown_not_500(client, auction_manager):
     client.force_login(auction_manager)
     response = client.post(reverse("auctions_admin_auction_create"),
-                           _auction_form(closes_at="2000-01-01T00:00", deposit_rule="fixed", buyers_premium_percent="x"))
+                           _auction_form(closes_at="2000-01-01T00:00", deposit_rule="fixed",
+                                         buyers_premium_percent="x"))
     assert response.status_code == 400
     html = response.content.decode()
     assert "The auction must close after it opens." in html
@@ -190,7 +191,8 @@ def test_lot_chooser_offers_only_assets_for_sale(client, case, case_officer, auc
     response = client.post(reverse("auctions_admin_lot_create"), {
         "auction": draft.pk, "assets": [sale_asset.pk], "title": "Car", "starting_price": "1000",
         "reserve_price": "900"})
-    assert response.status_code == 400 and "The reserve cannot be below the starting price." in response.content.decode()
+    assert response.status_code == 400
+    assert "The reserve cannot be below the starting price." in response.content.decode()
 
     response = client.post(reverse("auctions_admin_lot_create"), {
         "auction": draft.pk, "assets": [sale_asset.pk], "title": "Car", "starting_price": "1000",
