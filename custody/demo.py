@@ -1,9 +1,58 @@
-"""Demo data for the custody register: one login per staff role, storage, cases and assets."""
+"""Demo data for the custody register: one login per staff role, storage locations, cases with
+their parties and court orders, and assets spread over the whole life cycle.
+
+Deterministic: the same --seed gives the same cases, assets and histories. Small data sets (the
+default) are built through the services, so every history is a real one with a real chain of
+custody; large ones (--bulk, or more than BULK_THRESHOLD assets) are written with bulk_create,
+computing each custody entry's hash with the very function the verifier uses, so
+`manage.py verify_custody_chain` passes on them too. Running it twice adds nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import random
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.utils import timezone
 
-from . import roles
+from . import roles, services
+from .models import (
+    GENESIS_HASH,
+    HASHED_FIELDS,
+    ORDER_REQUIRED,
+    Asset,
+    AssetCategory,
+    AssetIdentifier,
+    AssetStatus,
+    Case,
+    CaseStatus,
+    CourtOrder,
+    CustodyEvent,
+    CustodyEventKind,
+    DispositionMethod,
+    EarlySaleRequest,
+    EarlySaleStatus,
+    LegalBasis,
+    OffenceType,
+    Party,
+    PartyRole,
+    StorageKind,
+    StorageLocation,
+    custody_hash,
+)
+
+S = AssetStatus
+BULK_THRESHOLD = 2000
+CASE_PREFIX = "ARO-"  # demo case references: ARO-<year>-<number>
 
 DEMO_USERS = {
     "officer": roles.CASE_OFFICER,
@@ -17,10 +66,154 @@ DEMO_USERS = {
     "auditor": roles.AUDITOR,
 }
 
+LOCATIONS = [
+    ("Central warehouse, Vilvoorde", StorageKind.WAREHOUSE, "Industrieweg 12, 1800 Vilvoorde", "35.00"),
+    ("Vehicle yard North, Antwerp", StorageKind.VEHICLE_YARD, "Haven 540, 2030 Antwerpen", "18.00"),
+    ("Vehicle yard South, Charleroi", StorageKind.VEHICLE_YARD, "Rue de l'Aéroport 3, 6041 Gosselies", "15.00"),
+    ("Marina Nieuwpoort, berth 14", StorageKind.MARINA, "Watersportlaan 11, 8620 Nieuwpoort", "60.00"),
+    ("Hangar 7, Brussels Airport", StorageKind.HANGAR, "Brucargo 706, 1931 Zaventem", "420.00"),
+    ("High-security vault, National Bank", StorageKind.VAULT, "Boulevard de Berlaimont 14, 1000 Bruxelles",
+     "25.00"),
+    ("Frozen accounts (held by the banks)", StorageKind.BANK, "", "0.00"),
+    ("Cold store, Zeebrugge port", StorageKind.COLD_STORE, "Kustlaan 1, 8380 Zeebrugge", "80.00"),
+    ("Partner farm, Gembloux", StorageKind.FARM, "Chaussée de Namur 146, 5030 Gembloux", "40.00"),
+    ("On site (immovable property)", StorageKind.ON_SITE, "", "0.00"),
+]
+_LOCATION_FOR = {
+    "real_estate": "On site (immovable property)", "vehicle": "Vehicle yard North, Antwerp",
+    "vessel": "Marina Nieuwpoort, berth 14", "aircraft": "Hangar 7, Brussels Airport",
+    "cash": "High-security vault, National Bank", "bank_account": "Frozen accounts (held by the banks)",
+    "securities": "Frozen accounts (held by the banks)", "virtual_assets": "High-security vault, National Bank",
+    "jewellery_art": "High-security vault, National Bank", "business": "On site (immovable property)",
+    "livestock": "Partner farm, Gembloux", "perishable": "Cold store, Zeebrugge port",
+    "other": "Central warehouse, Vilvoorde",
+}
+
+FIRST = ["Anna", "Marc", "Sofia", "Pieter", "Élodie", "Karim", "Ivana", "Luca", "Fatima", "Jan", "Nadia",
+         "Dimitri", "Inès", "Tomasz", "Eva", "Youssef", "Laura", "Stefan", "Mira", "Hugo"]
+LAST = ["Janssens", "Dubois", "Peeters", "Moreau", "Kowalski", "Rossi", "El Amrani", "Novak", "Van Damme",
+        "Leclercq", "Petrov", "Schmidt", "Costa", "Maes", "Haddad", "Lambert", "Horvat", "De Smet"]
+COMPANIES = ["Orion Trading Ltd", "Blue Delta Holdings SA", "Nordic Star Shipping", "Atlas Consulting BV",
+             "Golden Gate Imports", "Meridian Capital SARL", "Sunrise Logistics NV", "Vega Investments Ltd"]
+COURTS = ["Court of First Instance, Brussels", "Court of First Instance, Antwerp", "Court of Appeal, Ghent",
+          "Court of First Instance, Liège", "Criminal Court, Mechelen"]
+CITIES = ["Brussels", "Antwerp", "Ghent", "Liège", "Knokke", "Namur", "Leuven", "Bruges", "Marbella", "Nice"]
+ORIGINS = ["BE", "BE", "BE", "NL", "FR", "DE", "LU", "ES", "IT", "CH", "AE", "CY"]
+BANKS = ["BNP Paribas Fortis", "KBC", "ING Belgium", "Belfius", "Argenta", "Crelan"]
+
+# category, weight, title templates, value range (EUR), identifier schemes, unit
+CATEGORIES = [
+    ("real_estate", 8, ["Apartment, {street} {n}, {city}", "Villa with swimming pool, {city}",
+                        "Office building, {street} {n}, {city}", "Agricultural land, {n} ha near {city}"],
+     (150_000, 3_500_000), ["land_registry"], "item"),
+    ("vehicle", 24, ["{car} ({year})", "{car}, {km} km ({year})"], (6_000, 220_000), ["vin", "registration"],
+     "item"),
+    ("vessel", 3, ["Motor yacht “{boat}”, {n} m", "Sailing yacht “{boat}”, {n} m", "RIB speedboat {n} m"],
+     (40_000, 4_000_000), ["hull"], "item"),
+    ("aircraft", 1, ["Cessna 172 light aircraft", "Embraer Phenom 300 business jet", "Robinson R44 helicopter"],
+     (180_000, 9_000_000), ["aircraft_reg"], "item"),
+    ("cash", 10, ["Cash found at {city} residence", "Cash seized at {city} airport", "Cash in safe deposit box"],
+     (4_000, 950_000), [], "EUR"),
+    ("bank_account", 15, ["Current account at {bank}", "Savings account at {bank}", "Business account at {bank}"],
+     (1_000, 5_000_000), ["iban"], "item"),
+    ("securities", 5, ["{n} shares of {company}", "Bond portfolio at {bank}"], (10_000, 2_500_000), ["isin"],
+     "item"),
+    ("virtual_assets", 5, ["{n} BTC in a hardware wallet", "{n} ETH on an exchange account"],
+     (5_000, 3_000_000), ["wallet"], "item"),
+    ("jewellery_art", 8, ["Diamond necklace, {n} carat", "Rolex Submariner watch", "Oil painting, {city} school",
+                          "Gold bars, {n} × 1 kg"], (2_000, 1_500_000), ["serial"], "item"),
+    ("business", 3, ["Restaurant “{boat}” in {city} (going concern)", "Car dealership {company}"],
+     (100_000, 5_000_000), ["company_reg"], "item"),
+    ("livestock", 2, ["Herd of {n} dairy cows", "{n} thoroughbred horses"], (20_000, 600_000), ["other"], "head"),
+    ("perishable", 3, ["{n} tonnes of frozen seafood", "Container of fresh fruit ({n} t)"], (5_000, 300_000),
+     ["other"], "t"),
+    ("other", 5, ["Industrial printing press", "Container of consumer electronics", "{n} luxury handbags"],
+     (2_000, 400_000), ["serial"], "item"),
+]
+CARS = ["BMW X5 xDrive", "Mercedes-Benz S 500", "Porsche Cayenne", "Audi RS6 Avant", "Range Rover Sport",
+        "Toyota Land Cruiser", "Lamborghini Urus", "Volkswagen Golf GTI", "Tesla Model S", "Ferrari 488 GTB"]
+BOATS = ["Sea Breeze", "Blue Horizon", "Libertad", "Nordlys", "Aurora", "Bella Vita", "Poseidon"]
+
+# Where assets end up, and how often (weights). Perishables and livestock lean to early sale.
+# state key -> (final status, steps)
+_CUSTODY = ["restrain", "seize"]
+_EARLY = [*_CUSTODY, "request_early_sale", "endorse", "authorise_early_sale"]
+_CONFISCATED = [*_CUSTODY, "confiscate"]
+_AWAITING = [*_CONFISCATED, "refer_for_disposition"]
+PATHS: dict[str, tuple[str, list[str]]] = {
+    "identified": (S.IDENTIFIED, []),
+    "restrained": (S.RESTRAINED, ["restrain"]),
+    "in_custody": (S.IN_CUSTODY, _CUSTODY),
+    "early_sale_requested": (S.EARLY_SALE_REQUESTED, [*_CUSTODY, "request_early_sale"]),
+    "early_sale_endorsed": (S.EARLY_SALE_REQUESTED, [*_CUSTODY, "request_early_sale", "endorse"]),
+    "early_sale_authorised": (S.EARLY_SALE_AUTHORISED, _EARLY),
+    "for_sale_early": (S.FOR_SALE, [*_EARLY, "put_up_for_sale"]),
+    "sold": (S.SOLD, [*_EARLY, "put_up_for_sale", "record_sale"]),
+    "confiscated": (S.CONFISCATED, _CONFISCATED),
+    "awaiting_disposition": (S.AWAITING_DISPOSITION, _AWAITING),
+    "for_sale_after_confiscation": (S.FOR_SALE, [*_AWAITING, "put_up_for_sale"]),
+    "disposed": (S.DISPOSED, [*_AWAITING, "dispose"]),
+    "sold_after_confiscation": (S.DISPOSED, [*_AWAITING, "put_up_for_sale", "record_sale"]),
+    "released": (S.RELEASED, ["restrain", "release"]),
+    "released_from_custody": (S.RELEASED, [*_CUSTODY, "release"]),
+    "returned": (S.RETURNED, [*_CONFISCATED, "return_to_state"]),
+    "destroyed": (S.DESTROYED, [*_CUSTODY, "destroy"]),
+    "lost": (S.LOST, [*_CUSTODY, "declare_lost"]),
+}
+SPREAD = {
+    "identified": 8, "restrained": 18, "in_custody": 20, "early_sale_requested": 2, "early_sale_endorsed": 2,
+    "early_sale_authorised": 2, "for_sale_early": 3, "sold": 4, "confiscated": 9, "awaiting_disposition": 8,
+    "for_sale_after_confiscation": 2, "disposed": 6, "sold_after_confiscation": 3, "released": 4,
+    "released_from_custody": 3, "returned": 1, "destroyed": 2, "lost": 1,
+}
+PERISHABLE_SPREAD = {"in_custody": 2, "early_sale_requested": 2, "early_sale_authorised": 2, "for_sale_early": 3,
+                     "sold": 6, "destroyed": 1}
+
+REASONS = {
+    "release": "Acquitted on appeal; the restraint is lifted",
+    "destroy": "Counterfeit goods; destruction ordered by the court",
+    "declare_lost": "Damaged beyond repair in a storm at the storage site",
+    "dispose": "Allocated for social reuse to a youth centre",
+    "record_sale": "Sold at public auction",
+    "reject_early_sale": "Value is stable; no need to sell early",
+}
+_STEP_TARGET = {
+    "restrain": S.RESTRAINED, "seize": S.IN_CUSTODY, "request_early_sale": S.EARLY_SALE_REQUESTED,
+    "authorise_early_sale": S.EARLY_SALE_AUTHORISED, "put_up_for_sale": S.FOR_SALE, "confiscate": S.CONFISCATED,
+    "refer_for_disposition": S.AWAITING_DISPOSITION, "dispose": S.DISPOSED, "release": S.RELEASED,
+    "return_to_state": S.RETURNED, "destroy": S.DESTROYED, "declare_lost": S.LOST,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------
+
 
 def seed(command, options) -> None:
+    users = _staff_logins(options["password"])
+    locations = _storage_locations()
+    n_assets, n_cases = options["assets"], options["cases"]
+    if Case.objects.filter(reference__startswith=CASE_PREFIX).exists():
+        command.stdout.write("Custody register: demo cases already present; nothing added.")
+    elif n_assets or n_cases:
+        rng: random.Random = options["rng"]
+        started = time.monotonic()
+        if options.get("bulk") or n_assets > BULK_THRESHOLD:
+            _BulkSeeder(rng, users, locations, n_cases, n_assets, command).run()
+        else:
+            _seed_through_services(rng, users, locations, n_cases, n_assets, command)
+        command.stdout.write(
+            f"Custody register: {Case.objects.count()} cases, {Asset.objects.count()} assets, "
+            f"{CustodyEvent.objects.count()} custody log entries ({time.monotonic() - started:.1f} s).")
+    command.stdout.write("Staff logins (password %r):" % options["password"])
+    for username, role in [("admin", "superuser"), *DEMO_USERS.items()]:
+        command.stdout.write(f"  {username:<10} {role}")
+
+
+def _staff_logins(password: str) -> dict:
     User = get_user_model()
-    password = options["password"]
+    users = {}
     for username, role in DEMO_USERS.items():
         user, _ = User.objects.get_or_create(
             username=username, defaults={"email": f"{username}@agency.example.org", "is_staff": True,
@@ -28,10 +221,433 @@ def seed(command, options) -> None:
         user.set_password(password)
         user.save()
         user.groups.add(Group.objects.get(name=role))
+        users[username] = user
     admin, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@agency.example.org"})
     admin.is_staff = admin.is_superuser = True
     admin.set_password(password)
     admin.save()
-    command.stdout.write("Staff logins (password %r):" % password)
-    for username, role in [("admin", "superuser"), *DEMO_USERS.items()]:
-        command.stdout.write(f"  {username:<10} {role}")
+    users["admin"] = admin
+    return users
+
+
+def _storage_locations() -> dict[str, StorageLocation]:
+    result = {}
+    for name, kind, address, rate in LOCATIONS:
+        location, _ = StorageLocation.objects.get_or_create(
+            name=name, defaults={"kind": kind, "address": address, "daily_rate": Decimal(rate), "currency": "EUR"})
+        result[name] = location
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Deterministic content
+# --------------------------------------------------------------------------------------------
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+
+
+@dataclass
+class CaseSpec:
+    number: int
+    reference: str
+    title: str
+    court: str
+    legal_basis: str
+    offence_type: str
+    origin: str
+    requesting_state: str
+    status: str
+    officer: str
+    created_days_ago: int
+    parties: list[dict] = field(default_factory=list)
+
+
+def _case_spec(rng: random.Random, number: int) -> CaseSpec:
+    year = 2026 - rng.choice([0, 0, 1, 1, 2, 3])
+    defendant = _person(rng) if rng.random() < 0.75 else rng.choice(COMPANIES)
+    requesting = rng.choice(["FR", "NL", "DE", "ES", "IT", "US"]) if rng.random() < 0.15 else ""
+    title = (f"Request from {requesting}: proceeds of {defendant}" if requesting else f"State v. {defendant}")
+    parties = [
+        {"role": PartyRole.DEFENDANT, "name": defendant, "identity_number": f"{rng.randint(10**10, 10**11 - 1)}"},
+        {"role": PartyRole.OWNER, "name": defendant if rng.random() < 0.6 else rng.choice(COMPANIES),
+         "address": f"{rng.randint(1, 200)} {rng.choice(LAST)}straat, {rng.choice(CITIES)}"},
+    ]
+    if rng.random() < 0.3:
+        claimant = rng.choice([f"{rng.choice(BANKS)} (mortgage holder)", _person(rng), "Tax administration"])
+        parties.append({"role": PartyRole.THIRD_PARTY, "name": claimant,
+                        "claim_description": rng.choice(["Mortgage over the property", "Spouse's half share",
+                                                         "Unpaid taxes", "Bona fide purchaser"]),
+                        "claim_amount": Decimal(rng.randint(5, 900) * 1000), "claim_currency": "EUR"})
+    return CaseSpec(
+        number=number, reference=f"{CASE_PREFIX}{year}-{number:05d}", title=title[:255], court=rng.choice(COURTS),
+        legal_basis=rng.choice(LegalBasis.values), offence_type=rng.choice(OffenceType.values),
+        origin=requesting or rng.choice(ORIGINS), requesting_state=requesting,
+        status=rng.choice([CaseStatus.INVESTIGATION, CaseStatus.PROSECUTION, CaseStatus.TRIAL, CaseStatus.TRIAL,
+                           CaseStatus.APPEAL, CaseStatus.FINAL]),
+        officer=rng.choice(["officer", "officer2"]), created_days_ago=rng.randint(30, 1400), parties=parties,
+    )
+
+
+@dataclass
+class AssetSpec:
+    category: str
+    title: str
+    value: Decimal
+    quantity: Decimal
+    unit: str
+    perishable: bool
+    identifiers: list[tuple[str, str]]
+    path: str
+
+
+_WEIGHTS = [c[1] for c in CATEGORIES]
+
+
+def _identifier(scheme: str, serial: int, rng: random.Random) -> str:
+    """A realistic-looking identifier, unique per serial number."""
+    letters = "ABCDEFGHJKLMNPRSTUVWXYZ"  # VINs never use I, O or Q
+    if scheme == "vin":
+        return "WBA" + "".join(rng.choice(letters) for _ in range(6)) + f"{serial:08d}"
+    if scheme == "registration":
+        a, b = divmod(serial, 1000)
+        return f"{1 + a // 17576}-{letters[a // 529 % 23]}{letters[a // 23 % 23]}{letters[a % 23]}-{b:03d}"
+    if scheme == "land_registry":
+        return f"{rng.choice(['21004', '11002', '44021', '62063'])}-{serial:07d}/B"
+    if scheme == "iban":
+        return f"BE{rng.randint(10, 99)}{serial:012d}"
+    if scheme == "isin":
+        return f"BE{serial:09d}{serial % 10}"
+    if scheme == "hull":
+        return f"BE-{''.join(rng.choice(letters) for _ in range(3))}{serial:06d}"
+    if scheme == "aircraft_reg":
+        return "OO-" + "".join(letters[(serial // 23**i) % 23] for i in range(4))
+    if scheme == "wallet":
+        return "bc1q" + hashlib.sha256(f"demo-wallet-{serial}".encode()).hexdigest()[:38]
+    if scheme == "company_reg":
+        return f"0{serial:09d}"
+    return f"SN-{serial:09d}"
+
+
+def _asset_spec(rng: random.Random, serial: int) -> AssetSpec:
+    category, _, titles, (low, high), schemes, unit = rng.choices(CATEGORIES, weights=_WEIGHTS)[0]
+    n = rng.randint(2, 60)
+    title = rng.choice(titles).format(
+        street=rng.choice(LAST) + "laan", n=n, city=rng.choice(CITIES), car=rng.choice(CARS),
+        year=rng.randint(2012, 2025), km=f"{rng.randint(5, 180) * 1000:,}", boat=rng.choice(BOATS),
+        bank=rng.choice(BANKS), company=rng.choice(COMPANIES))
+    # Values cluster at the low end, like real seizures.
+    value = Decimal(int(low + (high - low) * rng.random() ** 3))
+    perishable = category in {"perishable", "livestock"}
+    spread = PERISHABLE_SPREAD if perishable else SPREAD
+    path = rng.choices(list(spread), weights=list(spread.values()))[0]
+    quantity = Decimal(n) if unit in {"head", "t"} else Decimal("1")
+    if category == "cash":
+        quantity, unit = value, "EUR"
+    return AssetSpec(category=category, title=title[:255], value=value, quantity=quantity, unit=unit,
+                     perishable=perishable, identifiers=[(s, _identifier(s, serial, rng)) for s in schemes],
+                     path=path)
+
+
+def _split(total: int, parts: int, rng: random.Random) -> list[int]:
+    """Spread `total` assets over `parts` cases: a few big cases, many small ones, none empty if possible."""
+    if parts <= 0:
+        return []
+    weights = [rng.paretovariate(1.6) for _ in range(parts)]
+    scale = sum(weights)
+    counts = [max(1 if total >= parts else 0, int(total * w / scale)) for w in weights]
+    diff = total - sum(counts)
+    i = 0
+    while diff != 0:
+        j = i % parts
+        if diff > 0:
+            counts[j] += 1
+            diff -= 1
+        elif counts[j] > 1:
+            counts[j] -= 1
+            diff += 1
+        i += 1
+    return counts
+
+
+# --------------------------------------------------------------------------------------------
+# Small data sets: through the services, so every history is real
+# --------------------------------------------------------------------------------------------
+
+
+def _photo(title: str, category: str, rng: random.Random) -> SimpleUploadedFile:
+    from PIL import Image, ImageDraw
+
+    sky = tuple(rng.randint(120, 200) for _ in range(3))
+    image = Image.new("RGB", (800, 600), sky)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 420, 800, 600), fill=(90, 90, 95))  # ground
+    body = tuple(rng.randint(20, 230) for _ in range(3))
+    if category == "vehicle":
+        draw.rounded_rectangle((150, 280, 650, 420), radius=30, fill=body)
+        draw.polygon([(250, 280), (320, 200), (520, 200), (580, 280)], fill=body)
+        for x in (250, 550):
+            draw.ellipse((x - 50, 380, x + 50, 480), fill=(20, 20, 20))
+    elif category == "vessel":
+        draw.rectangle((0, 400, 800, 600), fill=(30, 70, 140))
+        draw.polygon([(150, 330), (650, 330), (590, 420), (210, 420)], fill=body)
+        draw.rectangle((330, 250, 470, 330), fill=(240, 240, 240))
+    elif category == "real_estate":
+        draw.rectangle((220, 220, 580, 420), fill=body)
+        draw.polygon([(200, 220), (400, 100), (600, 220)], fill=(150, 40, 30))
+        draw.rectangle((370, 320, 430, 420), fill=(60, 40, 20))
+    else:
+        draw.ellipse((280, 200, 520, 440), fill=body, outline=(255, 215, 0), width=8)
+    draw.text((20, 560), title[:80], fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _seed_through_services(rng, users, locations, n_cases, n_assets, command) -> None:
+    today = timezone.localdate()
+    serial = 0
+    photos_left = 8
+    for number, count in enumerate(_split(n_assets, n_cases, rng), start=1):
+        spec = _case_spec(rng, number)
+        officer = users[spec.officer]
+        case = services.case_create(
+            actor=officer, reference=spec.reference, title=spec.title, court=spec.court, jurisdiction="BE",
+            legal_basis=spec.legal_basis, offence_type=spec.offence_type, country_of_origin=spec.origin,
+            requesting_state=spec.requesting_state, status=spec.status,
+            expected_decision_date=today + datetime.timedelta(days=rng.randint(60, 700)))
+        for party in spec.parties:
+            services.party_add(actor=officer, case=case, **party)
+        plans = []
+        for _ in range(count):
+            serial += 1
+            a = _asset_spec(rng, serial)
+            asset = services.asset_register(
+                actor=officer, case=case, category=a.category, title=a.title, identifiers=a.identifiers,
+                declared_value=a.value, currency="EUR", quantity=a.quantity, unit=a.unit, perishable=a.perishable,
+                description=f"{AssetCategory(a.category).label} identified in {spec.reference}.")
+            plans.append((asset, a))
+        # One order of each type the case needs, covering the assets it concerns (as courts do).
+        orders: dict[str, CourtOrder] = {}
+        for order_type in sorted({ORDER_REQUIRED[s] for _, a in plans for s in PATHS[a.path][1]
+                                  if s in ORDER_REQUIRED}):
+            covered = [asset for asset, a in plans if any(ORDER_REQUIRED.get(s) == order_type
+                                                          for s in PATHS[a.path][1])]
+            orders[order_type] = services.court_order_record(
+                actor=officer, case=case, order_type=order_type, reference=f"{order_type[:3].upper()}/"
+                f"{spec.reference}", issued_on=today - datetime.timedelta(days=rng.randint(1, 25)),
+                issuing_court=spec.court, assets=covered, publishable=order_type == "confiscation",
+                recipient_state=(spec.requesting_state or "FR") if order_type == "return" else "",
+                summary=f"{order_type.replace('_', ' ').capitalize()} order in {spec.reference}.")
+        for asset, a in plans:
+            _drive(asset, a, orders, users, locations, rng)
+            if photos_left and a.category in {"vehicle", "vessel", "real_estate", "jewellery_art"}:
+                services.asset_photo_add(asset_id=asset.pk, upload=_photo(a.title, a.category, rng),
+                                         actor=users["custodian"], caption=a.title)
+                photos_left -= 1
+
+
+def _drive(asset: Asset, a: AssetSpec, orders, users, locations, rng) -> None:
+    officer = users["officer"] if asset.case.case_officer_id == users["officer"].pk else users["officer2"]
+    for step in PATHS[a.path][1]:
+        if step == "request_early_sale":
+            services.early_sale_request(
+                asset_id=asset.pk, actor=officer, reason="perishable" if a.perishable else "depreciation",
+                justification="Perishable goods: they will be worthless before the trial ends." if a.perishable
+                else "Loses value quickly and storage costs more than the depreciation allows.")
+        elif step == "endorse":
+            services.early_sale_endorse(asset_id=asset.pk, actor=users[rng.choice(["approver", "approver2"])],
+                                        note="Endorsed: the value is at risk.")
+        elif step == "authorise_early_sale":
+            services.early_sale_authorise(asset_id=asset.pk, actor=officer, order_id=orders["early_sale"].pk)
+        elif step == "record_sale":
+            services.asset_record_sale(asset_id=asset.pk, actor=users["auctions"], reason=REASONS["record_sale"])
+        else:
+            actor = {"put_up_for_sale": users["auctions"], "dispose": users["approver"],
+                     "destroy": users["approver2"], "declare_lost": users["approver"]}.get(step, officer)
+            order = orders.get(ORDER_REQUIRED.get(step, ""))
+            services.asset_transition(
+                asset_id=asset.pk, transition=step, actor=actor, reason=REASONS.get(step, ""),
+                order_id=order.pk if order else None,
+                disposition=rng.choice(["social_reuse", "public_use"]) if step == "dispose" else None)
+        if step == "seize":
+            location = locations[_LOCATION_FOR[a.category]]
+            services.custody_event_record(asset_id=asset.pk, actor=users["custodian"], kind="received",
+                                          location_id=location.pk, reason="Received into custody with seals intact")
+            if rng.random() < 0.4:
+                services.custody_event_record(asset_id=asset.pk, actor=users["custodian"], kind="condition_report",
+                                              condition=rng.choice(["Good", "Fair, minor scratches", "Poor"]),
+                                              reason="Quarterly inspection")
+            if a.category == "vehicle" and rng.random() < 0.3:
+                services.custody_event_record(asset_id=asset.pk, actor=users["custodian"], kind="moved",
+                                              location_id=locations["Vehicle yard South, Charleroi"].pk,
+                                              reason="Yard North full")
+
+
+# --------------------------------------------------------------------------------------------
+# Large data sets: bulk_create, with the same hash chain the services would have written
+# --------------------------------------------------------------------------------------------
+
+
+class _BulkSeeder:
+    CASES_PER_BATCH = 250
+
+    def __init__(self, rng, users, locations, n_cases, n_assets, command):
+        self.rng, self.users, self.locations = rng, users, locations
+        self.n_cases, self.n_assets, self.command = n_cases, n_assets, command
+        self.now = timezone.now().replace(microsecond=0)
+        self.serial = 0
+
+    def run(self) -> None:
+        counts = _split(self.n_assets, self.n_cases, self.rng)
+        started = time.monotonic()
+        for start in range(0, len(counts), self.CASES_PER_BATCH):
+            self._batch(start, counts[start:start + self.CASES_PER_BATCH])
+            done = min(start + self.CASES_PER_BATCH, len(counts))
+            self.command.stdout.write(f"  {done}/{len(counts)} cases, {self.serial} assets "
+                                      f"({time.monotonic() - started:.0f} s)")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("ANALYZE custody_case, custody_asset, custody_custodyevent, custody_courtorder_assets")
+
+    def _batch(self, first: int, counts: list[int]) -> None:
+        rng, users = self.rng, self.users
+        specs = [_case_spec(rng, first + i + 1) for i in range(len(counts))]
+        cases = Case.objects.bulk_create([Case(
+            reference=s.reference, title=s.title, court=s.court, jurisdiction="BE", legal_basis=s.legal_basis,
+            offence_type=s.offence_type, country_of_origin=s.origin, requesting_state=s.requesting_state,
+            status=s.status, case_officer=users[s.officer],
+            created_at=self.now - datetime.timedelta(days=s.created_days_ago, seconds=rng.randint(0, 86399)),
+            expected_decision_date=(self.now + datetime.timedelta(days=rng.randint(60, 700))).date(),
+        ) for s in specs])
+        Party.objects.bulk_create([Party(case=c, **p) for c, s in zip(cases, specs, strict=True) for p in s.parties])
+
+        plans: list[tuple[Case, Asset, AssetSpec]] = []
+        for case, count in zip(cases, counts, strict=True):
+            for n in range(1, count + 1):
+                self.serial += 1
+                a = _asset_spec(rng, self.serial)
+                created = case.created_at + datetime.timedelta(days=rng.randint(0, 20), seconds=rng.randint(0, 9999))
+                asset = Asset(case=case, reference=f"{case.reference}/A{n:04d}", category=a.category, title=a.title,
+                              description=f"{AssetCategory(a.category).label} identified in {case.reference}.",
+                              quantity=a.quantity, unit=a.unit, perishable=a.perishable, declared_value=a.value,
+                              currency="EUR", status=PATHS[a.path][0], created_at=created, status_changed_at=created)
+                plans.append((case, asset, a))
+        # Court orders: one per case and type needed.
+        needed: dict[tuple[int, str], list[int]] = {}
+        for i, (case, _, a) in enumerate(plans):
+            for step in PATHS[a.path][1]:
+                if step in ORDER_REQUIRED:
+                    needed.setdefault((case.pk, ORDER_REQUIRED[step]), []).append(i)
+        case_by_pk = {c.pk: c for c in cases}
+        orders = CourtOrder.objects.bulk_create([
+            self._order(case_by_pk[case_pk], order_type) for case_pk, order_type in needed])
+        order_of = {(o.case_id, o.order_type): o for o in orders}
+
+        # Walk each asset's path: status fields, custody log, early-sale requests.
+        events: list[CustodyEvent] = []
+        requests: list[EarlySaleRequest] = []
+        for case, asset, a in plans:
+            self._walk(case, asset, a, order_of, events, requests)
+        Asset.objects.bulk_create([asset for _, asset, _ in plans], batch_size=2000)
+        for event in events:  # assets have their ids now: complete and chain the entries
+            event.asset_id = event.asset.pk
+        self._chain(events)
+        AssetIdentifier.objects.bulk_create(
+            [AssetIdentifier(asset=asset, scheme=s, value=v) for _, asset, a in plans for s, v in a.identifiers],
+            batch_size=5000)
+        Through = CourtOrder.assets.through
+        Through.objects.bulk_create([Through(courtorder_id=order_of[key].pk, asset_id=plans[i][1].pk)
+                                     for key, indexes in needed.items() for i in sorted(set(indexes))],
+                                    batch_size=5000)
+        CustodyEvent.objects.bulk_create(events, batch_size=5000)
+        for req in requests:
+            req.asset_id = req.asset.pk
+        EarlySaleRequest.objects.bulk_create(requests, batch_size=2000)
+
+    @staticmethod
+    def _order(case: Case, order_type: str) -> CourtOrder:
+        return CourtOrder(
+            case=case, order_type=order_type, reference=f"{order_type[:3].upper()}/{case.reference}",
+            issued_on=(case.created_at + datetime.timedelta(days=30)).date(), issuing_court=case.court,
+            publishable=order_type == "confiscation",
+            recipient_state=(case.requesting_state or "FR") if order_type == "return" else "",
+            created_by=case.case_officer, created_at=case.created_at)
+
+    def _walk(self, case, asset, a, order_of, events, requests) -> None:
+        rng, users = self.rng, self.users
+        officer = case.case_officer
+        at = asset.created_at
+        state = S.IDENTIFIED
+
+        def log(kind, *, actor, from_state="", to_state="", transition="", order=None, location=None,
+                condition="", reason=""):
+            events.append(CustodyEvent(
+                asset=asset, kind=kind, at=at, actor=actor, from_state=from_state, to_state=to_state,
+                transition=transition, order=order, location=location, condition=condition, reason=reason))
+
+        log(CustodyEventKind.STATUS_CHANGE, actor=officer, to_state=S.IDENTIFIED, transition="register",
+            reason="Registered in the custody register")
+        request = None
+        for step in PATHS[a.path][1]:
+            at = min(at + datetime.timedelta(days=rng.randint(3, 90), seconds=rng.randint(0, 86399)),
+                     self.now - datetime.timedelta(minutes=1))
+            if step == "endorse":
+                approver = users[rng.choice(["approver", "approver2"])]
+                request.status, request.decided_by, request.decided_at = EarlySaleStatus.ENDORSED, approver, at
+                request.decision_note = "Endorsed: the value is at risk."
+                log(CustodyEventKind.STATUS_CHANGE, actor=approver, from_state=state, to_state=state,
+                    transition="endorse_early_sale", reason=request.decision_note)
+                continue
+            target = _STEP_TARGET.get(step)
+            if step == "record_sale":
+                target = S.DISPOSED if asset.confiscated_at else S.SOLD
+            if step == "confiscate":
+                asset.confiscated_at = at
+            if step in {"dispose", "record_sale", "return_to_state", "destroy"} and target in {
+                    S.DISPOSED, S.RETURNED, S.DESTROYED}:
+                asset.disposition_method = {
+                    "dispose": rng.choice([DispositionMethod.SOCIAL_REUSE, DispositionMethod.PUBLIC_USE]),
+                    "record_sale": DispositionMethod.SALE, "return_to_state": DispositionMethod.RETURN,
+                    "destroy": DispositionMethod.DESTRUCTION}[step]
+            actor = {"put_up_for_sale": users["auctions"], "record_sale": users["auctions"],
+                     "dispose": users["approver"], "destroy": users["approver2"],
+                     "declare_lost": users["approver"]}.get(step, officer)
+            order = order_of.get((case.pk, ORDER_REQUIRED.get(step, "")))
+            reason = REASONS.get(step, "")
+            if step == "request_early_sale":
+                reason = "Loses value quickly and storage costs more than the depreciation allows."
+                request = EarlySaleRequest(asset=asset, reason="perishable" if a.perishable else "depreciation",
+                                           justification=reason, requested_by=officer, requested_at=at)
+                requests.append(request)
+            if step == "authorise_early_sale":
+                reason = "Court authorised early sale"
+                request.status, request.order = EarlySaleStatus.AUTHORISED, order
+            log(CustodyEventKind.STATUS_CHANGE, actor=actor, from_state=state, to_state=target, transition=step,
+                order=order, reason=reason)
+            state = target
+            if step == "seize":
+                location = self.locations[_LOCATION_FOR[a.category]]
+                at += datetime.timedelta(hours=rng.randint(1, 48))
+                log(CustodyEventKind.RECEIVED, actor=users["custodian"], location=location,
+                    reason="Received into custody with seals intact")
+                asset.location, asset.custodian = location, users["custodian"]
+                if rng.random() < 0.3:
+                    at += datetime.timedelta(days=rng.randint(10, 120))
+                    log(CustodyEventKind.CONDITION_REPORT, actor=users["custodian"],
+                        condition=rng.choice(["Good", "Fair, minor scratches", "Poor"]), reason="Quarterly inspection")
+        asset.status_changed_at = at
+
+    @staticmethod
+    def _chain(events: list[CustodyEvent]) -> None:
+        """Number each asset's entries and link them, exactly as services._append_event does."""
+        prev_asset, seq, prev_hash = None, 0, GENESIS_HASH
+        for event in events:  # grouped by asset, in order
+            if event.asset_id != prev_asset:
+                prev_asset, seq, prev_hash = event.asset_id, 0, GENESIS_HASH
+            seq += 1
+            event.seq, event.prev_hash = seq, prev_hash
+            event.entry_hash = custody_hash(*(getattr(event, f) for f in HASHED_FIELDS))
+            prev_hash = event.entry_hash
+
