@@ -208,3 +208,76 @@ def _is_case_party(row: dict, lot_cases) -> bool:
                 row["legal_name"]):
             return True
     return False
+
+
+# --------------------------------------------------------------------------------------------
+# Cached reads for the bid path. Everything here is re-checked or cheap to be stale about for a
+# moment except eligibility, whose cache keys carry a generation number that every change to a
+# profile, terms acceptance, deposit, screening entry, case party, lot or auction bumps (see
+# auctions.apps), immediately and again after commit.
+# --------------------------------------------------------------------------------------------
+
+_GENERATION_KEY = "auctions:eligibility-generation"
+_ELIGIBILITY_SECONDS = 30
+
+
+def eligibility_generation() -> int:
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        cache.add(_GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(_GENERATION_KEY) or 1
+    return generation
+
+
+def bump_eligibility_generation() -> None:
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:
+        cache.add(_GENERATION_KEY, 1, timeout=None)
+
+
+@dataclass(frozen=True)
+class LotBiddingInfo:
+    auction_id: int
+    increment_table_id: int
+    deposit_required: bool
+    soft_close_minutes: int
+    soft_close_cap_minutes: int
+
+
+def lot_bidding_info(lot_id: int, *, generation: int | None = None) -> LotBiddingInfo | None:
+    """What a bid needs to know about a lot before taking its lock; None if the lot is not public."""
+    generation = eligibility_generation() if generation is None else generation
+    key = f"auctions:lot-info:{generation}:{lot_id}"
+    cached = cache.get(key)
+    if cached is not None:
+        return LotBiddingInfo(*cached) if cached else None
+    row = (Lot.objects.filter(pk=lot_id).exclude(status=LotStatus.DRAFT).exclude(auction__status="draft")
+           .values_list("auction_id", "increment_table_id", "auction__deposit_rule", "auction__soft_close_minutes",
+                        "auction__soft_close_cap_minutes").first())
+    info = None
+    if row is not None:
+        info = LotBiddingInfo(row[0], row[1], row[2] != "none", row[3], row[4])
+    cache.set(key, tuple(info.__dict__.values()) if info else (), _ELIGIBILITY_SECONDS)
+    return info
+
+
+def bidder_eligibility_cached(*, user_id: int, lot_id: int, auction_id: int,
+                              generation: int | None = None) -> Eligibility:
+    generation = eligibility_generation() if generation is None else generation
+    key = f"auctions:eligibility:{generation}:{user_id}:{lot_id}"
+    cached = cache.get(key)
+    if cached is not None:
+        eligibility = Eligibility(*cached)
+    else:
+        eligibility = bidder_eligibility(user_id=user_id, lot_id=lot_id, auction_id=auction_id)
+        cache.set(key, tuple(eligibility.__dict__.values()), _ELIGIBILITY_SECONDS)
+    if eligibility.pseudonym is None:
+        known = cache.get(pseudonym_cache_key(lot_id, user_id))
+        if known is not None:
+            eligibility = Eligibility(*(tuple(eligibility.__dict__.values())[:-1] + (known,)))
+    return eligibility
+
+
+def pseudonym_cache_key(lot_id: int, user_id: int) -> str:
+    return f"auctions:pseudonym:{lot_id}:{user_id}"

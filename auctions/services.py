@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -383,20 +384,20 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
     if bidder is None or not bidder.is_authenticated:
         raise NotEligible(ELIGIBILITY_MESSAGES["not_approved"], code="not_approved")
 
-    info = (Lot.objects.filter(pk=lot_id).select_related("auction")
-            .only("id", "status", "increment_table_id", "auction__id", "auction__status", "auction__deposit_rule",
-                  "auction__soft_close_minutes", "auction__soft_close_cap_minutes").first())
-    if info is None or info.status in (LotStatus.DRAFT,) or info.auction.status == AuctionStatus.DRAFT:
+    generation = selectors.eligibility_generation()
+    info = selectors.lot_bidding_info(lot_id, generation=generation)
+    if info is None:
         raise BidRefused(_("There is no such lot."), code="not_found", status=404)
     if bidder.is_staff:
         raise NotEligible(ELIGIBILITY_MESSAGES["not_eligible"])
-    eligibility = selectors.bidder_eligibility(user_id=bidder.pk, lot_id=lot_id, auction_id=info.auction_id)
-    refusal = eligibility.refusal(deposit_required=info.auction.requires_deposit)
+    eligibility = selectors.bidder_eligibility_cached(user_id=bidder.pk, lot_id=lot_id, auction_id=info.auction_id,
+                                                      generation=generation)
+    refusal = eligibility.refusal(deposit_required=info.deposit_required)
     if refusal:
         raise NotEligible(ELIGIBILITY_MESSAGES[refusal], code=refusal)
     tiers = selectors.increment_tiers(info.increment_table_id)
-    soft_close = timedelta(minutes=info.auction.soft_close_minutes)
-    soft_cap = timedelta(minutes=info.auction.soft_close_cap_minutes)
+    soft_close = timedelta(minutes=info.soft_close_minutes)
+    soft_cap = timedelta(minutes=info.soft_close_cap_minutes)
     explicit_now = now
 
     try:
@@ -428,6 +429,9 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
                     pseudonym_seq += 1
                     pseudonym = pseudonym_seq
                     LotPseudonym.objects.create(lot_id=lot_id, bidder_id=bidder.pk, number=pseudonym)
+                known = pseudonym
+                transaction.on_commit(lambda: cache.set(selectors.pseudonym_cache_key(lot_id, bidder.pk), known,
+                                                        60 * 60 * 24))
 
             state = outcome.state
             leader_pseudonym = pseudonym if state.leader == bidder.pk else lot.leader_pseudonym
@@ -731,20 +735,30 @@ def api_token_create(*, user) -> tuple[ApiToken, str]:
 
 
 def api_token_user(key: str):
-    """The active user a bearer key belongs to, or None. Records its use at most once a minute."""
+    """The active user a bearer key belongs to, or None. Records its use at most once a minute.
+    Cached for a minute under the eligibility generation, so any change to a user, and revocation,
+    take effect at once."""
     if not key or len(key) > 200:
         return None
-    token = (ApiToken.objects.select_related("user").filter(key_hash=_hash_key(key), revoked_at__isnull=True)
+    key_hash = _hash_key(key)
+    cache_key = f"auctions:token:{selectors.eligibility_generation()}:{key_hash}"
+    user = cache.get(cache_key)
+    if user is not None:
+        return user
+    token = (ApiToken.objects.select_related("user").filter(key_hash=key_hash, revoked_at__isnull=True)
              .first())
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    cache.set(cache_key, token.user, 60)
     return token.user
 
 
 @transaction.atomic
 def api_token_revoke(*, user, token_id: int) -> None:
     ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    selectors.bump_eligibility_generation()
+    transaction.on_commit(selectors.bump_eligibility_generation)
 

@@ -44,3 +44,13 @@ def bidder_factory(auction_manager, auction_and_lot):
 def _fast_password_hashing(settings):
     """Test users get a cheap hash: PBKDF2 at full strength costs most of a test's time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached eligibility and increment tables must not leak between tests (ids repeat on SQLite)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,381 @@
+"""Load benchmark of the bidding API under gunicorn on PostgreSQL.
+
+Builds a dedicated database (<your db>_apibench), migrates and fills it (50 approved bidders with
+API tokens, one hot lot, 100 lots for spread bidding, 10,000 more open lots for the catalogue),
+starts gunicorn (config.wsgi, gthread workers) on a free 127.0.0.1 port, and drives it with 50
+concurrent bidder clients over keep-alive HTTP/1.1 connections for a bounded time:
+
+  (a) 50 bidders on one hot lot;  (b) 50 bidders spread over 100 lots;  (c) the catalogue page
+  GET /api/v1/lots/?status=open with 10,100 open lots.
+
+It reports requests/s, accepted bids/s, p50/p99 latency and errors next to the reference measured
+on the same PostgreSQL in the same run: pgbench's single-row UPDATE rate (one hot row, and
+`pgbench -N` over many rows) with 50 clients. Targets: >= 300 bids/s on the hot lot with p99 < 100 ms
+and no error; catalogue < 50 ms. Prints figures, asserts no timings.
+
+Run with `make bench` (needs DATABASE_URL=postgres://...; uses REDIS_URL's server at DB 13 if
+Redis answers, as production would for the rate-limit counters and the Celery queue).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+CLIENTS = 50
+DURATION = float(os.environ.get("BENCH_SECONDS", "12"))
+CATALOGUE_LOTS = 10_000
+SPREAD_LOTS = 100
+WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))
+THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "8"))
+BENCH_REDIS_DB = 13
+
+pytestmark = pytest.mark.postgres
+
+
+# --------------------------------------------------------------------------------------------
+# Set-up: database, data, server
+# --------------------------------------------------------------------------------------------
+
+
+def _db_url(base: str, name: str) -> str:
+    parts = urlparse(base)
+    return urlunparse(parts._replace(path=f"/{name}"))
+
+
+def _psql(base: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_db_url(base, "postgres"), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _redis_url() -> str | None:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return f"redis://127.0.0.1:6379/{BENCH_REDIS_DB}"
+    except OSError:
+        return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+FILL_SCRIPT = r"""
+import datetime, json, sys
+from decimal import Decimal
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+from auctions import services
+from auctions.models import Auction, BidderProfile, IncrementTable, Lot, TermsAcceptance
+
+n_clients, n_spread, n_catalogue = map(int, sys.argv[1:4])
+User = get_user_model()
+now = timezone.now()
+staff = User.objects.create(username="bench-manager", is_staff=True)
+approver = User.objects.create(username="bench-approver", is_staff=True)
+auction = Auction.objects.create(title="Benchmark auction", slug="bench", terms="t",
+    opens_at=now - datetime.timedelta(hours=1), closes_at=now + datetime.timedelta(days=7),
+    created_by=staff, published_by=approver, status="published")
+table = IncrementTable.objects.get(is_default=True)
+ends = now + datetime.timedelta(days=7)
+cats = ["vehicle", "vessel", "jewellery_art", "real_estate", "other"]
+lots = [Lot(auction=auction, number=i + 1, title=f"Bench lot {i + 1}", category=cats[i % len(cats)],
+            starting_price=Decimal("100.00"), increment_table=table, ends_at=ends, original_ends_at=ends,
+            status="open", currency="EUR") for i in range(1 + n_spread + n_catalogue)]
+Lot.objects.bulk_create(lots, batch_size=2000)
+ids = list(Lot.objects.filter(auction=auction).order_by("number").values_list("id", flat=True))
+password = make_password(None)
+users = User.objects.bulk_create([User(username=f"bench-bidder{i}", email=f"b{i}@example.org", password=password)
+                                  for i in range(n_clients)])
+BidderProfile.objects.bulk_create([BidderProfile(user=u, legal_name=f"Bench Bidder {i}", address="x", phone="1",
+    id_document_type="passport", id_document_number=f"BENCH{i:05d}", id_number_normalised=f"BENCH{i:05d}",
+    name_normalised=f"bench bidder {i}", email_verified_at=now, status="approved") for i, u in enumerate(users)])
+TermsAcceptance.objects.bulk_create([TermsAcceptance(bidder=u, auction=auction) for u in users])
+tokens = [services.api_token_create(user=u)[1] for u in users]
+print(json.dumps({"tokens": tokens, "hot": ids[0], "spread": ids[1:1 + n_spread]}))
+"""
+
+
+class Server:
+    def __init__(self, env: dict, port: int):
+        self.port = port
+        self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-bench-", suffix=".log", delete=False)
+        gunicorn = Path(PY).with_name("gunicorn")
+        self.proc = subprocess.Popen(
+            [str(gunicorn), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
+             "--worker-class", "gthread", "--threads", str(THREADS), "--keep-alive", "30",
+             "--backlog", "512", "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log.name}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/api/v1/openapi.json")
+                if conn.getresponse().status == 200:
+                    conn.close()
+                    return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+@pytest.fixture(scope="module")
+def bench_env():
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        pytest.skip("needs DATABASE_URL=postgres://...")
+    name = (urlparse(base).path.lstrip("/") or "assets") + "_apibench"
+    _psql(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _psql(base, f'CREATE DATABASE "{name}"')
+    url = _db_url(base, name)
+    redis_url = _redis_url()
+    env = {**os.environ, "DATABASE_URL": url, "APP_ENV": "development", "DEBUG": "0", "LOG_LEVEL": "WARNING",
+           "DB_CONN_MAX_AGE": "600", "AUCTIONS_BID_RATE_LIMIT": "100000000",
+           "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+           "DJANGO_SETTINGS_MODULE": "config.settings"}
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
+    else:
+        env.pop("REDIS_URL", None)
+    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    out = subprocess.run([PY, "-c", FILL_SCRIPT, str(CLIENTS), str(SPREAD_LOTS), str(CATALOGUE_LOTS)], cwd=ROOT,
+                         env=env, check=True, capture_output=True, text=True).stdout
+    data = json.loads(out.strip().splitlines()[-1])
+    subprocess.run(["psql", url, "-q", "-c", "VACUUM ANALYZE"], check=False, capture_output=True)
+    server = Server(env, _free_port())
+    yield {"port": server.port, "data": data, "db_url": url, "base": base, "redis": redis_url}
+    server.stop()
+    if redis_url:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
+    _psql(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --------------------------------------------------------------------------------------------
+# Load driver
+# --------------------------------------------------------------------------------------------
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.statuses: dict[int, int] = {}
+        self.codes: dict[str, int] = {}
+        self.errors: list[str] = []
+
+    def add(self, latency: float, status: int, code: str | None) -> None:
+        with self.lock:
+            self.latencies.append(latency)
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+            if code:
+                self.codes[code] = self.codes.get(code, 0) + 1
+
+    def summary(self, seconds: float) -> dict:
+        lat = sorted(self.latencies)
+        n = len(lat)
+        return {
+            "requests": n, "per_second": n / seconds,
+            "accepted_per_second": self.statuses.get(201, 0) / seconds,
+            "p50_ms": 1000 * lat[n // 2] if n else float("nan"),
+            "p99_ms": 1000 * lat[min(n - 1, int(n * 0.99))] if n else float("nan"),
+            "statuses": dict(sorted(self.statuses.items())), "codes": self.codes,
+            "errors": len(self.errors) + sum(v for k, v in self.statuses.items() if k >= 500 or k in (401, 429)),
+        }
+
+
+def _bidder(port: int, token: str, lots: list[int], deadline: float, stats: Stats, seed: int) -> None:
+    rng = random.Random(seed)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Connection": "keep-alive"}
+    next_min = {lot: 100.0 for lot in lots}
+    while time.monotonic() < deadline:
+        lot = rng.choice(lots)
+        amount = next_min[lot] + rng.randint(0, 30) * 10
+        body = json.dumps({"max_amount": f"{amount:.2f}"})
+        started = time.perf_counter()
+        try:
+            conn.request("POST", f"/api/v1/lots/{lot}/bids/", body=body, headers=headers)
+            response = conn.getresponse()
+            payload = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            stats.errors.append(repr(exc))
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            continue
+        elapsed = time.perf_counter() - started
+        data = json.loads(payload) if payload else {}
+        stats.add(elapsed, response.status, data.get("error"))
+        if response.status == 201:
+            next_min[lot] = float(data["next_minimum_bid"])
+        elif data.get("error") == "below_minimum":
+            # "The next minimum bid is 1234.00." — learn the price as a real client would
+            words = [w.rstrip(".") for w in data.get("detail", "").split()]
+            numbers = [float(w) for w in words if w.replace(".", "", 1).isdigit()]
+            if numbers:
+                next_min[lot] = numbers[-1]
+        elif data.get("error") == "not_above_own_maximum":
+            next_min[lot] += 500
+    conn.close()
+
+
+def _run_bidders(port: int, tokens: list[str], lots: list[int], seconds: float) -> dict:
+    stats = Stats()
+    deadline = time.monotonic() + seconds
+    threads = [threading.Thread(target=_bidder, args=(port, token, lots, deadline, stats, i))
+               for i, token in enumerate(tokens)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + 60)
+    return stats.summary(time.monotonic() - started)
+
+
+def _reader(port: int, path: str, deadline: float, stats: Stats) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        try:
+            conn.request("GET", path, headers={"Connection": "keep-alive"})
+            response = conn.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            stats.errors.append(repr(exc))
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            continue
+        stats.add(time.perf_counter() - started, response.status, None)
+    conn.close()
+
+
+def _run_readers(port: int, path: str, clients: int, seconds: float) -> dict:
+    stats = Stats()
+    deadline = time.monotonic() + seconds
+    threads = [threading.Thread(target=_reader, args=(port, path, deadline, stats)) for _ in range(clients)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + 60)
+    return stats.summary(time.monotonic() - started)
+
+
+# --------------------------------------------------------------------------------------------
+# Reference: PostgreSQL's own single-row update rate (pgbench)
+# --------------------------------------------------------------------------------------------
+
+
+def _pgbench(base: str, seconds: int) -> dict:
+    if not shutil.which("pgbench"):
+        return {}
+    parts = urlparse(base)
+    name = (parts.path.lstrip("/") or "assets") + "_pgbench"
+    _psql(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _psql(base, f'CREATE DATABASE "{name}"')
+    conn = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432), "-U", parts.username or "postgres"]
+    env = {**os.environ}
+    if parts.password:
+        env["PGPASSWORD"] = parts.password
+    results = {}
+    try:
+        subprocess.run(["pgbench", "-i", "-q", "-s", "5", *conn, name], env=env, check=True, capture_output=True)
+        with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+            script.write("UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = 1;\n")
+        runs = {"hot_row": ["-f", script.name], "spread_rows_N": ["-N"]}
+        for label, args in runs.items():
+            out = subprocess.run(["pgbench", "-c", str(CLIENTS), "-j", "2", "-T", str(seconds), "-n", *args, *conn,
+                                  name], env=env, check=True, capture_output=True, text=True).stdout
+            for line in out.splitlines():
+                if line.startswith("tps ="):
+                    results[label] = float(line.split()[2])
+                if "latency average" in line:
+                    results[f"{label}_latency_ms"] = float(line.split("=")[1].split()[0])
+    finally:
+        _psql(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return results
+
+
+# --------------------------------------------------------------------------------------------
+# The benchmark
+# --------------------------------------------------------------------------------------------
+
+
+def _line(label: str, r: dict) -> str:
+    return (f"  {label:<34} {r['per_second']:8.1f} req/s  {r['accepted_per_second']:8.1f} accepted/s  "
+            f"p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  errors {r['errors']}  statuses {r['statuses']}")
+
+
+def test_api_load(bench_env):
+    port, data = bench_env["port"], bench_env["data"]
+    tokens = data["tokens"]
+    # Warm-up: every worker thread opens its DB connection and caches.
+    _run_bidders(port, tokens, data["spread"][:10], 2)
+
+    hot = _run_bidders(port, tokens, [data["hot"]], DURATION)
+    spread = _run_bidders(port, tokens, data["spread"], DURATION)
+    catalogue_one = _run_readers(port, "/api/v1/lots/?status=open", 1, 5)
+    catalogue_many = _run_readers(port, "/api/v1/lots/?status=open&page=100", 10, 5)
+    pg = _pgbench(bench_env["base"], 10)
+
+    print()
+    print(f"API load benchmark: gunicorn {WORKERS} workers x {THREADS} threads (gthread), {CLIENTS} clients, "
+          f"{DURATION:.0f} s per scenario, redis {'yes' if bench_env['redis'] else 'no (locmem cache, eager tasks)'}")
+    print(_line("(a) 50 bidders, one hot lot", hot))
+    print(f"      refusal codes: {hot['codes']}")
+    print(_line("(b) 50 bidders over 100 lots", spread))
+    print(f"      refusal codes: {spread['codes']}")
+    print(_line("(c) catalogue, 10,100 open lots, 1 client", catalogue_one))
+    print(_line("(c) catalogue page 100, 10 clients", catalogue_many))
+    if pg:
+        print(f"  reference pgbench, 50 clients: one hot row {pg['hot_row']:.0f} updates/s "
+              f"(latency {pg.get('hot_row_latency_ms', 0):.1f} ms), -N over many rows {pg['spread_rows_N']:.0f} tps")
+        print(f"  ratios: hot-lot bids / hot-row updates = {hot['per_second'] / pg['hot_row']:.2f}; "
+              f"spread bids / pgbench -N = {spread['per_second'] / pg['spread_rows_N']:.2f}")
+    print(f"  targets: hot lot >= 300 bids/s -> {hot['per_second']:.0f}; p99 < 100 ms -> {hot['p99_ms']:.1f}; "
+          f"errors 0 -> {hot['errors']}; catalogue p50 < 50 ms -> {catalogue_one['p50_ms']:.1f} "
+          f"(p99 {catalogue_one['p99_ms']:.1f})")
+    summary = {"hot": hot, "spread": spread, "catalogue": catalogue_one, "catalogue_10": catalogue_many, "pgbench": pg}
+    print("  json:", json.dumps({k: {kk: vv for kk, vv in v.items() if kk not in ("statuses", "codes")}
+                                 for k, v in summary.items()}, default=str))
+    # Timings are reported, not asserted; server errors are failures.
+    assert hot["requests"] > 0 and spread["requests"] > 0
+    for result in (hot, spread, catalogue_one, catalogue_many):
+        assert not any(status >= 500 for status in result["statuses"]), result["statuses"]
