@@ -137,6 +137,10 @@ class MoneyColumn(Column):
         return format_money(instance.declared_value, instance.currency)
 
 
+class StatusColumn(Column):
+    cell_template_name = "custody/includes/status_cell.html"
+
+
 class AssetIndexView(IndexView):
     """Assets, searchable by reference, title and identifier value, filtered, ordered and paginated
     (`?page=N&per_page=25|50|100`). Rows come from `selectors.asset_list`: one query whatever the page size.
@@ -166,14 +170,15 @@ class AssetIndexView(IndexView):
     @cached_property
     def columns(self):
         return [
-            TitleColumn("reference", label=_("Reference"), sort_key="reference",
+            TitleColumn("reference", label=_("Reference"), sort_key="reference", classname="custody-nowrap",
                         get_url=lambda a: reverse("custody_asset_detail", args=[a.pk])),
             Column("title", label=_("Title"), sort_key="title"),
             Column("category", label=_("Category"), accessor="get_category_display", sort_key="category"),
-            Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+            StatusColumn("status", label=_("Status"), sort_key="status"),
             Column("case", label=_("Case"), accessor="case.reference"),
             Column("location", label=_("Location"), accessor=lambda a: a.location.name if a.location else "—"),
-            MoneyColumn("declared_value", label=_("Declared value"), sort_key="declared_value"),
+            MoneyColumn("declared_value", label=_("Declared value"), sort_key="declared_value",
+                        classname="custody-nowrap"),
             DateColumn("created_at", label=_("Registered"), sort_key="created_at"),
         ]
 

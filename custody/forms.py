@@ -96,7 +96,8 @@ class TransitionForm(forms.Form):
             field.required = True
             field.help_text = _("Orders of type “%(type)s” of this case that cover this asset.") % {
                 "type": OrderType(self.needs_order).label}
-            field.empty_label = None if field.queryset.exists() else _("No such order recorded yet")
+            self.has_orders = field.queryset.exists()
+            field.empty_label = None if self.has_orders else _("No such order recorded yet")
         else:
             del self.fields["order"]
         if transition == "dispose":

@@ -20,8 +20,9 @@ Wagtail hooks, registered in their own ``wagtail_hooks.py``::
         return action_button(_("Request a valuation"), url)   # a SafeString
 
 ``custody_asset_panels``: each function takes ``(request, asset)`` and returns ``None`` (no panel),
-an object with a ``.title`` and a ``.render_html()`` method returning HTML, or simply an HTML string
-(a ``SafeString``; a plain ``str`` is escaped), or a list of these. Panels are shown below the asset's
+an object with a ``.title`` and a ``.render_html()`` method returning HTML (a ``SafeString``, as
+``render_to_string`` or a Wagtail ``Component`` gives), or simply an HTML string (a ``SafeString``),
+or a list of these. Anything that is not marked safe is escaped, never trusted. Panels are shown below the asset's
 own sections, in hook order, under their title.
 
 ``custody_asset_actions``: same signature and return values; each result is rendered in the asset
@@ -32,6 +33,7 @@ who sees its buttons; the view behind each button must check permissions itself.
 from __future__ import annotations
 
 from django.urls import path, reverse, reverse_lazy
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -160,7 +162,8 @@ class CourtOrderViewSet(ListingOnlyViewSet):
                     get_url=lambda o: reverse("custody_case_detail", args=[o.case_id]) + "#orders"),
         Column("order_type", label=_("Type"), accessor="get_order_type_display", sort_key="order_type"),
         Column("case", label=_("Case"), accessor="case.reference"),
-        DateColumn("issued_on", label=_("Date issued"), sort_key="issued_on"),
+        Column("issued_on", label=_("Date issued"), sort_key="issued_on",
+               accessor=lambda o: date_format(o.issued_on, "DATE_FORMAT")),
         Column("issuing_court", label=_("Issuing court")),
         BooleanColumn("publishable", label=_("May be published")),
         DocumentColumn("document", label=_("Document"), accessor=_order_document_link),

@@ -560,6 +560,16 @@ def test_asset_listing_searches_identifiers_and_filters(client, case, case_offic
     assert "Frozen fish" in html and "Gold watch" not in html
     html = client.get(url, {"ordering": "title"}).content.decode()
     assert html.index("Frozen fish") < html.index("Gold watch") < html.index("White van")
+    # the fragment Wagtail fetches when the filters change gives the same rows
+    html = client.get(reverse("custody_asset_index_results"), {"category": "perishable"}).content.decode()
+    assert "Frozen fish" in html and "White van" not in html and "<html" not in html
+
+
+def test_a_transition_not_possible_now_sends_back_with_a_message(client, asset, case_officer):
+    client.force_login(case_officer)
+    response = client.get(reverse("custody_asset_transition", args=[asset.pk, "confiscate"]), follow=True)
+    assert response.status_code == 200
+    assert any("not possible while the asset is “Identified”" in m for m in messages_of(response))
 
 
 def _bulk_assets(case, n: int, *, custodian=None) -> None:
