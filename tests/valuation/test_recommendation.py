@@ -152,3 +152,18 @@ def test_storage_costs_accrue_once_per_period_and_post_to_the_ledger(portfolio, 
     assert services.storage_cost_accruals_post(actor=finance_officer, accrual_ids=[accrual.pk]) == 1
     assert services.storage_cost_accruals_post(actor=finance_officer, accrual_ids=[accrual.pk]) == 0
     assert ledger_selectors.trial_balance() == {"EUR": Decimal("0.00")}
+
+
+def test_nightly_task_is_scheduled_and_runs_the_recommendation(portfolio, settings):
+    from valuation import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["valuation-early-sale-recommendation"]
+    assert entry["task"] == tasks.compute_early_sale_candidates.name
+    run_id = tasks.compute_early_sale_candidates.delay().get()
+    assert EarlySaleCandidate.objects.filter(run_id=run_id).count() == 2
+
+
+def test_command_reports_what_it_found(portfolio, capsys):
+    call_command("compute_early_sale_candidates")
+    out = capsys.readouterr().out
+    assert "4 assets in custody considered, 2 candidates" in out
