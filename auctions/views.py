@@ -10,8 +10,10 @@ thin: they parse, call a selector or a service, and render.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import mimetypes
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,12 +24,15 @@ from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from custody.models import AssetPhoto, StorageLocation
+from custody.models import AssetCategory, AssetPhoto, StorageLocation
+from custody.templatetags.custody_tags import format_money
 
 from . import engine, selectors, services
 from .exceptions import BidRefused, DomainError
@@ -80,7 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The landing page: what the agency sells, the open auctions, lots ending soonest."""
     auctions = list(Auction.objects.filter(status=AuctionStatus.PUBLISHED)
                     .only("id", "slug", "title", "opens_at", "closes_at", "time_zone").order_by("closes_at")[:6])
-    ending = _with_thumbnails(list(_card_queryset(selectors.lots_public(status=LotStatus.OPEN))[:4]))
+    ending = _as_cards(list(_card_queryset(selectors.lots_public(status=LotStatus.OPEN))[:4]))
     return render(request, "auctions/public/home.html", {"auctions": auctions, "ending": ending,
                                                          "agency_name": settings.AGENCY_NAME})
 
@@ -107,6 +112,28 @@ def _with_thumbnails(lots: list[Lot]) -> list[Lot]:
     return lots
 
 
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def _as_cards(lots: list[Lot]) -> list[Lot]:
+    """Thumbnails plus the card's texts, formatted here once (cheaper than template filters per card):
+    price for the locale with its currency, end time in the auction's time zone."""
+    _with_thumbnails(lots)
+    categories = {code: str(label) for code, label in AssetCategory.choices}
+    for lot in lots:
+        lot.card_category = categories.get(lot.category, lot.category)
+        lot.card_price = format_money(lot.current_price or lot.starting_price, lot.currency)
+        lot.card_bids = ngettext("%(n)s bid", "%(n)s bids", lot.bid_count) % {"n": lot.bid_count}
+        lot.card_ends = (dateformat.format(lot.ends_at.astimezone(_zone(lot.auction.time_zone)), "j M, H:i")
+                         if lot.ends_at else "")
+        lot.card_ends_iso = _iso(lot.ends_at)
+    return lots
+
+
 def _public_locations() -> list[tuple[int, str]]:
     """Storage locations holding assets of open lots (names only, never addresses). Cached a minute."""
     cached = cache.get(LOCATIONS_CACHE_KEY)
@@ -119,12 +146,50 @@ def _public_locations() -> list[tuple[int, str]]:
     return [tuple(row) for row in cached]
 
 
+COUNT_CACHE_SECONDS = 10
+COUNT_CACHE_MIN = 1000  # below this, counting is cheap: always exact
+
+
+def _count_key(filters: dict) -> str:
+    """The cache key of the number of open lots matching these filters (the order does not matter)."""
+    raw = repr(sorted((k, str(v)) for k, v in filters.items() if k != "sort" and v not in (None, "")))
+    return "auctions:catalogue-count:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+class CachedCountPaginator(Paginator):
+    """Counting 10,000 open lots on every page view costs more than the page itself. Large counts
+    are kept ten seconds (the number shown may be that old, the lots themselves never are)."""
+
+    def __init__(self, *args, cache_key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._cache_key = cache_key
+
+    @cached_property
+    def count(self) -> int:
+        value = cache.get(self._cache_key)
+        if value is None:
+            value = super().count
+            if value >= COUNT_CACHE_MIN:
+                cache.set(self._cache_key, value, COUNT_CACHE_SECONDS)
+        return value
+
+
 SORT_ORDER = {
     "ending": ("ends_at", "id"),
     "newest": ("-created_at", "-id"),
     "price_asc": ("display_price", "id"),
     "price_desc": ("-display_price", "id"),
 }
+
+
+def _filter_field(form: CatalogueFilterForm, name: str) -> dict:
+    """What the catalogue template needs of a filter field, without Django's (slow) widget rendering."""
+    field = form.fields[name]
+    raw = form.data.get(name, "") if form.is_bound else ""
+    choices = getattr(field, "choices", None)
+    return {"name": name, "label": field.label,
+            "choices": [(value, str(label)) for value, label in choices] if choices else None,
+            "current": str(raw)[:100], "errors": form.errors.get(name, []) if form.is_bound else []}
 
 
 @require_GET
@@ -141,13 +206,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if sort.startswith("price"):
         qs = qs.annotate(display_price=Coalesce(F("current_price"), F("starting_price")))
     qs = _card_queryset(qs).order_by(*SORT_ORDER.get(sort, SORT_ORDER["ending"]))
-    paginator = Paginator(qs, PER_PAGE)
+    paginator = CachedCountPaginator(qs, PER_PAGE, cache_key=_count_key(f))
     page = paginator.get_page(request.GET.get("page"))
-    lots = _with_thumbnails(list(page.object_list))
+    lots = _as_cards(list(page.object_list))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "auctions/public/catalogue.html", {
         "form": form, "page": page, "lots": lots, "query_string": params.urlencode(),
+        "filter_fields": [_filter_field(form, name) for name in ("category", "location", "min_price", "max_price",
+                                                                 "sort")],
         "filtered": any(v for k, v in f.items() if k != "sort"),
     })
 
@@ -156,7 +223,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def auction_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An auction's terms, viewing and pickup, premium, deposit rule, and its lots."""
     auction = get_object_or_404(Auction, slug=slug, status__in=PUBLIC_AUCTION_STATES)
-    lots = _with_thumbnails(list(_card_queryset(selectors.lots_public().filter(auction=auction))
+    lots = _as_cards(list(_card_queryset(selectors.lots_public().filter(auction=auction))
                                  .order_by("number")))
     context = {"auction": auction, "lots": lots, "deposit_amount": auction.required_deposit()}
     context.update(_bidder_auction_state(request, auction))
@@ -347,8 +414,6 @@ def lot_bid(request: HttpRequest, lot_id: int) -> HttpResponse:
 
 
 def _fmt(amount: Decimal) -> str:
-    from custody.templatetags.custody_tags import format_money
-
     return format_money(amount)
 
 
