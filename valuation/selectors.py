@@ -3,6 +3,7 @@ recommendation query."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,7 +17,6 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    FloatField,
     Func,
     IntegerField,
     OuterRef,
@@ -27,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Power, Round, TruncDate
+from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 
 from custody.models import Asset, AssetStatus, EarlySaleRequest, EarlySaleStatus, Party, PartyRole
 
@@ -158,37 +158,6 @@ def _money(expr) -> ExpressionWrapper:
     return ExpressionWrapper(expr, output_field=WIDE)
 
 
-def _rate_factor(profiles: dict[str, DepreciationProfile], days) -> Case:
-    """(1 − r/100)^(days/365) for categories with a yearly rate; 1 for the others."""
-    whens = []
-    for category, p in profiles.items():
-        if not p.yearly_rate_percent:
-            continue
-        base = 1 - Decimal(p.yearly_rate_percent) / 100
-        if base <= 0:
-            whens.append(When(category=category, then=_dec(0)))
-            continue
-        exponent = _money(ExpressionWrapper(Greatest(days, Value(0)), output_field=WIDE) * _dec(1) / _dec(365))
-        # The factor (not an amount) is computed in double precision, six times faster than numeric
-        # power, and rounded to 12 decimals, as depreciation.rate_factor does; amounts stay numeric.
-        power = Power(Cast(_dec(base), FloatField()), Cast(exponent, FloatField()), output_field=FloatField())
-        whens.append(When(category=category, then=Cast(power, output_field=WIDE)))
-    return Case(*whens, default=_dec(1), output_field=WIDE)
-
-
-def _shelf_left(profiles: dict[str, DepreciationProfile], on) -> Case:
-    """Days of shelf life left on a date: L − (date − seizure) for categories with a shelf life."""
-    whens = [When(category=c, then=ExpressionWrapper(Value(p.shelf_life_days) - DaysBetween(F("held_since"), on),
-                                                       output_field=IntegerField()))
-             for c, p in profiles.items() if p.shelf_life_days]
-    return Case(*whens, default=Value(None), output_field=IntegerField())
-
-
-def _upkeep(profiles: dict[str, DepreciationProfile]) -> Case:
-    whens = [When(category=c, then=_dec(p.daily_upkeep)) for c, p in profiles.items() if p.daily_upkeep]
-    return Case(*whens, default=_dec(0), output_field=WIDE)
-
-
 def _params() -> dict:
     return {
         "cost_pct": Decimal(settings.EARLY_SALE_COST_PERCENT) / 100,
@@ -226,77 +195,96 @@ def early_sale_base_queryset(*, as_of: date) -> QuerySet[Asset]:
             ))
 
 
-def early_sale_candidates_queryset(*, as_of: date, profiles: dict[str, DepreciationProfile] | None = None,
-                                   only_candidates: bool = True) -> QuerySet[Asset]:
-    """The whole recommendation as one SQL statement (PostgreSQL; SQLite's parser cannot nest this
-    deep, see `early_sale_rows`). On top of stage one (see valuation.depreciation for the formulas):
+# Stage two on PostgreSQL: plain SQL over stage one's columns. Each layer is a subquery with
+# OFFSET 0, which keeps the planner from folding the layers together (folding would compute each
+# figure again wherever a later layer mentions it); rows stream through, nothing is materialised.
+_STAGE_TWO_SQL = """
+SELECT w.*, w.value_today - w.projected_value + w.accrued_costs - w.sale_cost AS net_benefit
+FROM (
+  SELECT v.*, v.daily_cost * v.days_to_decision AS accrued_costs,
+         ROUND(v.value_today * %(cost_pct)s + %(cost_fixed)s, 2) AS sale_cost,
+         COALESCE(v.left_today <= %(urgency)s, FALSE) OR (v.perishable AND v.left_today IS NULL) AS urgent
+  FROM (
+    SELECT g.*, ROUND(g.base_value * g.rf_today * g.sf_today, 2) AS value_today,
+           ROUND(g.base_value * g.rf_decision * g.sf_decision, 2) AS projected_value
+    FROM (
+      SELECT f.*,
+             CASE WHEN f.left_then IS NULL THEN 1 WHEN f.left_then <= 0 THEN 0
+                  ELSE GREATEST(f.left_today, 0)::numeric / f.left_then END AS sf_today,
+             CASE WHEN f.left_then IS NULL THEN 1 WHEN f.left_then <= 0 THEN 0
+                  ELSE GREATEST(f.left_decision, 0)::numeric / f.left_then END AS sf_decision,
+             ROUND(f.storage_rate + f.running_rate + ROUND(f.upkeep * f.quantity, 2), 2) AS daily_cost
+      FROM (
+        SELECT b.*,
+               -- the depreciation factor (a ratio, not an amount) in double precision, kept to 12 decimals
+               CASE WHEN p.base_rate IS NULL THEN 1::numeric ELSE ROUND(POWER(p.base_rate,
+                    GREATEST(%(today)s::date - b.base_date, 0) / 365.0)::numeric, 12) END AS rf_today,
+               CASE WHEN p.base_rate IS NULL THEN 1::numeric ELSE ROUND(POWER(p.base_rate,
+                    GREATEST(b.decision_date - b.base_date, 0) / 365.0)::numeric, 12) END AS rf_decision,
+               p.shelf - (b.base_date - b.held_since) AS left_then,
+               p.shelf - (%(today)s::date - b.held_since) AS left_today,
+               p.shelf - (b.decision_date - b.held_since) AS left_decision,
+               COALESCE(p.upkeep, 0) AS upkeep
+        FROM ({base}) b
+        LEFT JOIN (VALUES {profiles}) AS p(category, base_rate, shelf, upkeep) ON p.category = b.category
+        OFFSET 0) f
+      OFFSET 0) g
+    OFFSET 0) v
+  OFFSET 0) w
+"""
 
-    value_today, projected_value (at the case's expected decision date, or today + the default
-    horizon), daily_cost (+ profile upkeep × quantity), accrued_costs (daily_cost × days to
-    decision), sale_cost (a share of the value plus a fixed amount), net_benefit = value_today −
-    projected_value + accrued_costs − sale_cost, shelf_left_today and urgent (perishable within the
-    urgency window); filtered to the candidates unless only_candidates is False.
-    """
+STAGE_ONE_COLUMNS = {
+    "b_id": "pk", "b_case": "case_id", "b_officer": "officer_id", "category": "category", "quantity": "quantity",
+    "perishable": "perishable", "held_since": "held_since", "appraised": "appraised",
+    "value_currency": "value_currency", "base_value": "base_value", "base_date": "base_date",
+    "decision_date": "decision_date", "days_to_decision": "days_to_decision", "storage_rate": "storage_rate",
+    "running_rate": "running_rate",
+}
+
+
+def early_sale_sql(*, as_of: date, only_candidates: bool = True,
+                   profiles: dict[str, DepreciationProfile] | None = None) -> tuple[str, list]:
+    """The whole recommendation as one SQL statement (PostgreSQL) returning CANDIDATE_FIELDS-like
+    columns: stage one built by the ORM (early_sale_base_queryset), stage two the formulas of
+    valuation.depreciation in SQL, optionally filtered to the candidates."""
     profiles = profiles if profiles is not None else profiles_by_category()
     params = _params()
-    today = Value(as_of)
-    qs = (early_sale_base_queryset(as_of=as_of)
-          .annotate(
-              shelf_left_then=_shelf_left(profiles, F("base_date")),
-              shelf_left_today=_shelf_left(profiles, today),
-              shelf_left_decision=_shelf_left(profiles, F("decision_date")),
-          )
-          .annotate(
-              shelf_factor_today=Case(
-                  When(shelf_left_then__isnull=True, then=_dec(1)),
-                  When(shelf_left_then__lte=0, then=_dec(0)),
-                  default=_money(Greatest(F("shelf_left_today"), Value(0)) * _dec(1) / F("shelf_left_then")),
-                  output_field=WIDE),
-              shelf_factor_decision=Case(
-                  When(shelf_left_then__isnull=True, then=_dec(1)),
-                  When(shelf_left_then__lte=0, then=_dec(0)),
-                  default=_money(Greatest(F("shelf_left_decision"), Value(0)) * _dec(1) / F("shelf_left_then")),
-                  output_field=WIDE),
-              rate_factor_today=_rate_factor(profiles, DaysBetween(F("base_date"), today)),
-              rate_factor_decision=_rate_factor(profiles, DaysBetween(F("base_date"), F("decision_date"))),
-              upkeep_rate=_money(_upkeep(profiles) * F("quantity")),
-          )
-          .annotate(
-              value_today=Round(_money(F("base_value") * F("rate_factor_today") * F("shelf_factor_today")), 2,
-                                output_field=MONEY),
-              projected_value=Round(
-                  _money(F("base_value") * F("rate_factor_decision") * F("shelf_factor_decision")), 2,
-                  output_field=MONEY),
-              daily_cost=Round(_money(F("storage_rate") + F("running_rate") + Round(F("upkeep_rate"), 2)), 2,
-                               output_field=MONEY),
-          )
-          .annotate(
-              accrued_costs=_money(F("daily_cost") * F("days_to_decision")),
-              sale_cost=Round(_money(F("value_today") * _dec(params["cost_pct"]) + _dec(params["cost_fixed"])), 2,
-                              output_field=MONEY),
-          )
-          .annotate(
-              net_benefit=_money(F("value_today") - F("projected_value") + F("accrued_costs") - F("sale_cost")),
-              # CASE, not a bare boolean expression: NULL <= 30 is NULL, and urgent must be true or false.
-              urgent=Case(
-                  When(Q(shelf_left_today__lte=params["urgency"]) | Q(perishable=True, shelf_left_today__isnull=True),
-                       then=Value(True)),
-                  default=Value(False), output_field=BooleanField()),
-          ))
-    candidate = (Q(shelf_left_today__lte=params["urgency"])
-                 | Q(perishable=True, shelf_left_today__isnull=True)
-                 | (Q(net_benefit__gte=_dec(params["threshold"]))
-                    & Q(net_benefit__gte=_money(F("value_today") * _dec(params["threshold_pct"])))))
+    stage_one = early_sale_base_queryset(as_of=as_of).annotate(
+        b_id=F("pk"), b_case=F("case_id"), b_officer=F("officer_id"))
+    stage_one = stage_one.values(*STAGE_ONE_COLUMNS).order_by()
+    base_sql, base_params = stage_one.query.sql_with_params()
+    rows, profile_params = [], []
+    for category, p in sorted(profiles.items()):
+        rows.append("(%s, %s::float8, %s::integer, %s::numeric)")
+        rate = None if p.yearly_rate_percent in (None, Decimal(0)) else max(1 - Decimal(p.yearly_rate_percent) / 100, 0)
+        profile_params += [category, rate, p.shelf_life_days, p.daily_upkeep or Decimal("0")]
+    if not rows:
+        rows.append("(%s, %s::float8, %s::integer, %s::numeric)")
+        profile_params += ["", None, None, Decimal("0")]
+    sql = _STAGE_TWO_SQL.replace("{base}", base_sql).replace("{profiles}", ", ".join(rows))
+    named = {"cost_pct": params["cost_pct"], "cost_fixed": params["cost_fixed"], "urgency": params["urgency"],
+             "today": as_of}
+    # Turn the named placeholders into positional ones, in the order they appear.
+    positional: list = []
+    pieces = re.split(r"(%\((?:cost_pct|cost_fixed|urgency|today)\)s|%s)", sql)
+    out = []
+    base_iter = iter([*base_params, *profile_params])
+    for piece in pieces:
+        match = re.fullmatch(r"%\((\w+)\)s", piece)
+        if match:
+            out.append("%s")
+            positional.append(named[match.group(1)])
+        elif piece == "%s":
+            out.append("%s")
+            positional.append(next(base_iter))
+        else:
+            out.append(piece)
+    sql = "".join(out)
     if only_candidates:
-        qs = qs.filter(candidate)
-    return qs
-
-
-def candidate_columns_q() -> Q:
-    """The candidate rule on the stored candidate columns (used to prune a run's rows)."""
-    params = _params()
-    return (Q(urgent=True) | (Q(net_benefit__gte=params["threshold"])
-                              & Q(net_benefit__gte=F("value_today") * params["threshold_pct"])))
+        sql = ("SELECT * FROM (" + sql + ") r "
+               "WHERE r.urgent OR (r.net_benefit >= %s AND r.net_benefit >= r.value_today * %s)")
+        positional += [params["threshold"], params["threshold_pct"]]
+    return sql, positional
 
 
 CANDIDATE_FIELDS = ["asset_id", "case_id", "case_officer_id", "currency", "value_today", "appraised", "decision_date",
@@ -306,7 +294,7 @@ CANDIDATE_FIELDS = ["asset_id", "case_id", "case_officer_id", "currency", "value
 
 def figures_from_base(row: dict, profile: depreciation.Profile, *, as_of: date, params: dict) -> dict:
     """Stage two in Python, from a stage-one row: the same formulas as the SQL of
-    `early_sale_candidates_queryset`. Returns the candidate's fields plus `is_candidate`."""
+    `early_sale_sql` (PostgreSQL). Returns the candidate's fields plus `is_candidate`."""
     held_since = row["held_since"]
     base = Decimal(row["base_value"]).quantize(depreciation.CENT)
     value_today = depreciation.project_value(profile, amount=base, value_date=row["base_date"], on=as_of,
@@ -340,18 +328,19 @@ def early_sale_rows(*, as_of: date, only_candidates: bool = True):
     """The recommendation's rows as dicts of CANDIDATE_FIELDS. On PostgreSQL the database computes
     everything; elsewhere it computes stage one and Python the (per-row, constant-time) rest."""
     if connection.vendor == "postgresql":
-        qs = early_sale_candidates_queryset(as_of=as_of, only_candidates=only_candidates)
-        for row in qs.values("pk", "case_id", "officer_id", "value_currency", "value_today", "appraised",
-                             "decision_date", "days_to_decision", "projected_value", "daily_cost", "accrued_costs",
-                             "sale_cost", "net_benefit", "urgent", "shelf_left_today").iterator(chunk_size=5000):
-            yield {"asset_id": row["pk"], "case_id": row["case_id"], "case_officer_id": row["officer_id"],
-                   "currency": row["value_currency"], "value_today": row["value_today"],
-                   "appraised": row["appraised"], "decision_date": row["decision_date"],
-                   "days_to_decision": row["days_to_decision"], "projected_value": row["projected_value"],
-                   "daily_cost": row["daily_cost"], "accrued_costs": Decimal(row["accrued_costs"]).quantize(
-                       depreciation.CENT), "sale_cost": row["sale_cost"],
-                   "net_benefit": Decimal(row["net_benefit"]).quantize(depreciation.CENT), "urgent": row["urgent"],
-                   "shelf_days_left": row["shelf_left_today"]}
+        sql, sql_params = early_sale_sql(as_of=as_of, only_candidates=only_candidates)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, sql_params)
+            names = [col.name for col in cursor.description]
+            for values in cursor:
+                row = dict(zip(names, values, strict=True))
+                yield {"asset_id": row["b_id"], "case_id": row["b_case"], "case_officer_id": row["b_officer"],
+                       "currency": row["value_currency"], "value_today": row["value_today"],
+                       "appraised": row["appraised"], "decision_date": row["decision_date"],
+                       "days_to_decision": row["days_to_decision"], "projected_value": row["projected_value"],
+                       "daily_cost": row["daily_cost"], "accrued_costs": row["accrued_costs"],
+                       "sale_cost": row["sale_cost"], "net_benefit": row["net_benefit"], "urgent": row["urgent"],
+                       "shelf_days_left": row["left_today"]}
         return
     profiles = {c: depreciation.Profile.of(p) for c, p in profiles_by_category().items()}
     params = _params()

@@ -416,13 +416,13 @@ def direct_sale_complete(*, actor, sale_id: int) -> DirectSale:
 # The early-sale recommendation
 # --------------------------------------------------------------------------------------------
 
+# valuation_earlysalecandidate column <- column of selectors.early_sale_sql
 CANDIDATE_COLUMNS = [
-    # (column in valuation_earlysalecandidate, expression alias)
-    ("run_id", "o_run"), ("asset_id", "o_asset"), ("case_id", "o_case"), ("case_officer_id", "o_officer"),
-    ("currency", "o_currency"), ("value_today", "o_value_today"), ("appraised", "o_appraised"),
-    ("decision_date", "o_decision_date"), ("days_to_decision", "o_days"), ("projected_value", "o_projected"),
-    ("daily_cost", "o_daily_cost"), ("accrued_costs", "o_accrued"), ("sale_cost", "o_sale_cost"),
-    ("net_benefit", "o_net"), ("urgent", "o_urgent"), ("shelf_days_left", "o_shelf_left"),
+    ("asset_id", "b_id"), ("case_id", "b_case"), ("case_officer_id", "b_officer"), ("currency", "value_currency"),
+    ("value_today", "value_today"), ("appraised", "appraised"), ("decision_date", "decision_date"),
+    ("days_to_decision", "days_to_decision"), ("projected_value", "projected_value"), ("daily_cost", "daily_cost"),
+    ("accrued_costs", "accrued_costs"), ("sale_cost", "sale_cost"), ("net_benefit", "net_benefit"),
+    ("urgent", "urgent"), ("shelf_days_left", "left_today"),
 ]
 
 
@@ -470,32 +470,12 @@ def early_sale_recommendation_run(*, trigger: str = RunTrigger.SCHEDULE, actor=N
 
 def _insert_from_select(run: EarlySaleRun, as_of: date) -> None:
     """INSERT INTO candidates (...) SELECT ...: the database computes and stores in one statement."""
-    from django.db.models import F, Value
-
-    expressions = {
-        "o_run": Value(run.pk), "o_asset": F("pk"), "o_case": F("case_id"), "o_officer": F("officer_id"),
-        "o_currency": F("value_currency"), "o_value_today": F("value_today"), "o_appraised": F("appraised"),
-        "o_decision_date": F("decision_date"), "o_days": F("days_to_decision"), "o_projected": F("projected_value"),
-        "o_daily_cost": F("daily_cost"), "o_accrued": F("accrued_costs"), "o_sale_cost": F("sale_cost"),
-        "o_net": F("net_benefit"), "o_urgent": F("urgent"), "o_shelf_left": F("shelf_left_today"),
-    }
-    aliases = [alias for _col, alias in CANDIDATE_COLUMNS]
-    # Every asset's row is computed once and inserted; the non-candidates are then pruned on the
-    # stored columns (filtering in the SELECT would make the database compute each figure twice).
-    qs = (selectors.early_sale_candidates_queryset(as_of=as_of, only_candidates=False).annotate(**expressions)
-          .values(*aliases).order_by())
-    if list(qs.query.annotation_select) != aliases or qs.query.values_select:
-        # The ORM did not produce the columns in our order; fetch and insert instead.
-        EarlySaleCandidate.objects.bulk_create(
-            [EarlySaleCandidate(**{col: row[alias] for col, alias in CANDIDATE_COLUMNS}) for row in qs],
-            batch_size=2000)
-    else:
-        sql, params = qs.query.sql_with_params()
-        table = connection.ops.quote_name(EarlySaleCandidate._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(col) for col, _alias in CANDIDATE_COLUMNS)
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
-    EarlySaleCandidate.objects.filter(run=run).exclude(selectors.candidate_columns_q()).delete()
+    sql, params = selectors.early_sale_sql(as_of=as_of)
+    table = connection.ops.quote_name(EarlySaleCandidate._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(col) for col, _src in [("run_id", ""), *CANDIDATE_COLUMNS])
+    select = ", ".join(["%s::bigint"] + [f"r.{connection.ops.quote_name(src)}" for _col, src in CANDIDATE_COLUMNS])
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {select} FROM ({sql}) r", [run.pk, *params])
 
 
 def _record_notices(run: EarlySaleRun) -> int:
