@@ -83,7 +83,8 @@ def _bearer_user(request: HttpRequest):
     scheme, _sep, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise ApiError(401, "not_authenticated", _("Send “Authorization: Bearer <token>”."))
-    user = services.api_token_user(key.strip())
+    request.eligibility_generation = selectors.eligibility_generation()
+    user = services.api_token_user(key.strip(), generation=request.eligibility_generation)
     if user is None:
         raise ApiError(401, "invalid_token", _("The token is invalid or has been revoked."))
     return user, True
@@ -255,14 +256,13 @@ def _rate_limit(key: str, *, limit: int, window: int) -> None:
     if limit <= 0:
         return
     bucket = f"rl:{key}:{int(time.time() // window)}"
-    if cache.add(bucket, 1, timeout=window + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(bucket)
-        except ValueError:  # expired between add and incr
-            cache.add(bucket, 1, timeout=window + 1)
+    try:
+        count = cache.incr(bucket)
+    except ValueError:  # first request in this window
+        if cache.add(bucket, 1, timeout=window + 1):
             count = 1
+        else:
+            count = cache.incr(bucket)
     if count > limit:
         raise ApiError(429, "rate_limited", _("Too many requests; wait a few seconds and try again."))
 
@@ -290,7 +290,8 @@ def lot_bids(request: HttpRequest, lot_id: int) -> JsonResponse:
     _rate_limit(f"bid:{user.pk}", limit=settings.AUCTIONS_BID_RATE_LIMIT,
                 window=settings.AUCTIONS_BID_RATE_WINDOW_SECONDS)
     try:
-        result = services.lot_place_bid(lot_id=lot_id, bidder=user, max_amount=raw)
+        result = services.lot_place_bid(lot_id=lot_id, bidder=user, max_amount=raw,
+                                        generation=getattr(request, "eligibility_generation", None))
     except BidRefused as exc:
         return error(exc.status, exc.code, str(exc))
     body = lot_json(result.lot)

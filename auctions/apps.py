@@ -31,8 +31,8 @@ class AuctionsConfig(AppConfig):
             bump_eligibility_generation()
             transaction.on_commit(bump_eligibility_generation)
 
-        for model in (models.BidderProfile, models.TermsAcceptance, models.Deposit, models.ScreeningEntry,
-                      models.LotAsset, models.Lot, models.Auction, Party, get_user_model()):
+        for model in (models.IncrementTier, models.BidderProfile, models.TermsAcceptance, models.Deposit,
+                      models.ScreeningEntry, models.LotAsset, models.Lot, models.Auction, Party, get_user_model()):
             post_save.connect(_bump, sender=model, dispatch_uid=f"auctions_elig_save_{model._meta.label}", weak=False)
             post_delete.connect(_bump, sender=model, dispatch_uid=f"auctions_elig_del_{model._meta.label}",
                                 weak=False)

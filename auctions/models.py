@@ -524,9 +524,11 @@ class Deposit(ConcurrentTransitionMixin, models.Model):
 class StripeEvent(models.Model):
     """A webhook event as received: stored first, then processed once."""
 
-    event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=100)
+    event_id = models.CharField(max_length=255, db_index=True)
+    type = models.CharField(max_length=100, blank=True)
     payload = models.JSONField()
+    signature = models.CharField(max_length=500, blank=True)
+    verified = models.BooleanField(default=False)
     received_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=255, blank=True)
@@ -536,6 +538,11 @@ class StripeEvent(models.Model):
         verbose_name = _("Stripe event")
         verbose_name_plural = _("Stripe events")
         ordering = ["-received_at"]
+        constraints = [
+            # Each genuine event is processed once; forged or malformed calls are kept for the record
+            # without blocking the real event's id.
+            models.UniqueConstraint(fields=["event_id"], condition=Q(verified=True), name="stripe_event_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"

@@ -281,3 +281,41 @@ def bidder_eligibility_cached(*, user_id: int, lot_id: int, auction_id: int,
 
 def pseudonym_cache_key(lot_id: int, user_id: int) -> str:
     return f"auctions:pseudonym:{lot_id}:{user_id}"
+
+
+_LOCAL_TIERS: dict[tuple[int, int], Tiers] = {}
+
+
+def increment_tiers_for_generation(table_id: int, generation: int) -> Tiers:
+    """Increment tiers memoised in this process under the eligibility generation (a change to any
+    tier bumps it), so a bid needs no round trip for them."""
+    key = (table_id, generation)
+    tiers = _LOCAL_TIERS.get(key)
+    if tiers is None:
+        if len(_LOCAL_TIERS) > 1000:
+            _LOCAL_TIERS.clear()
+        tiers = _LOCAL_TIERS[key] = increment_tiers(table_id)
+    return tiers
+
+
+def bid_context(*, user_id: int, lot_id: int, generation: int) -> tuple[LotBiddingInfo | None, Eligibility | None]:
+    """The lot's bidding info and the bidder's eligibility, from the cache in one round trip
+    (computed and cached on a miss)."""
+    info_key = f"auctions:lot-info:{generation}:{lot_id}"
+    elig_key = f"auctions:eligibility:{generation}:{user_id}:{lot_id}"
+    pseudonym_key = pseudonym_cache_key(lot_id, user_id)
+    found = cache.get_many([info_key, elig_key, pseudonym_key])
+    if info_key in found:
+        info = LotBiddingInfo(*found[info_key]) if found[info_key] else None
+    else:
+        info = lot_bidding_info(lot_id, generation=generation)
+    if info is None:
+        return None, None
+    if elig_key in found:
+        eligibility = Eligibility(*found[elig_key])
+    else:
+        eligibility = bidder_eligibility(user_id=user_id, lot_id=lot_id, auction_id=info.auction_id)
+        cache.set(elig_key, tuple(eligibility.__dict__.values()), _ELIGIBILITY_SECONDS)
+    if eligibility.pseudonym is None and found.get(pseudonym_key) is not None:
+        eligibility = Eligibility(*(tuple(eligibility.__dict__.values())[:-1] + (found[pseudonym_key],)))
+    return info, eligibility

@@ -368,7 +368,8 @@ def _refuse(*, lot_id: int, bidder, amount: Decimal | None, err: BidRefused, now
     raise err
 
 
-def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: datetime | None = None) -> BidResult:
+def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: datetime | None = None,
+                  generation: int | None = None) -> BidResult:
     """A bidder gives a maximum on a lot; the engine bids for them by increments.
 
     Checks that need no lock come first: the amount, the bidder's eligibility (approved, e-mail
@@ -384,18 +385,17 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
     if bidder is None or not bidder.is_authenticated:
         raise NotEligible(ELIGIBILITY_MESSAGES["not_approved"], code="not_approved")
 
-    generation = selectors.eligibility_generation()
-    info = selectors.lot_bidding_info(lot_id, generation=generation)
-    if info is None:
-        raise BidRefused(_("There is no such lot."), code="not_found", status=404)
+    if generation is None:
+        generation = selectors.eligibility_generation()
     if bidder.is_staff:
         raise NotEligible(ELIGIBILITY_MESSAGES["not_eligible"])
-    eligibility = selectors.bidder_eligibility_cached(user_id=bidder.pk, lot_id=lot_id, auction_id=info.auction_id,
-                                                      generation=generation)
+    info, eligibility = selectors.bid_context(user_id=bidder.pk, lot_id=lot_id, generation=generation)
+    if info is None:
+        raise BidRefused(_("There is no such lot."), code="not_found", status=404)
     refusal = eligibility.refusal(deposit_required=info.deposit_required)
     if refusal:
         raise NotEligible(ELIGIBILITY_MESSAGES[refusal], code=refusal)
-    tiers = selectors.increment_tiers(info.increment_table_id)
+    tiers = selectors.increment_tiers_for_generation(info.increment_table_id, generation)
     soft_close = timedelta(minutes=info.soft_close_minutes)
     soft_cap = timedelta(minutes=info.soft_close_cap_minutes)
     explicit_now = now
@@ -666,24 +666,42 @@ def deposit_release(*, deposit_id: int) -> Deposit:
 
 
 def stripe_event_receive(*, payload: bytes, signature: str) -> StripeEvent:
-    """A webhook call: verify Stripe's signature, store the raw event, process it once."""
+    """A webhook call, in dj-stripe's order: store the raw event, verify Stripe's signature, then
+    process each genuine event id once. The outcome (or the refusal) is recorded on the stored row."""
     import json
 
-    stripe = _stripe()
-    if not settings.STRIPE_WEBHOOK_SECRET:
-        raise NotPermitted(_("Webhooks are not configured."))
     try:
-        event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
-    except (ValueError, stripe.SignatureVerificationError):
-        raise NotPermitted(_("Invalid signature.")) from None
-    data = json.loads(payload)
-    with transaction.atomic():
-        stored, created = StripeEvent.objects.get_or_create(
-            event_id=event["id"], defaults={"type": event["type"], "payload": data})
-    if created or stored.processed_at is None:
-        stripe_event_process(event_id=stored.event_id)
-        stored.refresh_from_db()
-    return stored
+        data = json.loads(payload)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        data = {"raw": payload[:100_000].decode("utf-8", errors="replace")}
+    event_id = str(data.get("id") or "")[:255]
+    stored = StripeEvent.objects.create(event_id=event_id, type=str(data.get("type") or "")[:100], payload=data,
+                                        signature=(signature or "")[:500])
+    stripe = _stripe()
+    problem = ""
+    if not settings.STRIPE_WEBHOOK_SECRET:
+        problem = "webhook secret not configured"
+    else:
+        try:
+            stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+        except (ValueError, stripe.SignatureVerificationError) as exc:
+            problem = f"invalid signature: {exc}"[:500]
+    if not problem and not event_id:
+        problem = "not an event"
+    if problem:
+        StripeEvent.objects.filter(pk=stored.pk).update(processed_at=timezone.now(), outcome="refused", error=problem)
+        raise NotPermitted(_("Invalid signature."))
+    try:
+        with transaction.atomic():
+            StripeEvent.objects.filter(pk=stored.pk).update(verified=True)
+    except IntegrityError:  # delivered before: the first copy is the one processed
+        StripeEvent.objects.filter(pk=stored.pk).update(processed_at=timezone.now(), outcome="duplicate delivery")
+        stored = StripeEvent.objects.get(event_id=event_id, verified=True)
+        if stored.processed_at is not None:
+            return stored
+    return stripe_event_process(event_id=event_id)
 
 
 HANDLED_EVENTS = {
@@ -695,7 +713,7 @@ HANDLED_EVENTS = {
 
 def stripe_event_process(*, event_id: str) -> StripeEvent:
     with transaction.atomic():
-        event = StripeEvent.objects.select_for_update().get(event_id=event_id)
+        event = StripeEvent.objects.select_for_update().get(event_id=event_id, verified=True)
         if event.processed_at is not None:
             return event
         transition = HANDLED_EVENTS.get(event.type)
@@ -734,14 +752,16 @@ def api_token_create(*, user) -> tuple[ApiToken, str]:
     return token, key
 
 
-def api_token_user(key: str):
+def api_token_user(key: str, *, generation: int | None = None):
     """The active user a bearer key belongs to, or None. Records its use at most once a minute.
     Cached for a minute under the eligibility generation, so any change to a user, and revocation,
     take effect at once."""
     if not key or len(key) > 200:
         return None
     key_hash = _hash_key(key)
-    cache_key = f"auctions:token:{selectors.eligibility_generation()}:{key_hash}"
+    if generation is None:
+        generation = selectors.eligibility_generation()
+    cache_key = f"auctions:token:{generation}:{key_hash}"
     user = cache.get(cache_key)
     if user is not None:
         return user

@@ -276,3 +276,24 @@ def test_terms_acceptance_is_per_auction(open_lot_factory, auction_manager):
     assert TermsAcceptance.objects.filter(bidder=bidder).count() == 2
     assert place(lot2, bidder, "500").leading
 
+
+
+def test_rejecting_a_bidder_takes_effect_at_once(lot, bidder_factory, auction_manager):
+    # Given a bidder whose eligibility is cached by an accepted bid
+    bidder = bidder_factory()
+    place(lot, bidder, "200")
+    # When an auction manager rejects the profile
+    services.bidder_profile_reject(profile_id=bidder.bidder_profile.pk, actor=auction_manager,
+                                   reason="Forged identity document")
+    # Then the very next bid is refused
+    with pytest.raises(NotEligible):
+        place(lot, bidder, "900")
+
+
+def test_screening_entry_added_during_the_auction_bars_at_once(lot, case, bidder_factory, auction_manager):
+    bidder = bidder_factory(id_number="LATE-1")
+    place(lot, bidder, "200")
+    services.screening_entry_add(actor=auction_manager, name="Late", identity_number="late1", reason="found out",
+                                 case=case)
+    with pytest.raises(NotEligible):
+        place(lot, bidder, "900")

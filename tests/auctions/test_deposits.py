@@ -142,13 +142,14 @@ def test_webhook_moves_the_deposit_once_per_event(client, settings, deposit_auct
     deposit = Deposit.objects.create(bidder=bidder, auction=auction, amount=D("250"), currency="EUR",
                                      payment_intent_id="pi_webhook1")
     body, signature = _signed(_event("evt_1", "payment_intent.amount_capturable_updated", "pi_webhook1"))
-    for _ in range(2):  # Stripe may deliver an event more than once
+    for _ in range(3):  # Stripe may deliver an event more than once
         response = client.post("/api/v1/stripe/webhook/", body, content_type="application/json",
                                HTTP_STRIPE_SIGNATURE=signature)
         assert response.status_code == 200
     deposit.refresh_from_db()
     assert deposit.status == DepositStatus.HELD
-    event = StripeEvent.objects.get(event_id="evt_1")
+    event = StripeEvent.objects.get(event_id="evt_1", verified=True)
+    assert StripeEvent.objects.filter(event_id="evt_1").count() == 3  # every delivery is on record
     assert event.processed_at and event.payload["type"] == "payment_intent.amount_capturable_updated"
     assert deposit.auction.log.filter(subject="deposit", action="mark_held").count() == 1
     body, signature = _signed(_event("evt_2", "payment_intent.canceled", "pi_webhook1"))
@@ -169,4 +170,11 @@ def test_webhook_with_a_bad_signature_is_refused_and_not_stored(client, settings
     assert client.post("/api/v1/stripe/webhook/", old_body, content_type="application/json",
                        HTTP_STRIPE_SIGNATURE=old_signature).status_code == 400
     assert client.post("/api/v1/stripe/webhook/", b"garbage", content_type="application/json").status_code == 400
-    assert not StripeEvent.objects.exists()
+    # Each call is on record, refused and unprocessed; none blocks the genuine event with the same id.
+    assert StripeEvent.objects.count() == 3
+    assert set(StripeEvent.objects.values_list("verified", "outcome")) == {(False, "refused")}
+    body, signature = _signed(_event("evt_bad", "payment_intent.canceled", "pi_x"))
+    assert client.post("/api/v1/stripe/webhook/", body, content_type="application/json",
+                       HTTP_STRIPE_SIGNATURE=signature).status_code == 200
+    genuine = StripeEvent.objects.get(event_id="evt_bad", verified=True)
+    assert genuine.processed_at and genuine.outcome == "no matching deposit"
