@@ -595,10 +595,10 @@ class _BulkSeeder:
                      self.now - datetime.timedelta(minutes=1))
             if step == "endorse":
                 approver = users[rng.choice(["approver", "approver2"])]
-                request.status, request.decided_by, request.decided_at = EarlySaleStatus.ENDORSED, approver, at
-                request.decision_note = "Endorsed: the value is at risk."
+                request.update(status=EarlySaleStatus.ENDORSED, decided_by=approver, decided_at=at,
+                               decision_note="Endorsed: the value is at risk.")
                 log(CustodyEventKind.STATUS_CHANGE, actor=approver, from_state=state, to_state=state,
-                    transition="endorse_early_sale", reason=request.decision_note)
+                    transition="endorse_early_sale", reason=request["decision_note"])
                 continue
             target = _STEP_TARGET.get(step)
             if step == "record_sale":
@@ -618,12 +618,11 @@ class _BulkSeeder:
             reason = REASONS.get(step, "")
             if step == "request_early_sale":
                 reason = "Loses value quickly and storage costs more than the depreciation allows."
-                request = EarlySaleRequest(asset=asset, reason="perishable" if a.perishable else "depreciation",
-                                           justification=reason, requested_by=officer, requested_at=at)
-                requests.append(request)
+                request = {"asset": asset, "reason": "perishable" if a.perishable else "depreciation",
+                           "justification": reason, "requested_by": officer, "requested_at": at}
             if step == "authorise_early_sale":
                 reason = "Court authorised early sale"
-                request.status, request.order = EarlySaleStatus.AUTHORISED, order
+                request.update(status=EarlySaleStatus.AUTHORISED, order=order)
             log(CustodyEventKind.STATUS_CHANGE, actor=actor, from_state=state, to_state=target, transition=step,
                 order=order, reason=reason)
             state = target
@@ -638,6 +637,8 @@ class _BulkSeeder:
                     log(CustodyEventKind.CONDITION_REPORT, actor=users["custodian"],
                         condition=rng.choice(["Good", "Fair, minor scratches", "Poor"]), reason="Quarterly inspection")
         asset.status_changed_at = at
+        if request:  # the FSM field is protected: the request is built in its final state
+            requests.append(EarlySaleRequest(**request))
 
     @staticmethod
     def _chain(events: list[CustodyEvent]) -> None:
