@@ -131,3 +131,16 @@ def test_proceeds_to_escrow_and_out_to_the_state(asset):
     assert services.account_balance(state) == Decimal("-9000.00")
     assert services.escrow_held_for_asset(asset) == {}
     assert selectors.trial_balance() == {"EUR": Decimal("0.00")}
+
+
+def test_ledger_page_shows_balances_to_finance_and_refuses_custodians(client, asset, finance_officer, custodian):
+    from django.urls import reverse
+
+    services.proceeds_to_escrow(asset=asset, amount=Decimal("1234.50"), currency="EUR", source="direct_sale:9")
+    client.force_login(custodian)
+    assert client.get(reverse("ledger_accounts")).status_code == 403
+    client.force_login(finance_officer)
+    html = client.get(reverse("ledger_accounts"), {"purpose": "escrow"}).content.decode()
+    assert f"ESCROW-{asset.case.reference}-EUR" in html
+    assert "1,234.50" in html
+    assert "BANK-EUR" not in html
