@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 
 from . import selectors, services
@@ -47,7 +47,6 @@ from .forms import (
     apply_validation_error,
 )
 from .models import Asset, AssetPhoto, AssetStatus, Case, CourtOrder, EarlySaleStatus
-from .templatetags.custody_tags import format_money
 
 ASSET_PANELS_HOOK = "custody_asset_panels"
 ASSET_ACTIONS_HOOK = "custody_asset_actions"
@@ -132,15 +131,6 @@ def _stale(request, asset: Asset) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-class MoneyColumn(Column):
-    def get_value(self, instance):
-        return format_money(instance.declared_value, instance.currency)
-
-
-class StatusColumn(Column):
-    cell_template_name = "custody/includes/status_cell.html"
-
-
 class AssetIndexView(IndexView):
     """Assets, searchable by reference, title and identifier value, filtered, ordered and paginated
     (`?page=N&per_page=25|50|100`). Rows come from `selectors.asset_list`: one query whatever the page size.
@@ -169,17 +159,17 @@ class AssetIndexView(IndexView):
 
     @cached_property
     def columns(self):
+        """The listing's columns: their labels and sort keys head the table (custody/includes/asset_table.html
+        renders the rows itself, in one template) and say which orderings are valid."""
         return [
-            TitleColumn("reference", label=_("Reference"), sort_key="reference", classname="custody-nowrap",
-                        get_url=lambda a: reverse("custody_asset_detail", args=[a.pk])),
+            Column("reference", label=_("Reference"), sort_key="reference"),
             Column("title", label=_("Title"), sort_key="title"),
-            Column("category", label=_("Category"), accessor="get_category_display", sort_key="category"),
-            StatusColumn("status", label=_("Status"), sort_key="status"),
-            Column("case", label=_("Case"), accessor="case.reference"),
-            Column("location", label=_("Location"), accessor=lambda a: a.location.name if a.location else "—"),
-            MoneyColumn("declared_value", label=_("Declared value"), sort_key="declared_value",
-                        classname="custody-nowrap"),
-            DateColumn("created_at", label=_("Registered"), sort_key="created_at"),
+            Column("category", label=_("Category"), sort_key="category"),
+            Column("status", label=_("Status"), sort_key="status"),
+            Column("case", label=_("Case")),
+            Column("location", label=_("Location")),
+            Column("declared_value", label=_("Declared value"), sort_key="declared_value"),
+            Column("created_at", label=_("Registered"), sort_key="created_at"),
         ]
 
     def get_paginate_by(self, queryset) -> int:
@@ -196,8 +186,20 @@ class AssetIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         return []
 
+    def asset_columns(self) -> list[dict]:
+        """Header cells of the listing: label, and for sortable ones the ordering a click applies."""
+        current = self.ordering or ""
+        result = []
+        for column in self.columns:
+            key = column.sort_key
+            direction = "asc" if current == key else "desc" if current == f"-{key}" else ""
+            result.append({"label": column.label, "sort_key": key, "direction": direction,
+                           "next_ordering": f"-{key}" if direction == "asc" else key})
+        return result
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["asset_columns"] = self.asset_columns()
         context["per_page"] = self.get_paginate_by(None)
         context["per_page_choices"] = PER_PAGE_CHOICES
         return context
@@ -665,10 +667,6 @@ def order_document(request, pk: int) -> HttpResponse:
     safe_ref = "".join(c if c.isalnum() or c in "-_." else "-" for c in order.reference) or f"order-{order.pk}"
     return _file_response(order.document, content_type, attachment_name=f"{safe_ref}.{ext}",
                           cache="private, no-store")
-
-
-def photo_url(photo: AssetPhoto, rendition: str = "thumbnail") -> str:
-    return reverse("custody:photo", args=[photo.pk, rendition])
 
 
 def action_button(label: str, url: str, *, danger: bool = False) -> SafeString:
