@@ -456,7 +456,7 @@ def early_sale_recommendation_run(*, trigger: str = RunTrigger.SCHEDULE, actor=N
     if connection.vendor == "postgresql":
         _insert_from_select(run, as_of)
         with connection.cursor() as cursor:  # the table was just replaced: keep the planner's picture true
-            cursor.execute("ANALYZE valuation_earlysalecandidate")
+            cursor.execute("ANALYZE valuation_earlysalecandidate, valuation_candidatenotice")
     else:
         EarlySaleCandidate.objects.bulk_create(
             (EarlySaleCandidate(run=run, **row) for row in selectors.early_sale_rows(as_of=as_of)), batch_size=2000)
@@ -481,15 +481,18 @@ def _insert_from_select(run: EarlySaleRun, as_of: date) -> None:
 def _record_notices(run: EarlySaleRun) -> int:
     """Which candidates each officer has not heard about recently; recorded now, mailed after commit."""
     since = run.as_of - timedelta(days=settings.EARLY_SALE_RENOTIFY_DAYS - 1)
-    # Two linear scans and a set difference: no join whose plan depends on fresh statistics.
-    told = set(CandidateNotice.objects.filter(notified_on__gte=since).values_list("officer_id", "asset_id")
-               .iterator(chunk_size=10000))
-    pairs = [pair for pair in EarlySaleCandidate.objects.filter(run=run, case_officer__isnull=False)
-             .values_list("case_officer_id", "asset_id").order_by("asset_id").iterator(chunk_size=10000)
-             if pair not in told]
-    CandidateNotice.objects.bulk_create(
-        [CandidateNotice(run=run, officer_id=o, asset_id=a, notified_on=run.as_of) for o, a in pairs],
-        ignore_conflicts=True, batch_size=2000)
+    # One INSERT ... SELECT: this run's candidates whose officer has not been told about them since
+    # `since`; a concurrent run that got there first wins (ON CONFLICT DO NOTHING).
+    notice = connection.ops.quote_name(CandidateNotice._meta.db_table)
+    candidate = connection.ops.quote_name(EarlySaleCandidate._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {notice} (run_id, officer_id, asset_id, notified_on, mailed_at) "
+            f"SELECT c.run_id, c.case_officer_id, c.asset_id, %s, NULL FROM {candidate} c "
+            f"WHERE c.run_id = %s AND c.case_officer_id IS NOT NULL AND NOT EXISTS ("
+            f"SELECT 1 FROM {notice} n WHERE n.officer_id = c.case_officer_id AND n.asset_id = c.asset_id "
+            f"AND n.notified_on >= %s) ON CONFLICT DO NOTHING",
+            [run.as_of, run.pk, since])
     officers = sorted(set(CandidateNotice.objects.filter(run=run, mailed_at__isnull=True)
                           .values_list("officer_id", flat=True)))
     if officers:
