@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 from PIL import Image, ImageOps
 
@@ -177,22 +178,23 @@ class AvailableTransition:
     needs_reason: bool
 
 
+# Lazy: the module is imported once, the labels are read in each user's language.
 TRANSITION_LABELS = {
-    "restrain": _("Restrain"),
-    "seize": _("Seize into custody"),
-    "request_early_sale": _("Request early sale"),
-    "reject_early_sale": _("Reject early sale"),
-    "authorise_early_sale": _("Record early-sale authorisation"),
-    "put_up_for_sale": _("Put up for sale"),
-    "withdraw_from_sale": _("Withdraw from sale"),
-    "record_sale": _("Record sale"),
-    "confiscate": _("Confiscate"),
-    "refer_for_disposition": _("Refer for disposition"),
-    "dispose": _("Dispose (social reuse / public use)"),
-    "release": _("Release to owner"),
-    "return_to_state": _("Return to requesting state"),
-    "destroy": _("Destroy"),
-    "declare_lost": _("Declare lost or damaged"),
+    "restrain": gettext_lazy("Restrain"),
+    "seize": gettext_lazy("Seize into custody"),
+    "request_early_sale": gettext_lazy("Request early sale"),
+    "reject_early_sale": gettext_lazy("Reject early sale"),
+    "authorise_early_sale": gettext_lazy("Record early-sale authorisation"),
+    "put_up_for_sale": gettext_lazy("Put up for sale"),
+    "withdraw_from_sale": gettext_lazy("Withdraw from sale"),
+    "record_sale": gettext_lazy("Record sale"),
+    "confiscate": gettext_lazy("Confiscate"),
+    "refer_for_disposition": gettext_lazy("Refer for disposition"),
+    "dispose": gettext_lazy("Dispose (social reuse / public use)"),
+    "release": gettext_lazy("Release to owner"),
+    "return_to_state": gettext_lazy("Return to requesting state"),
+    "destroy": gettext_lazy("Destroy"),
+    "declare_lost": gettext_lazy("Declare lost or damaged"),
 }
 
 # Transitions with their own workflow service (they need more than an order and a reason).
