@@ -115,7 +115,8 @@ def case_detail(*, case_id: int) -> Case:
         .prefetch_related(
             Prefetch("parties", queryset=Party.objects.order_by("role", "name")),
             Prefetch("orders", queryset=CourtOrder.objects.order_by("-issued_on", "-id").prefetch_related(
-                Prefetch("assets", queryset=Asset.objects.only("id", "reference", "case_id")))),
+                # status too: the FSM mixin reads it on init, a deferred status would cost a query per row
+                Prefetch("assets", queryset=Asset.objects.only("id", "reference", "case_id", "status")))),
         )
         .get(pk=case_id)
     )

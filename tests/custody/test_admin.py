@@ -635,3 +635,44 @@ def test_apps_above_add_panels_and_actions_through_hooks(client, asset, auditor)
     assert "Valuation history" in html and f'data-asset="{asset.pk}"' in html
     assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html  # plain str is escaped
     assert "data-extra" in html
+
+
+# --------------------------------------------------------------------------------------------
+# Pages cost the same number of queries however much they show
+# --------------------------------------------------------------------------------------------
+
+
+def _query_count(client, url) -> int:
+    client.get(url)  # warm per-process caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_asset_page_query_count_does_not_grow_with_its_history(client, asset, case_officer, custodian, auditor):
+    client.force_login(auditor)
+    url = reverse("custody_asset_detail", args=[asset.pk])
+    order_for(asset, "restraint")
+    services.asset_photo_add(asset_id=asset.pk, upload=SimpleUploadedFile("a.png", png_bytes()), actor=custodian)
+    before = _query_count(client, url)
+    # When the asset gathers orders, photos and custody events
+    for i in range(4):
+        order_for(asset, "seizure")
+        services.asset_photo_add(asset_id=asset.pk, upload=SimpleUploadedFile("b.png", png_bytes(color="blue")),
+                                 actor=custodian, caption=f"view {i}")
+        services.custody_event_record(asset_id=asset.pk, actor=custodian, kind="inspected", reason=f"check {i}")
+    # Then the page still costs the same
+    assert _query_count(client, url) == before
+
+
+def test_case_page_query_count_does_not_grow_with_orders_and_assets(client, case, case_officer, auditor):
+    client.force_login(auditor)
+    url = reverse("custody_case_detail", args=[case.pk])
+    first = AssetFactory(case=case, actor=case_officer)
+    order_for(first, "restraint")
+    services.party_add(actor=case_officer, case=case, role="owner", name="Owner 1")
+    before = _query_count(client, url)
+    for i in range(4):
+        order_for(AssetFactory(case=case, actor=case_officer), "seizure")
+        services.party_add(actor=case_officer, case=case, role="third_party", name=f"Claimant {i}")
+    assert _query_count(client, url) == before
