@@ -133,7 +133,7 @@ def test_pages_fit_a_phone(browser, live_server, scene):
                                   device_scale_factor=2)
     page = context.new_page()
     for name, path in (("lot-phone", f"/auctions/lots/{lot.pk}/"), ("catalogue-phone", "/auctions/"),
-                       ("home-phone", "/")):
+                       ("home-phone", "/"), ("sign-up-phone", "/account/sign-up/")):
         page.goto(f"{base}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} scrolls sideways on a phone ({width}px)"
