@@ -115,6 +115,7 @@ FORM_PAGES = [
     ("custody_party_add", "case", {"case_officer"}),
     ("custody_event_record", "asset", {"custodian"}),
     ("custody_photo_add", "asset", {"case_officer", "custodian"}),
+    ("custody_storage:add", None, {"custodian"}),
 ]
 
 
@@ -124,6 +125,18 @@ def test_forms_open_only_for_roles_holding_the_permission(request, client, asset
     client.force_login(request.getfixturevalue(role))
     response = client.get(_url(name, arg, asset))
     assert response.status_code == (200 if role in allowed else 403)
+
+
+def test_custodian_adds_a_storage_location_and_the_auditor_cannot(client, custodian, auditor):
+    from custody.models import StorageLocation
+
+    data = {"name": "East cold store", "kind": "cold_store", "address": "Dock 7", "daily_rate": "80.00",
+            "currency": "EUR", "active": "on"}
+    client.force_login(auditor)
+    assert client.post(reverse("custody_storage:add"), data).status_code == 403
+    client.force_login(custodian)
+    assert client.post(reverse("custody_storage:add"), data).status_code == 302
+    assert StorageLocation.objects.get(name="East cold store").daily_rate == Decimal("80.00")
 
 
 def test_register_menu_lists_the_register_for_staff(client, auditor):
