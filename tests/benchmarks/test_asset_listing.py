@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import time
 
+import psycopg
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -64,10 +65,11 @@ def _pgbench(seconds: int = 5) -> dict | None:
     env = {**os.environ, "PGPASSWORD": settings.get("PASSWORD") or ""}
     args = ["-h", settings.get("HOST") or "127.0.0.1", "-p", str(settings.get("PORT") or 5432),
             "-U", settings.get("USER") or "postgres"]
-    with connection.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch])
-        if not cur.fetchone():
-            cur.execute(f'CREATE DATABASE "{scratch}"')
+    # CREATE DATABASE cannot run in the test's transaction: a connection of its own, in autocommit.
+    with psycopg.connect(host=args[1], port=args[3], user=args[5], password=settings.get("PASSWORD") or None,
+                         dbname="postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch]).fetchone():
+            admin.execute(f'CREATE DATABASE "{scratch}"')
     subprocess.run(["pgbench", *args, "-i", "-s", "1", "-q", scratch], env=env, check=True, capture_output=True,
                    timeout=300)
     result = subprocess.run(["pgbench", *args, "-S", "-T", str(seconds), "-c", "1", "-j", "1", scratch], env=env,
