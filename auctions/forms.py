@@ -118,7 +118,7 @@ class TermsForm(forms.Form):
 class DepositForm(forms.Form):
     TEST_CARDS = [
         ("pm_card_visa", _("Test card: Visa, accepted")),
-        ("pm_card_visa_chargeDeclined", _("Test card: Visa, declined")),
+        ("pm_card_chargeCustomerFail", _("Test card: Visa, declined")),
     ]
     payment_method = forms.ChoiceField(label=_("Card"), choices=TEST_CARDS)
     confirm = forms.BooleanField(label=_("I authorise a hold of this amount on my card."))

@@ -394,13 +394,13 @@ def test_deposit_refused_by_the_card_service_is_a_message_not_a_500(client, open
     bidder = make_bidder(reviewer=auction_manager, auctions=[auction])
 
     def refuse(**kwargs):
-        assert kwargs["payment_method"] == "pm_card_visa_chargeDeclined"
+        assert kwargs["payment_method"] == "pm_card_chargeCustomerFail"
         raise DepositError("The card hold was refused: Your card was declined.")
 
     monkeypatch.setattr("auctions.views.services.deposit_place", refuse)
     client.force_login(bidder)
     response = client.post(reverse("auctions:auction_deposit", args=[auction.slug]),
-                           {"payment_method": "pm_card_visa_chargeDeclined", "confirm": "on"})
+                           {"payment_method": "pm_card_chargeCustomerFail", "confirm": "on"})
     assert response.status_code == 402
     assert "Your card was declined." in response.content.decode()
 
