@@ -368,6 +368,35 @@ def _refuse(*, lot_id: int, bidder, amount: Decimal | None, err: BidRefused, now
     raise err
 
 
+_BID_COLUMNS = ("lot_id", "bidder_id", "max_amount", "placed_at", "accepted", "refusal", "seq", "price_after",
+                "leader_after_id", "leader_pseudonym", "public")
+
+
+def _write_accepted_bid(lot_id: int, lot_fields: dict, bid: Bid) -> None:
+    """Write the lot's new bidding state and the bid row. On PostgreSQL both go in one statement (a
+    data-modifying CTE), so the lot's row lock is held for one round trip fewer."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        Lot.objects.filter(pk=lot_id).update(version=F("version") + 1, **lot_fields)
+        bid.save(force_insert=True)
+        return
+    lot_table, bid_table = Lot._meta.db_table, Bid._meta.db_table
+    assignments = ", ".join(f'"{name}" = %s' for name in lot_fields)
+    columns = ", ".join(f'"{name}"' for name in _BID_COLUMNS)
+    sql = (f'WITH lot AS (UPDATE "{lot_table}" SET {assignments}, "version" = "version" + 1 WHERE "id" = %s '
+           f'RETURNING "id") INSERT INTO "{bid_table}" ({columns}) SELECT {", ".join(["%s"] * len(_BID_COLUMNS))} '
+           f'FROM lot RETURNING "id"')
+    values = [getattr(bid, name) for name in _BID_COLUMNS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*lot_fields.values(), lot_id, *values])
+        row = cursor.fetchone()
+    if row is None:  # cannot happen while we hold the row lock; refuse loudly rather than lose the bid
+        raise TransitionConflict()
+    bid.pk = row[0]
+    bid._state.adding = False
+
+
 def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: datetime | None = None,
                   generation: int | None = None) -> BidResult:
     """A bidder gives a maximum on a lot; the engine bids for them by increments.
@@ -439,16 +468,15 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
             if ends_at - now < soft_close:
                 ends_at = max(ends_at, min(now + soft_close, (lot.original_ends_at or lot.ends_at) + soft_cap))
             seq = lot.bid_count + 1
-            Lot.objects.filter(pk=lot_id).update(
-                current_price=state.current_price, leader_id=state.leader, leader_max=state.leader_max,
-                leader_pseudonym=leader_pseudonym, reserve_met=state.reserve_met, bid_count=seq, ends_at=ends_at,
-                pseudonym_seq=pseudonym_seq, version=F("version") + 1, updated_at=now,
-            )
-            bid = Bid.objects.create(
-                lot_id=lot_id, bidder=bidder, max_amount=amount, placed_at=now, accepted=True, seq=seq,
-                price_after=state.current_price, leader_after_id=state.leader, leader_pseudonym=leader_pseudonym,
-                public=outcome.price_changed or outcome.leader_changed,
-            )
+            lot_fields = {
+                "current_price": state.current_price, "leader_id": state.leader, "leader_max": state.leader_max,
+                "leader_pseudonym": leader_pseudonym, "reserve_met": state.reserve_met, "bid_count": seq,
+                "ends_at": ends_at, "pseudonym_seq": pseudonym_seq, "updated_at": now,
+            }
+            bid = Bid(lot_id=lot_id, bidder=bidder, max_amount=amount, placed_at=now, accepted=True, seq=seq,
+                      price_after=state.current_price, leader_after_id=state.leader,
+                      leader_pseudonym=leader_pseudonym, public=outcome.price_changed or outcome.leader_changed)
+            _write_accepted_bid(lot_id, lot_fields, bid)
             outbid = outcome.outbid
             if outbid is not None:
                 from . import tasks
