@@ -35,7 +35,7 @@ demo: install
 
 # Set up everything and run the whole test suite (benchmarks excluded; see `make bench`).
 test: install
-	@$(SERVICES); echo "database: $${DATABASE_URL:-sqlite (embedded default)}  redis: $${REDIS_URL:-none (eager tasks)}"; \
+	@$(SERVICES); export APP_ENV=test; echo "database: $${DATABASE_URL:-sqlite (embedded default)}  redis: $${REDIS_URL:-none (eager tasks)}"; \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install

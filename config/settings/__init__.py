@@ -1,10 +1,15 @@
-"""Settings: a base module plus one small module per topic, all read from the environment."""
+"""Settings: a base module plus one small module per topic, all read from the environment.
 
-from .agency import *  # noqa: F403
-from .auctions import *  # noqa: F403
-from .base import *  # noqa: F403
-from .celery import *  # noqa: F403
-from .database import *  # noqa: F403
-from .storages import *  # noqa: F403
-from .stripe import *  # noqa: F403
-from .valuation import *  # noqa: F403
+The order matters: later modules may read or override earlier ones; `testing` comes last.
+"""
+# ruff: noqa: I001, F403
+
+from .base import *
+from .database import *
+from .storages import *
+from .celery import *
+from .stripe import *
+from .agency import *
+from .valuation import *
+from .auctions import *
+from .testing import *
