@@ -62,7 +62,10 @@ def test_simultaneous_bidders_on_one_lot(lot, bidder_factory):
     rows = list(Bid.objects.filter(lot=lot, accepted=True).order_by("seq"))
     assert sorted(r.pk for r in rows) == sorted(pk for pk, _ in accepted)
     assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
-    assert len(rows) > THREADS  # the contention was real
+    # Every bid got an answer, and enough got through for the contention to be real (how many are
+    # accepted depends on the interleaving, so only a floor is asserted).
+    assert len(rows) + len(refused) == THREADS * BIDS_PER_THREAD
+    assert len(rows) >= THREADS // 2
     lot.refresh_from_db()
     assert lot.bid_count == len(rows)
 
