@@ -21,16 +21,6 @@ def pytest_collection_modifyitems(config, items):
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
-    from django.core.files.storage import storages
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}},
-    }
-    storages._storages = {}
-    yield
-    storages._storages = {}
 
 
 @pytest.fixture

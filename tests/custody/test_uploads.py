@@ -117,6 +117,7 @@ def test_photos_are_kept_in_private_storage_with_their_digest(asset, custodian, 
     private = photo.image.storage
     assert private is AssetPhoto._meta.get_field("image").storage
     assert not str(private.location).startswith(str(settings.MEDIA_ROOT))  # never under the public media
+    assert str(private.location) == str(settings.PRIVATE_MEDIA_ROOT)  # follows the setting (here: the test's tmp)
     assert private.exists(photo.image.name) and private.exists(photo.thumbnail.name)
     with photo.image.open("rb") as f:
         assert hashlib.sha256(f.read()).hexdigest() == photo.sha256
