@@ -71,12 +71,12 @@ class CatalogueFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Car, watch, flat…")}))
     category = forms.ChoiceField(label=_("Category"), required=False,
                                  choices=[("", _("All categories"))] + list(AssetCategory.choices))
-    location = forms.TypedChoiceField(label=_("Location"), required=False, coerce=int, empty_value=None)
+    location = forms.ChoiceField(label=_("Location"), required=False)
     min_price = MoneyField(label=_("Price from"), required=False)
     max_price = MoneyField(label=_("Price to"), required=False)
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
 
-    def __init__(self, *args, locations: list[tuple[int, str]] = (), **kwargs):
+    def __init__(self, *args, locations: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].choices = [("", _("All locations"))] + list(locations)
 

@@ -76,7 +76,7 @@ def lot_next_minimum_bid(lot: Lot, tiers: Tiers | None = None) -> Decimal:
 
 def lots_public(*, status: str | None = None, category: str | None = None, ending_within: timedelta | None = None,
                 search: str | None = None, min_price: Decimal | None = None, max_price: Decimal | None = None,
-                location_id: int | None = None, now: datetime | None = None) -> QuerySet[Lot]:
+                area: str | None = None, now: datetime | None = None) -> QuerySet[Lot]:
     """Lots the public may see (published auctions only), soonest-ending first."""
     now = now or timezone.now()
     qs = Lot.objects.filter(auction__status__in=["published", "closed"], status__in=PUBLIC_LOT_STATES)
@@ -92,8 +92,8 @@ def lots_public(*, status: str | None = None, category: str | None = None, endin
         qs = qs.filter(Q(current_price__gte=min_price) | Q(current_price__isnull=True, starting_price__gte=min_price))
     if max_price is not None:
         qs = qs.filter(Q(current_price__lte=max_price) | Q(current_price__isnull=True, starting_price__lte=max_price))
-    if location_id is not None:
-        qs = qs.filter(Exists(LotAsset.objects.filter(lot=OuterRef("pk"), asset__location_id=location_id)))
+    if area:
+        qs = qs.filter(Exists(LotAsset.objects.filter(lot=OuterRef("pk"), asset__location__public_area=area)))
     return qs.order_by("ends_at", "id")
 
 

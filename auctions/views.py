@@ -134,16 +134,17 @@ def _as_cards(lots: list[Lot]) -> list[Lot]:
     return lots
 
 
-def _public_locations() -> list[tuple[int, str]]:
-    """Storage locations holding assets of open lots (names only, never addresses). Cached a minute."""
+def _public_locations() -> list[tuple[str, str]]:
+    """The public areas (town or region) of the assets in open lots: never a storage site's name or
+    address, since where valuables are kept is not public. Cached a minute."""
     cached = cache.get(LOCATIONS_CACHE_KEY)
     if cached is None:
         cached = list(StorageLocation.objects.filter(
             assets__lot_assets__lot__status=LotStatus.OPEN,
             assets__lot_assets__lot__auction__status=AuctionStatus.PUBLISHED,
-        ).distinct().order_by("name").values_list("id", "name"))
+        ).exclude(public_area="").order_by("public_area").values_list("public_area", flat=True).distinct())
         cache.set(LOCATIONS_CACHE_KEY, cached, 60)
-    return [tuple(row) for row in cached]
+    return [(area, area) for area in cached]
 
 
 COUNT_CACHE_SECONDS = 10
@@ -201,7 +202,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     f = form.filters() if form.is_bound else {}
     qs = selectors.lots_public(
         status=LotStatus.OPEN, category=f.get("category") or None, search=f.get("q") or None,
-        min_price=f.get("min_price"), max_price=f.get("max_price"), location_id=f.get("location"))
+        min_price=f.get("min_price"), max_price=f.get("max_price"), area=f.get("location") or None)
     sort = f.get("sort") or "ending"
     if sort.startswith("price"):
         qs = qs.annotate(display_price=Coalesce(F("current_price"), F("starting_price")))
@@ -296,7 +297,8 @@ def _render_lot(request: HttpRequest, lot: Lot, form: BidForm, *, status: int = 
         "lot": lot, "auction": lot.auction, "photos": selectors.lot_photos(lot), "form": form,
         "next_minimum_bid": next_min, "history": selectors.lot_public_history(lot.pk, limit=20),
         "increment": engine.increment_at(lot.current_price or lot.starting_price, tiers) if tiers else None,
-        "locations": sorted({la.asset.location.name for la in lot.lot_assets.all() if la.asset.location}),
+        "locations": sorted({la.asset.location.public_area for la in lot.lot_assets.all()
+                             if la.asset.location and la.asset.location.public_area}),
         "state_url": reverse("auctions:lot_state", args=[lot.pk]),
         "history_url": reverse("auctions:lot_history", args=[lot.pk]),
         "js_strings": _js_strings(),

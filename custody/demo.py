@@ -67,17 +67,18 @@ DEMO_USERS = {
 }
 
 LOCATIONS = [
-    ("Central warehouse, Vilvoorde", StorageKind.WAREHOUSE, "Industrieweg 12, 1800 Vilvoorde", "35.00"),
-    ("Vehicle yard North, Antwerp", StorageKind.VEHICLE_YARD, "Haven 540, 2030 Antwerpen", "18.00"),
-    ("Vehicle yard South, Charleroi", StorageKind.VEHICLE_YARD, "Rue de l'Aéroport 3, 6041 Gosselies", "15.00"),
-    ("Marina Nieuwpoort, berth 14", StorageKind.MARINA, "Watersportlaan 11, 8620 Nieuwpoort", "60.00"),
-    ("Hangar 7, Brussels Airport", StorageKind.HANGAR, "Brucargo 706, 1931 Zaventem", "420.00"),
+    ("Central warehouse, Vilvoorde", StorageKind.WAREHOUSE, "Industrieweg 12, 1800 Vilvoorde", "35.00", "Vilvoorde"),
+    ("Vehicle yard North, Antwerp", StorageKind.VEHICLE_YARD, "Haven 540, 2030 Antwerpen", "18.00", "Antwerp"),
+    ("Vehicle yard South, Charleroi", StorageKind.VEHICLE_YARD, "Rue de l'Aéroport 3, 6041 Gosselies", "15.00",
+     "Charleroi"),
+    ("Marina Nieuwpoort, berth 14", StorageKind.MARINA, "Watersportlaan 11, 8620 Nieuwpoort", "60.00", "Nieuwpoort"),
+    ("Hangar 7, Brussels Airport", StorageKind.HANGAR, "Brucargo 706, 1931 Zaventem", "420.00", "Brussels"),
     ("High-security vault, National Bank", StorageKind.VAULT, "Boulevard de Berlaimont 14, 1000 Bruxelles",
-     "25.00"),
-    ("Frozen accounts (held by the banks)", StorageKind.BANK, "", "0.00"),
-    ("Cold store, Zeebrugge port", StorageKind.COLD_STORE, "Kustlaan 1, 8380 Zeebrugge", "80.00"),
-    ("Partner farm, Gembloux", StorageKind.FARM, "Chaussée de Namur 146, 5030 Gembloux", "40.00"),
-    ("On site (immovable property)", StorageKind.ON_SITE, "", "0.00"),
+     "25.00", "Brussels"),
+    ("Frozen accounts (held by the banks)", StorageKind.BANK, "", "0.00", ""),
+    ("Cold store, Zeebrugge port", StorageKind.COLD_STORE, "Kustlaan 1, 8380 Zeebrugge", "80.00", "Zeebrugge"),
+    ("Partner farm, Gembloux", StorageKind.FARM, "Chaussée de Namur 146, 5030 Gembloux", "40.00", "Gembloux"),
+    ("On site (immovable property)", StorageKind.ON_SITE, "", "0.00", ""),
 ]
 _LOCATION_FOR = {
     "real_estate": "On site (immovable property)", "vehicle": "Vehicle yard North, Antwerp",
@@ -232,9 +233,10 @@ def _staff_logins(password: str) -> dict:
 
 def _storage_locations() -> dict[str, StorageLocation]:
     result = {}
-    for name, kind, address, rate in LOCATIONS:
+    for name, kind, address, rate, area in LOCATIONS:
         location, _ = StorageLocation.objects.get_or_create(
-            name=name, defaults={"kind": kind, "address": address, "daily_rate": Decimal(rate), "currency": "EUR"})
+            name=name, defaults={"kind": kind, "address": address, "daily_rate": Decimal(rate), "currency": "EUR",
+                                 "public_area": area})
         result[name] = location
     return result
 

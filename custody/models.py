@@ -161,6 +161,11 @@ class StorageLocation(models.Model):
     name = models.CharField(_("name"), max_length=255, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=StorageKind.choices)
     address = models.TextField(_("address"), blank=True)
+    public_area = models.CharField(
+        _("area shown to the public"), max_length=120, blank=True,
+        help_text=_("Town or region bidders may see (e.g. “Antwerp”). Never the name or address of the site: "
+                    "where valuables are kept is not public."),
+    )
     daily_rate = models.DecimalField(_("daily storage rate"), max_digits=12, decimal_places=2,
                                      default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))])
     currency = models.CharField(_("currency"), max_length=3, default=default_currency,

@@ -218,9 +218,9 @@ class StorageLocationViewSet(RefuseWith403Mixin, ModelViewSet):
     search_backend_name = None
     list_filter = ["kind", "active"]
     list_per_page = 50
-    form_fields = ["name", "kind", "address", "daily_rate", "currency", "active"]
+    form_fields = ["name", "kind", "address", "public_area", "daily_rate", "currency", "active"]
     list_display = ["name", "kind", "daily_rate", "currency", BooleanColumn("active", label=_("Active"))]
-    inspect_view_fields = ["name", "kind", "address", "daily_rate", "currency", "active"]
+    inspect_view_fields = ["name", "kind", "address", "public_area", "daily_rate", "currency", "active"]
 
 
 class AssetMenuViewSet(ViewSet):
