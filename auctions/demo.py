@@ -16,6 +16,7 @@ from django.utils import timezone
 from custody import roles
 from custody import services as custody
 from custody.models import Case
+from valuation.services import early_sale_parties_notify
 
 from . import services
 from .models import Auction, BidderProfile, TermsAcceptance
@@ -79,6 +80,8 @@ def _for_sale_asset(*, case: Case, officer, approver, manager, title: str, categ
     authorisation = custody.court_order_record(actor=officer, case=case, order_type="early_sale",
                                                reference=f"ES-{asset.pk}", issued_on=today - datetime.timedelta(days=7),
                                                issuing_court=case.court, assets=[asset], publishable=True)
+    early_sale_parties_notify(actor=officer, asset_id=asset.pk, means="registered_letter",
+                              notified_on=timezone.localdate())
     custody.early_sale_authorise(asset_id=asset.pk, actor=officer, order_id=authorisation.pk)
     asset = custody.asset_transition(asset_id=asset.pk, transition="put_up_for_sale", actor=manager)
     if photos:

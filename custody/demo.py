@@ -18,11 +18,13 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from . import roles, services
 from .models import (
@@ -450,6 +452,17 @@ def _seed_through_services(rng, users, locations, n_cases, n_assets, command) ->
                 photos_left -= 1
 
 
+def _tell_parties(asset: Asset, officer) -> None:
+    """Due process before the court's authorisation: an app above the register may require that the
+    owner and claimants were told (valuation does, through a transition precondition). The demo
+    seeds the whole installed system, so it records the notices through that app when it is there;
+    the register itself never imports it."""
+    if not django_apps.is_installed("valuation"):
+        return
+    notify = import_string("valuation.services.early_sale_parties_notify")
+    notify(actor=officer, asset_id=asset.pk, means="registered_letter", notified_on=timezone.localdate())
+
+
 def _drive(asset: Asset, a: AssetSpec, orders, users, locations, rng) -> None:
     officer = users["officer"] if asset.case.case_officer_id == users["officer"].pk else users["officer2"]
     for step in PATHS[a.path][1]:
@@ -462,6 +475,7 @@ def _drive(asset: Asset, a: AssetSpec, orders, users, locations, rng) -> None:
             services.early_sale_endorse(asset_id=asset.pk, actor=users[rng.choice(["approver", "approver2"])],
                                         note="Endorsed: the value is at risk.")
         elif step == "authorise_early_sale":
+            _tell_parties(asset, officer)
             services.early_sale_authorise(asset_id=asset.pk, actor=officer, order_id=orders["early_sale"].pk)
         elif step == "record_sale":
             services.asset_record_sale(asset_id=asset.pk, actor=users["auctions"], reason=REASONS["record_sale"])

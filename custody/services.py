@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -272,6 +273,21 @@ def _not_possible(asset: Asset, label: str) -> TransitionRefused:
     )
 
 
+# Checks that apps above the register add to a transition without the register knowing them, e.g.
+# valuation: the owner and claimants must have been told before the court's early-sale authorisation
+# is recorded. Each check takes the locked asset and raises a DomainError to refuse.
+_PRECONDITIONS: dict[str, list[Callable[[Asset], None]]] = {}
+
+
+def transition_precondition_register(*, transition: str, check: Callable[[Asset], None]) -> None:
+    """Add a check that every `transition` of an asset must pass (called from an AppConfig.ready)."""
+    if transition not in TRANSITIONS:
+        raise ValueError(f"unknown transition {transition!r}")
+    checks = _PRECONDITIONS.setdefault(transition, [])
+    if check not in checks:
+        checks.append(check)
+
+
 def _apply(asset: Asset, transition: str, *, actor, reason: str, order_id: int | None = None,
            **kwargs: Any) -> Asset:
     """Check, in this order, that the move exists from the current state, that the user's role
@@ -290,6 +306,8 @@ def _apply(asset: Asset, transition: str, *, actor, reason: str, order_id: int |
     asset._cited_order = order
     if not can_proceed(method):
         raise _not_possible(asset, label)
+    for check in _PRECONDITIONS.get(transition, ()):
+        check(asset)
     from_state = asset.status
     try:
         method(**kwargs)

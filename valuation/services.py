@@ -250,6 +250,29 @@ def early_sale_notification_record(
     return note
 
 
+def early_sale_due_process_check(asset: Asset) -> None:
+    """Refuse unless the owner and every third-party claimant (or, with none known, the public) were
+    told of the early-sale request. custody runs this before recording the court's authorisation,
+    whichever screen or service asks for it (registered in ValuationConfig.ready)."""
+    _require_due_process(asset)
+
+
+@transaction.atomic
+def early_sale_parties_notify(*, actor, asset_id: int, means: str, notified_on: date,
+                              reference: str = "") -> list[EarlySaleNotification]:
+    """Record that everyone not yet told was told by the same means (e.g. one registered letter to
+    each); with no owner or claimant known, record a public notice instead."""
+    asset = Asset.objects.filter(pk=asset_id).first()
+    if asset is None:
+        raise ValuationRefused(_("This asset does not exist."))
+    due = selectors.early_sale_due_process(asset)
+    if due.public_notice_needed:
+        return [early_sale_notification_record(actor=actor, asset_id=asset_id, means=NotificationMeans.PUBLIC_NOTICE,
+                                               notified_on=notified_on, reference=reference)]
+    return [early_sale_notification_record(actor=actor, asset_id=asset_id, means=means, notified_on=notified_on,
+                                           party_id=party.pk, reference=reference) for party in due.missing]
+
+
 def _require_due_process(asset: Asset) -> None:
     due = selectors.early_sale_due_process(asset)
     if due.request is None:

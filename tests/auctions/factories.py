@@ -12,6 +12,7 @@ from auctions import services
 from auctions.models import Auction, BidderProfile, Lot, TermsAcceptance
 from custody import services as custody
 from tests.factories import AssetFactory, CourtOrderFactory, UserFactory
+from valuation.services import early_sale_parties_notify
 
 _counter = {"n": 0}
 
@@ -29,6 +30,8 @@ def asset_for_sale(*, case, officer, approver, manager, title: str = "Seized car
                                justification="Loses value fast in storage.")
     custody.early_sale_endorse(asset_id=asset.pk, actor=approver)
     authorisation = CourtOrderFactory(case=case, order_type="early_sale", assets=[asset])
+    early_sale_parties_notify(actor=officer, asset_id=asset.pk, means="registered_letter",
+                              notified_on=datetime.date.today())
     custody.early_sale_authorise(asset_id=asset.pk, actor=officer, order_id=authorisation.pk)
     return custody.asset_transition(asset_id=asset.pk, transition="put_up_for_sale", actor=manager)
 

@@ -73,6 +73,17 @@ class Driver:
             return self.seller
         return self.officer
 
+    def notify_parties(self, asset: Asset) -> None:
+        """Due process before the court's authorisation is recorded (valuation checks it): tell the
+        owner and claimants, or give a public notice. Only where an open request exists, so refused
+        moves are refused by custody for their own reason."""
+        from custody.models import EarlySaleRequest, EarlySaleStatus
+        from valuation.services import early_sale_parties_notify
+
+        if EarlySaleRequest.objects.filter(asset=asset, status=EarlySaleStatus.ENDORSED).exists():
+            early_sale_parties_notify(actor=self.officer, asset_id=asset.pk, means="registered_letter",
+                                      notified_on=datetime.date.today())
+
     @staticmethod
     def order(asset: Asset, order_type: str) -> CourtOrder:
         """A court order of this case covering this asset."""
@@ -97,6 +108,7 @@ class Driver:
             return services.early_sale_reject(asset_id=asset.pk, actor=actor, reason=reason)
         order_id = self.order(asset, ORDER_REQUIRED[step]).pk if with_order and step in ORDER_REQUIRED else None
         if step == "authorise_early_sale":
+            self.notify_parties(asset)
             return services.early_sale_authorise(asset_id=asset.pk, actor=actor, order_id=order_id, **extra)
         if step == "record_sale":
             return services.asset_record_sale(asset_id=asset.pk, actor=actor, reason=reason, **extra)

@@ -380,6 +380,16 @@ def test_early_sale_through_the_admin_with_four_eyes(client, asset, case_officer
     html = client.get(reverse("custody_asset_detail", args=[asset.pk])).content.decode()
     assert "early_sale_authorise" in action_buttons(html)
     order = order_for(asset, "early_sale")
+    # ... which is refused, with the reason, until the owner and claimants have been told
+    response = client.post(reverse("custody_early_sale_authorise", args=[asset.pk]),
+                           {"expected_status": "early_sale_requested", "order": order.pk}, follow=True)
+    assert "Due process" in response.content.decode()
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.EARLY_SALE_REQUESTED
+    from valuation.services import early_sale_parties_notify
+
+    early_sale_parties_notify(actor=case_officer, asset_id=asset.pk, means="registered_letter",
+                              notified_on=datetime.date.today())
     response = client.post(reverse("custody_early_sale_authorise", args=[asset.pk]),
                            {"expected_status": "early_sale_requested", "order": order.pk})
     assert response.status_code == 302

@@ -1,9 +1,12 @@
+import datetime
+
 import pytest
 
 from custody import services
 from custody.exceptions import NotPermitted, TransitionConflict, TransitionRefused
 from custody.models import AssetStatus, CustodyEvent
 from tests.factories import CourtOrderFactory
+from valuation.services import early_sale_parties_notify
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +68,11 @@ def test_early_sale_four_eyes(asset, case_officer, approver, make_staff):
         services.early_sale_authorise(asset_id=asset.pk, actor=case_officer,
                                       order_id=order_for(asset, "early_sale").pk)
     services.early_sale_endorse(asset_id=asset.pk, actor=approver)
+    with pytest.raises(TransitionRefused, match="Due process"):
+        services.early_sale_authorise(asset_id=asset.pk, actor=case_officer,
+                                      order_id=order_for(asset, "early_sale").pk)
+    early_sale_parties_notify(actor=case_officer, asset_id=asset.pk, means="registered_letter",
+                              notified_on=datetime.date.today())
     req = services.early_sale_authorise(asset_id=asset.pk, actor=case_officer,
                                         order_id=order_for(asset, "early_sale").pk)
     assert req.status == "authorised"

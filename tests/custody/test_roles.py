@@ -86,6 +86,7 @@ def test_role_may_take_transition_only_if_the_policy_says_so(request, driver, as
     driver.bring_to(asset, SOURCE[name])
     if name == "authorise_early_sale":
         driver.do(asset, "endorse")
+        driver.notify_parties(asset)
     status_before = Asset.objects.get(pk=asset.pk).status
     events_before = CustodyEvent.objects.filter(asset=asset).count()
 

@@ -95,6 +95,7 @@ def test_allowed_transition_succeeds_and_is_logged(driver, asset, key, name):
     driver.bring_to(asset, key)
     if name == "authorise_early_sale":
         driver.do(asset, "endorse")  # the court's authorisation is recorded only after endorsement
+        driver.notify_parties(asset)  # ... and once the owner and claimants were told
     before = CustodyEvent.objects.filter(asset=asset).count()
     actor = driver.default_actor(name)
 
