@@ -250,13 +250,6 @@ def early_sale_notification_record(
     return note
 
 
-def early_sale_due_process_check(asset: Asset) -> None:
-    """Refuse unless the owner and every third-party claimant (or, with none known, the public) were
-    told of the early-sale request. custody runs this before recording the court's authorisation,
-    whichever screen or service asks for it (registered in ValuationConfig.ready)."""
-    _require_due_process(asset)
-
-
 @transaction.atomic
 def early_sale_parties_notify(*, actor, asset_id: int, means: str, notified_on: date,
                               reference: str = "") -> list[EarlySaleNotification]:
@@ -273,7 +266,10 @@ def early_sale_parties_notify(*, actor, asset_id: int, means: str, notified_on: 
                                            party_id=party.pk, reference=reference) for party in due.missing]
 
 
-def _require_due_process(asset: Asset) -> None:
+def early_sale_due_process_check(asset: Asset) -> None:
+    """Refuse unless the owner and every third-party claimant (or, with none known, the public) were
+    told of the early-sale request. custody runs this before recording the court's authorisation,
+    whichever screen or service asks for it (registered in ValuationConfig.ready)."""
     due = selectors.early_sale_due_process(asset)
     if due.request is None:
         raise TransitionRefused(_("There is no early-sale request for this asset."))
@@ -287,11 +283,8 @@ def _require_due_process(asset: Asset) -> None:
 
 @transaction.atomic
 def early_sale_authorise(*, actor, asset_id: int, order_id: int | None, expected_status: str | None = None):
-    """Record the court's early-sale authorisation, once the owner and claimants have been told."""
-    asset = Asset.objects.select_for_update().filter(pk=asset_id).first()
-    if asset is None:
-        raise TransitionRefused(_("This asset does not exist."))
-    _require_due_process(asset)
+    """Record the court's early-sale authorisation. custody refuses it until the owner and claimants
+    have been told (early_sale_due_process_check is registered as the transition's precondition)."""
     return custody_services.early_sale_authorise(asset_id=asset_id, actor=actor, order_id=order_id,
                                                  expected_status=expected_status)
 
@@ -304,7 +297,7 @@ def _check_authorised_for_sale(asset: Asset) -> None:
     request = selectors.current_early_sale_request(asset.pk)
     if request is None or request.status != EarlySaleStatus.AUTHORISED or request.order_id is None:
         raise TransitionRefused(_("No court order authorises the early sale of this asset."))
-    _require_due_process(asset)
+    early_sale_due_process_check(asset)
 
 
 @transaction.atomic
