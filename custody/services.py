@@ -7,7 +7,6 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -664,9 +663,3 @@ def asset_photo_add(*, asset_id: int, upload, actor, caption: str = "") -> Asset
     photo.width, photo.height = clean.size
     photo.save()
     return photo
-
-
-def money(amount: Decimal | None, currency: str) -> str:
-    """Plain formatting helper for logs and e-mails (templates use the locale-aware filter)."""
-    return "—" if amount is None else f"{amount:,.2f} {currency}"
-
