@@ -41,8 +41,8 @@ class ApiError(Exception):
         self.status, self.code, self.detail = status, code, str(detail)
 
 
-def error(status: int, code: str, detail: str) -> JsonResponse:
-    response = JsonResponse({"error": code, "detail": str(detail)}, status=status)
+def error(status: int, code: str, detail: str, extra: dict | None = None) -> JsonResponse:
+    response = JsonResponse({"error": code, "detail": str(detail), **(extra or {})}, status=status)
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
@@ -56,8 +56,11 @@ def _when(value) -> str | None:
     return None if value is None else value.isoformat().replace("+00:00", "Z")
 
 
-def lot_json(lot: Lot, *, tiers=None) -> dict:
-    state = selectors.lot_bid_state(lot, tiers)
+def lot_json(lot: Lot, *, tiers=None, next_minimum: Decimal | None = None) -> dict:
+    if lot.status != LotStatus.OPEN:
+        next_minimum = None
+    elif next_minimum is None:
+        next_minimum = engine.next_minimum_bid(selectors.lot_bid_state(lot, tiers))
     return {
         "id": lot.pk,
         "auction": lot.auction_id,
@@ -68,7 +71,7 @@ def lot_json(lot: Lot, *, tiers=None) -> dict:
         "currency": lot.currency,
         "starting_price": _money(lot.starting_price),
         "current_price": _money(lot.current_price),
-        "next_minimum_bid": _money(engine.next_minimum_bid(state)) if lot.status == LotStatus.OPEN else None,
+        "next_minimum_bid": _money(next_minimum),
         "bid_count": lot.bid_count,
         "ends_at": _when(lot.ends_at),
         "reserve_met": lot.reserve_met,
@@ -140,6 +143,8 @@ def _json_body(request: HttpRequest) -> dict:
         raise ApiError(400, "malformed", _("The request body must be a JSON object.")) from None
     if not isinstance(data, dict):
         raise ApiError(400, "malformed", _("The request body must be a JSON object."))
+    if b"\\u0000" in request.body:  # no database text can hold a NUL
+        raise ApiError(400, "malformed", _("The request body must not contain NUL characters."))
     return data
 
 
@@ -293,9 +298,8 @@ def lot_bids(request: HttpRequest, lot_id: int) -> JsonResponse:
         result = services.lot_place_bid(lot_id=lot_id, bidder=user, max_amount=raw,
                                         generation=getattr(request, "eligibility_generation", None))
     except BidRefused as exc:
-        return error(exc.status, exc.code, str(exc))
-    body = lot_json(result.lot)
-    body["next_minimum_bid"] = _money(result.next_minimum_bid)
+        return error(exc.status, exc.code, str(exc), exc.extra)
+    body = lot_json(result.lot, next_minimum=result.next_minimum_bid)
     body.update({"leading": result.leading, "your_maximum": _money(result.bid.max_amount)})
     return JsonResponse(body, status=201)
 

@@ -16,8 +16,11 @@ class BidRefused(DomainError):
     status = 400
     default_message = _("The bid was refused.")
 
-    def __init__(self, message=None, *, code: str | None = None, status: int | None = None):
+    def __init__(self, message=None, *, code: str | None = None, status: int | None = None,
+                 extra: dict | None = None):
         super().__init__(message)
+        # Fields a client can act on, sent beside "error" and "detail" (e.g. "next_minimum_bid").
+        self.extra = extra or {}
         if code:
             self.code = code
         if status:

@@ -605,6 +605,31 @@ class LotPseudonym(models.Model):
         return str(_("Bidder %(n)s") % {"n": self.number})
 
 
+class OutbidNotice(models.Model):
+    """An e-mail owed to a bidder who lost the lead on a lot (a transactional outbox).
+
+    The bid that outbids someone writes the notice in its own transaction, so none is lost; a task
+    sends the pending notices shortly after (see `services.outbid_notices_send`). While one is
+    pending for a bidder and lot, later outbids add nothing: one e-mail says it all."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped = models.BooleanField(default=False, help_text="Not sent: the bidder led again by then.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lot", "user"], condition=Q(sent_at__isnull=True),
+                                    name="one_pending_outbid_notice"),
+        ]
+        indexes = [models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True),
+                                name="outbid_notice_pending")]
+
+    def __str__(self) -> str:
+        return f"outbid notice lot {self.lot_id} user {self.user_id}"
+
+
 # --------------------------------------------------------------------------------------------
 # Conflict of interest, watchlist, API tokens, audit
 # --------------------------------------------------------------------------------------------

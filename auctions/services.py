@@ -45,6 +45,7 @@ from .models import (
     LotAsset,
     LotPseudonym,
     LotStatus,
+    OutbidNotice,
     ScreeningEntry,
     StripeEvent,
     TermsAcceptance,
@@ -403,10 +404,16 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
 
     Checks that need no lock come first: the amount, the bidder's eligibility (approved, e-mail
     verified, terms accepted, deposit held, not screened out, not staff). Then the lot row is locked
-    (SELECT ... FOR UPDATE) for the few statements that read and write the bidding state, so bids on
-    one lot are applied one at a time, in commit order. A bid at or after the lot's end is refused
-    however close; an accepted bid in the soft-close window extends the end (up to the cap).
+    for the step that reads and writes the bidding state, so bids on one lot are applied one at a
+    time, in commit order. A bid at or after the lot's end is refused however close; an accepted bid
+    in the soft-close window extends the end (up to the cap). Every bid is recorded, refused ones too.
+
+    On PostgreSQL the locked step is one call of the database function `auctions_place_bid` (see
+    migration 0005), so the lock is held for one round trip; elsewhere it runs `engine.apply_bid`
+    here. Both follow the rules of `engine`; tests/auctions/test_engine_sql.py checks they agree.
     """
+    from django.db import connection
+
     try:
         amount = engine.parse_amount(max_amount)
     except engine.BidRejected as exc:
@@ -424,6 +431,63 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
     refusal = eligibility.refusal(deposit_required=info.deposit_required)
     if refusal:
         raise NotEligible(ELIGIBILITY_MESSAGES[refusal], code=refusal)
+
+    if connection.vendor == "postgresql":
+        result = _place_bid_in_database(lot_id=lot_id, bidder=bidder, amount=amount, now=now)
+    else:
+        result = _place_bid_here(lot_id=lot_id, bidder=bidder, amount=amount, now=now, info=info,
+                                 eligibility=eligibility, generation=generation)
+    if result.outbid_user_id is not None:
+        transaction.on_commit(_outbid_notices_kick)
+    return result
+
+
+def _refusal(code: str, minimum: Decimal | None) -> BidRefused:
+    """The exception for a refusal code of the locked step."""
+    if code == "lot_not_open":
+        return LotNotOpen(_("This lot is not open for bids."))
+    if code == "lot_ended":
+        return LotNotOpen(_("Bidding on this lot has ended."), code="lot_ended")
+    if code == "not_found":
+        return BidRefused(_("There is no such lot."), code="not_found", status=404)
+    if code == "below_minimum":
+        return BidRefused(_("The next minimum bid is %(amount)s.") % {"amount": minimum}, code=code,
+                          extra={"next_minimum_bid": f"{minimum:.2f}"})
+    if code == "not_above_own_maximum":
+        return BidRefused(_("You already lead; a new maximum must exceed your current one."), code=code)
+    return BidRefused(code=code)
+
+
+_PLACE_BID_SQL = "SELECT * FROM auctions_place_bid(%s, %s, %s, %s)"
+_PLACE_BID_META = 8  # o_refusal ... o_ends_changed; the lot's columns follow
+
+
+def _place_bid_in_database(*, lot_id: int, bidder, amount: Decimal, now: datetime | None) -> BidResult:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_PLACE_BID_SQL, [lot_id, bidder.pk, amount, now])
+        names = [column.name for column in cursor.description]
+        row = cursor.fetchone()
+    refusal, minimum, next_minimum, bid_id, previous_leader, public, placed_at, _ends_changed = row[:_PLACE_BID_META]
+    if refusal:
+        raise _refusal(refusal, minimum)
+    values = dict(zip(names[_PLACE_BID_META:], row[_PLACE_BID_META:], strict=True))
+    # from_db wants the values in the model's field order; the fields not returned stay deferred.
+    present = [f.attname for f in Lot._meta.concrete_fields if f.attname in values]
+    lot = Lot.from_db(connection.alias, present, [values[name] for name in present])
+    bid = Bid(id=bid_id, lot_id=lot_id, bidder=bidder, max_amount=amount, placed_at=placed_at, accepted=True,
+              seq=lot.bid_count, price_after=lot.current_price, leader_after_id=lot.leader_id,
+              leader_pseudonym=lot.leader_pseudonym, public=public)
+    bid._state.adding = False
+    outbid = previous_leader if previous_leader is not None and previous_leader != lot.leader_id else None
+    return BidResult(lot=lot, bid=bid, leading=lot.leader_id == bidder.pk, next_minimum_bid=next_minimum,
+                     outbid_user_id=outbid)
+
+
+def _place_bid_here(*, lot_id: int, bidder, amount: Decimal, now: datetime | None, info, eligibility,
+                    generation: int) -> BidResult:
+    """The locked step in Python, for databases without the function (SQLite, the embedded default)."""
     tiers = selectors.increment_tiers_for_generation(info.increment_table_id, generation)
     soft_close = timedelta(minutes=info.soft_close_minutes)
     soft_cap = timedelta(minutes=info.soft_close_cap_minutes)
@@ -441,13 +505,14 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
             # must not let a bid in after the end.
             now = explicit_now or timezone.now()
             if lot.status != LotStatus.OPEN:
-                raise LotNotOpen(_("This lot is not open for bids."))
+                raise _refusal("lot_not_open", None)
             if lot.ends_at is None or now >= lot.ends_at:
-                raise LotNotOpen(_("Bidding on this lot has ended."), code="lot_ended")
+                raise _refusal("lot_ended", None)
+            state_before = selectors.lot_bid_state(lot, tiers)
             try:
-                outcome = engine.apply_bid(selectors.lot_bid_state(lot, tiers), bidder.pk, amount)
+                outcome = engine.apply_bid(state_before, bidder.pk, amount)
             except engine.BidRejected as exc:
-                raise BidRefused(str(exc), code=exc.code) from None
+                raise _refusal(exc.code, engine.next_minimum_bid(state_before)) from None
 
             pseudonym = eligibility.pseudonym
             pseudonym_seq = lot.pseudonym_seq
@@ -479,13 +544,8 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
             _write_accepted_bid(lot_id, lot_fields, bid)
             outbid = outcome.outbid
             if outbid is not None:
-                from . import tasks
-
-                transaction.on_commit(lambda: tasks.notify_outbid.delay(lot_id=lot_id, user_id=outbid))
-            if ends_at != lot.ends_at:
-                from . import tasks
-
-                transaction.on_commit(lambda: tasks.schedule_lot_close(lot_id=lot_id, ends_at=ends_at))
+                OutbidNotice.objects.get_or_create(lot_id=lot_id, user_id=outbid, sent_at=None,
+                                                   defaults={"created_at": now})
     except BidRefused as err:
         _refuse(lot_id=lot_id, bidder=bidder, amount=amount, err=err, now=explicit_now or timezone.now())
 
@@ -495,6 +555,49 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
     lot.pseudonym_seq, lot.version = pseudonym_seq, lot.version + 1
     return BidResult(lot=lot, bid=bid, leading=state.leader == bidder.pk,
                      next_minimum_bid=engine.next_minimum_bid(state), outbid_user_id=outbid)
+
+
+# --------------------------------------------------------------------------------------------
+# Outbid notices (a transactional outbox: see models.OutbidNotice)
+# --------------------------------------------------------------------------------------------
+
+_OUTBID_KICK_KEY = "auctions:outbid-notices-kick"
+
+
+def _outbid_notices_kick() -> None:
+    """Ask a worker to send the pending outbid notices: at most one task a second, whatever the
+    bid rate (the notices wait in the database; the minute sweep sends any a lost task left)."""
+    from . import tasks
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        tasks.send_outbid_notices.delay()
+        return
+    if cache.add(_OUTBID_KICK_KEY, 1, timeout=1):
+        tasks.send_outbid_notices.apply_async(countdown=1)
+
+
+def outbid_notices_send(*, batch: int = 200, send=None) -> int:
+    """Send pending outbid notices, oldest first; safe to run in several workers at once (each
+    claims its rows with SKIP LOCKED). A bidder who leads again by now is not told. Returns the
+    number of e-mails sent."""
+    sent = 0
+    while True:
+        with transaction.atomic():
+            notices = list(OutbidNotice.objects.select_for_update(skip_locked=True)
+                           .filter(sent_at__isnull=True).select_related("lot", "user")
+                           .order_by("created_at")[:batch])
+            if not notices:
+                return sent
+            now = timezone.now()
+            for notice in notices:
+                notice.sent_at = now
+                notice.skipped = notice.lot.leader_id == notice.user_id or not notice.user.email
+                if not notice.skipped:
+                    send(notice)
+                    sent += 1
+            OutbidNotice.objects.bulk_update(notices, ["sent_at", "skipped"])
+        if len(notices) < batch:
+            return sent
 
 
 # --------------------------------------------------------------------------------------------

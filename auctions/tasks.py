@@ -20,9 +20,12 @@ log = logging.getLogger(__name__)
 
 @shared_task(ignore_result=True)
 def close_lot(*, lot_id: int) -> None:
-    """Scheduled at a lot's end. If soft close moved the end, the lot stays open and a new task
-    was scheduled by the bid that moved it; the periodic sweep catches anything missed."""
-    services.lot_close(lot_id=lot_id)
+    """Scheduled at a lot's end. If soft close has moved the end meanwhile, the lot stays open and
+    this task schedules itself again for the new end (bids never queue tasks themselves); the
+    periodic sweep catches anything missed."""
+    lot = services.lot_close(lot_id=lot_id)
+    if lot.status == "open" and lot.ends_at is not None and lot.ends_at > timezone.now():
+        schedule_lot_close(lot_id=lot_id, ends_at=lot.ends_at)
 
 
 @shared_task(ignore_result=True)
@@ -30,6 +33,7 @@ def sweep() -> dict:
     """Every minute (beat): open lots whose auction has opened, close lots past their end."""
     opened = services.lots_open_due()
     closed = services.lots_close_due()
+    services.outbid_notices_send(send=_send_outbid_mail)
     if opened or closed:
         log.info("auctions sweep: opened %s, closed %s lots", opened, closed)
     return {"opened": opened, "closed": closed}
@@ -78,12 +82,13 @@ def _lot_url(lot: Lot) -> str:
 
 
 @shared_task(ignore_result=True)
-def notify_outbid(*, lot_id: int, user_id: int) -> None:
-    """Tell a bidder they no longer lead. Skipped if they lead again by the time this runs."""
-    lot = Lot.objects.filter(pk=lot_id).first()
-    user = get_user_model().objects.filter(pk=user_id).first()
-    if lot is None or user is None or not user.email or lot.leader_id == user_id:
-        return
+def send_outbid_notices() -> int:
+    """Send the pending outbid e-mails (kicked at most once a second by bids; the sweep runs it too)."""
+    return services.outbid_notices_send(send=_send_outbid_mail)
+
+
+def _send_outbid_mail(notice) -> None:
+    lot, user = notice.lot, notice.user
     with translation.override(settings.LANGUAGE_CODE):
         send_mail(
             _("You have been outbid on lot %(number)s") % {"number": lot.number},
