@@ -557,8 +557,10 @@ class Bid(models.Model):
     """One maximum a bidder gave, accepted or refused. An accepted bid records the state it led to;
     the public history shows these price steps under per-lot pseudonyms."""
 
-    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="bids")
-    bidder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bids")
+    # No single-column indexes: (lot, seq), (lot, public, -seq) and (bidder, -placed_at) serve those
+    # look-ups, and every bid, refused ones too, would pay for two more index insertions.
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="bids", db_index=False)
+    bidder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bids", db_index=False)
     max_amount = models.DecimalField(_("maximum"), **MONEY)
     placed_at = models.DateTimeField(_("placed"), default=timezone.now)
     accepted = models.BooleanField(_("accepted"), default=True)

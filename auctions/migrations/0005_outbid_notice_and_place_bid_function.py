@@ -50,43 +50,64 @@ DECLARE
   v_bid bigint;
   v_public boolean;
   v_reserve_met boolean;
+  v_pass integer;
 BEGIN
-  SELECT * INTO l FROM auctions_lot lot WHERE lot.id = p_lot FOR UPDATE;
-  IF NOT FOUND THEN
-    o_refusal := 'not_found';
-    RETURN NEXT;
-    RETURN;
-  END IF;
-  -- The time of the bid is taken once the lot is ours.
-  v_now := coalesce(p_now, clock_timestamp());
-  IF l.status <> 'open' THEN
-    v_code := 'lot_not_open';
-  ELSIF l.ends_at IS NULL OR v_now >= l.ends_at THEN
-    v_code := 'lot_ended';
-  ELSE
-    IF l.current_price IS NULL THEN
-      v_min := l.starting_price;
+  -- Two passes. The first reads the lot without a lock: a bid that the committed state refuses
+  -- (below the next minimum, or not above the bidder's own leading maximum, or a lot no longer
+  -- open) is refused there, as if placed at that moment, which it was (a bid below the minimum
+  -- stays below it: prices never go down). Only a bid that may be accepted, or one that came
+  -- after the end (a bid still holding the lock may have extended it), takes the row lock and is
+  -- judged again on the state it will change. On a hot lot most bids are refused: they no longer
+  -- queue behind the lock.
+  FOR v_pass IN 1..2 LOOP
+    v_code := NULL; v_min := NULL;
+    IF v_pass = 1 THEN
+      SELECT * INTO l FROM auctions_lot lot WHERE lot.id = p_lot;
     ELSE
-      v_min := l.current_price + auctions_increment_at(l.increment_table_id, l.current_price);
+      -- NO KEY UPDATE: the key is not changed, so the foreign-key checks of concurrent bid rows
+      -- (FOR KEY SHARE on this lot) neither wait for this lock nor make it wait.
+      SELECT * INTO l FROM auctions_lot lot WHERE lot.id = p_lot FOR NO KEY UPDATE;
     END IF;
-    IF p_amount < v_min THEN
-      v_code := 'below_minimum';
-    ELSIF l.leader_id IS NULL THEN
-      v_price := l.starting_price; v_leader := p_bidder; v_max := p_amount;
-    ELSIF p_bidder = l.leader_id THEN
-      IF p_amount <= l.leader_max THEN
-        v_code := 'not_above_own_maximum';
-      ELSE
-        v_price := l.current_price; v_leader := p_bidder; v_max := p_amount;
+    IF NOT FOUND THEN
+      o_refusal := 'not_found';
+      RETURN NEXT;
+      RETURN;
+    END IF;
+    -- The time of the bid is taken once the lot's state is read (in the second pass, once it is ours).
+    v_now := coalesce(p_now, clock_timestamp());
+    IF l.status <> 'open' THEN
+      v_code := 'lot_not_open';
+    ELSIF l.ends_at IS NULL OR v_now >= l.ends_at THEN
+      IF v_pass = 1 THEN
+        CONTINUE;
       END IF;
-    ELSIF p_amount > l.leader_max THEN
-      v_price := least(p_amount, l.leader_max + auctions_increment_at(l.increment_table_id, l.leader_max));
-      v_leader := p_bidder; v_max := p_amount;
-    ELSE  -- the leader's earlier maximum is at least as high: they keep the lead
-      v_price := least(l.leader_max, p_amount + auctions_increment_at(l.increment_table_id, p_amount));
-      v_leader := l.leader_id; v_max := l.leader_max;
+      v_code := 'lot_ended';
+    ELSE
+      IF l.current_price IS NULL THEN
+        v_min := l.starting_price;
+      ELSE
+        v_min := l.current_price + auctions_increment_at(l.increment_table_id, l.current_price);
+      END IF;
+      IF p_amount < v_min THEN
+        v_code := 'below_minimum';
+      ELSIF l.leader_id IS NULL THEN
+        v_price := l.starting_price; v_leader := p_bidder; v_max := p_amount;
+      ELSIF p_bidder = l.leader_id THEN
+        IF p_amount <= l.leader_max THEN
+          v_code := 'not_above_own_maximum';
+        ELSE
+          v_price := l.current_price; v_leader := p_bidder; v_max := p_amount;
+        END IF;
+      ELSIF p_amount > l.leader_max THEN
+        v_price := least(p_amount, l.leader_max + auctions_increment_at(l.increment_table_id, l.leader_max));
+        v_leader := p_bidder; v_max := p_amount;
+      ELSE  -- the leader's earlier maximum is at least as high: they keep the lead
+        v_price := least(l.leader_max, p_amount + auctions_increment_at(l.increment_table_id, p_amount));
+        v_leader := l.leader_id; v_max := l.leader_max;
+      END IF;
     END IF;
-  END IF;
+    EXIT WHEN v_code IS NOT NULL;
+  END LOOP;
 
   IF v_code IS NOT NULL THEN
     INSERT INTO auctions_bid (lot_id, bidder_id, max_amount, placed_at, accepted, refusal, public)
