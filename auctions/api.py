@@ -86,8 +86,7 @@ def _bearer_user(request: HttpRequest):
     scheme, _sep, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise ApiError(401, "not_authenticated", _("Send “Authorization: Bearer <token>”."))
-    request.eligibility_generation = selectors.eligibility_generation()
-    user = services.api_token_user(key.strip(), generation=request.eligibility_generation)
+    user, request.eligibility_generation = services.api_token_authenticate(key.strip())
     if user is None:
         raise ApiError(401, "invalid_token", _("The token is invalid or has been revoked."))
     return user, True
@@ -292,10 +291,8 @@ def lot_bids(request: HttpRequest, lot_id: int) -> JsonResponse:
         raise ApiError(400, "invalid_amount", _("Give “max_amount” as a decimal string, e.g. \"1500.00\"."))
     if len(raw) > 32:
         raise ApiError(400, "invalid_amount", _("The amount is too long."))
-    _rate_limit(f"bid:{user.pk}", limit=settings.AUCTIONS_BID_RATE_LIMIT,
-                window=settings.AUCTIONS_BID_RATE_WINDOW_SECONDS)
     try:
-        result = services.lot_place_bid(lot_id=lot_id, bidder=user, max_amount=raw,
+        result = services.lot_place_bid(lot_id=lot_id, bidder=user, max_amount=raw, throttle=True,
                                         generation=getattr(request, "eligibility_generation", None))
     except BidRefused as exc:
         return error(exc.status, exc.code, str(exc), exc.extra)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from custody.models import AssetPhoto, Party
 
+from .cache import count_and_get_many
 from .engine import BidState, Tiers, next_minimum_bid
 from .models import (
     Bid,
@@ -229,6 +231,23 @@ def eligibility_generation() -> int:
     return generation
 
 
+def generation_and_cached(key: str) -> tuple[int, object | None]:
+    """The eligibility generation, and the value cached at `key` by `cache_under_generation` if it
+    was cached under that same generation (else None): one round trip."""
+    found = cache.get_many([_GENERATION_KEY, key])
+    generation = found.get(_GENERATION_KEY)
+    if generation is None:
+        return eligibility_generation(), None
+    stamped = found.get(key)
+    if not isinstance(stamped, tuple) or len(stamped) != 2 or stamped[0] != generation:
+        return generation, None
+    return generation, stamped[1]
+
+
+def cache_under_generation(key: str, generation: int, value, timeout: int) -> None:
+    cache.set(key, (generation, value), timeout)
+
+
 def bump_eligibility_generation() -> None:
     try:
         cache.incr(_GENERATION_KEY)
@@ -299,18 +318,27 @@ def increment_tiers_for_generation(table_id: int, generation: int) -> Tiers:
 
 
 def bid_context(*, user_id: int, lot_id: int, generation: int) -> tuple[LotBiddingInfo | None, Eligibility | None]:
+    """The lot's bidding info and the bidder's eligibility (see `bid_preflight`)."""
+    info, eligibility, _count = bid_preflight(user_id=user_id, lot_id=lot_id, generation=generation)
+    return info, eligibility
+
+
+def bid_preflight(*, user_id: int, lot_id: int, generation: int, count_window: int = 0
+                  ) -> tuple[LotBiddingInfo | None, Eligibility | None, int | None]:
     """The lot's bidding info and the bidder's eligibility, from the cache in one round trip
-    (computed and cached on a miss)."""
+    (computed and cached on a miss). With a count_window (seconds), the same round trip counts this
+    bid among the bidder's bids in the current window, and the count is returned third."""
     info_key = f"auctions:lot-info:{generation}:{lot_id}"
     elig_key = f"auctions:eligibility:{generation}:{user_id}:{lot_id}"
     pseudonym_key = pseudonym_cache_key(lot_id, user_id)
-    found = cache.get_many([info_key, elig_key, pseudonym_key])
+    counter = f"auctions:bids:{user_id}:{int(time.time() // count_window)}" if count_window else None
+    count, found = count_and_get_many(counter, count_window + 1, [info_key, elig_key, pseudonym_key])
     if info_key in found:
         info = LotBiddingInfo(*found[info_key]) if found[info_key] else None
     else:
         info = lot_bidding_info(lot_id, generation=generation)
     if info is None:
-        return None, None
+        return None, None, count
     if elig_key in found:
         eligibility = Eligibility(*found[elig_key])
     else:
@@ -318,4 +346,4 @@ def bid_context(*, user_id: int, lot_id: int, generation: int) -> tuple[LotBiddi
         cache.set(elig_key, tuple(eligibility.__dict__.values()), _ELIGIBILITY_SECONDS)
     if eligibility.pseudonym is None and found.get(pseudonym_key) is not None:
         eligibility = Eligibility(*(tuple(eligibility.__dict__.values())[:-1] + (found[pseudonym_key],)))
-    return info, eligibility
+    return info, eligibility, count

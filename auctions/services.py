@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -399,7 +400,7 @@ def _write_accepted_bid(lot_id: int, lot_fields: dict, bid: Bid) -> None:
 
 
 def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: datetime | None = None,
-                  generation: int | None = None) -> BidResult:
+                  generation: int | None = None, throttle: bool = False) -> BidResult:
     """A bidder gives a maximum on a lot; the engine bids for them by increments.
 
     Checks that need no lock come first: the amount, the bidder's eligibility (approved, e-mail
@@ -407,6 +408,9 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
     for the step that reads and writes the bidding state, so bids on one lot are applied one at a
     time, in commit order. A bid at or after the lot's end is refused however close; an accepted bid
     in the soft-close window extends the end (up to the cap). Every bid is recorded, refused ones too.
+    With throttle (the public site and the API), a bidder placing more than AUCTIONS_BID_RATE_LIMIT
+    bids within AUCTIONS_BID_RATE_WINDOW_SECONDS is refused with "rate_limited" (429) before anything
+    is read from the database; the count is kept in the shared cache, across web nodes.
 
     On PostgreSQL the locked step is one call of the database function `auctions_place_bid` (see
     migration 0005), so the lock is held for one round trip; elsewhere it runs `engine.apply_bid`
@@ -425,7 +429,12 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
         generation = selectors.eligibility_generation()
     if bidder.is_staff:
         raise NotEligible(ELIGIBILITY_MESSAGES["not_eligible"])
-    info, eligibility = selectors.bid_context(user_id=bidder.pk, lot_id=lot_id, generation=generation)
+    limit = settings.AUCTIONS_BID_RATE_LIMIT if throttle else 0
+    info, eligibility, count = selectors.bid_preflight(
+        user_id=bidder.pk, lot_id=lot_id, generation=generation,
+        count_window=settings.AUCTIONS_BID_RATE_WINDOW_SECONDS if limit > 0 else 0)
+    if count is not None and count > limit:
+        raise BidRefused(_("Too many bids; wait a few seconds and try again."), code="rate_limited", status=429)
     if info is None:
         raise BidRefused(_("There is no such lot."), code="not_found", status=404)
     refusal = eligibility.refusal(deposit_required=info.deposit_required)
@@ -458,8 +467,19 @@ def _refusal(code: str, minimum: Decimal | None) -> BidRefused:
     return BidRefused(code=code)
 
 
-_PLACE_BID_SQL = "SELECT * FROM auctions_place_bid(%s, %s, %s, %s)"
-_PLACE_BID_META = 8  # o_refusal ... o_ends_changed; the lot's columns follow
+# The function's result: eight fields about the bid, then the lot's columns as they are now.
+_PLACE_BID_LOT_FIELDS = ("id", "auction_id", "number", "title", "category", "status", "currency", "starting_price",
+                         "reserve_price", "increment_table_id", "current_price", "leader_id", "leader_max",
+                         "leader_pseudonym", "bid_count", "reserve_met", "ends_at", "original_ends_at",
+                         "pseudonym_seq", "version")
+_PLACE_BID_SQL = ("SELECT o_refusal, o_minimum, o_next_minimum, o_bid_id, o_previous_leader, o_public, o_placed_at, "
+                  "o_ends_changed, " + ", ".join(_PLACE_BID_LOT_FIELDS) + " FROM auctions_place_bid(%s, %s, %s, %s)")
+_PLACE_BID_META = 8
+
+
+@functools.cache
+def _lot_fields_in_model_order() -> list[str]:
+    return [f.attname for f in Lot._meta.concrete_fields if f.attname in _PLACE_BID_LOT_FIELDS]
 
 
 def _place_bid_in_database(*, lot_id: int, bidder, amount: Decimal, now: datetime | None) -> BidResult:
@@ -467,15 +487,14 @@ def _place_bid_in_database(*, lot_id: int, bidder, amount: Decimal, now: datetim
 
     with connection.cursor() as cursor:
         cursor.execute(_PLACE_BID_SQL, [lot_id, bidder.pk, amount, now])
-        names = [column.name for column in cursor.description]
         row = cursor.fetchone()
     refusal, minimum, next_minimum, bid_id, previous_leader, public, placed_at, _ends_changed = row[:_PLACE_BID_META]
     if refusal:
         raise _refusal(refusal, minimum)
-    values = dict(zip(names[_PLACE_BID_META:], row[_PLACE_BID_META:], strict=True))
     # from_db wants the values in the model's field order; the fields not returned stay deferred.
-    present = [f.attname for f in Lot._meta.concrete_fields if f.attname in values]
-    lot = Lot.from_db(connection.alias, present, [values[name] for name in present])
+    values = dict(zip(_PLACE_BID_LOT_FIELDS, row[_PLACE_BID_META:], strict=True))
+    fields = _lot_fields_in_model_order()
+    lot = Lot.from_db(connection.alias, fields, [values[name] for name in fields])
     bid = Bid(id=bid_id, lot_id=lot_id, bidder=bidder, max_amount=amount, placed_at=placed_at, accepted=True,
               seq=lot.bid_count, price_after=lot.current_price, leader_after_id=lot.leader_id,
               leader_pseudonym=lot.leader_pseudonym, public=public)
@@ -884,27 +903,31 @@ def api_token_create(*, user) -> tuple[ApiToken, str]:
 
 
 def api_token_user(key: str, *, generation: int | None = None):
-    """The active user a bearer key belongs to, or None. Records its use at most once a minute.
-    Cached for a minute under the eligibility generation, so any change to a user, and revocation,
-    take effect at once."""
+    """The active user a bearer key belongs to, or None (see `api_token_authenticate`)."""
+    return api_token_authenticate(key)[0]
+
+
+def api_token_authenticate(key: str):
+    """The active user a bearer key belongs to (or None), and the eligibility generation that was
+    current when it was checked. Records the token's use at most once a minute. The user is cached
+    for a minute stamped with the generation, read together with it in one round trip, so any
+    change to a user, and revocation, take effect at once."""
     if not key or len(key) > 200:
-        return None
+        return None, selectors.eligibility_generation()
     key_hash = _hash_key(key)
-    if generation is None:
-        generation = selectors.eligibility_generation()
-    cache_key = f"auctions:token:{generation}:{key_hash}"
-    user = cache.get(cache_key)
+    cache_key = f"auctions:token:{key_hash}"
+    generation, user = selectors.generation_and_cached(cache_key)
     if user is not None:
-        return user
+        return user, generation
     token = (ApiToken.objects.select_related("user").filter(key_hash=key_hash, revoked_at__isnull=True)
              .first())
     if token is None or not token.user.is_active:
-        return None
+        return None, generation
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    cache.set(cache_key, token.user, 60)
-    return token.user
+    selectors.cache_under_generation(cache_key, generation, token.user, 60)
+    return token.user, generation
 
 
 @transaction.atomic

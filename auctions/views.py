@@ -400,11 +400,11 @@ def lot_bid(request: HttpRequest, lot_id: int) -> HttpResponse:
         raw = raw.replace(",", ".")
     raw = raw.replace(",", "")
     try:
-        result = services.lot_place_bid(lot_id=lot.pk, bidder=request.user, max_amount=raw)
+        result = services.lot_place_bid(lot_id=lot.pk, bidder=request.user, max_amount=raw, throttle=True)
     except BidRefused as exc:
         lot = _public_lot_or_404(lot_id)
         form.add_error("max_amount" if exc.status == 400 else None, str(exc))
-        return _render_lot(request, lot, form, status=exc.status if exc.status in (400, 403, 409) else 400)
+        return _render_lot(request, lot, form, status=exc.status if exc.status in (400, 403, 409, 429) else 400)
     if result.leading:
         messages.success(request, _("Your maximum of %(amount)s %(currency)s is registered: you are the highest "
                                     "bidder.") % {"amount": _fmt(result.bid.max_amount), "currency": lot.currency})
