@@ -602,7 +602,8 @@ def outbid_notices_send(*, batch: int = 200, send=None) -> int:
     sent = 0
     while True:
         with transaction.atomic():
-            notices = list(OutbidNotice.objects.select_for_update(skip_locked=True)
+            # of=self: lock the notices only, never the lots a bid may be holding.
+            notices = list(OutbidNotice.objects.select_for_update(skip_locked=True, of=("self",))
                            .filter(sent_at__isnull=True).select_related("lot", "user")
                            .order_by("created_at")[:batch])
             if not notices:
