@@ -115,7 +115,10 @@ static void send_some(Client *c) {
     }
 }
 
-static void start_request(Client *c) {
+static int start_request(Client *c, int ep) {
+    /* Connect when the first request is due, as a real client does: a server may hold a thread
+     * for a new connection until its first request arrives. */
+    if (c->fd < 0 && connect_client(c, ep) != 0) return -1;
     build_request(c);
     c->out_off = 0;
     c->in_len = 0;
@@ -123,6 +126,7 @@ static void start_request(Client *c) {
     c->sent = now();
     if (c->sent - c->due > 0.001) late_sends++;
     send_some(c);
+    return 0;
 }
 
 static double find_amount(const char *body, const char *key) {
@@ -227,7 +231,7 @@ int main(int argc, char **argv) {
         c->seed = 1234567u + i;
         c->state = IDLE;
         c->due = start + expo(&c->seed, per_client);
-        if (connect_client(c, ep) != 0) return 1;
+        c->fd = -1;
     }
     struct epoll_event events[MAX_CLIENTS];
     int active = n_clients;
@@ -237,7 +241,9 @@ int main(int argc, char **argv) {
         for (int i = 0; i < n_clients; i++) {
             Client *c = &clients[i];
             if (c->state == IDLE && c->due < deadline) {
-                if (c->due <= t) start_request(c);
+                if (c->due <= t) {
+                    if (start_request(c, ep) != 0) return 1;
+                }
                 else if (c->due < wake) wake = c->due;
             }
             if (c->state == BUSY || c->due < deadline) active++;
@@ -261,8 +267,8 @@ int main(int argc, char **argv) {
                     epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
                     close(c->fd);
                     c->state = IDLE;
+                    c->fd = -1;
                     c->due += expo(&c->seed, per_client);
-                    if (connect_client(c, ep) != 0) return 1;
                 }
                 break;
             }

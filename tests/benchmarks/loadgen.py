@@ -54,8 +54,11 @@ async def _client(index: int, args, token: str | None, next_min: dict, start: fl
     loop = asyncio.get_running_loop()
     rng = random.Random(index)
     per_client_rate = args.rate / args.clients
-    reader, writer = await asyncio.open_connection("127.0.0.1", args.port)
     due = start + rng.expovariate(per_client_rate)
+    # Connect when the first request is due, as a real client does: a server may hold a thread
+    # for a new connection until its first request arrives.
+    await asyncio.sleep(max(0.0, due - loop.time()))
+    reader, writer = await asyncio.open_connection("127.0.0.1", args.port)
     deadline = start + args.seconds
     host = f"127.0.0.1:{args.port}".encode()
     while due < deadline:
