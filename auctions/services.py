@@ -357,6 +357,7 @@ class BidResult:
     leading: bool
     next_minimum_bid: Decimal
     outbid_user_id: int | None
+    notice_queued: bool = False  # a new outbid notice waits to be sent (none was pending for that bidder)
 
 
 def _refuse(*, lot_id: int, bidder, amount: Decimal | None, err: BidRefused, now: datetime) -> None:
@@ -370,33 +371,11 @@ def _refuse(*, lot_id: int, bidder, amount: Decimal | None, err: BidRefused, now
     raise err
 
 
-_BID_COLUMNS = ("lot_id", "bidder_id", "max_amount", "placed_at", "accepted", "refusal", "seq", "price_after",
-                "leader_after_id", "leader_pseudonym", "public")
-
-
 def _write_accepted_bid(lot_id: int, lot_fields: dict, bid: Bid) -> None:
-    """Write the lot's new bidding state and the bid row. On PostgreSQL both go in one statement (a
-    data-modifying CTE), so the lot's row lock is held for one round trip fewer."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        Lot.objects.filter(pk=lot_id).update(version=F("version") + 1, **lot_fields)
-        bid.save(force_insert=True)
-        return
-    lot_table, bid_table = Lot._meta.db_table, Bid._meta.db_table
-    assignments = ", ".join(f'"{name}" = %s' for name in lot_fields)
-    columns = ", ".join(f'"{name}"' for name in _BID_COLUMNS)
-    sql = (f'WITH lot AS (UPDATE "{lot_table}" SET {assignments}, "version" = "version" + 1 WHERE "id" = %s '
-           f'RETURNING "id") INSERT INTO "{bid_table}" ({columns}) SELECT {", ".join(["%s"] * len(_BID_COLUMNS))} '
-           f'FROM lot RETURNING "id"')
-    values = [getattr(bid, name) for name in _BID_COLUMNS]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*lot_fields.values(), lot_id, *values])
-        row = cursor.fetchone()
-    if row is None:  # cannot happen while we hold the row lock; refuse loudly rather than lose the bid
-        raise TransitionConflict()
-    bid.pk = row[0]
-    bid._state.adding = False
+    """Write the lot's new bidding state and the bid row (the Python path; PostgreSQL does this in
+    the function auctions_place_bid)."""
+    Lot.objects.filter(pk=lot_id).update(version=F("version") + 1, **lot_fields)
+    bid.save(force_insert=True)
 
 
 def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: datetime | None = None,
@@ -446,7 +425,7 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
     else:
         result = _place_bid_here(lot_id=lot_id, bidder=bidder, amount=amount, now=now, info=info,
                                  eligibility=eligibility, generation=generation)
-    if result.outbid_user_id is not None:
+    if result.notice_queued:
         transaction.on_commit(_outbid_notices_kick)
     return result
 
@@ -473,7 +452,7 @@ _PLACE_BID_LOT_FIELDS = ("id", "auction_id", "number", "title", "category", "sta
                          "leader_pseudonym", "bid_count", "reserve_met", "ends_at", "original_ends_at",
                          "pseudonym_seq", "version")
 _PLACE_BID_SQL = ("SELECT o_refusal, o_minimum, o_next_minimum, o_bid_id, o_previous_leader, o_public, o_placed_at, "
-                  "o_ends_changed, " + ", ".join(_PLACE_BID_LOT_FIELDS) + " FROM auctions_place_bid(%s, %s, %s, %s)")
+                  "o_notice_new, " + ", ".join(_PLACE_BID_LOT_FIELDS) + " FROM auctions_place_bid(%s, %s, %s, %s)")
 _PLACE_BID_META = 8
 
 
@@ -488,7 +467,7 @@ def _place_bid_in_database(*, lot_id: int, bidder, amount: Decimal, now: datetim
     with connection.cursor() as cursor:
         cursor.execute(_PLACE_BID_SQL, [lot_id, bidder.pk, amount, now])
         row = cursor.fetchone()
-    refusal, minimum, next_minimum, bid_id, previous_leader, public, placed_at, _ends_changed = row[:_PLACE_BID_META]
+    refusal, minimum, next_minimum, bid_id, previous_leader, public, placed_at, notice_new = row[:_PLACE_BID_META]
     if refusal:
         raise _refusal(refusal, minimum)
     # from_db wants the values in the model's field order; the fields not returned stay deferred.
@@ -501,7 +480,7 @@ def _place_bid_in_database(*, lot_id: int, bidder, amount: Decimal, now: datetim
     bid._state.adding = False
     outbid = previous_leader if previous_leader is not None and previous_leader != lot.leader_id else None
     return BidResult(lot=lot, bid=bid, leading=lot.leader_id == bidder.pk, next_minimum_bid=next_minimum,
-                     outbid_user_id=outbid)
+                     outbid_user_id=outbid, notice_queued=bool(notice_new))
 
 
 def _place_bid_here(*, lot_id: int, bidder, amount: Decimal, now: datetime | None, info, eligibility,
@@ -562,9 +541,10 @@ def _place_bid_here(*, lot_id: int, bidder, amount: Decimal, now: datetime | Non
                       leader_pseudonym=leader_pseudonym, public=outcome.price_changed or outcome.leader_changed)
             _write_accepted_bid(lot_id, lot_fields, bid)
             outbid = outcome.outbid
+            notice_new = False
             if outbid is not None:
-                OutbidNotice.objects.get_or_create(lot_id=lot_id, user_id=outbid, sent_at=None,
-                                                   defaults={"created_at": now})
+                _notice, notice_new = OutbidNotice.objects.get_or_create(lot_id=lot_id, user_id=outbid, sent_at=None,
+                                                                         defaults={"created_at": now})
     except BidRefused as err:
         _refuse(lot_id=lot_id, bidder=bidder, amount=amount, err=err, now=explicit_now or timezone.now())
 
@@ -573,7 +553,8 @@ def _place_bid_here(*, lot_id: int, bidder, amount: Decimal, now: datetime | Non
     lot.ends_at = ends_at
     lot.pseudonym_seq, lot.version = pseudonym_seq, lot.version + 1
     return BidResult(lot=lot, bid=bid, leading=state.leader == bidder.pk,
-                     next_minimum_bid=engine.next_minimum_bid(state), outbid_user_id=outbid)
+                     next_minimum_bid=engine.next_minimum_bid(state), outbid_user_id=outbid,
+                     notice_queued=notice_new)
 
 
 # --------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ $fn$;
 
 CREATE OR REPLACE FUNCTION auctions_place_bid(p_lot bigint, p_bidder integer, p_amount numeric, p_now timestamptz)
 RETURNS TABLE (o_refusal text, o_minimum numeric, o_next_minimum numeric, o_bid_id bigint,
-               o_previous_leader integer, o_public boolean, o_placed_at timestamptz, o_ends_changed boolean,
+               o_previous_leader integer, o_public boolean, o_placed_at timestamptz, o_notice_new boolean,
                id bigint, auction_id bigint, number integer, title varchar, category varchar, status varchar,
                currency varchar, starting_price numeric, reserve_price numeric, increment_table_id bigint,
                current_price numeric, leader_id integer, leader_max numeric, leader_pseudonym integer,
@@ -51,6 +51,7 @@ DECLARE
   v_public boolean;
   v_reserve_met boolean;
   v_pass integer;
+  v_notice_new boolean := false;
 BEGIN
   -- Two passes. The first reads the lot without a lock: a bid that the committed state refuses
   -- (below the next minimum, or not above the bidder's own leading maximum, or a lot no longer
@@ -153,10 +154,11 @@ BEGIN
     INSERT INTO auctions_outbidnotice (lot_id, user_id, created_at, skipped)
     VALUES (p_lot, l.leader_id, v_now, false)
     ON CONFLICT (lot_id, user_id) WHERE sent_at IS NULL DO NOTHING;
+    v_notice_new := FOUND;  -- false when one was already waiting to be sent
   END IF;
 
   RETURN QUERY SELECT NULL::text, v_min, v_price + auctions_increment_at(l.increment_table_id, v_price), v_bid,
-    l.leader_id, v_public, v_now, v_ends IS DISTINCT FROM l.ends_at,
+    l.leader_id, v_public, v_now, v_notice_new,
     l.id, l.auction_id, l.number, l.title, l.category, l.status, l.currency, l.starting_price, l.reserve_price,
     l.increment_table_id, v_price, v_leader, v_max, v_lpseudo, v_seq, v_reserve_met, v_ends, l.original_ends_at,
     l.pseudonym_seq, l.version + 1;
