@@ -383,8 +383,8 @@ def test_api_load(bench_env):
     port, data = bench_env["port"], bench_env["data"]
     tokens = data["tokens"]
     pid = bench_env["pid"]
-    # Warm-up: every worker opens its connections and fills its caches.
-    _loadgen(port, rate=100, seconds=3, tokens=tokens, lots=data["spread"][:10])
+    # Warm-up: every worker thread opens its connections and fills its caches.
+    _loadgen(port, rate=150, seconds=6, tokens=tokens, lots=data["spread"][:10])
 
     def measured(run, *args, **kwargs):
         cpu = _server_cpu_seconds(pid)
