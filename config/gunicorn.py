@@ -3,8 +3,8 @@
 Threaded workers (gthread) keep idle keep-alive connections cheap. Requests are short and mostly
 CPU in Python, so two threads per process overlap the database and Redis round trips; more only
 contend for the interpreter lock (measured on the hot-lot benchmark: at 300 bids/s on 2 CPUs, p99
-33 ms with 4 x 2 against 59-81 ms with 4 x 4; 8 x 1 balances keep-alive connections worse). WEB_CONCURRENCY (processes) and
-WEB_THREADS override the defaults; PORT the port.
+33 ms with 4 x 2 against 59-81 ms with 4 x 4; 8 x 1 balances keep-alive connections worse).
+WEB_CONCURRENCY (processes) and WEB_THREADS override the defaults; PORT the port.
 """
 
 import multiprocessing
