@@ -38,8 +38,9 @@ test: install
 	@$(SERVICES); export APP_ENV=test; echo "database: $${DATABASE_URL:-sqlite (embedded default)}  redis: $${REDIS_URL:-none (eager tasks)}"; \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# All benchmarks, or some: make bench BENCH=tests/benchmarks/test_api_load.py
 bench: install
-	@$(SERVICES); $(BIN)/python -m pytest tests/benchmarks -s -q -o addopts="" $(PYTEST_ARGS)
+	@$(SERVICES); $(BIN)/python -m pytest $(or $(BENCH),tests/benchmarks) -s -q -o addopts="" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -619,6 +619,7 @@ class OutbidNotice(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     skipped = models.BooleanField(default=False, help_text="Not sent: the bidder led again by then.")
+    error = models.CharField(max_length=300, blank=True, help_text="Why the e-mail could not be sent.")
 
     class Meta:
         constraints = [

@@ -6,6 +6,7 @@ import functools
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -498,7 +499,9 @@ def _place_bid_here(*, lot_id: int, bidder, amount: Decimal, now: datetime | Non
                          "reserve_price", "current_price",
                          "leader_id", "leader_max", "leader_pseudonym", "bid_count", "reserve_met", "ends_at",
                          "original_ends_at", "pseudonym_seq", "version", "increment_table_id", "currency")
-                   .get(pk=lot_id))
+                   .filter(pk=lot_id).first())
+            if lot is None:  # deleted since the checks before the lock: nothing to bid on, or record
+                raise _refusal("not_found", None)
             # The time of the bid is taken once the lot is ours: what was decided before the lock
             # must not let a bid in after the end.
             now = explicit_now or timezone.now()
@@ -546,6 +549,8 @@ def _place_bid_here(*, lot_id: int, bidder, amount: Decimal, now: datetime | Non
                 _notice, notice_new = OutbidNotice.objects.get_or_create(lot_id=lot_id, user_id=outbid, sent_at=None,
                                                                          defaults={"created_at": now})
     except BidRefused as err:
+        if err.code == "not_found":
+            raise
         _refuse(lot_id=lot_id, bidder=bidder, amount=amount, err=err, now=explicit_now or timezone.now())
 
     lot.current_price, lot.leader_id, lot.leader_max = state.current_price, state.leader, state.leader_max
@@ -576,27 +581,33 @@ def _outbid_notices_kick() -> None:
         tasks.send_outbid_notices.apply_async(countdown=1)
 
 
-def outbid_notices_send(*, batch: int = 200, send=None) -> int:
-    """Send pending outbid notices, oldest first; safe to run in several workers at once (each
-    claims its rows with SKIP LOCKED). A bidder who leads again by now is not told. Returns the
+def outbid_notices_send(*, send: Callable[[OutbidNotice], None], batch: int = 50) -> int:
+    """Send pending outbid notices, oldest first, with `send(notice)`; safe to run in several workers
+    at once (each claims its rows with SKIP LOCKED, and locks only the notices, never a lot). A
+    bidder who leads again by now is not told. An e-mail that fails (a refused address, say) is
+    recorded on its notice and not tried again, and does not stop or undo the others. Returns the
     number of e-mails sent."""
     sent = 0
     while True:
         with transaction.atomic():
-            # of=self: lock the notices only, never the lots a bid may be holding.
             notices = list(OutbidNotice.objects.select_for_update(skip_locked=True, of=("self",))
                            .filter(sent_at__isnull=True).select_related("lot", "user")
                            .order_by("created_at")[:batch])
             if not notices:
                 return sent
-            now = timezone.now()
             for notice in notices:
-                notice.sent_at = now
+                notice.sent_at = timezone.now()
                 notice.skipped = notice.lot.leader_id == notice.user_id or not notice.user.email
-                if not notice.skipped:
+                if notice.skipped:
+                    continue
+                try:
                     send(notice)
+                except Exception as exc:  # noqa: BLE001 - one bad address must not hold up the rest
+                    log.warning("outbid notice %s to user %s not sent: %s", notice.pk, notice.user_id, exc)
+                    notice.error = f"{type(exc).__name__}: {exc}"[:300]
+                else:
                     sent += 1
-            OutbidNotice.objects.bulk_update(notices, ["sent_at", "skipped"])
+            OutbidNotice.objects.bulk_update(notices, ["sent_at", "skipped", "error"])
         if len(notices) < batch:
             return sent
 

@@ -13,26 +13,28 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
 
 
-def _error(request, status: int, code: str, title: str, detail: str):
+def error_response(request, status: int, code: str, title: str, detail: str):
+    """An error page, or JSON {"error", "detail"} for API clients."""
     if _wants_json(request):
         return JsonResponse({"error": code, "detail": detail}, status=status)
     return render(request, "error.html", {"status": status, "title": title, "detail": detail}, status=status)
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, "bad_request", _("Bad request"), _("The request could not be understood."))
+    return error_response(request, 400, "bad_request", _("Bad request"), _("The request could not be understood."))
 
 
 def permission_denied(request, exception=None):
-    return _error(request, 403, "forbidden", _("Not allowed"), _("You do not have permission to see this page."))
+    return error_response(request, 403, "forbidden", _("Not allowed"),
+                          _("You do not have permission to see this page."))
 
 
 def page_not_found(request, exception=None):
-    return _error(request, 404, "not_found", _("Not found"), _("There is nothing at this address."))
+    return error_response(request, 404, "not_found", _("Not found"), _("There is nothing at this address."))
 
 
 def server_error(request):
-    return _error(
+    return error_response(
         request, 500, "server_error", _("Something went wrong"),
         _("The error has been logged. Please try again in a moment."),
     )

@@ -151,8 +151,8 @@ BEGIN
   VALUES (p_lot, p_bidder, p_amount, v_now, true, '', v_seq, v_price, v_leader, v_lpseudo, v_public)
   RETURNING auctions_bid.id INTO v_bid;
   IF l.leader_id IS NOT NULL AND l.leader_id <> v_leader THEN
-    INSERT INTO auctions_outbidnotice (lot_id, user_id, created_at, skipped)
-    VALUES (p_lot, l.leader_id, v_now, false)
+    INSERT INTO auctions_outbidnotice (lot_id, user_id, created_at, skipped, error)
+    VALUES (p_lot, l.leader_id, v_now, false, '')
     ON CONFLICT (lot_id, user_id) WHERE sent_at IS NULL DO NOTHING;
     v_notice_new := FOUND;  -- false when one was already waiting to be sent
   END IF;
@@ -197,6 +197,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('sent_at', models.DateTimeField(blank=True, null=True)),
                 ('skipped', models.BooleanField(default=False, help_text='Not sent: the bidder led again by then.')),
+                ('error', models.CharField(blank=True, help_text='Why the e-mail could not be sent.', max_length=300)),
                 ('lot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='auctions.lot')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
