@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from custody.models import AssetPhoto, Party
@@ -164,52 +164,100 @@ def lot_case_ids(lot_id: int) -> list[int]:
     return list(LotAsset.objects.filter(lot_id=lot_id).values_list("asset__case_id", flat=True).distinct())
 
 
-def bidder_eligibility(*, user_id: int, lot_id: int, auction_id: int) -> Eligibility:
-    """Everything that decides whether a bidder may bid on a lot, in one query.
+@dataclass(frozen=True)
+class BidderFacts:
+    """What eligibility needs to know about one bidder, whatever the lot: computed once per bidder
+    (and cached under the eligibility generation), not once per bidder and lot."""
 
-    Conflict of interest: the bidder is screened out when an entry of the screening list (for one
-    of the lot's cases, or for all lots) or a party of one of the lot's cases has the same
-    identity number (normalised), or the same name (normalised) and date of birth."""
-    lot_cases = LotAsset.objects.filter(lot_id=lot_id).values("asset__case_id")
+    has_profile: bool
+    approved: bool
+    email_verified: bool
+    terms_auctions: frozenset[int]
+    deposit_auctions: frozenset[int]  # auctions where the bidder's deposit is held
+    screened_everywhere: bool  # matches a screening entry that bars them from every lot
+    id_number: str  # normalised
+    name: str  # normalised
+    date_of_birth: date | None
+
+
+NO_FACTS = BidderFacts(False, False, False, frozenset(), frozenset(), False, "", "", None)
+
+
+@dataclass(frozen=True)
+class LotScreen:
+    """Who may not bid on a lot: the screening entries for its cases and the parties of those cases
+    (owner, defendant, claimants), as normalised identity numbers and (name, date of birth) pairs."""
+
+    id_numbers: frozenset[str]
+    names_born: frozenset[tuple[str, date]]
+
+    def bars(self, facts: BidderFacts) -> bool:
+        if facts.id_number and facts.id_number in self.id_numbers:
+            return True
+        return facts.date_of_birth is not None and (facts.name, facts.date_of_birth) in self.names_born
+
+
+def bidder_facts(user_id: int) -> BidderFacts:
+    """A bidder's profile and all-lots screening (one query), terms accepted and deposits held."""
     same_person_entry = (
         (Q(id_number_normalised=OuterRef("id_number_normalised")) & ~Q(id_number_normalised=""))
         | (Q(name_normalised=OuterRef("name_normalised")) & Q(date_of_birth=OuterRef("date_of_birth")))
     )
-    screening = ScreeningEntry.objects.filter(Q(case__isnull=True) | Q(case_id__in=lot_cases)).filter(
-        same_person_entry)
     row = (
-        BidderProfile.objects.filter(user_id=user_id)
-        .annotate(
-            terms=Exists(TermsAcceptance.objects.filter(bidder_id=user_id, auction_id=auction_id)),
-            deposit=Exists(Deposit.objects.filter(bidder_id=user_id, auction_id=auction_id,
-                                                  status=DepositStatus.HELD)),
-            screened=Exists(screening),
-            pseudonym=Subquery(LotPseudonym.objects.filter(lot_id=lot_id, bidder_id=user_id).values("number")[:1]),
-        )
-        .values("status", "email_verified_at", "terms", "deposit", "screened", "pseudonym", "legal_name",
-                "date_of_birth", "id_number_normalised")
+        BidderProfile.objects.filter(user_id=user_id).order_by("-created_at")
+        .annotate(screened=Exists(ScreeningEntry.objects.filter(case__isnull=True).filter(same_person_entry)))
+        .values("status", "email_verified_at", "screened", "id_number_normalised", "name_normalised",
+                "date_of_birth")
         .first()
     )
     if row is None:
-        return NO_PROFILE
-    screened = row["screened"] or _is_case_party(row, lot_cases)
-    return Eligibility(True, row["status"] == "approved", row["email_verified_at"] is not None, row["terms"],
-                       row["deposit"], screened, row["pseudonym"])
+        return NO_FACTS
+    terms = TermsAcceptance.objects.filter(bidder_id=user_id).values_list("auction_id", flat=True)
+    deposits = Deposit.objects.filter(bidder_id=user_id, status=DepositStatus.HELD).values_list("auction_id",
+                                                                                                flat=True)
+    return BidderFacts(True, row["status"] == "approved", row["email_verified_at"] is not None, frozenset(terms),
+                       frozenset(deposits), row["screened"], row["id_number_normalised"], row["name_normalised"],
+                       row["date_of_birth"])
 
 
-def _is_case_party(row: dict, lot_cases) -> bool:
-    """Parties of the lot's cases (owner, defendant, claimants) are screened out automatically."""
+def lot_screen(lot_id: int) -> LotScreen:
     from .models import normalise_identity, normalise_name
 
-    parties = Party.objects.filter(case_id__in=lot_cases).values_list("name", "identity_number", "date_of_birth")
-    for name, identity, born in parties:
-        ident = normalise_identity(identity)
-        if ident and ident == row["id_number_normalised"]:
-            return True
-        if born is not None and born == row["date_of_birth"] and normalise_name(name) == normalise_name(
-                row["legal_name"]):
-            return True
-    return False
+    cases = LotAsset.objects.filter(lot_id=lot_id).values("asset__case_id")
+    id_numbers, names_born = set(), set()
+    for ident, name, born in ScreeningEntry.objects.filter(case_id__in=cases).values_list(
+            "id_number_normalised", "name_normalised", "date_of_birth"):
+        if ident:
+            id_numbers.add(ident)
+        if born is not None:
+            names_born.add((name, born))
+    for ident, name, born in Party.objects.filter(case_id__in=cases).values_list("identity_number", "name",
+                                                                                 "date_of_birth"):
+        if normalise_identity(ident):
+            id_numbers.add(normalise_identity(ident))
+        if born is not None:
+            names_born.add((normalise_name(name), born))
+    return LotScreen(frozenset(id_numbers), frozenset(names_born))
+
+
+def eligibility_of(facts: BidderFacts, *, auction_id: int, screen: LotScreen, pseudonym: int | None) -> Eligibility:
+    """Whether a bidder may bid on a lot, from what is known of each (no query).
+
+    Conflict of interest: the bidder is screened out when an entry of the screening list (for one
+    of the lot's cases, or for all lots) or a party of one of the lot's cases has the same
+    identity number (normalised), or the same name (normalised) and date of birth."""
+    if not facts.has_profile:
+        return NO_PROFILE
+    return Eligibility(True, facts.approved, facts.email_verified, auction_id in facts.terms_auctions,
+                       auction_id in facts.deposit_auctions, facts.screened_everywhere or screen.bars(facts),
+                       pseudonym)
+
+
+def bidder_eligibility(*, user_id: int, lot_id: int, auction_id: int) -> Eligibility:
+    """Everything that decides whether a bidder may bid on a lot, read afresh from the database."""
+    pseudonym = LotPseudonym.objects.filter(lot_id=lot_id, bidder_id=user_id).values_list("number", flat=True).first()
+    return eligibility_of(bidder_facts(user_id), auction_id=auction_id, screen=lot_screen(lot_id),
+                          pseudonym=pseudonym)
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,6 +310,7 @@ class LotBiddingInfo:
     deposit_required: bool
     soft_close_minutes: int
     soft_close_cap_minutes: int
+    screen: LotScreen
 
 
 def lot_bidding_info(lot_id: int, *, generation: int | None = None) -> LotBiddingInfo | None:
@@ -276,26 +325,15 @@ def lot_bidding_info(lot_id: int, *, generation: int | None = None) -> LotBiddin
                         "auction__soft_close_cap_minutes").first())
     info = None
     if row is not None:
-        info = LotBiddingInfo(row[0], row[1], row[2] != "none", row[3], row[4])
+        info = LotBiddingInfo(row[0], row[1], row[2] != "none", row[3], row[4], lot_screen(lot_id))
     cache.set(key, tuple(info.__dict__.values()) if info else (), _ELIGIBILITY_SECONDS)
     return info
 
 
-def bidder_eligibility_cached(*, user_id: int, lot_id: int, auction_id: int,
-                              generation: int | None = None) -> Eligibility:
-    generation = eligibility_generation() if generation is None else generation
-    key = f"auctions:eligibility:{generation}:{user_id}:{lot_id}"
-    cached = cache.get(key)
-    if cached is not None:
-        eligibility = Eligibility(*cached)
-    else:
-        eligibility = bidder_eligibility(user_id=user_id, lot_id=lot_id, auction_id=auction_id)
-        cache.set(key, tuple(eligibility.__dict__.values()), _ELIGIBILITY_SECONDS)
-    if eligibility.pseudonym is None:
-        known = cache.get(pseudonym_cache_key(lot_id, user_id))
-        if known is not None:
-            eligibility = Eligibility(*(tuple(eligibility.__dict__.values())[:-1] + (known,)))
-    return eligibility
+def bidder_facts_cached(user_id: int, *, generation: int) -> BidderFacts:
+    facts = bidder_facts(user_id)
+    cache.set(f"auctions:bidder:{generation}:{user_id}", tuple(facts.__dict__.values()), _ELIGIBILITY_SECONDS)
+    return facts
 
 
 def pseudonym_cache_key(lot_id: int, user_id: int) -> str:
@@ -325,25 +363,26 @@ def bid_context(*, user_id: int, lot_id: int, generation: int) -> tuple[LotBiddi
 
 def bid_preflight(*, user_id: int, lot_id: int, generation: int, count_window: int = 0
                   ) -> tuple[LotBiddingInfo | None, Eligibility | None, int | None]:
-    """The lot's bidding info and the bidder's eligibility, from the cache in one round trip
-    (computed and cached on a miss). With a count_window (seconds), the same round trip counts this
+    """The lot's bidding info and the bidder's eligibility, from the cache in one round trip: the
+    lot's facts and the bidder's are cached apart (computed on a miss), so a bidder's first bid on
+    another lot costs no query. With a count_window (seconds), the same round trip counts this
     bid among the bidder's bids in the current window, and the count is returned third."""
     info_key = f"auctions:lot-info:{generation}:{lot_id}"
-    elig_key = f"auctions:eligibility:{generation}:{user_id}:{lot_id}"
+    facts_key = f"auctions:bidder:{generation}:{user_id}"
     pseudonym_key = pseudonym_cache_key(lot_id, user_id)
     counter = f"auctions:bids:{user_id}:{int(time.time() // count_window)}" if count_window else None
-    count, found = count_and_get_many(counter, count_window + 1, [info_key, elig_key, pseudonym_key])
+    count, found = count_and_get_many(counter, count_window + 1, [info_key, facts_key, pseudonym_key])
     if info_key in found:
         info = LotBiddingInfo(*found[info_key]) if found[info_key] else None
     else:
         info = lot_bidding_info(lot_id, generation=generation)
     if info is None:
         return None, None, count
-    if elig_key in found:
-        eligibility = Eligibility(*found[elig_key])
+    if facts_key in found:
+        facts = BidderFacts(*found[facts_key])
     else:
-        eligibility = bidder_eligibility(user_id=user_id, lot_id=lot_id, auction_id=info.auction_id)
-        cache.set(elig_key, tuple(eligibility.__dict__.values()), _ELIGIBILITY_SECONDS)
-    if eligibility.pseudonym is None and found.get(pseudonym_key) is not None:
-        eligibility = Eligibility(*(tuple(eligibility.__dict__.values())[:-1] + (found[pseudonym_key],)))
+        facts = bidder_facts_cached(user_id, generation=generation)
+    # (a pseudonym not cached yet is looked up under the lot's lock by whichever path places the bid)
+    pseudonym = found.get(pseudonym_key)
+    eligibility = eligibility_of(facts, auction_id=info.auction_id, screen=info.screen, pseudonym=pseudonym)
     return info, eligibility, count

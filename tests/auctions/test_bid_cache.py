@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from auctions import selectors, services
 from auctions.cache import count_and_get_many
+from auctions.exceptions import BidRefused
 from config.cache import RedisCache
 
 
@@ -116,3 +117,41 @@ def test_services_do_not_throttle_unless_asked(lot, bidder_factory, settings):
     results = [services.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount=str(1000 + i * 500))
                for i in range(3)]
     assert all(r.bid.accepted for r in results)
+
+
+@pytest.mark.django_db
+def test_a_first_bid_on_another_lot_costs_no_eligibility_query(open_lot_factory, auction_manager,
+                                                               django_assert_max_num_queries, on_postgres):
+    # given an auction of three lots, and two bidders who have each bid on the first lot
+    from tests.auctions.factories import make_bidder
+
+    auction, lots = open_lot_factory(3)
+    alice, bob = (make_bidder(reviewer=auction_manager, auctions=[auction]) for _ in range(2))
+    services.lot_place_bid(lot_id=lots[0].pk, bidder=alice, max_amount="1000")
+    services.lot_place_bid(lot_id=lots[0].pk, bidder=bob, max_amount="2000")
+    services.lot_place_bid(lot_id=lots[1].pk, bidder=bob, max_amount="1000")
+    # when Alice bids on the second lot for the first time (its facts and hers are both known)
+    # then only the bid itself touches the database: one call of the function on PostgreSQL
+    with django_assert_max_num_queries(1 if on_postgres else 12):
+        result = services.lot_place_bid(lot_id=lots[1].pk, bidder=alice, max_amount="3000")
+    assert result.leading
+
+
+@pytest.mark.django_db
+def test_a_bidder_who_becomes_a_case_party_is_refused_at_once(open_lot_factory, auction_manager, case):
+    # given a bidder who is the defendant in the case the lots come from
+    from custody.models import Party
+    from tests.auctions.factories import make_bidder
+
+    auction, lots = open_lot_factory(2)
+    bidder = make_bidder(reviewer=auction_manager, auctions=[auction])
+    profile = bidder.bidder_profile
+    services.lot_place_bid(lot_id=lots[0].pk, bidder=bidder, max_amount="1000")  # eligible, and now cached
+    Party.objects.create(case=case, role="defendant", name=profile.legal_name.upper(),
+                         identity_number=profile.id_document_number)
+    # when they bid again, on either lot
+    # then the cached eligibility is not used: they are refused, and told only that they are not eligible
+    for lot in lots:
+        with pytest.raises(BidRefused) as refused:
+            services.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount="5000")
+        assert refused.value.code == "not_eligible"
