@@ -416,16 +416,18 @@ def test_api_load(bench_env):
         f"{name} {r['server_cpu_ms']:.2f}" for name, r in
         (("hot bid", hot[0]), ("spread bid", spread), ("catalogue", catalogue_one), ("healthz", health))))
     print(f"  CPUs: {os.cpu_count()}, load average at the end: {os.getloadavg()[0]:.1f} (other work shares them)")
-    first = hot[0]
+    first = hot[0]  # the lowest offered rate
     if pg:
         print(f"  reference pgbench, 50 clients: one hot row {pg['hot_row']:.0f} updates/s "
               f"(latency {pg.get('hot_row_latency_ms', 0):.1f} ms), -N over many rows {pg['spread_rows_N']:.0f} tps")
         print(f"  ratios: hot-lot bids / hot-row updates = {first['per_second'] / pg['hot_row']:.2f}; "
               f"spread bids / pgbench -N = {spread['per_second'] / pg['spread_rows_N']:.2f}; "
               f"hot-lot p99 / healthz p99 = {first['p99_ms'] / health['p99_ms']:.1f}")
-    print(f"  targets: hot lot >= 300 bids/s -> {first['per_second']:.0f}; p99 < 100 ms -> {first['p99_ms']:.1f}; "
-          f"errors 0 -> {first['errors']}; catalogue p50 < 50 ms -> {catalogue_one['p50_ms']:.1f} "
-          f"(p99 {catalogue_one['p99_ms']:.1f})")
+    within = [r for r in hot if r["p99_ms"] < 100 and r["errors"] == 0]
+    best = max(within, key=lambda r: r["per_second"]) if within else None
+    print("  targets: hot lot >= 300 bids/s with p99 < 100 ms and no error -> "
+          + (f"{best['per_second']:.0f} bids/s (p99 {best['p99_ms']:.1f} ms)" if best else "not met at any rate tried")
+          + f"; catalogue p50 < 50 ms -> {catalogue_one['p50_ms']:.1f} (p99 {catalogue_one['p99_ms']:.1f})")
     summary = {"hot": hot, "spread": spread, "catalogue": catalogue_one, "catalogue_10": catalogue_many,
                "healthz": health, "pgbench": pg}
     print("  json:", json.dumps(summary, default=str))
