@@ -303,6 +303,19 @@ def bump_eligibility_generation() -> None:
         cache.add(_GENERATION_KEY, 1, timeout=None)
 
 
+# The shape of what is cached under these keys: bump it whenever LotBiddingInfo, LotScreen or
+# BidderFacts change, so that web nodes of a new release never read entries an old one wrote.
+_SHAPE = 2
+
+
+def _lot_info_key(generation: int, lot_id: int) -> str:
+    return f"auctions:lot-info:v{_SHAPE}:{generation}:{lot_id}"
+
+
+def _bidder_facts_key(generation: int, user_id: int) -> str:
+    return f"auctions:bidder:v{_SHAPE}:{generation}:{user_id}"
+
+
 @dataclass(frozen=True)
 class LotBiddingInfo:
     auction_id: int
@@ -316,7 +329,7 @@ class LotBiddingInfo:
 def lot_bidding_info(lot_id: int, *, generation: int | None = None) -> LotBiddingInfo | None:
     """What a bid needs to know about a lot before taking its lock; None if the lot is not public."""
     generation = eligibility_generation() if generation is None else generation
-    key = f"auctions:lot-info:{generation}:{lot_id}"
+    key = _lot_info_key(generation, lot_id)
     cached = cache.get(key)
     if cached is not None:
         return LotBiddingInfo(*cached) if cached else None
@@ -332,7 +345,7 @@ def lot_bidding_info(lot_id: int, *, generation: int | None = None) -> LotBiddin
 
 def bidder_facts_cached(user_id: int, *, generation: int) -> BidderFacts:
     facts = bidder_facts(user_id)
-    cache.set(f"auctions:bidder:{generation}:{user_id}", tuple(facts.__dict__.values()), _ELIGIBILITY_SECONDS)
+    cache.set(_bidder_facts_key(generation, user_id), tuple(facts.__dict__.values()), _ELIGIBILITY_SECONDS)
     return facts
 
 
@@ -367,8 +380,8 @@ def bid_preflight(*, user_id: int, lot_id: int, generation: int, count_window: i
     lot's facts and the bidder's are cached apart (computed on a miss), so a bidder's first bid on
     another lot costs no query. With a count_window (seconds), the same round trip counts this
     bid among the bidder's bids in the current window, and the count is returned third."""
-    info_key = f"auctions:lot-info:{generation}:{lot_id}"
-    facts_key = f"auctions:bidder:{generation}:{user_id}"
+    info_key = _lot_info_key(generation, lot_id)
+    facts_key = _bidder_facts_key(generation, user_id)
     pseudonym_key = pseudonym_cache_key(lot_id, user_id)
     counter = f"auctions:bids:{user_id}:{int(time.time() // count_window)}" if count_window else None
     count, found = count_and_get_many(counter, count_window + 1, [info_key, facts_key, pseudonym_key])
