@@ -49,6 +49,11 @@ def browser(monkeypatch):
         pytest.skip(f"chromium could not be launched by Playwright: {exc}")
     ARTIFACTS.mkdir(exist_ok=True)
     yield browser
+    # The test's ORM calls ran beside Playwright's event loop, on a connection that pytest-django
+    # does not close: left open, it kept the test database from being dropped at the end.
+    from django.db import connections
+
+    connections.close_all()
     browser.close()
     manager.stop()
 
