@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from custody.models import AssetCategory
 
 from . import engine, selectors, services
+from .cache import count_and_get_many
 from .exceptions import BidRefused, DomainError
 from .models import Lot, LotStatus
 from .openapi import openapi_schema
@@ -259,14 +259,7 @@ def lot_detail(request: HttpRequest, lot_id: int) -> JsonResponse:
 def _rate_limit(key: str, *, limit: int, window: int) -> None:
     if limit <= 0:
         return
-    bucket = f"rl:{key}:{int(time.time() // window)}"
-    try:
-        count = cache.incr(bucket)
-    except ValueError:  # first request in this window
-        if cache.add(bucket, 1, timeout=window + 1):
-            count = 1
-        else:
-            count = cache.incr(bucket)
+    count, _found = count_and_get_many(f"rl:{key}:{int(time.time() // window)}", window + 1, [])
     if count > limit:
         raise ApiError(429, "rate_limited", _("Too many requests; wait a few seconds and try again."))
 

@@ -160,10 +160,6 @@ class Eligibility:
 NO_PROFILE = Eligibility(False, False, False, False, False, False, None)
 
 
-def lot_case_ids(lot_id: int) -> list[int]:
-    return list(LotAsset.objects.filter(lot_id=lot_id).values_list("asset__case_id", flat=True).distinct())
-
-
 @dataclass(frozen=True)
 class BidderFacts:
     """What eligibility needs to know about one bidder, whatever the lot: computed once per bidder
@@ -326,24 +322,22 @@ class LotBiddingInfo:
     screen: LotScreen
 
 
-def lot_bidding_info(lot_id: int, *, generation: int | None = None) -> LotBiddingInfo | None:
-    """What a bid needs to know about a lot before taking its lock; None if the lot is not public."""
-    generation = eligibility_generation() if generation is None else generation
-    key = _lot_info_key(generation, lot_id)
-    cached = cache.get(key)
-    if cached is not None:
-        return LotBiddingInfo(*cached) if cached else None
+def lot_bidding_info_cached(lot_id: int, *, generation: int) -> LotBiddingInfo | None:
+    """What a bid needs to know about a lot before taking its lock (None if the lot is not public),
+    read from the database and cached for `bid_preflight`."""
     row = (Lot.objects.filter(pk=lot_id).exclude(status=LotStatus.DRAFT).exclude(auction__status="draft")
            .values_list("auction_id", "increment_table_id", "auction__deposit_rule", "auction__soft_close_minutes",
                         "auction__soft_close_cap_minutes").first())
     info = None
     if row is not None:
         info = LotBiddingInfo(row[0], row[1], row[2] != "none", row[3], row[4], lot_screen(lot_id))
-    cache.set(key, tuple(info.__dict__.values()) if info else (), _ELIGIBILITY_SECONDS)
+    cache.set(_lot_info_key(generation, lot_id), tuple(info.__dict__.values()) if info else (),
+              _ELIGIBILITY_SECONDS)
     return info
 
 
 def bidder_facts_cached(user_id: int, *, generation: int) -> BidderFacts:
+    """A bidder's facts read from the database and cached for `bid_preflight`."""
     facts = bidder_facts(user_id)
     cache.set(_bidder_facts_key(generation, user_id), tuple(facts.__dict__.values()), _ELIGIBILITY_SECONDS)
     return facts
@@ -368,12 +362,6 @@ def increment_tiers_for_generation(table_id: int, generation: int) -> Tiers:
     return tiers
 
 
-def bid_context(*, user_id: int, lot_id: int, generation: int) -> tuple[LotBiddingInfo | None, Eligibility | None]:
-    """The lot's bidding info and the bidder's eligibility (see `bid_preflight`)."""
-    info, eligibility, _count = bid_preflight(user_id=user_id, lot_id=lot_id, generation=generation)
-    return info, eligibility
-
-
 def bid_preflight(*, user_id: int, lot_id: int, generation: int, count_window: int = 0
                   ) -> tuple[LotBiddingInfo | None, Eligibility | None, int | None]:
     """The lot's bidding info and the bidder's eligibility, from the cache in one round trip: the
@@ -388,7 +376,7 @@ def bid_preflight(*, user_id: int, lot_id: int, generation: int, count_window: i
     if info_key in found:
         info = LotBiddingInfo(*found[info_key]) if found[info_key] else None
     else:
-        info = lot_bidding_info(lot_id, generation=generation)
+        info = lot_bidding_info_cached(lot_id, generation=generation)
     if info is None:
         return None, None, count
     if facts_key in found:

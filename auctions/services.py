@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -396,8 +396,6 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
     migration 0005), so the lock is held for one round trip; elsewhere it runs `engine.apply_bid`
     here. Both follow the rules of `engine`; tests/auctions/test_engine_sql.py checks they agree.
     """
-    from django.db import connection
-
     try:
         amount = engine.parse_amount(max_amount)
     except engine.BidRejected as exc:
@@ -463,8 +461,6 @@ def _lot_fields_in_model_order() -> list[str]:
 
 
 def _place_bid_in_database(*, lot_id: int, bidder, amount: Decimal, now: datetime | None) -> BidResult:
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(_PLACE_BID_SQL, [lot_id, bidder.pk, amount, now])
         row = cursor.fetchone()
@@ -893,11 +889,6 @@ def api_token_create(*, user) -> tuple[ApiToken, str]:
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, key_hash=_hash_key(key), prefix=key[:8])
     return token, key
-
-
-def api_token_user(key: str, *, generation: int | None = None):
-    """The active user a bearer key belongs to, or None (see `api_token_authenticate`)."""
-    return api_token_authenticate(key)[0]
 
 
 def api_token_authenticate(key: str):

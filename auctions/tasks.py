@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import services
-from .models import Lot
+from .models import Lot, LotStatus
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def close_lot(*, lot_id: int) -> None:
     this task schedules itself again for the new end (bids never queue tasks themselves); the
     periodic sweep catches anything missed."""
     lot = services.lot_close(lot_id=lot_id)
-    if lot.status == "open" and lot.ends_at is not None and lot.ends_at > timezone.now():
+    if lot.status == LotStatus.OPEN and lot.ends_at is not None and lot.ends_at > timezone.now():
         schedule_lot_close(lot_id=lot_id, ends_at=lot.ends_at)
 
 

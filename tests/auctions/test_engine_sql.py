@@ -73,7 +73,7 @@ def place_python(lot_id: int, bidder, amount, now=None):
     """The locked step as the embedded default (SQLite) runs it — `engine.apply_bid` in Python —
     here on PostgreSQL, after the same checks `lot_place_bid` makes before the lock."""
     generation = selectors.eligibility_generation()
-    info, eligibility = selectors.bid_context(user_id=bidder.pk, lot_id=lot_id, generation=generation)
+    info, eligibility, _count = selectors.bid_preflight(user_id=bidder.pk, lot_id=lot_id, generation=generation)
     assert info is not None and eligibility.refusal(deposit_required=info.deposit_required) is None
     return services._place_bid_here(lot_id=lot_id, bidder=bidder, amount=engine.parse_amount(str(amount)), now=now,
                                     info=info, eligibility=eligibility, generation=generation)
