@@ -18,8 +18,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
+from common.fields import StateField
 from custody.models import Asset, AssetCategory, Case, currency_validator, default_currency
 from custody.storage import private_storage
 from custody.validators import validate_document
@@ -79,7 +80,7 @@ class IncrementTier(models.Model):
     class Meta:
         verbose_name = _("increment tier")
         verbose_name_plural = _("increment tiers")
-        # NULL (the top tier) sorts last on PostgreSQL and is forced last on SQLite by the expression.
+        # NULL (the top tier) sorts last.
         ordering = [F("up_to").asc(nulls_last=True)]
         constraints = [
             models.UniqueConstraint(fields=["table", "up_to"], name="increment_tier_unique"),
@@ -145,7 +146,7 @@ class Auction(ConcurrentTransitionMixin, models.Model):
         help_text=_("A lot never ends more than this many minutes after its original end."))
     stagger_seconds = models.PositiveIntegerField(
         _("stagger (seconds)"), default=60, help_text=_("Lot N ends this long after lot N-1."))
-    status = FSMField(_("status"), max_length=16, choices=AuctionStatus.choices, default=AuctionStatus.DRAFT,
+    status = StateField(_("status"), max_length=16, choices=AuctionStatus.choices, default=AuctionStatus.DRAFT,
                       protected=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
@@ -273,7 +274,7 @@ class Lot(ConcurrentTransitionMixin, models.Model):
     bid_count = models.PositiveIntegerField(_("bids"), default=0)
     reserve_met = models.BooleanField(_("reserve met"), default=False)
     pseudonym_seq = models.PositiveIntegerField(default=0, editable=False)
-    status = FSMField(_("status"), max_length=20, choices=LotStatus.choices, default=LS.DRAFT, protected=True)
+    status = StateField(_("status"), max_length=20, choices=LotStatus.choices, default=LS.DRAFT, protected=True)
     winner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="won_lots", verbose_name=_("winner"))
     hammer_price = models.DecimalField(_("hammer price"), **MONEY, null=True, blank=True)
@@ -402,7 +403,7 @@ class BidderProfile(ConcurrentTransitionMixin, models.Model):
     id_document_file = models.FileField(_("copy of the identity document"), storage=private_storage,
                                         upload_to="bidders/%Y/%m/", blank=True, validators=[validate_document])
     email_verified_at = models.DateTimeField(_("e-mail verified"), null=True, blank=True)
-    status = FSMField(_("status"), max_length=16, choices=BidderStatus.choices, default=BidderStatus.PENDING,
+    status = StateField(_("status"), max_length=16, choices=BidderStatus.choices, default=BidderStatus.PENDING,
                       protected=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -479,7 +480,7 @@ class Deposit(ConcurrentTransitionMixin, models.Model):
     amount = models.DecimalField(_("amount"), **MONEY)
     currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
     payment_intent_id = models.CharField(_("Stripe PaymentIntent"), max_length=255, blank=True, db_index=True)
-    status = FSMField(_("status"), max_length=16, choices=DepositStatus.choices, default=DepositStatus.PENDING,
+    status = StateField(_("status"), max_length=16, choices=DepositStatus.choices, default=DepositStatus.PENDING,
                       protected=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -343,25 +343,6 @@ def bidder_facts_cached(user_id: int, *, generation: int) -> BidderFacts:
     return facts
 
 
-def pseudonym_cache_key(lot_id: int, user_id: int) -> str:
-    return f"auctions:pseudonym:{lot_id}:{user_id}"
-
-
-_LOCAL_TIERS: dict[tuple[int, int], Tiers] = {}
-
-
-def increment_tiers_for_generation(table_id: int, generation: int) -> Tiers:
-    """Increment tiers memoised in this process under the eligibility generation (a change to any
-    tier bumps it), so a bid needs no round trip for them."""
-    key = (table_id, generation)
-    tiers = _LOCAL_TIERS.get(key)
-    if tiers is None:
-        if len(_LOCAL_TIERS) > 1000:
-            _LOCAL_TIERS.clear()
-        tiers = _LOCAL_TIERS[key] = increment_tiers(table_id)
-    return tiers
-
-
 def bid_preflight(*, user_id: int, lot_id: int, generation: int, count_window: int = 0
                   ) -> tuple[LotBiddingInfo | None, Eligibility | None, int | None]:
     """The lot's bidding info and the bidder's eligibility, from the cache in one round trip: the
@@ -370,9 +351,8 @@ def bid_preflight(*, user_id: int, lot_id: int, generation: int, count_window: i
     bid among the bidder's bids in the current window, and the count is returned third."""
     info_key = _lot_info_key(generation, lot_id)
     facts_key = _bidder_facts_key(generation, user_id)
-    pseudonym_key = pseudonym_cache_key(lot_id, user_id)
     counter = f"auctions:bids:{user_id}:{int(time.time() // count_window)}" if count_window else None
-    count, found = count_and_get_many(counter, count_window + 1, [info_key, facts_key, pseudonym_key])
+    count, found = count_and_get_many(counter, count_window + 1, [info_key, facts_key])
     if info_key in found:
         info = LotBiddingInfo(*found[info_key]) if found[info_key] else None
     else:
@@ -383,7 +363,6 @@ def bid_preflight(*, user_id: int, lot_id: int, generation: int, count_window: i
         facts = BidderFacts(*found[facts_key])
     else:
         facts = bidder_facts_cached(user_id, generation=generation)
-    # (a pseudonym not cached yet is looked up under the lot's lock by whichever path places the bid)
-    pseudonym = found.get(pseudonym_key)
-    eligibility = eligibility_of(facts, auction_id=info.auction_id, screen=info.screen, pseudonym=pseudonym)
+    # (the bidder's pseudonym on the lot is given, or made, under the lot's lock by the bid itself)
+    eligibility = eligibility_of(facts, auction_id=info.auction_id, screen=info.screen, pseudonym=None)
     return info, eligibility, count

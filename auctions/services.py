@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
@@ -45,7 +44,6 @@ from .models import (
     DepositStatus,
     Lot,
     LotAsset,
-    LotPseudonym,
     LotStatus,
     OutbidNotice,
     ScreeningEntry,
@@ -361,24 +359,6 @@ class BidResult:
     notice_queued: bool = False  # a new outbid notice waits to be sent (none was pending for that bidder)
 
 
-def _refuse(*, lot_id: int, bidder, amount: Decimal | None, err: BidRefused, now: datetime) -> None:
-    """Keep a record of a refused bid (after the lock is gone), then raise."""
-    if amount is not None:
-        try:
-            Bid.objects.create(lot_id=lot_id, bidder=bidder, max_amount=amount, placed_at=now, accepted=False,
-                               refusal=err.code[:32])
-        except IntegrityError:  # the lot vanished meanwhile: nothing to record
-            pass
-    raise err
-
-
-def _write_accepted_bid(lot_id: int, lot_fields: dict, bid: Bid) -> None:
-    """Write the lot's new bidding state and the bid row (the Python path; PostgreSQL does this in
-    the function auctions_place_bid)."""
-    Lot.objects.filter(pk=lot_id).update(version=F("version") + 1, **lot_fields)
-    bid.save(force_insert=True)
-
-
 def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: datetime | None = None,
                   generation: int | None = None, throttle: bool = False) -> BidResult:
     """A bidder gives a maximum on a lot; the engine bids for them by increments.
@@ -392,9 +372,9 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
     bids within AUCTIONS_BID_RATE_WINDOW_SECONDS is refused with "rate_limited" (429) before anything
     is read from the database; the count is kept in the shared cache, across web nodes.
 
-    On PostgreSQL the locked step is one call of the database function `auctions_place_bid` (see
-    migration 0005), so the lock is held for one round trip; elsewhere it runs `engine.apply_bid`
-    here. Both follow the rules of `engine`; tests/auctions/test_engine_sql.py checks they agree.
+    The locked step is one call of the database function `auctions_place_bid` (auctions/sql/place_bid.sql),
+    so the lock is held for one round trip. It follows the rules of `engine`, the executable
+    specification; tests/auctions/test_engine_sql.py checks that it does, bid after bid.
     """
     try:
         amount = engine.parse_amount(max_amount)
@@ -419,11 +399,7 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
     if refusal:
         raise NotEligible(ELIGIBILITY_MESSAGES[refusal], code=refusal)
 
-    if connection.vendor == "postgresql":
-        result = _place_bid_in_database(lot_id=lot_id, bidder=bidder, amount=amount, now=now)
-    else:
-        result = _place_bid_here(lot_id=lot_id, bidder=bidder, amount=amount, now=now, info=info,
-                                 eligibility=eligibility, generation=generation)
+    result = _place_bid_in_database(lot_id=lot_id, bidder=bidder, amount=amount, now=now)
     if result.notice_queued:
         transaction.on_commit(_outbid_notices_kick)
     return result
@@ -478,84 +454,6 @@ def _place_bid_in_database(*, lot_id: int, bidder, amount: Decimal, now: datetim
     outbid = previous_leader if previous_leader is not None and previous_leader != lot.leader_id else None
     return BidResult(lot=lot, bid=bid, leading=lot.leader_id == bidder.pk, next_minimum_bid=next_minimum,
                      outbid_user_id=outbid, notice_queued=bool(notice_new))
-
-
-def _place_bid_here(*, lot_id: int, bidder, amount: Decimal, now: datetime | None, info, eligibility,
-                    generation: int) -> BidResult:
-    """The locked step in Python, for databases without the function (SQLite, the embedded default)."""
-    tiers = selectors.increment_tiers_for_generation(info.increment_table_id, generation)
-    soft_close = timedelta(minutes=info.soft_close_minutes)
-    soft_cap = timedelta(minutes=info.soft_close_cap_minutes)
-    explicit_now = now
-
-    try:
-        with transaction.atomic():
-            lot = (Lot.objects.select_for_update()
-                   .only("id", "auction_id", "number", "title", "category", "status", "starting_price",
-                         "reserve_price", "current_price",
-                         "leader_id", "leader_max", "leader_pseudonym", "bid_count", "reserve_met", "ends_at",
-                         "original_ends_at", "pseudonym_seq", "version", "increment_table_id", "currency")
-                   .filter(pk=lot_id).first())
-            if lot is None:  # deleted since the checks before the lock: nothing to bid on, or record
-                raise _refusal("not_found", None)
-            # The time of the bid is taken once the lot is ours: what was decided before the lock
-            # must not let a bid in after the end.
-            now = explicit_now or timezone.now()
-            if lot.status != LotStatus.OPEN:
-                raise _refusal("lot_not_open", None)
-            if lot.ends_at is None or now >= lot.ends_at:
-                raise _refusal("lot_ended", None)
-            state_before = selectors.lot_bid_state(lot, tiers)
-            try:
-                outcome = engine.apply_bid(state_before, bidder.pk, amount)
-            except engine.BidRejected as exc:
-                raise _refusal(exc.code, engine.next_minimum_bid(state_before)) from None
-
-            pseudonym = eligibility.pseudonym
-            pseudonym_seq = lot.pseudonym_seq
-            if pseudonym is None:
-                pseudonym = (LotPseudonym.objects.filter(lot_id=lot_id, bidder_id=bidder.pk)
-                             .values_list("number", flat=True).first())
-                if pseudonym is None:
-                    pseudonym_seq += 1
-                    pseudonym = pseudonym_seq
-                    LotPseudonym.objects.create(lot_id=lot_id, bidder_id=bidder.pk, number=pseudonym)
-                known = pseudonym
-                transaction.on_commit(lambda: cache.set(selectors.pseudonym_cache_key(lot_id, bidder.pk), known,
-                                                        60 * 60 * 24))
-
-            state = outcome.state
-            leader_pseudonym = pseudonym if state.leader == bidder.pk else lot.leader_pseudonym
-            ends_at = lot.ends_at
-            if ends_at - now < soft_close:
-                ends_at = max(ends_at, min(now + soft_close, (lot.original_ends_at or lot.ends_at) + soft_cap))
-            seq = lot.bid_count + 1
-            lot_fields = {
-                "current_price": state.current_price, "leader_id": state.leader, "leader_max": state.leader_max,
-                "leader_pseudonym": leader_pseudonym, "reserve_met": state.reserve_met, "bid_count": seq,
-                "ends_at": ends_at, "pseudonym_seq": pseudonym_seq, "updated_at": now,
-            }
-            bid = Bid(lot_id=lot_id, bidder=bidder, max_amount=amount, placed_at=now, accepted=True, seq=seq,
-                      price_after=state.current_price, leader_after_id=state.leader,
-                      leader_pseudonym=leader_pseudonym, public=outcome.price_changed or outcome.leader_changed)
-            _write_accepted_bid(lot_id, lot_fields, bid)
-            outbid = outcome.outbid
-            notice_new = False
-            if outbid is not None:
-                _notice, notice_new = OutbidNotice.objects.get_or_create(lot_id=lot_id, user_id=outbid, sent_at=None,
-                                                                         defaults={"created_at": now})
-    except BidRefused as err:
-        if err.code == "not_found":
-            raise
-        _refuse(lot_id=lot_id, bidder=bidder, amount=amount, err=err, now=explicit_now or timezone.now())
-
-    lot.current_price, lot.leader_id, lot.leader_max = state.current_price, state.leader, state.leader_max
-    lot.leader_pseudonym, lot.reserve_met, lot.bid_count = leader_pseudonym, state.reserve_met, seq
-    lot.ends_at = ends_at
-    lot.pseudonym_seq, lot.version = pseudonym_seq, lot.version + 1
-    return BidResult(lot=lot, bid=bid, leading=state.leader == bidder.pk,
-                     next_minimum_bid=engine.next_minimum_bid(state), outbid_user_id=outbid,
-                     notice_queued=notice_new)
 
 
 # --------------------------------------------------------------------------------------------

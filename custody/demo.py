@@ -523,9 +523,8 @@ class _BulkSeeder:
             done = min(start + self.CASES_PER_BATCH, len(counts))
             self.command.stdout.write(f"  {done}/{len(counts)} cases, {self.serial} assets "
                                       f"({time.monotonic() - started:.0f} s)")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("ANALYZE custody_case, custody_asset, custody_custodyevent, custody_courtorder_assets")
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE custody_case, custody_asset, custody_custodyevent, custody_courtorder_assets")
 
     def _batch(self, first: int, counts: list[int]) -> None:
         rng, users = self.rng, self.users

@@ -19,7 +19,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, transition
+
+from common.fields import StateField
 
 from .storage import private_storage
 from .validators import validate_document
@@ -346,7 +348,7 @@ class Asset(ConcurrentTransitionMixin, models.Model):
                                          blank=True, validators=[MinValueValidator(Decimal("0"))])
     currency = models.CharField(_("currency"), max_length=3, default=default_currency,
                                 validators=[currency_validator])
-    status = FSMField(_("status"), max_length=24, choices=AssetStatus.choices, default=S.IDENTIFIED,
+    status = StateField(_("status"), max_length=24, choices=AssetStatus.choices, default=S.IDENTIFIED,
                       protected=True)
     confiscated_at = models.DateTimeField(_("confiscated"), null=True, blank=True, editable=False)
     disposition_method = models.CharField(_("disposition"), max_length=16, choices=DispositionMethod.choices,
@@ -567,7 +569,7 @@ class EarlySaleRequest(ConcurrentTransitionMixin, models.Model):
     asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="early_sale_requests")
     reason = models.CharField(_("reason"), max_length=16, choices=EarlySaleReason.choices)
     justification = models.TextField(_("justification"))
-    status = FSMField(_("status"), max_length=16, choices=EarlySaleStatus.choices,
+    status = StateField(_("status"), max_length=16, choices=EarlySaleStatus.choices,
                       default=EarlySaleStatus.REQUESTED, protected=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)

@@ -12,8 +12,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
+from common.fields import StateField
 from custody.models import AssetCategory, currency_validator, default_currency
 from custody.storage import private_storage
 from custody.validators import validate_document
@@ -197,7 +198,7 @@ class Appraisal(ConcurrentTransitionMixin, models.Model):
     notes = models.TextField(_("notes"), blank=True)
     valuer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appraisals",
                                verbose_name=_("valuer"))
-    status = FSMField(_("status"), max_length=12, choices=AppraisalStatus.choices, default=AppraisalStatus.DRAFT,
+    status = StateField(_("status"), max_length=12, choices=AppraisalStatus.choices, default=AppraisalStatus.DRAFT,
                       protected=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -343,7 +344,7 @@ class DirectSale(ConcurrentTransitionMixin, models.Model):
     price = models.DecimalField(_("price"), **MONEY)
     currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
     justification = models.TextField(_("why this cannot wait for an auction"))
-    status = FSMField(_("status"), max_length=12, choices=DirectSaleStatus.choices,
+    status = StateField(_("status"), max_length=12, choices=DirectSaleStatus.choices,
                       default=DirectSaleStatus.PROPOSED, protected=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("proposed by"))

@@ -31,7 +31,6 @@ from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 
 from custody.models import Asset, AssetStatus, EarlySaleRequest, EarlySaleStatus, Party, PartyRole
 
-from . import depreciation
 from .models import (
     Appraisal,
     AppraisalStatus,
@@ -71,11 +70,6 @@ def latest_approved_appraisal(asset_id: int) -> Appraisal | None:
 def asset_appraisals(asset_id: int) -> QuerySet[Appraisal]:
     return (Appraisal.objects.filter(asset_id=asset_id).select_related("valuer", "reviewed_by")
             .prefetch_related("evidence").order_by("-value_date", "-id"))
-
-
-def appraisals_awaiting_review() -> QuerySet[Appraisal]:
-    return (Appraisal.objects.filter(status=AppraisalStatus.SUBMITTED)
-            .select_related("asset__case", "valuer").order_by("submitted_at", "id"))
 
 
 def profiles_by_category() -> dict[str, DepreciationProfile]:
@@ -137,16 +131,10 @@ class DaysBetween(Func):
     output_field = IntegerField()
     arity = 2
 
-    def as_sql(self, compiler, connection, **extra):  # PostgreSQL: date - date is an integer
+    def as_sql(self, compiler, connection, **extra):  # date - date is an integer
         start, start_params = compiler.compile(self.source_expressions[0])
         end, end_params = compiler.compile(self.source_expressions[1])
         return f"(({end})::date - ({start})::date)", (*end_params, *start_params)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        start, start_params = compiler.compile(self.source_expressions[0])
-        end, end_params = compiler.compile(self.source_expressions[1])
-        return (f"CAST(ROUND(julianday({end}) - julianday({start})) AS INTEGER)",
-                (*end_params, *start_params))
 
 
 def _dec(value) -> Cast:
@@ -244,8 +232,8 @@ STAGE_ONE_COLUMNS = {
 
 def early_sale_sql(*, as_of: date, only_candidates: bool = True,
                    profiles: dict[str, DepreciationProfile] | None = None) -> tuple[str, list]:
-    """The whole recommendation as one SQL statement (PostgreSQL) returning CANDIDATE_FIELDS-like
-    columns: stage one built by the ORM (early_sale_base_queryset), stage two the formulas of
+    """The whole recommendation as one SQL statement returning the columns CANDIDATE_COLUMNS names:
+    stage one built by the ORM (early_sale_base_queryset), stage two the formulas of
     valuation.depreciation in SQL, optionally filtered to the candidates."""
     profiles = profiles if profiles is not None else profiles_by_category()
     params = _params()
@@ -287,120 +275,28 @@ def early_sale_sql(*, as_of: date, only_candidates: bool = True,
     return sql, positional
 
 
-CANDIDATE_FIELDS = ["asset_id", "case_id", "case_officer_id", "currency", "value_today", "appraised", "decision_date",
-                    "days_to_decision", "projected_value", "daily_cost", "accrued_costs", "sale_cost", "net_benefit",
-                    "urgent", "shelf_days_left"]
+# valuation_earlysalecandidate column <- column of early_sale_sql
+CANDIDATE_COLUMNS = [
+    ("asset_id", "b_id"), ("case_id", "b_case"), ("case_officer_id", "b_officer"), ("currency", "value_currency"),
+    ("value_today", "value_today"), ("appraised", "appraised"), ("decision_date", "decision_date"),
+    ("days_to_decision", "days_to_decision"), ("projected_value", "projected_value"), ("daily_cost", "daily_cost"),
+    ("accrued_costs", "accrued_costs"), ("sale_cost", "sale_cost"), ("net_benefit", "net_benefit"),
+    ("urgent", "urgent"), ("shelf_days_left", "left_today"),
+]
 
 
-def figures_from_base(row: dict, profile: depreciation.Profile, *, as_of: date, params: dict) -> dict:
-    """Stage two in Python, from a stage-one row: the same formulas as the SQL of
-    `early_sale_sql` (PostgreSQL). Returns the candidate's fields plus `is_candidate`."""
-    held_since = row["held_since"]
-    base = Decimal(row["base_value"]).quantize(depreciation.CENT)
-    value_today = depreciation.project_value(profile, amount=base, value_date=row["base_date"], on=as_of,
-                                             held_since=held_since)
-    projected = depreciation.project_value(profile, amount=base, value_date=row["base_date"],
-                                           on=row["decision_date"], held_since=held_since)
-    daily = (Decimal(row["storage_rate"]) + Decimal(row["running_rate"])
-             + depreciation.daily_upkeep(profile, Decimal(row["quantity"]))).quantize(depreciation.CENT)
-    accrued = daily * row["days_to_decision"]
-    sale_cost = (value_today * params["cost_pct"] + params["cost_fixed"]).quantize(depreciation.CENT)
-    net = value_today - projected + accrued - sale_cost
-    left = depreciation.shelf_days_left(profile, held_since=held_since, on=as_of)
-    urgent = (left is not None and left <= params["urgency"]) or (row["perishable"] and left is None)
-    candidate = urgent or (net >= params["threshold"] and net >= value_today * params["threshold_pct"])
-    return {
-        "asset_id": row["pk"], "case_id": row["case_id"], "case_officer_id": row["officer_id"],
-        "currency": row["value_currency"], "value_today": value_today, "appraised": bool(row["appraised"]),
-        "decision_date": row["decision_date"], "days_to_decision": row["days_to_decision"],
-        "projected_value": projected, "daily_cost": daily, "accrued_costs": accrued.quantize(depreciation.CENT),
-        "sale_cost": sale_cost, "net_benefit": net.quantize(depreciation.CENT), "urgent": urgent,
-        "shelf_days_left": left, "is_candidate": candidate,
-    }
-
-
-BASE_FIELDS = ["pk", "case_id", "officer_id", "category", "quantity", "perishable", "held_since", "appraised",
-               "value_currency", "base_value", "base_date", "decision_date", "days_to_decision", "storage_rate",
-               "running_rate"]
-
-
-def early_sale_rows(*, as_of: date, only_candidates: bool = True):
-    """The recommendation's rows as dicts of CANDIDATE_FIELDS. On PostgreSQL the database computes
-    everything; elsewhere it computes stage one and Python the (per-row, constant-time) rest."""
-    if connection.vendor == "postgresql":
-        sql, sql_params = early_sale_sql(as_of=as_of, only_candidates=only_candidates)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, sql_params)
-            names = [col.name for col in cursor.description]
-            for values in cursor:
-                row = dict(zip(names, values, strict=True))
-                yield {"asset_id": row["b_id"], "case_id": row["b_case"], "case_officer_id": row["b_officer"],
-                       "currency": row["value_currency"], "value_today": row["value_today"],
-                       "appraised": row["appraised"], "decision_date": row["decision_date"],
-                       "days_to_decision": row["days_to_decision"], "projected_value": row["projected_value"],
-                       "daily_cost": row["daily_cost"], "accrued_costs": row["accrued_costs"],
-                       "sale_cost": row["sale_cost"], "net_benefit": row["net_benefit"], "urgent": row["urgent"],
-                       "shelf_days_left": row["left_today"]}
-        return
-    profiles = {c: depreciation.Profile.of(p) for c, p in profiles_by_category().items()}
-    params = _params()
-    for row in early_sale_base_queryset(as_of=as_of).values(*BASE_FIELDS).iterator(chunk_size=5000):
-        figures = figures_from_base(row, profiles.get(row["category"], depreciation.Profile()), as_of=as_of,
-                                    params=params)
-        if figures.pop("is_candidate") or not only_candidates:
-            yield figures
-
-
-@dataclass(frozen=True)
-class Figures:
-    """The recommendation's numbers for one asset, computed in Python (the reference)."""
-
-    value_today: Decimal
-    projected_value: Decimal
-    decision_date: date
-    days_to_decision: int
-    daily_cost: Decimal
-    accrued_costs: Decimal
-    sale_cost: Decimal
-    net_benefit: Decimal
-    shelf_days_left: int | None
-    urgent: bool
-    candidate: bool
-    appraised: bool
-
-
-def early_sale_figures(asset: Asset, *, as_of: date) -> Figures:
-    from django.utils import timezone
-
-    profile_row = DepreciationProfile.objects.filter(category=asset.category).first()
-    profile = depreciation.Profile.of(profile_row)
-    valuation = CurrentValuation.objects.filter(asset_id=asset.pk).first()
-    held_since = timezone.localdate(asset.created_at)
-    base = valuation.amount if valuation else (asset.declared_value or ZERO)
-    base_date = valuation.value_date if valuation else held_since
-    decision = asset.case.expected_decision_date or as_of + timedelta(days=settings.EARLY_SALE_DEFAULT_HORIZON_DAYS)
-    days = max((decision - as_of).days, 0)
-    today_value = depreciation.project_value(profile, amount=base, value_date=base_date, on=as_of,
-                                             held_since=held_since)
-    projected = depreciation.project_value(profile, amount=base, value_date=base_date, on=decision,
-                                           held_since=held_since)
-    storage = ZERO
-    if asset.location_id and asset.location.currency == asset.currency:
-        storage = asset.location.daily_rate
-    running = (AssetCost.objects.filter(asset=asset, currency=asset.currency, starts_on__lte=as_of)
-               .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=as_of))
-               .aggregate(t=Sum("daily_amount"))["t"] or ZERO)
-    daily = (storage + running + depreciation.daily_upkeep(profile, asset.quantity)).quantize(depreciation.CENT)
-    accrued = daily * days
-    sale_cost = (today_value * Decimal(settings.EARLY_SALE_COST_PERCENT) / 100
-                 + Decimal(settings.EARLY_SALE_COST_FIXED)).quantize(depreciation.CENT)
-    net = today_value - projected + accrued - sale_cost
-    left = depreciation.shelf_days_left(profile, held_since=held_since, on=as_of)
-    urgent = (left is not None and left <= settings.EARLY_SALE_URGENCY_DAYS) or (asset.perishable and left is None)
-    candidate = urgent or (net >= Decimal(settings.EARLY_SALE_THRESHOLD_AMOUNT)
-                           and net >= today_value * Decimal(settings.EARLY_SALE_THRESHOLD_PERCENT) / 100)
-    return Figures(today_value, projected, decision, days, daily, accrued.quantize(depreciation.CENT), sale_cost,
-                   net.quantize(depreciation.CENT), left, urgent, candidate, valuation is not None)
+def early_sale_rows(*, as_of: date, only_candidates: bool = True, asset_ids: list[int] | None = None):
+    """The recommendation's rows as dicts keyed by the candidate table's columns (CANDIDATE_COLUMNS),
+    computed by the database (early_sale_sql); optionally only for some assets."""
+    sql, sql_params = early_sale_sql(as_of=as_of, only_candidates=only_candidates)
+    if asset_ids is not None:
+        sql, sql_params = f"SELECT * FROM ({sql}) s WHERE s.b_id = ANY(%s)", [*sql_params, list(asset_ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sql_params)
+        names = [col.name for col in cursor.description]
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            yield {column: row[source] for column, source in CANDIDATE_COLUMNS}
 
 
 def early_sale_candidates(*, officer=None, ordering: str = "") -> QuerySet[EarlySaleCandidate]:

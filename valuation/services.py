@@ -432,16 +432,6 @@ def direct_sale_complete(*, actor, sale_id: int) -> DirectSale:
 # The early-sale recommendation
 # --------------------------------------------------------------------------------------------
 
-# valuation_earlysalecandidate column <- column of selectors.early_sale_sql
-CANDIDATE_COLUMNS = [
-    ("asset_id", "b_id"), ("case_id", "b_case"), ("case_officer_id", "b_officer"), ("currency", "value_currency"),
-    ("value_today", "value_today"), ("appraised", "appraised"), ("decision_date", "decision_date"),
-    ("days_to_decision", "days_to_decision"), ("projected_value", "projected_value"), ("daily_cost", "daily_cost"),
-    ("accrued_costs", "accrued_costs"), ("sale_cost", "sale_cost"), ("net_benefit", "net_benefit"),
-    ("urgent", "urgent"), ("shelf_days_left", "left_today"),
-]
-
-
 def _run_parameters() -> dict:
     return {name: str(getattr(settings, name)) for name in (
         "EARLY_SALE_COST_PERCENT", "EARLY_SALE_COST_FIXED", "EARLY_SALE_THRESHOLD_AMOUNT",
@@ -449,11 +439,9 @@ def _run_parameters() -> dict:
 
 
 def _lock_runs() -> None:
-    """One run at a time: on PostgreSQL a transaction-level advisory lock (SQLite serialises
-    writing transactions anyway)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x45534331])  # "ESC1"
+    """One run at a time: a transaction-level advisory lock."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x45534331])  # "ESC1"
 
 
 @transaction.atomic
@@ -469,13 +457,9 @@ def early_sale_recommendation_run(*, trigger: str = RunTrigger.SCHEDULE, actor=N
     run = EarlySaleRun.objects.create(as_of=as_of, trigger=trigger, triggered_by=actor,
                                       parameters=_run_parameters())
     EarlySaleCandidate.objects.all().delete()
-    if connection.vendor == "postgresql":
-        _insert_from_select(run, as_of)
-        with connection.cursor() as cursor:  # the table was just replaced: keep the planner's picture true
-            cursor.execute("ANALYZE valuation_earlysalecandidate, valuation_candidatenotice")
-    else:
-        EarlySaleCandidate.objects.bulk_create(
-            (EarlySaleCandidate(run=run, **row) for row in selectors.early_sale_rows(as_of=as_of)), batch_size=2000)
+    _insert_from_select(run, as_of)
+    with connection.cursor() as cursor:  # the table was just replaced: keep the planner's picture true
+        cursor.execute("ANALYZE valuation_earlysalecandidate, valuation_candidatenotice")
     run.candidate_count = EarlySaleCandidate.objects.filter(run=run).count()
     run.assets_considered = Asset.objects.filter(status__in=selectors.RECOMMENDATION_STATES).count()
     run.officers_notified = _record_notices(run) if notify else 0
@@ -488,8 +472,9 @@ def _insert_from_select(run: EarlySaleRun, as_of: date) -> None:
     """INSERT INTO candidates (...) SELECT ...: the database computes and stores in one statement."""
     sql, params = selectors.early_sale_sql(as_of=as_of)
     table = connection.ops.quote_name(EarlySaleCandidate._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(col) for col, _src in [("run_id", ""), *CANDIDATE_COLUMNS])
-    select = ", ".join(["%s::bigint"] + [f"r.{connection.ops.quote_name(src)}" for _col, src in CANDIDATE_COLUMNS])
+    pairs = selectors.CANDIDATE_COLUMNS
+    columns = ", ".join(connection.ops.quote_name(col) for col, _src in [("run_id", ""), *pairs])
+    select = ", ".join(["%s::bigint"] + [f"r.{connection.ops.quote_name(src)}" for _col, src in pairs])
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {select} FROM ({sql}) r", [run.pk, *params])
 

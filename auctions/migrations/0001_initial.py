@@ -6,9 +6,9 @@ import custody.validators
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import django_fsm
 from decimal import Decimal
 from django.conf import settings
+import django_fsm
 from django.db import migrations, models
 
 
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
                 ('soft_close_minutes', models.PositiveIntegerField(default=3, help_text="A bid accepted in the last N minutes extends the lot's end to N minutes after the bid.", verbose_name='soft close (minutes)')),
                 ('soft_close_cap_minutes', models.PositiveIntegerField(default=30, help_text='A lot never ends more than this many minutes after its original end.', verbose_name='soft close cap (minutes)')),
                 ('stagger_seconds', models.PositiveIntegerField(default=60, help_text='Lot N ends this long after lot N-1.', verbose_name='stagger (seconds)')),
-                ('status', django_fsm.FSMField(choices=[('draft', 'Draft'), ('scheduled', 'Scheduled, awaiting publication'), ('published', 'Published'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], default='draft', max_length=16, protected=True, verbose_name='status')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('scheduled', 'Scheduled, awaiting publication'), ('published', 'Published'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], default='draft', max_length=16, verbose_name='status')),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
                 ('name_normalised', models.CharField(db_index=True, editable=False, max_length=255)),
                 ('id_document_file', models.FileField(blank=True, storage=custody.storage.private_storage, upload_to='bidders/%Y/%m/', validators=[custody.validators.validate_document], verbose_name='copy of the identity document')),
                 ('email_verified_at', models.DateTimeField(blank=True, null=True, verbose_name='e-mail verified')),
-                ('status', django_fsm.FSMField(choices=[('pending', 'Awaiting review'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=16, protected=True, verbose_name='status')),
+                ('status', models.CharField(choices=[('pending', 'Awaiting review'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=16, verbose_name='status')),
                 ('rejection_reason', models.TextField(blank=True, verbose_name='reason for rejection')),
                 ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='signed up')),
@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
                 ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount')),
                 ('currency', models.CharField(max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use a three-letter ISO 4217 currency code.')], verbose_name='currency')),
                 ('payment_intent_id', models.CharField(blank=True, db_index=True, max_length=255, verbose_name='Stripe PaymentIntent')),
-                ('status', django_fsm.FSMField(choices=[('pending', 'Pending'), ('held', 'Held on card'), ('released', 'Released'), ('captured', 'Captured'), ('failed', 'Failed')], default='pending', max_length=16, protected=True, verbose_name='status')),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('held', 'Held on card'), ('released', 'Released'), ('captured', 'Captured'), ('failed', 'Failed')], default='pending', max_length=16, verbose_name='status')),
                 ('last_error', models.TextField(blank=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('held_at', models.DateTimeField(blank=True, null=True)),
@@ -192,7 +192,7 @@ class Migration(migrations.Migration):
                 ('bid_count', models.PositiveIntegerField(default=0, verbose_name='bids')),
                 ('reserve_met', models.BooleanField(default=False, verbose_name='reserve met')),
                 ('pseudonym_seq', models.PositiveIntegerField(default=0, editable=False)),
-                ('status', django_fsm.FSMField(choices=[('draft', 'Draft'), ('scheduled', 'Scheduled'), ('open', 'Open for bids'), ('closed', 'Closed'), ('awaiting_payment', 'Won, awaiting payment'), ('unsold', 'Unsold'), ('cancelled', 'Cancelled')], default='draft', max_length=20, protected=True, verbose_name='status')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('scheduled', 'Scheduled'), ('open', 'Open for bids'), ('closed', 'Closed'), ('awaiting_payment', 'Won, awaiting payment'), ('unsold', 'Unsold'), ('cancelled', 'Cancelled')], default='draft', max_length=20, verbose_name='status')),
                 ('hammer_price', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='hammer price')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
                 ('version', models.PositiveIntegerField(default=0, editable=False, help_text='Incremented on every change seen by bidders.')),

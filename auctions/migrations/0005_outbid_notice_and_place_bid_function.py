@@ -6,12 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# The locked step of a bid, as one PostgreSQL function: lock the lot row, apply the proxy rules
-# (the same rules as auctions/engine.py, which stays the specification and the path on other
-# databases; tests/auctions/test_engine_sql.py checks the two agree), write the lot, the bid and
-# any outbid notice, and return the result. One round trip holds the lock for a fraction of a
-# millisecond of database time, instead of three round trips plus Python work while the web
-# process waits for a CPU. Refused bids are recorded too (accepted = false, refusal = code).
+# The text of auctions/sql/place_bid.sql as this migration installed it: the locked step of a bid.
 PLACE_BID_SQL = r"""
 CREATE OR REPLACE FUNCTION auctions_increment_at(p_table bigint, p_price numeric) RETURNS numeric
 LANGUAGE sql STABLE AS $fn$
@@ -173,13 +168,11 @@ DROP FUNCTION IF EXISTS auctions_increment_at(bigint, numeric);
 
 
 def create_function(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PLACE_BID_SQL, params=None)
+    schema_editor.execute(PLACE_BID_SQL, params=None)
 
 
 def drop_function(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_SQL, params=None)
+    schema_editor.execute(DROP_SQL, params=None)
 
 
 class Migration(migrations.Migration):

@@ -10,7 +10,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-# "development" (the embedded default: SQLite, eager Celery) or "production".
+# "development" (the README's commands: embedded PostgreSQL, eager Celery without Redis), "test" or "production".
 APP_ENV = env_str("APP_ENV", "development")
 if APP_ENV not in {"development", "production", "test"}:
     raise ImproperlyConfigured(f"APP_ENV must be development, test or production, got {APP_ENV!r}")
@@ -40,6 +40,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     # Domain apps, in layer order: each imports only those above it in this list.
+    "common",
     "custody",
     "ledger",
     "valuation",

@@ -1,17 +1,20 @@
+"""PostgreSQL is the only database, in development and tests too.
+
+DATABASE_URL names it. The Makefile's commands set it to the embedded PostgreSQL they start
+(scripts/with_services.py) when it is not set.
+"""
+
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_int, env_str
 
-from .base import PRODUCTION, VAR_DIR
-
-# DATABASE_URL=postgres://postgres@127.0.0.1:5432/assets for PostgreSQL; the embedded default is SQLite.
-_url = env_str("DATABASE_URL") or ("" if PRODUCTION else f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+_url = env_str("DATABASE_URL")
 if not _url:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("DATABASE_URL must be set in production")
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Set it to postgres://user:password@host:5432/name, or run the command "
+        "through `scripts/with_services.py -- ...` (as `make` does), which starts the embedded PostgreSQL.")
 
 DATABASES = {"default": dj_database_url.parse(_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(f"DATABASE_URL must name a PostgreSQL database, not {DATABASES['default']['ENGINE']}")

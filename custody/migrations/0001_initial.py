@@ -6,9 +6,9 @@ import custody.validators
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import django_fsm
 from decimal import Decimal
 from django.conf import settings
+import django_fsm
 from django.db import migrations, models
 
 
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('perishable', models.BooleanField(default=False, verbose_name='perishable')),
                 ('declared_value', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='declared value')),
                 ('currency', models.CharField(default=custody.models.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use a three-letter ISO 4217 currency code.')], verbose_name='currency')),
-                ('status', django_fsm.FSMField(choices=[('identified', 'Identified'), ('restrained', 'Restrained'), ('in_custody', 'In custody'), ('early_sale_requested', 'Early sale requested'), ('early_sale_authorised', 'Early sale authorised'), ('for_sale', 'For sale'), ('sold', 'Sold, proceeds in escrow'), ('confiscated', 'Confiscated'), ('awaiting_disposition', 'Awaiting disposition'), ('disposed', 'Disposed'), ('released', 'Released to owner'), ('returned', 'Returned to another state'), ('destroyed', 'Destroyed'), ('lost', 'Lost or damaged')], default='identified', max_length=24, protected=True, verbose_name='status')),
+                ('status', models.CharField(choices=[('identified', 'Identified'), ('restrained', 'Restrained'), ('in_custody', 'In custody'), ('early_sale_requested', 'Early sale requested'), ('early_sale_authorised', 'Early sale authorised'), ('for_sale', 'For sale'), ('sold', 'Sold, proceeds in escrow'), ('confiscated', 'Confiscated'), ('awaiting_disposition', 'Awaiting disposition'), ('disposed', 'Disposed'), ('released', 'Released to owner'), ('returned', 'Returned to another state'), ('destroyed', 'Destroyed'), ('lost', 'Lost or damaged')], default='identified', max_length=24, verbose_name='status')),
                 ('confiscated_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='confiscated')),
                 ('disposition_method', models.CharField(blank=True, choices=[('sale', 'Sale'), ('social_reuse', 'Social reuse'), ('public_use', 'Transfer to a public body'), ('return', 'Return to another state'), ('destruction', 'Destruction')], editable=False, max_length=16, verbose_name='disposition')),
                 ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='status changed')),
@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reason', models.CharField(choices=[('perishable', 'Perishable'), ('depreciation', 'Rapid depreciation'), ('cost', 'Disproportionate cost of keeping')], max_length=16, verbose_name='reason')),
                 ('justification', models.TextField(verbose_name='justification')),
-                ('status', django_fsm.FSMField(choices=[('requested', 'Requested'), ('endorsed', 'Endorsed'), ('rejected', 'Rejected'), ('authorised', 'Authorised by the court'), ('withdrawn', 'Withdrawn')], default='requested', max_length=16, protected=True, verbose_name='status')),
+                ('status', models.CharField(choices=[('requested', 'Requested'), ('endorsed', 'Endorsed'), ('rejected', 'Rejected'), ('authorised', 'Authorised by the court'), ('withdrawn', 'Withdrawn')], default='requested', max_length=16, verbose_name='status')),
                 ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
                 ('decision_note', models.TextField(blank=True)),

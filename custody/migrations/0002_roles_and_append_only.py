@@ -7,6 +7,7 @@ def create_roles(apps, schema_editor):
     sync_roles(apps, "custody", CUSTODY_ROLE_PERMISSIONS)
 
 
+# The text of custody/sql/append_only.sql as this migration installed it.
 APPEND_ONLY_SQL = """
 CREATE OR REPLACE FUNCTION custody_event_append_only() RETURNS trigger AS $$
 BEGIN
@@ -20,35 +21,17 @@ CREATE TRIGGER custody_event_no_truncate BEFORE TRUNCATE ON custody_custodyevent
     FOR EACH STATEMENT EXECUTE FUNCTION custody_event_append_only();
 """
 
-APPEND_ONLY_SQLITE = [
-    "CREATE TRIGGER custody_event_no_update BEFORE UPDATE ON custody_custodyevent "
-    "BEGIN SELECT RAISE(ABORT, 'custody log entries are append-only'); END;",
-    "CREATE TRIGGER custody_event_no_delete BEFORE DELETE ON custody_custodyevent "
-    "BEGIN SELECT RAISE(ABORT, 'custody log entries are append-only'); END;",
-]
-
-
 def add_triggers(apps, schema_editor):
     """The database itself refuses updates and deletes of custody log entries, whatever the client."""
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(APPEND_ONLY_SQL)
-    elif vendor == "sqlite":
-        for statement in APPEND_ONLY_SQLITE:
-            schema_editor.execute(statement)
+    schema_editor.execute(APPEND_ONLY_SQL)
 
 
 def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(
-            "DROP TRIGGER IF EXISTS custody_event_no_update ON custody_custodyevent;"
-            "DROP TRIGGER IF EXISTS custody_event_no_truncate ON custody_custodyevent;"
-            "DROP FUNCTION IF EXISTS custody_event_append_only();"
-        )
-    elif vendor == "sqlite":
-        schema_editor.execute("DROP TRIGGER IF EXISTS custody_event_no_update;")
-        schema_editor.execute("DROP TRIGGER IF EXISTS custody_event_no_delete;")
+    schema_editor.execute(
+        "DROP TRIGGER IF EXISTS custody_event_no_update ON custody_custodyevent;"
+        "DROP TRIGGER IF EXISTS custody_event_no_truncate ON custody_custodyevent;"
+        "DROP FUNCTION IF EXISTS custody_event_append_only();"
+    )
 
 
 class Migration(migrations.Migration):

@@ -4,17 +4,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def restore_sqlite_triggers(apps, schema_editor):
-    """SQLite adds a constraint by rebuilding the table, which drops its triggers: put the
-    append-only guard back. Any later migration that alters custody_custodyevent must do the same."""
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    from importlib import import_module
-
-    for statement in import_module("custody.migrations.0002_roles_and_append_only").APPEND_ONLY_SQLITE:
-        schema_editor.execute(statement.replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1))
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -35,5 +24,4 @@ class Migration(migrations.Migration):
             model_name='custodyevent',
             constraint=models.CheckConstraint(condition=models.Q(('seq__gte', 1)), name='custody_event_seq_positive'),
         ),
-        migrations.RunPython(restore_sqlite_triggers, migrations.RunPython.noop),
     ]

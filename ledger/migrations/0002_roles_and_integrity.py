@@ -8,6 +8,7 @@ def grant(apps, schema_editor):
     sync_roles(apps, "ledger", LEDGER_ROLE_PERMISSIONS)
 
 
+# The text of ledger/sql/integrity.sql as this migration installed it.
 # PostgreSQL checks again, at commit, what ledger_post checks: every entry balances per currency
 # and each posting is in its account's currency; and entries, once written, are never changed.
 PG_SQL = """
@@ -49,30 +50,12 @@ DROP FUNCTION IF EXISTS ledger_entry_balances();
 DROP FUNCTION IF EXISTS ledger_append_only();
 """
 
-SQLITE_SQL = [
-    "CREATE TRIGGER ledger_posting_no_update BEFORE UPDATE ON ledger_posting "
-    "BEGIN SELECT RAISE(ABORT, 'ledger entries are never changed'); END;",
-    "CREATE TRIGGER ledger_posting_no_delete BEFORE DELETE ON ledger_posting "
-    "BEGIN SELECT RAISE(ABORT, 'ledger entries are never changed'); END;",
-]
-
-
 def add_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_SQL)
-    elif vendor == "sqlite":
-        for statement in SQLITE_SQL:
-            schema_editor.execute(statement)
+    schema_editor.execute(PG_SQL)
 
 
 def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_DROP)
-    elif vendor == "sqlite":
-        schema_editor.execute("DROP TRIGGER IF EXISTS ledger_posting_no_update;")
-        schema_editor.execute("DROP TRIGGER IF EXISTS ledger_posting_no_delete;")
+    schema_editor.execute(PG_DROP)
 
 
 class Migration(migrations.Migration):

@@ -48,7 +48,7 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Cached eligibility and increment tables must not leak between tests (ids repeat on SQLite)."""
+    """Cached eligibility and increment tables must not leak between tests (ids repeat after a rollback)."""
     from django.core.cache import cache
 
     cache.clear()

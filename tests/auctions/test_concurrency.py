@@ -18,7 +18,6 @@ THREADS = 32
 BIDS_PER_THREAD = 6
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_bidders_on_one_lot(lot, bidder_factory):
     bidders = [bidder_factory() for _ in range(THREADS)]

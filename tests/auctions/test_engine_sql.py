@@ -1,9 +1,8 @@
-"""On PostgreSQL the locked step of a bid is the database function `auctions_place_bid` (migration
-0005); everywhere else it is `engine.apply_bid` in Python. The engine is the specification: here,
-after every bid of random sequences on random lots, what the function did is what the rules say —
-accepted or the same refusal, the lot's bidding state, the bid row and its `public` flag, the
-pseudonyms, the outbid notices, and the end of the lot (soft close). The same sequence also runs
-through the Python path on a twin lot, so fields the model leaves out cannot drift apart either.
+"""The locked step of a bid is the database function `auctions_place_bid` (auctions/sql/place_bid.sql);
+`auctions/engine.py` is the executable specification of its rules. Here, after every bid of random
+sequences on random lots, what the function did is what the rules say — accepted or the same
+refusal, the lot's bidding state, the bid row and its `public` flag, the pseudonyms, the outbid
+notices, and the end of the lot (soft close) — and the final state is the plain reference's replay.
 """
 
 import itertools
@@ -24,7 +23,7 @@ from auctions.exceptions import BidRefused
 from auctions.models import Auction, Bid, IncrementTable, IncrementTier, Lot, LotPseudonym, LotStatus, OutbidNotice
 from tests.auctions.reference import replay
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 D = Decimal
 CENT = D("0.01")
 HUNDRED = D("100")
@@ -61,30 +60,12 @@ def make_lot(auction: Auction, *, starting=HUNDRED, reserve=None, table=None, st
     return lot
 
 
-# ---- the two paths of the locked step -----------------------------------------------------------
+# ---- placing a bid -----------------------------------------------------------------------------
 
 
-def place_sql(lot_id: int, bidder, amount, now=None):
-    """What every bid does on PostgreSQL: the service, which calls the database function."""
+def place(lot_id: int, bidder, amount, now=None):
+    """What every bid does: the service, which calls the database function."""
     return services.lot_place_bid(lot_id=lot_id, bidder=bidder, max_amount=str(amount), now=now)
-
-
-def place_python(lot_id: int, bidder, amount, now=None):
-    """The locked step as the embedded default (SQLite) runs it — `engine.apply_bid` in Python —
-    here on PostgreSQL, after the same checks `lot_place_bid` makes before the lock."""
-    generation = selectors.eligibility_generation()
-    info, eligibility, _count = selectors.bid_preflight(user_id=bidder.pk, lot_id=lot_id, generation=generation)
-    assert info is not None and eligibility.refusal(deposit_required=info.deposit_required) is None
-    return services._place_bid_here(lot_id=lot_id, bidder=bidder, amount=engine.parse_amount(str(amount)), now=now,
-                                    info=info, eligibility=eligibility, generation=generation)
-
-
-PATHS = {"sql": place_sql, "python": place_python}
-
-
-@pytest.fixture(params=sorted(PATHS))
-def place(request):
-    return PATHS[request.param]
 
 
 # ---- what a bid did -----------------------------------------------------------------------------
@@ -105,10 +86,10 @@ class Seen:
     pending_notices: dict  # user id -> created_at
 
 
-def observe(place_one, lot_id: int, bidder, amount, now) -> Seen:
-    """Place the bid through one path, and look at what it did."""
+def observe(lot_id: int, bidder, amount, now) -> Seen:
+    """Place the bid, and look at what it did."""
     try:
-        result = place_one(lot_id, bidder, amount, now)
+        result = place(lot_id, bidder, amount, now)
     except BidRefused as err:
         refusal, status, extra, answer = err.code, err.status, err.extra, None
     else:
@@ -289,16 +270,15 @@ def bidders(bidder_factory):
                                                                  HealthCheck.too_slow])
 @given(setup=lot_setups(), data=st.data())
 def test_the_database_function_follows_the_engine_bid_after_bid(auction, bidders, setup, data):
-    # Given a fresh lot (and its twin) with a random starting price, reserve, increment table and soft close
+    # Given a fresh lot with a random starting price, reserve, increment table and soft close
     cache.clear()
     soft, cap = setup["soft_close"]
     Auction.objects.filter(pk=auction.pk).update(soft_close_minutes=soft, soft_close_cap_minutes=cap)
     auction.refresh_from_db()
     table = make_table(setup["tiers"]) if setup["tiers"] else None
-    lots = {path: make_lot(auction, starting=setup["starting"], reserve=setup["reserve"], table=table)
-            for path in PATHS}
+    lot = make_lot(auction, starting=setup["starting"], reserve=setup["reserve"], table=table)
     tiers = setup["tiers"] or selectors.increment_tiers(selectors.default_increment_table().pk)
-    model = Model.of(lots["sql"], tiers, auction)
+    model = Model.of(lot, tiers, auction)
     now = END - setup["first_bid_before_end"]
 
     # When random bidders bid random maxima at random moments (some after the end, some in the soft close)
@@ -306,16 +286,14 @@ def test_the_database_function_follows_the_engine_bid_after_bid(auction, bidders
         now = draw_moment(data, now, model)
         bidder, amount = draw_bid(data, model.state, bidders)
         expected = model.bid(bidder.pk, amount, now)
-        # Then each path did exactly what the rules say, after every single bid
-        for path, place_one in PATHS.items():
-            lot_id = lots[path].pk
-            assert observe(place_one, lot_id, bidder, amount, now) == expected, path
+        # Then the function did exactly what the rules say, after every single bid
+        assert observe(lot.pk, bidder, amount, now) == expected
 
     # And the final state is the plain reference's replay of the accepted bids, in order
-    accepted = list(Bid.objects.filter(lot=lots["sql"], accepted=True).order_by("seq")
+    accepted = list(Bid.objects.filter(lot=lot, accepted=True).order_by("seq")
                     .values_list("bidder_id", "max_amount"))
     reference = replay(setup["starting"], setup["reserve"], tiers, accepted)
-    final = Lot.objects.get(pk=lots["sql"].pk)
+    final = Lot.objects.get(pk=lot.pk)
     assert (final.current_price, final.leader_id, final.leader_max) == (reference.price, reference.leader,
                                                                         reference.leader_max)
 
@@ -341,7 +319,7 @@ def test_the_database_looks_up_the_same_increment_as_the_engine(tiers):
 
 @pytest.mark.parametrize("after_end", [timedelta(0), timedelta(microseconds=1), timedelta(days=1)],
                          ids=["at-the-end", "a-microsecond-after", "a-day-after"])
-def test_a_bid_at_or_after_the_end_is_refused(place, lot, bidder_factory, after_end):
+def test_a_bid_at_or_after_the_end_is_refused(lot, bidder_factory, after_end):
     # Given an open lot whose end has come
     bidder = bidder_factory()
     before = Lot.objects.values(*LOT_FIELDS).get(pk=lot.pk)
@@ -355,14 +333,14 @@ def test_a_bid_at_or_after_the_end_is_refused(place, lot, bidder_factory, after_
         (False, "lot_ended", lot.ends_at + after_end)]
 
 
-def test_a_bid_a_microsecond_before_the_end_is_taken_and_extends_it(place, lot, bidder_factory):
+def test_a_bid_a_microsecond_before_the_end_is_taken_and_extends_it(lot, bidder_factory):
     now = lot.ends_at - timedelta(microseconds=1)
     result = place(lot.pk, bidder_factory(), "500", now=now)
     assert result.leading
     assert Lot.objects.get(pk=lot.pk).ends_at == result.lot.ends_at == now + timedelta(minutes=3)
 
 
-def test_soft_close_extends_the_end_up_to_the_cap(place, lot, bidder_factory):
+def test_soft_close_extends_the_end_up_to_the_cap(lot, bidder_factory):
     # Given a lot whose auction has a 3-minute soft close capped 30 minutes after the original end
     alice, bob = bidder_factory(), bidder_factory()
     original = lot.ends_at
@@ -386,7 +364,7 @@ def test_soft_close_extends_the_end_up_to_the_cap(place, lot, bidder_factory):
     assert err.value.code == "lot_ended"
 
 
-def test_a_refused_bid_in_the_soft_close_does_not_extend(place, lot, bidder_factory):
+def test_a_refused_bid_in_the_soft_close_does_not_extend(lot, bidder_factory):
     alice, bob = bidder_factory(), bidder_factory()
     place(lot.pk, alice, "500", now=lot.ends_at - timedelta(hours=1))
     with pytest.raises(BidRefused) as err:
@@ -400,7 +378,7 @@ def test_a_refused_bid_in_the_soft_close_does_not_extend(place, lot, bidder_fact
 
 @pytest.mark.parametrize("status", [LotStatus.SCHEDULED, LotStatus.CLOSED, LotStatus.AWAITING_PAYMENT,
                                     LotStatus.UNSOLD, LotStatus.CANCELLED])
-def test_a_lot_that_is_not_open_refuses_bids(place, auction, bidders, status):
+def test_a_lot_that_is_not_open_refuses_bids(auction, bidders, status):
     lot = make_lot(auction, status=status)
     with pytest.raises(BidRefused) as err:
         place(lot.pk, bidders[0], "500", now=END - timedelta(hours=1))
@@ -412,7 +390,7 @@ def test_a_lot_that_is_not_open_refuses_bids(place, auction, bidders, status):
 def test_a_lot_closed_by_the_service_refuses_bids(lot, bidder_factory):
     services.lot_close(lot_id=lot.pk, now=lot.ends_at)
     with pytest.raises(BidRefused) as err:
-        place_sql(lot.pk, bidder_factory(), "500")
+        place(lot.pk, bidder_factory(), "500")
     assert (err.value.code, err.value.status) == ("lot_not_open", 409)
 
 
@@ -420,7 +398,7 @@ def test_a_draft_or_missing_lot_is_not_found(auction, bidders):
     draft = make_lot(auction, status=LotStatus.DRAFT)
     for lot_id in (draft.pk, draft.pk + 10_000):
         with pytest.raises(BidRefused) as err:
-            place_sql(lot_id, bidders[0], "500")
+            place(lot_id, bidders[0], "500")
         assert (err.value.code, err.value.status) == ("not_found", 404)
     assert not Bid.objects.filter(lot=draft).exists()
 
@@ -428,7 +406,7 @@ def test_a_draft_or_missing_lot_is_not_found(auction, bidders):
 def test_a_lot_gone_after_the_checks_is_not_found_by_the_function(auction, bidders):
     # Given a lot the service has already checked (its bidding info is cached) ...
     lot = make_lot(auction)
-    place_sql(lot.pk, bidders[0], "100")
+    place(lot.pk, bidders[0], "100")
     # ... when the row is gone by the time the function looks for it (deleted behind the cache's back)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM auctions_lotpseudonym WHERE lot_id = %s", [lot.pk])
@@ -436,7 +414,7 @@ def test_a_lot_gone_after_the_checks_is_not_found_by_the_function(auction, bidde
         cursor.execute("DELETE FROM auctions_lot WHERE id = %s", [lot.pk])
     # Then the bid is refused as not found, and nothing is written
     with pytest.raises(BidRefused) as err:
-        place_sql(lot.pk, bidders[1], "500")
+        place(lot.pk, bidders[1], "500")
     assert (err.value.code, err.value.status) == ("not_found", 404)
     assert not Bid.objects.filter(lot_id=lot.pk).exists()
 
@@ -466,5 +444,5 @@ def test_a_bid_below_the_minimum_tells_the_next_minimum_bid(client, lot, bidder_
     assert refused.json()["next_minimum_bid"] == "550.00"
     # And the service's refusal carries the same field
     with pytest.raises(BidRefused) as err:
-        place_sql(lot.pk, bob, "549.99")
+        place(lot.pk, bob, "549.99")
     assert err.value.extra == {"next_minimum_bid": "550.00"}

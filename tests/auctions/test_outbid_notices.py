@@ -1,10 +1,8 @@
 """Outbid e-mails go through an outbox: the bid that takes someone's lead writes an OutbidNotice in
 its own transaction, and a task sends the pending notices shortly after. What a bidder notices: one
 e-mail for losing the lead, however often it happened before the e-mail went out, none if they lead
-again by then, and never the same e-mail twice.
-
-These run on SQLite (the Python step writes the notice) and on PostgreSQL (the database function
-`auctions_place_bid` does)."""
+again by then, and never the same e-mail twice. The database function `auctions_place_bid` writes
+the notice."""
 
 import smtplib
 import threading
@@ -174,7 +172,6 @@ def test_kicks_are_at_most_one_task_a_second(lot, bidder_factory, django_capture
     assert OutbidNotice.objects.filter(sent_at__isnull=True).count() == 2
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sending_notices_does_not_hold_up_bids_on_the_lot(lot, bidder_factory, monkeypatch):
     settings_dict = connection.settings_dict

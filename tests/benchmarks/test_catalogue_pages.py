@@ -74,9 +74,8 @@ def _seed() -> Lot:
             original_ends_at=now + datetime.timedelta(days=5, seconds=60 * i)) for i in range(N_LOTS)])
     Lot.objects.filter(auction=auction).update(status="open")
     LotAsset.objects.bulk_create([LotAsset(lot=lot, asset=asset) for lot, asset in zip(lots, assets, strict=True)])
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return lots[N_LOTS // 2]
 
 

@@ -107,8 +107,6 @@ def _build(rng: random.Random) -> None:
 
 
 def test_early_sale_recommendation_100k(capsys):
-    if connection.vendor != "postgresql":
-        pytest.skip("benchmark needs PostgreSQL (DATABASE_URL=postgres://...)")
     build = _timed(lambda: _build(random.Random(2026)))
 
     def reference():

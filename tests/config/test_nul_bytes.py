@@ -1,6 +1,6 @@
 """A NUL byte (0x00) fits in no database text column (PostgreSQL refuses it outright), so a request
 that carries one gets a 400 with a plain error — JSON under /api/ — and never reaches a query as a
-server error. Runs on SQLite and PostgreSQL; on PostgreSQL a NUL that slipped through would be a 500."""
+server error: a NUL that slipped through would be a 500."""
 
 import json
 from urllib.parse import urlencode

@@ -5,7 +5,6 @@ application's back (as a DBA could, after switching the database's guard off), t
 `manage.py verify_custody_chain` names the asset, the entry and what is wrong, and exits non-zero.
 """
 
-from importlib import import_module
 from io import StringIO
 
 import pytest
@@ -19,9 +18,6 @@ from tests.custody.lifecycle import Driver
 from tests.factories import AssetFactory
 
 pytestmark = pytest.mark.django_db
-
-_triggers = import_module("custody.migrations.0002_roles_and_append_only")
-
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
@@ -47,19 +43,12 @@ def behind_the_applications_back(sql: str, params=()) -> None:
     """Run raw SQL on the custody log with the database's append-only guard switched off, the way
     a DBA with owner rights could; the guard is back on afterwards."""
     with transaction.atomic(), connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            # The test's own inserts leave deferred foreign-key checks pending; ALTER TABLE wants none.
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cur.execute("ALTER TABLE custody_custodyevent DISABLE TRIGGER USER")
-            cur.execute(sql, params)
-            cur.execute("ALTER TABLE custody_custodyevent ENABLE TRIGGER USER")
-            cur.execute("SET CONSTRAINTS ALL DEFERRED")
-        else:
-            cur.execute("DROP TRIGGER custody_event_no_update")
-            cur.execute("DROP TRIGGER custody_event_no_delete")
-            cur.execute(sql, params)
-            for statement in _triggers.APPEND_ONLY_SQLITE:
-                cur.execute(statement)
+        # The test's own inserts leave deferred foreign-key checks pending; ALTER TABLE wants none.
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute("ALTER TABLE custody_custodyevent DISABLE TRIGGER USER")
+        cur.execute(sql, params)
+        cur.execute("ALTER TABLE custody_custodyevent ENABLE TRIGGER USER")
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def verify() -> tuple[str, CommandError | None]:
@@ -191,16 +180,14 @@ def test_the_database_refuses_raw_update_and_delete(asset, sql):
     assert services.custody_chain_verify() == []
 
 
-@pytest.mark.postgres
-def test_postgres_refuses_truncate(asset):
+def test_the_database_refuses_truncate(asset):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cur.execute("TRUNCATE custody_custodyevent CASCADE")
     assert CustodyEvent.objects.filter(asset=asset).exists()
 
 
-@pytest.mark.postgres
-def test_postgres_trigger_is_back_after_the_tampering_helper(asset):
+def test_the_trigger_is_back_after_the_tampering_helper(asset):
     behind_the_applications_back("UPDATE custody_custodyevent SET reason = 'x' WHERE asset_id = %s", [asset.pk])
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
         cur.execute("UPDATE custody_custodyevent SET reason = 'y' WHERE asset_id = %s", [asset.pk])

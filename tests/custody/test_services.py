@@ -361,7 +361,6 @@ def _race(*calls):
     return results
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("second", ["release", "confiscate"])
 def test_two_officers_moving_the_same_asset_at_once_one_wins_the_other_is_told(case, case_officer,
@@ -392,7 +391,6 @@ def test_two_officers_moving_the_same_asset_at_once_one_wins_the_other_is_told(c
     assert services.custody_chain_verify() == []
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_custody_events_queue_up_on_the_lock_and_keep_the_chain_intact(case, case_officer, custodian):
     asset = AssetFactory(case=case, actor=case_officer)

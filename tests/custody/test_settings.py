@@ -96,3 +96,27 @@ def test_production_without_a_secret_key_stops_start_up(settings):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def _start_django(settings, **env):
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={"DJANGO_SETTINGS_MODULE": "config.settings", "PATH": "/usr/bin:/bin", **env},
+        capture_output=True, text=True, timeout=120, cwd=settings.BASE_DIR,
+    )
+
+
+def test_without_a_database_url_start_up_says_how_to_get_one(settings):
+    result = _start_django(settings, APP_ENV="development")
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set" in result.stderr
+    assert "scripts/with_services.py" in result.stderr
+
+
+def test_a_database_other_than_postgresql_is_refused(settings, tmp_path):
+    result = _start_django(settings, APP_ENV="development", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    assert result.returncode != 0
+    assert "DATABASE_URL must name a PostgreSQL database" in result.stderr

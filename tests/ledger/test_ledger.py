@@ -93,7 +93,6 @@ def test_postings_cannot_be_changed_or_deleted(bank, escrow):
     assert services.account_balance(bank) == Decimal("5.00")
 
 
-@pytest.mark.postgres
 def test_database_refuses_an_unbalanced_entry_written_around_the_service(bank, escrow):
     entry = JournalEntry.objects.create(memo="Raw", idempotency_key="raw:1")
     with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():

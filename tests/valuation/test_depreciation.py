@@ -13,6 +13,7 @@ from valuation import depreciation, selectors, services
 from valuation.depreciation import Profile
 
 from .factories import approved_appraisal, into_custody
+from .reference import early_sale_figures
 
 D = datetime.date
 
@@ -87,8 +88,8 @@ def test_database_projection_matches_the_reference(category, case, case_officer,
                             currency="EUR")
 
     today = timezone.localdate()
-    [row] = [r for r in selectors.early_sale_rows(as_of=today, only_candidates=False) if r["asset_id"] == asset.pk]
-    ref = selectors.early_sale_figures(asset, as_of=today)
+    [row] = selectors.early_sale_rows(as_of=today, only_candidates=False, asset_ids=[asset.pk])
+    ref = early_sale_figures(asset, as_of=today)
 
     assert row["value_today"] == ref.value_today
     assert row["projected_value"] == ref.projected_value

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from custody.exceptions import NotPermitted
 from tests.factories import AssetFactory, CaseFactory, StorageLocationFactory
-from valuation import selectors, services
+from valuation import services
 from valuation.models import CandidateNotice, EarlySaleCandidate, RunTrigger
 
 from .factories import approved_appraisal, into_custody
+from .reference import early_sale_figures
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -69,7 +70,7 @@ def test_candidates_are_the_assets_worth_selling_now_with_their_numbers(portfoli
 def test_each_candidate_matches_the_per_asset_reference(portfolio):
     services.early_sale_recommendation_run()
     for candidate in EarlySaleCandidate.objects.select_related("asset__case", "asset__location"):
-        ref = selectors.early_sale_figures(candidate.asset, as_of=TODAY())
+        ref = early_sale_figures(candidate.asset, as_of=TODAY())
         assert (candidate.value_today, candidate.projected_value, candidate.net_benefit) == (
             ref.value_today, ref.projected_value, ref.net_benefit)
 

@@ -6,9 +6,9 @@ import custody.validators
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import django_fsm
 from decimal import Decimal
 from django.conf import settings
+import django_fsm
 from django.db import migrations, models
 
 
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('currency', models.CharField(default=custody.models.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use a three-letter ISO 4217 currency code.')], verbose_name='currency')),
                 ('value_date', models.DateField(verbose_name='value as of')),
                 ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('status', django_fsm.FSMField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='draft', max_length=12, protected=True, verbose_name='status')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='draft', max_length=12, verbose_name='status')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
                 ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed')),
                 ('rejection_reason', models.TextField(blank=True, verbose_name='reason for rejection')),
@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
                 ('price', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='price')),
                 ('currency', models.CharField(max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use a three-letter ISO 4217 currency code.')], verbose_name='currency')),
                 ('justification', models.TextField(verbose_name='why this cannot wait for an auction')),
-                ('status', django_fsm.FSMField(choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('completed', 'Completed, proceeds in escrow')], default='proposed', max_length=12, protected=True, verbose_name='status')),
+                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('completed', 'Completed, proceeds in escrow')], default='proposed', max_length=12, verbose_name='status')),
                 ('requested_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
                 ('decision_note', models.TextField(blank=True, verbose_name='decision note')),
