@@ -34,10 +34,12 @@ demo: install
 	if [ -n "$${REDIS_URL:-}" ]; then exec $(BIN)/honcho -f Procfile.dev-redis start; \
 	else exec $(BIN)/honcho -f Procfile.dev start; fi'
 
-# Set up everything and run the whole test suite (benchmarks excluded; see `make bench`).
+# Set up everything and run the whole test suite (benchmarks excluded; see `make bench`), on as many
+# processes as there are CPUs (TEST_WORKERS=0 for one).
+TEST_WORKERS ?= auto
 test: install
 	@export APP_ENV=test; echo "database: $${DATABASE_URL:-embedded PostgreSQL in var/postgres}  redis: $${REDIS_URL:-none named (the Redis tests start their own)}"; \
-	$(RUN) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(RUN) $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # All benchmarks, or some: make bench BENCH=tests/benchmarks/test_api_load.py
 bench: install

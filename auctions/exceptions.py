@@ -3,7 +3,7 @@ and a message for the bidder (`str(err)`)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from custody.exceptions import DomainError, NotPermitted, TransitionConflict, TransitionRefused
+from common.exceptions import DomainError, NotPermitted, TransitionConflict, TransitionRefused
 
 __all__ = ["BidRefused", "DomainError", "NotEligible", "LotNotOpen", "NotPermitted", "TransitionConflict",
            "TransitionRefused", "DepositError"]

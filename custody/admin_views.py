@@ -30,8 +30,9 @@ from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 
+from common.exceptions import DomainError, TransitionConflict
+
 from . import selectors, services
-from .exceptions import DomainError, TransitionConflict
 from .forms import (
     AssetFilterSet,
     AssetRegisterForm,

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 from PIL import Image, ImageOps
 
-from .exceptions import NotPermitted, TransitionConflict, TransitionRefused
+from common.exceptions import NotPermitted, TransitionConflict, TransitionRefused
+
 from .models import (
     GENESIS_HASH,
     HASHED_FIELDS,

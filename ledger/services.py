@@ -18,7 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from custody.exceptions import DomainError
+from common.exceptions import DomainError
 from custody.models import Asset, Case
 
 from .models import Account, AccountKind, AccountPurpose, JournalEntry, Posting

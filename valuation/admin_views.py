@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from custody.exceptions import DomainError
+from common.exceptions import DomainError
 from custody.models import Asset, AssetCategory
 
 from . import selectors, services

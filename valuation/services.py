@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
+from common.exceptions import DomainError, NotPermitted, TransitionConflict, TransitionRefused
 from custody import services as custody_services
-from custody.exceptions import DomainError, NotPermitted, TransitionConflict, TransitionRefused
 from custody.models import HELD_STATES, Asset, AssetStatus, CustodyEventKind, EarlySaleStatus, Party
 from ledger import services as ledger_services
 

@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
+from common.exceptions import NotPermitted, TransitionConflict, TransitionRefused
 from custody import services
-from custody.exceptions import NotPermitted, TransitionConflict, TransitionRefused
 from custody.models import AssetStatus, CustodyEvent
 from tests.factories import CourtOrderFactory
 from valuation.services import early_sale_parties_notify

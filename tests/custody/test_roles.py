@@ -13,8 +13,8 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from common.exceptions import NotPermitted
 from custody import roles, services
-from custody.exceptions import NotPermitted
 from custody.models import Asset, AssetPhoto, Case, CourtOrder, CustodyEvent, EarlySaleRequest
 from tests.custody.lifecycle import STATES, TRANSITION_NAMES, Driver
 from tests.factories import StorageLocationFactory

@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
+from common.exceptions import NotPermitted, TransitionConflict, TransitionRefused
 from custody import roles, services
-from custody.exceptions import NotPermitted, TransitionConflict, TransitionRefused
 from custody.models import Asset, AssetStatus, CustodyEvent, EarlySaleRequest
 from custody.signals import asset_status_changed, asset_transition_applied
 from tests.custody.lifecycle import REASONS, Driver

@@ -9,8 +9,8 @@ the asset and its chain untouched.
 import pytest
 from django_fsm import RETURN_VALUE
 
+from common.exceptions import TransitionRefused
 from custody import services
-from custody.exceptions import TransitionRefused
 from custody.models import Asset, AssetStatus, CustodyEvent, EarlySaleRequest
 from tests.custody.lifecycle import STATES, TRANSITION_NAMES, Driver
 

@@ -190,7 +190,7 @@ def test_an_oversized_file_is_refused_before_it_is_read(asset, custodian, settin
 
 
 def test_a_photo_for_a_missing_asset_is_refused(custodian):
-    from custody.exceptions import TransitionRefused
+    from common.exceptions import TransitionRefused
 
     with pytest.raises(TransitionRefused, match="does not exist"):
         services.asset_photo_add(asset_id=424242, upload=upload(png(), "a.png"), actor=custodian)

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from common.exceptions import NotPermitted, TransitionRefused
 from custody import services as custody_services
-from custody.exceptions import NotPermitted, TransitionRefused
 from custody.models import AssetStatus, CustodyEvent
 from ledger import selectors as ledger_selectors
 from ledger import services as ledger_services

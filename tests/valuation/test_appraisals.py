@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from custody.exceptions import NotPermitted
+from common.exceptions import NotPermitted
 from valuation import selectors, services
 from valuation.models import Appraisal, AppraisalStatus
 from valuation.services import ValuationRefused

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from custody.exceptions import NotPermitted
+from common.exceptions import NotPermitted
 from tests.factories import AssetFactory, CaseFactory, StorageLocationFactory
 from valuation import services
 from valuation.models import CandidateNotice, EarlySaleCandidate, RunTrigger

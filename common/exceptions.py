@@ -26,7 +26,7 @@ class TransitionConflict(DomainError):
 
     code = "conflict"
     status = 409
-    default_message = _("Someone else changed this asset a moment ago. Reload the page and try again.")
+    default_message = _("Someone else changed this a moment ago. Reload the page and try again.")
 
 
 class NotPermitted(DomainError):

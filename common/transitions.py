@@ -1,0 +1,96 @@
+"""Running a django-fsm transition the same way in every service.
+
+A service locks the row, calls `transition_run`, writes its audit row (the app's `events.py`) and
+returns, all inside its own `transaction.atomic`. `transition_run` checks, in this order, that the
+move exists from the current state, that the actor's role allows it, and that its conditions hold;
+then it runs the transition and saves with django-fsm's concurrent-transition protection. Each
+refusal is a DomainError whose message a person can read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
+
+from .exceptions import NotPermitted, TransitionConflict, TransitionRefused
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What a transition did: the state before and after."""
+
+    from_state: str
+    to_state: str
+
+
+def require_perm(user, perm: str, message: str | None = None) -> None:
+    """Refuse (NotPermitted) unless the user holds `perm`."""
+    if user is None or not user.has_perm(perm):
+        raise NotPermitted(message)
+
+
+def status_label(obj: models.Model, field: str = "status") -> str:
+    display = getattr(obj, f"get_{field}_display", None)
+    return str(display()) if display else str(getattr(obj, field))
+
+
+def transition_run(obj: models.Model, name: str, *, actor=None, label: str | None = None, save: bool = True,
+                   save_fields: list[str] | None = None, **kwargs: Any) -> Moved:
+    """Run the transition `name` of `obj` (a row the caller holds locked) and save it.
+
+    With an actor, the transition's `permission` must allow them (system steps pass no actor).
+    `label` names the action in refusals (defaults to the method name). Raises TransitionRefused,
+    NotPermitted or TransitionConflict (someone else saved the row since it was read).
+    """
+    method: Callable = getattr(obj, name)
+    meta = method._django_fsm
+    label = label or name.replace("_", " ")
+    state = meta.field.get_state(obj)
+    if not meta.has_transition(state):
+        raise TransitionRefused(_("“%(action)s” is not possible while the status is “%(status)s”.")
+                                % {"action": label, "status": status_label(obj, meta.field.name)})
+    if actor is not None and not has_transition_perm(method, actor):
+        raise NotPermitted(_("Your role does not allow “%(action)s”.") % {"action": label})
+    if not can_proceed(method):
+        raise TransitionRefused(_("“%(action)s” is not possible while the status is “%(status)s”.")
+                                % {"action": label, "status": status_label(obj, meta.field.name)})
+    try:
+        method(**kwargs)
+    except TransitionNotAllowed as exc:
+        raise TransitionRefused(str(exc)) from None
+    moved = Moved(str(state), str(meta.field.get_state(obj)))
+    if save:
+        save_or_conflict(obj, update_fields=save_fields)
+    return moved
+
+
+def save_or_conflict(obj: models.Model, *, update_fields: list[str] | None = None) -> None:
+    """Save a row that went through a transition; a concurrent transition becomes a conflict."""
+    try:
+        obj.save(update_fields=update_fields)
+    except ConcurrentTransition:
+        raise TransitionConflict() from None
+
+
+def check_expected_status(obj: models.Model, expected: str | None, field: str = "status") -> None:
+    """The stale-status check: refuse (TransitionConflict) when the row is no longer in the state
+    the user saw when they chose the action."""
+    if expected and str(getattr(obj, field)) != expected:
+        raise TransitionConflict(
+            _("Someone else changed this while you were looking at it: it is now “%(status)s”. "
+              "Review it and try again.") % {"status": status_label(obj, field)})
+
+
+def available_transitions(obj: models.Model, user, *, field: str = "status") -> list[str]:
+    """The names of the transitions `user` may take on `obj` now: defined from its current state,
+    allowed to their role, and whose conditions hold."""
+    names = []
+    for t in getattr(obj, f"get_available_user_{field}_transitions")(user):
+        if t.name not in names:
+            names.append(t.name)
+    return names
