@@ -107,3 +107,11 @@ class Posting(models.Model):
     def __str__(self) -> str:
         side = _("Dr") if self.amount > 0 else _("Cr")
         return f"{side} {self.account.code} {abs(self.amount)} {self.currency}"
+
+    @property
+    def debit(self):
+        return self.amount if self.amount > 0 else None
+
+    @property
+    def credit(self):
+        return -self.amount if self.amount < 0 else None

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .models import Account, AccountPurpose, JournalEntry
+from .models import Account, AccountPurpose, JournalEntry, Posting
 
 
 def accounts_with_balances() -> QuerySet[Account]:
@@ -19,8 +19,6 @@ def accounts_with_balances() -> QuerySet[Account]:
 
 def trial_balance() -> dict[str, Decimal]:
     """Sum of every posting per currency: zero in every currency when the books balance."""
-    from .models import Posting
-
     rows = Posting.objects.values("currency").annotate(total=Sum("amount")).order_by("currency")
     return {row["currency"]: row["total"] for row in rows}
 
@@ -32,6 +30,15 @@ def case_escrow_balances(case_id: int) -> dict[str, Decimal]:
     return {currency: -(total or Decimal("0")) for currency, total in rows}
 
 
-def entries_for_case(case_id: int) -> QuerySet[JournalEntry]:
-    return (JournalEntry.objects.filter(case_id=case_id).select_related("actor", "asset")
-            .prefetch_related("postings__account").order_by("-occurred_at", "-id"))
+def journal_entries() -> QuerySet[JournalEntry]:
+    return JournalEntry.objects.select_related("case", "asset", "actor").order_by("-occurred_at", "-id")
+
+
+def entry_postings(entry_id: int) -> QuerySet[Posting]:
+    return Posting.objects.filter(entry_id=entry_id).select_related("account").order_by("id")
+
+
+def account_postings(account_id: int, *, limit: int = 100) -> list[Posting]:
+    """The account's latest postings, newest first."""
+    return list(Posting.objects.filter(account_id=account_id).select_related("entry")
+                .order_by("-entry__occurred_at", "-id")[:limit])

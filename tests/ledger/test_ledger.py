@@ -137,9 +137,9 @@ def test_ledger_page_shows_balances_to_finance_and_refuses_custodians(client, as
 
     services.proceeds_to_escrow(asset=asset, amount=Decimal("1234.50"), currency="EUR", source="direct_sale:9")
     client.force_login(custodian)
-    assert client.get(reverse("ledger_accounts")).status_code == 403
+    assert client.get(reverse("ledger_accounts:index")).status_code == 403
     client.force_login(finance_officer)
-    html = client.get(reverse("ledger_accounts"), {"purpose": "escrow"}).content.decode()
+    html = client.get(reverse("ledger_accounts:index"), {"purpose": "escrow"}).content.decode()
     assert f"ESCROW-{asset.case.reference}-EUR" in html
     assert "1,234.50" in html
     assert "BANK-EUR" not in html

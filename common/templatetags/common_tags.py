@@ -1,0 +1,21 @@
+"""Template helpers every app's pages use: money in the active locale, status tags."""
+
+from __future__ import annotations
+
+from django import template
+
+from common.money import format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(amount, currency: str = "") -> str:
+    return format_money(amount, currency)
+
+
+@register.inclusion_tag("common/admin/status_tag.html")
+def status_tag(value: str, label: str = "", tone: str = "") -> dict:
+    """Wagtail's own status tag for a life-cycle state; tone "primary" for a state that waits on
+    someone, "" (neutral) otherwise."""
+    return {"value": value, "label": label or value, "tone": tone}
