@@ -657,7 +657,7 @@ class _BulkSeeder:
 
     @staticmethod
     def _chain(events: list[CustodyEvent]) -> None:
-        """Number each asset's entries and link them, exactly as services._append_event does."""
+        """Number each asset's entries and link them, exactly as events.custody_event_append does."""
         prev_asset, seq, prev_hash = None, 0, GENESIS_HASH
         for event in events:  # grouped by asset, in order
             if event.asset_id != prev_asset:

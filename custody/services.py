@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from PIL import Image, ImageOps
 
 from common.exceptions import NotPermitted, TransitionConflict, TransitionRefused
 
+from .events import custody_event_append
 from .models import (
     GENESIS_HASH,
     HASHED_FIELDS,
@@ -165,8 +166,8 @@ def asset_register(
         ident = AssetIdentifier(asset=asset, scheme=scheme, value=value.strip())
         ident.full_clean()
         ident.save()
-    _append_event(asset=asset, actor=actor, kind=CustodyEventKind.STATUS_CHANGE, to_state=asset.status,
-                  transition="register", reason=_("Registered in the custody register"))
+    custody_event_append(asset=asset, actor=actor, kind=CustodyEventKind.STATUS_CHANGE, to_state=asset.status,
+                         transition="register", reason=_("Registered in the custody register"))
     return asset
 
 
@@ -317,8 +318,8 @@ def _apply(asset: Asset, transition: str, *, actor, reason: str, order_id: int |
         raise TransitionConflict() from None
     except TransitionNotAllowed as exc:
         raise TransitionRefused(str(exc)) from None
-    _append_event(asset=asset, actor=actor, kind=CustodyEventKind.STATUS_CHANGE, from_state=from_state,
-                  to_state=asset.status, transition=transition, order=order, reason=reason)
+    custody_event_append(asset=asset, actor=actor, kind=CustodyEventKind.STATUS_CHANGE, from_state=from_state,
+                         to_state=asset.status, transition=transition, order=order, reason=reason)
     if from_state == AssetStatus.EARLY_SALE_REQUESTED and transition not in _EARLY_SALE_STEPS:
         # Confiscated, released or lost while a request was open: the request lapses.
         for req in EarlySaleRequest.objects.select_for_update().filter(
@@ -414,9 +415,9 @@ def early_sale_endorse(*, asset_id: int, actor, note: str = "") -> EarlySaleRequ
         raise TransitionRefused(_("This request has already been decided."))
     req.endorse()
     req.save()
-    _append_event(asset=asset, actor=actor, kind=CustodyEventKind.STATUS_CHANGE,
-                  from_state=asset.status, to_state=asset.status, transition="endorse_early_sale",
-                  reason=note.strip() or str(_("Early sale endorsed")))
+    custody_event_append(asset=asset, actor=actor, kind=CustodyEventKind.STATUS_CHANGE,
+                         from_state=asset.status, to_state=asset.status, transition="endorse_early_sale",
+                         reason=note.strip() or str(_("Early sale endorsed")))
     return req
 
 
@@ -465,29 +466,6 @@ def asset_record_sale(*, asset_id: int, actor, reason: str, expected_status: str
 # --------------------------------------------------------------------------------------------
 
 
-def _append_event(*, asset: Asset, actor, kind: str, from_state: str = "", to_state: str = "",
-                  transition: str = "", order: CourtOrder | None = None,
-                  location: StorageLocation | None = None, handed_to: str = "", condition: str = "",
-                  reason: str = "") -> CustodyEvent:
-    """Append one entry to the asset's chain. The caller holds the asset row lock (or has just
-    created the asset), so entries of one asset are appended one at a time."""
-    last = (CustodyEvent.objects.filter(asset_id=asset.pk).order_by("-seq")
-            .values_list("seq", "entry_hash").first())
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-    event = CustodyEvent(
-        asset_id=asset.pk, seq=seq, kind=kind, at=timezone.now(), actor=actor, from_state=from_state,
-        to_state=to_state, transition=transition, order=order, location=location, handed_to=handed_to,
-        condition=condition, reason=reason, prev_hash=prev_hash,
-    )
-    event.entry_hash = event.compute_hash()
-    try:
-        with transaction.atomic():
-            event.save()
-    except IntegrityError:
-        raise TransitionConflict() from None
-    return event
-
-
 @transaction.atomic
 def custody_event_record(
     *, asset_id: int, actor, kind: str, reason: str = "", location_id: int | None = None,
@@ -516,8 +494,8 @@ def custody_event_record(
         raise TransitionRefused(_("Say to whom the asset was handed over."))
     if kind == CustodyEventKind.CONDITION_REPORT and not (condition or reason):
         raise TransitionRefused(_("Describe the asset's condition."))
-    event = _append_event(asset=asset, actor=actor, kind=kind, location=location, handed_to=handed_to,
-                          condition=condition, reason=reason)
+    event = custody_event_append(asset=asset, actor=actor, kind=kind, location=location, handed_to=handed_to,
+                                 condition=condition, reason=reason)
     if location is not None:
         Asset.objects.filter(pk=asset.pk).update(location=location, updated_at=timezone.now())
     return event

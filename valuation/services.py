@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from common.exceptions import DomainError, NotPermitted, TransitionConflict, TransitionRefused
 from custody import services as custody_services
+from custody.events import custody_event_append
 from custody.models import HELD_STATES, Asset, AssetStatus, CustodyEventKind, EarlySaleStatus, Party
 from ledger import services as ledger_services
 
@@ -241,7 +242,7 @@ def early_sale_notification_record(
                                  reference=reference.strip()[:255], recorded_by=actor)
     note.full_clean()
     note.save()
-    custody_services._append_event(
+    custody_event_append(
         asset=asset, actor=actor, kind=CustodyEventKind.STATUS_CHANGE,
         from_state=asset.status, to_state=asset.status, transition="early_sale_notice",
         reason=_("%(who)s notified of the early-sale request (%(means)s, %(date)s)")
