@@ -24,7 +24,7 @@ from custody.admin_views import require_perm
 from custody.forms import apply_validation_error
 from custody.models import AssetPhoto
 
-from . import public_services, services
+from . import events, public_services, services
 from .exceptions import DomainError
 from .forms import (
     AuctionForm,
@@ -422,7 +422,7 @@ def bidder_document(request: HttpRequest, pk: int) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    services._log(subject="bidder", obj=profile, action="view_document", actor=request.user)
+    events.auction_log_write(subject="bidder", obj=profile, action="view_document", actor=request.user)
     return response
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from . import services
+from . import events, services
 from .exceptions import NotEligible, NotPermitted, TransitionRefused
 from .models import Auction, AuctionStatus, BidderProfile, BidderStatus, IncrementTable, IncrementTier, ScreeningEntry
 
@@ -121,7 +121,7 @@ def bidder_profile_update(*, user, id_document_file=None, **fields: Any) -> Bidd
         profile.id_document_file = id_document_file
     profile.full_clean(exclude=["status", "user", "rejection_reason"])
     profile.save()
-    services._log(subject="bidder", obj=profile, action="update", actor=user)
+    events.auction_log_write(subject="bidder", obj=profile, action="update", actor=user)
     return profile
 
 
@@ -145,7 +145,7 @@ def auction_update(*, auction_id: int, actor, **fields: Any) -> Auction:
         setattr(auction, name, value)
     auction.full_clean(exclude=["status", "created_by", "published_by"])
     auction.save()
-    services._log(subject="auction", obj=auction, action="update", actor=actor, auction_id=auction.pk)
+    events.auction_log_write(subject="auction", obj=auction, action="update", actor=actor, auction_id=auction.pk)
     return auction
 
 

@@ -23,6 +23,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, 
 from custody.models import Asset, AssetStatus
 
 from . import engine, selectors
+from .events import auction_log_write
 from .exceptions import (
     BidRefused,
     DepositError,
@@ -36,7 +37,6 @@ from .exceptions import (
 from .models import (
     ApiToken,
     Auction,
-    AuctionLogEntry,
     AuctionStatus,
     Bid,
     BidderProfile,
@@ -58,14 +58,6 @@ log = logging.getLogger(__name__)
 def _require(user, perm: str) -> None:
     if not user.has_perm(perm):
         raise NotPermitted()
-
-
-def _log(*, subject: str, obj: Any, action: str, from_state: str = "", to_state: str = "", actor=None,
-         note: str = "", auction_id: int | None = None, lot_id: int | None = None) -> AuctionLogEntry:
-    return AuctionLogEntry.objects.create(
-        subject=subject, subject_id=obj.pk, action=action, from_state=from_state, to_state=to_state,
-        actor=actor, note=note, auction_id=auction_id, lot_id=lot_id,
-    )
 
 
 def _run(obj, transition: str, *, actor=None, **kwargs) -> tuple[str, str]:
@@ -103,8 +95,8 @@ def auction_create(*, actor, **fields: Any) -> Auction:
     auction = Auction(created_by=actor, **fields)
     auction.full_clean(exclude=["status"])
     auction.save()
-    _log(subject="auction", obj=auction, action="create", to_state=auction.status, actor=actor,
-         auction_id=auction.pk)
+    auction_log_write(subject="auction", obj=auction, action="create", to_state=auction.status, actor=actor,
+                      auction_id=auction.pk)
     return auction
 
 
@@ -153,8 +145,8 @@ def lot_create(*, actor, auction: Auction, title: str, starting_price: Decimal, 
         raise ValidationError({"reserve_price": _("The reserve cannot be below the starting price.")})
     lot.save()
     LotAsset.objects.bulk_create([LotAsset(lot=lot, asset_id=a, position=i) for i, a in enumerate(asset_ids)])
-    _log(subject="lot", obj=lot, action="create", to_state=lot.status, actor=actor, auction_id=auction.pk,
-         lot_id=lot.pk)
+    auction_log_write(subject="lot", obj=lot, action="create", to_state=lot.status, actor=actor, auction_id=auction.pk,
+                      lot_id=lot.pk)
     return lot
 
 
@@ -171,14 +163,14 @@ def auction_schedule(*, auction_id: int, actor) -> Auction:
     _check_assets_for_sale(list(Asset.objects.filter(lot_assets__lot__in=lots).distinct()))
     before, after = _run(auction, "schedule", actor=actor)
     _save(auction)
-    _log(subject="auction", obj=auction, action="schedule", from_state=before, to_state=after, actor=actor,
-         auction_id=auction.pk)
+    auction_log_write(subject="auction", obj=auction, action="schedule", from_state=before, to_state=after, actor=actor,
+                      auction_id=auction.pk)
     for i, lot in enumerate(lots):
         lot.ends_at = lot.original_ends_at = auction.closes_at + timedelta(seconds=i * auction.stagger_seconds)
         lot_before, lot_after = _run(lot, "schedule", actor=actor)
         _save(lot)
-        _log(subject="lot", obj=lot, action="schedule", from_state=lot_before, to_state=lot_after, actor=actor,
-             auction_id=auction.pk, lot_id=lot.pk)
+        auction_log_write(subject="lot", obj=lot, action="schedule", from_state=lot_before, to_state=lot_after,
+                          actor=actor, auction_id=auction.pk, lot_id=lot.pk)
     return auction
 
 
@@ -195,8 +187,8 @@ def auction_publish(*, auction_id: int, actor, now: datetime | None = None) -> A
     auction.published_by = actor
     before, after = _run(auction, "publish", actor=actor)
     _save(auction)
-    _log(subject="auction", obj=auction, action="publish", from_state=before, to_state=after, actor=actor,
-         auction_id=auction.pk)
+    auction_log_write(subject="auction", obj=auction, action="publish", from_state=before, to_state=after, actor=actor,
+                      auction_id=auction.pk)
     if auction.opens_at <= now:
         _open_lots(lots, actor=actor)
     from . import tasks
@@ -211,8 +203,8 @@ def _open_lots(lots: list[Lot], *, actor=None) -> None:
     for lot in lots:
         before, after = _run(lot, "open")
         _save(lot)
-        _log(subject="lot", obj=lot, action="open", from_state=before, to_state=after, actor=actor,
-             auction_id=lot.auction_id, lot_id=lot.pk)
+        auction_log_write(subject="lot", obj=lot, action="open", from_state=before, to_state=after, actor=actor,
+                          auction_id=lot.auction_id, lot_id=lot.pk)
 
 
 @transaction.atomic
@@ -235,8 +227,8 @@ def lot_cancel(*, lot_id: int, actor, reason: str) -> Lot:
     before, after = _run(lot, "cancel", actor=actor)
     lot.version += 1
     _save(lot)
-    _log(subject="lot", obj=lot, action="cancel", from_state=before, to_state=after, actor=actor,
-         note=reason.strip(), auction_id=lot.auction_id, lot_id=lot.pk)
+    auction_log_write(subject="lot", obj=lot, action="cancel", from_state=before, to_state=after, actor=actor,
+                      note=reason.strip(), auction_id=lot.auction_id, lot_id=lot.pk)
     auction_id = lot.auction_id
     transaction.on_commit(lambda: _enqueue_auction_finalise(auction_id))
     return lot
@@ -261,7 +253,7 @@ def bidder_profile_create(*, user, legal_name: str, address: str, phone: str, id
         profile.id_document_file = id_document_file
     profile.full_clean(exclude=["status", "user"])
     profile.save()
-    _log(subject="bidder", obj=profile, action="sign_up", to_state=profile.status, actor=user)
+    auction_log_write(subject="bidder", obj=profile, action="sign_up", to_state=profile.status, actor=user)
     return profile
 
 
@@ -271,7 +263,7 @@ def bidder_email_verify(*, user) -> BidderProfile:
     if profile.email_verified_at is None:
         profile.email_verified_at = timezone.now()
         profile.save(update_fields=["email_verified_at", "updated_at"])
-        _log(subject="bidder", obj=profile, action="verify_email", actor=user)
+        auction_log_write(subject="bidder", obj=profile, action="verify_email", actor=user)
     return profile
 
 
@@ -283,7 +275,7 @@ def bidder_profile_approve(*, profile_id: int, actor) -> BidderProfile:
     before, after = _run(profile, "approve", actor=actor)
     profile.reviewed_by, profile.reviewed_at = actor, timezone.now()
     _save(profile)
-    _log(subject="bidder", obj=profile, action="approve", from_state=before, to_state=after, actor=actor)
+    auction_log_write(subject="bidder", obj=profile, action="approve", from_state=before, to_state=after, actor=actor)
     return profile
 
 
@@ -298,8 +290,8 @@ def bidder_profile_reject(*, profile_id: int, actor, reason: str) -> BidderProfi
     before, after = _run(profile, "reject", actor=actor)
     profile.reviewed_by, profile.reviewed_at = actor, timezone.now()
     _save(profile)
-    _log(subject="bidder", obj=profile, action="reject", from_state=before, to_state=after, actor=actor,
-         note=profile.rejection_reason)
+    auction_log_write(subject="bidder", obj=profile, action="reject", from_state=before, to_state=after, actor=actor,
+                      note=profile.rejection_reason)
     return profile
 
 
@@ -524,9 +516,9 @@ def _close_locked(lot: Lot, now: datetime) -> bool:
         action = "unsold"
     lot.version += 1
     _save(lot)
-    _log(subject="lot", obj=lot, action=action, from_state=before, to_state=lot.status,
-         auction_id=lot.auction_id, lot_id=lot.pk,
-         note=f"{lot.hammer_price} {lot.currency}" if lot.hammer_price is not None else "")
+    auction_log_write(subject="lot", obj=lot, action=action, from_state=before, to_state=lot.status,
+                      auction_id=lot.auction_id, lot_id=lot.pk,
+                      note=f"{lot.hammer_price} {lot.currency}" if lot.hammer_price is not None else "")
     if lot.winner_id is not None:
         from . import tasks
 
@@ -583,8 +575,8 @@ def auction_finalise(*, auction_id: int) -> Auction:
         if auction.status == AuctionStatus.PUBLISHED:
             before, after = _run(auction, "close")
             _save(auction)
-            _log(subject="auction", obj=auction, action="close", from_state=before, to_state=after,
-                 auction_id=auction.pk)
+            auction_log_write(subject="auction", obj=auction, action="close", from_state=before, to_state=after,
+                              auction_id=auction.pk)
         winners = set(auction.lots.filter(winner__isnull=False).values_list("winner_id", flat=True))
         to_release = list(Deposit.objects.filter(auction=auction, status__in=[DepositStatus.HELD,
                                                                                 DepositStatus.PENDING])
@@ -636,8 +628,8 @@ def deposit_place(*, bidder, auction_id: int, payment_method: str) -> Deposit:
             raise TransitionRefused(_("This auction's deposit is not set yet."))
         if deposit is None:
             deposit = Deposit.objects.create(bidder=bidder, auction=auction, amount=amount, currency=auction.currency)
-            _log(subject="deposit", obj=deposit, action="create", to_state=deposit.status, actor=bidder,
-                 auction_id=auction.pk)
+            auction_log_write(subject="deposit", obj=deposit, action="create", to_state=deposit.status, actor=bidder,
+                              auction_id=auction.pk)
         elif deposit.status == DepositStatus.FAILED:
             _run(deposit, "retry")
             deposit.amount = amount
@@ -680,8 +672,8 @@ def _deposit_transition(deposit_id: int, transition: str, *, error: str = "", ac
     if error:
         deposit.last_error = error[:2000]
     _save(deposit)
-    _log(subject="deposit", obj=deposit, action=transition, from_state=before, to_state=deposit.status, actor=actor,
-         note=error[:500], auction_id=deposit.auction_id)
+    auction_log_write(subject="deposit", obj=deposit, action=transition, from_state=before, to_state=deposit.status,
+                      actor=actor, note=error[:500], auction_id=deposit.auction_id)
     return deposit
 
 
