@@ -19,8 +19,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from common.transitions import require_perm
+
 from . import events, services
-from .exceptions import NotEligible, NotPermitted, TransitionRefused
+from .exceptions import NotEligible, TransitionRefused
 from .models import Auction, AuctionStatus, BidderProfile, BidderStatus, IncrementTable, IncrementTier, ScreeningEntry
 
 VERIFY_SALT = "auctions.bidder-email-verification"
@@ -133,8 +135,7 @@ def bidder_profile_update(*, user, id_document_file=None, **fields: Any) -> Bidd
 @transaction.atomic
 def auction_update(*, auction_id: int, actor, **fields: Any) -> Auction:
     """An auction manager edits a draft auction."""
-    if not actor.has_perm("auctions.change_auction"):
-        raise NotPermitted()
+    require_perm(actor, "auctions.change_auction")
     auction = Auction.objects.select_for_update().get(pk=auction_id)
     if auction.status != AuctionStatus.DRAFT:
         raise TransitionRefused(_("Only a draft auction can be edited; unschedule it first."))
@@ -168,9 +169,7 @@ def increment_table_save(*, actor, name: str, tiers: list[tuple[Decimal | None, 
                          table_id: int | None = None, is_default: bool = False) -> IncrementTable:
     """Create or replace an increment table with its tiers (price below `up_to` → increment; the
     top tier has no bound). Lots already bidding pick up the change at their next bid."""
-    perm = "auctions.change_incrementtable" if table_id else "auctions.add_incrementtable"
-    if not actor.has_perm(perm):
-        raise NotPermitted()
+    require_perm(actor, "auctions.change_incrementtable" if table_id else "auctions.add_incrementtable")
     _check_tiers(tiers)
     if table_id:
         table = IncrementTable.objects.select_for_update().get(pk=table_id)
@@ -190,6 +189,5 @@ def increment_table_save(*, actor, name: str, tiers: list[tuple[Decimal | None, 
 
 @transaction.atomic
 def screening_entry_remove(*, actor, entry_id: int) -> None:
-    if not actor.has_perm("auctions.delete_screeningentry"):
-        raise NotPermitted()
+    require_perm(actor, "auctions.delete_screeningentry")
     ScreeningEntry.objects.filter(pk=entry_id).delete()

@@ -18,8 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
+from django_fsm import can_proceed
 
+from common.transitions import require_perm, save_or_conflict, transition_run
 from custody.models import Asset, AssetStatus
 
 from . import engine, selectors
@@ -31,7 +32,6 @@ from .exceptions import (
     LotNotOpen,
     NotEligible,
     NotPermitted,
-    TransitionConflict,
     TransitionRefused,
 )
 from .models import (
@@ -55,35 +55,6 @@ from .models import (
 log = logging.getLogger(__name__)
 
 
-def _require(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise NotPermitted()
-
-
-def _run(obj, transition: str, *, actor=None, **kwargs) -> tuple[str, str]:
-    """Run a django-fsm transition with its permission and conditions; return (from, to)."""
-    method = getattr(obj, transition)
-    if actor is not None and not has_transition_perm(method, actor):
-        raise NotPermitted()
-    if not can_proceed(method):
-        raise TransitionRefused(
-            _("“%(action)s” is not possible while the status is “%(status)s”.")
-            % {"action": transition, "status": obj.get_status_display()})
-    before = obj.status
-    try:
-        method(**kwargs)
-    except TransitionNotAllowed as exc:
-        raise TransitionRefused(str(exc)) from None
-    return before, obj.status
-
-
-def _save(obj) -> None:
-    try:
-        obj.save()
-    except ConcurrentTransition:
-        raise TransitionConflict(_("Someone else changed this a moment ago. Reload and try again.")) from None
-
-
 # --------------------------------------------------------------------------------------------
 # Auctions and lots
 # --------------------------------------------------------------------------------------------
@@ -91,7 +62,7 @@ def _save(obj) -> None:
 
 @transaction.atomic
 def auction_create(*, actor, **fields: Any) -> Auction:
-    _require(actor, "auctions.add_auction")
+    require_perm(actor, "auctions.add_auction")
     auction = Auction(created_by=actor, **fields)
     auction.full_clean(exclude=["status"])
     auction.save()
@@ -120,7 +91,7 @@ def lot_create(*, actor, auction: Auction, title: str, starting_price: Decimal, 
                reserve_price: Decimal | None = None, increment_table=None, number: int | None = None,
                description: str = "") -> Lot:
     """Add a lot of for-sale assets to a draft auction."""
-    _require(actor, "auctions.add_lot")
+    require_perm(actor, "auctions.add_lot")
     auction = Auction.objects.select_for_update().get(pk=auction.pk)
     if auction.status != AuctionStatus.DRAFT:
         raise TransitionRefused(_("Lots can only be added while the auction is a draft."))
@@ -161,16 +132,14 @@ def auction_schedule(*, auction_id: int, actor) -> Auction:
     if auction.closes_at <= timezone.now():
         raise TransitionRefused(_("The closing time has already passed."))
     _check_assets_for_sale(list(Asset.objects.filter(lot_assets__lot__in=lots).distinct()))
-    before, after = _run(auction, "schedule", actor=actor)
-    _save(auction)
-    auction_log_write(subject="auction", obj=auction, action="schedule", from_state=before, to_state=after, actor=actor,
+    moved = transition_run(auction, "schedule", actor=actor)
+    auction_log_write(subject="auction", obj=auction, action="schedule", moved=moved, actor=actor,
                       auction_id=auction.pk)
     for i, lot in enumerate(lots):
         lot.ends_at = lot.original_ends_at = auction.closes_at + timedelta(seconds=i * auction.stagger_seconds)
-        lot_before, lot_after = _run(lot, "schedule", actor=actor)
-        _save(lot)
-        auction_log_write(subject="lot", obj=lot, action="schedule", from_state=lot_before, to_state=lot_after,
-                          actor=actor, auction_id=auction.pk, lot_id=lot.pk)
+        lot_moved = transition_run(lot, "schedule", actor=actor)
+        auction_log_write(subject="lot", obj=lot, action="schedule", moved=lot_moved, actor=actor,
+                          auction_id=auction.pk, lot_id=lot.pk)
     return auction
 
 
@@ -185,10 +154,8 @@ def auction_publish(*, auction_id: int, actor, now: datetime | None = None) -> A
     lots = list(auction.lots.select_for_update().filter(status=LotStatus.SCHEDULED))
     _check_assets_for_sale(list(Asset.objects.filter(lot_assets__lot__in=lots).distinct()))
     auction.published_by = actor
-    before, after = _run(auction, "publish", actor=actor)
-    _save(auction)
-    auction_log_write(subject="auction", obj=auction, action="publish", from_state=before, to_state=after, actor=actor,
-                      auction_id=auction.pk)
+    moved = transition_run(auction, "publish", actor=actor)
+    auction_log_write(subject="auction", obj=auction, action="publish", moved=moved, actor=actor, auction_id=auction.pk)
     if auction.opens_at <= now:
         _open_lots(lots, actor=actor)
     from . import tasks
@@ -201,10 +168,9 @@ def auction_publish(*, auction_id: int, actor, now: datetime | None = None) -> A
 
 def _open_lots(lots: list[Lot], *, actor=None) -> None:
     for lot in lots:
-        before, after = _run(lot, "open")
-        _save(lot)
-        auction_log_write(subject="lot", obj=lot, action="open", from_state=before, to_state=after, actor=actor,
-                          auction_id=lot.auction_id, lot_id=lot.pk)
+        moved = transition_run(lot, "open")
+        auction_log_write(subject="lot", obj=lot, action="open", moved=moved, actor=actor, auction_id=lot.auction_id,
+                          lot_id=lot.pk)
 
 
 @transaction.atomic
@@ -224,11 +190,11 @@ def lot_cancel(*, lot_id: int, actor, reason: str) -> Lot:
     if not (reason or "").strip():
         raise TransitionRefused(_("Give a reason for cancelling the lot."))
     lot = Lot.objects.select_for_update().get(pk=lot_id)
-    before, after = _run(lot, "cancel", actor=actor)
+    moved = transition_run(lot, "cancel", actor=actor, save=False)
     lot.version += 1
-    _save(lot)
-    auction_log_write(subject="lot", obj=lot, action="cancel", from_state=before, to_state=after, actor=actor,
-                      note=reason.strip(), auction_id=lot.auction_id, lot_id=lot.pk)
+    save_or_conflict(lot)
+    auction_log_write(subject="lot", obj=lot, action="cancel", moved=moved, actor=actor, note=reason.strip(),
+                      auction_id=lot.auction_id, lot_id=lot.pk)
     auction_id = lot.auction_id
     transaction.on_commit(lambda: _enqueue_auction_finalise(auction_id))
     return lot
@@ -272,10 +238,10 @@ def bidder_profile_approve(*, profile_id: int, actor) -> BidderProfile:
     profile = BidderProfile.objects.select_for_update().get(pk=profile_id)
     if profile.user_id == actor.pk:
         raise NotPermitted(_("Nobody reviews their own bidder profile."))
-    before, after = _run(profile, "approve", actor=actor)
+    moved = transition_run(profile, "approve", actor=actor, save=False)
     profile.reviewed_by, profile.reviewed_at = actor, timezone.now()
-    _save(profile)
-    auction_log_write(subject="bidder", obj=profile, action="approve", from_state=before, to_state=after, actor=actor)
+    save_or_conflict(profile)
+    auction_log_write(subject="bidder", obj=profile, action="approve", moved=moved, actor=actor)
     return profile
 
 
@@ -287,10 +253,10 @@ def bidder_profile_reject(*, profile_id: int, actor, reason: str) -> BidderProfi
     profile.rejection_reason = (reason or "").strip()
     if not profile.rejection_reason:
         raise TransitionRefused(_("Give the bidder a reason for the rejection."))
-    before, after = _run(profile, "reject", actor=actor)
+    moved = transition_run(profile, "reject", actor=actor, save=False)
     profile.reviewed_by, profile.reviewed_at = actor, timezone.now()
-    _save(profile)
-    auction_log_write(subject="bidder", obj=profile, action="reject", from_state=before, to_state=after, actor=actor,
+    save_or_conflict(profile)
+    auction_log_write(subject="bidder", obj=profile, action="reject", moved=moved, actor=actor,
                       note=profile.rejection_reason)
     return profile
 
@@ -306,7 +272,7 @@ def terms_accept(*, bidder, auction_id: int, ip_address: str | None = None) -> T
 @transaction.atomic
 def screening_entry_add(*, actor, name: str, reason: str, identity_number: str = "", date_of_birth=None,
                         case=None) -> ScreeningEntry:
-    _require(actor, "auctions.add_screeningentry")
+    require_perm(actor, "auctions.add_screeningentry")
     entry = ScreeningEntry(name=name.strip(), identity_number=identity_number.strip(), date_of_birth=date_of_birth,
                            reason=reason.strip(), case=case, added_by=actor)
     entry.full_clean(exclude=["added_by"])
@@ -507,16 +473,16 @@ def _close_locked(lot: Lot, now: datetime) -> bool:
     """Close a lot whose row the caller holds locked. Returns False when there is nothing to do."""
     if lot.status != LotStatus.OPEN or lot.ends_at is None or lot.ends_at > now:
         return False
-    before, _after = _run(lot, "close")
+    moved = transition_run(lot, "close", save=False)
     if lot.leader_id is not None and lot.reserve_met:
-        _run(lot, "award")
+        transition_run(lot, "award", save=False)
         action = "award"
     else:
-        _run(lot, "mark_unsold")
+        transition_run(lot, "mark_unsold", save=False)
         action = "unsold"
     lot.version += 1
-    _save(lot)
-    auction_log_write(subject="lot", obj=lot, action=action, from_state=before, to_state=lot.status,
+    save_or_conflict(lot)
+    auction_log_write(subject="lot", obj=lot, action=action, from_state=moved.from_state, to_state=lot.status,
                       auction_id=lot.auction_id, lot_id=lot.pk,
                       note=f"{lot.hammer_price} {lot.currency}" if lot.hammer_price is not None else "")
     if lot.winner_id is not None:
@@ -573,10 +539,8 @@ def auction_finalise(*, auction_id: int) -> Auction:
         if auction.lots.filter(status__in=[LotStatus.DRAFT, LotStatus.SCHEDULED, LotStatus.OPEN]).exists():
             return auction
         if auction.status == AuctionStatus.PUBLISHED:
-            before, after = _run(auction, "close")
-            _save(auction)
-            auction_log_write(subject="auction", obj=auction, action="close", from_state=before, to_state=after,
-                              auction_id=auction.pk)
+            moved = transition_run(auction, "close")
+            auction_log_write(subject="auction", obj=auction, action="close", moved=moved, auction_id=auction.pk)
         winners = set(auction.lots.filter(winner__isnull=False).values_list("winner_id", flat=True))
         to_release = list(Deposit.objects.filter(auction=auction, status__in=[DepositStatus.HELD,
                                                                                 DepositStatus.PENDING])
@@ -631,9 +595,9 @@ def deposit_place(*, bidder, auction_id: int, payment_method: str) -> Deposit:
             auction_log_write(subject="deposit", obj=deposit, action="create", to_state=deposit.status, actor=bidder,
                               auction_id=auction.pk)
         elif deposit.status == DepositStatus.FAILED:
-            _run(deposit, "retry")
+            transition_run(deposit, "retry", save=False)
             deposit.amount = amount
-            _save(deposit)
+            save_or_conflict(deposit)
     stripe = _stripe()
     try:
         intent = stripe.PaymentIntent.create(
@@ -664,16 +628,14 @@ def _deposit_record_intent(deposit_id: int, intent_id: str) -> None:
 @transaction.atomic
 def _deposit_transition(deposit_id: int, transition: str, *, error: str = "", actor=None) -> Deposit:
     deposit = Deposit.objects.select_for_update().get(pk=deposit_id)
-    method = getattr(deposit, transition)
-    if not can_proceed(method):
+    if not can_proceed(getattr(deposit, transition)):
         return deposit  # already there (a webhook and our own call may both report the same change)
-    before = deposit.status
-    method()
+    moved = transition_run(deposit, transition, save=False)
     if error:
         deposit.last_error = error[:2000]
-    _save(deposit)
-    auction_log_write(subject="deposit", obj=deposit, action=transition, from_state=before, to_state=deposit.status,
-                      actor=actor, note=error[:500], auction_id=deposit.auction_id)
+    save_or_conflict(deposit)
+    auction_log_write(subject="deposit", obj=deposit, action=transition, moved=moved, actor=actor, note=error[:500],
+                      auction_id=deposit.auction_id)
     return deposit
 
 
