@@ -21,10 +21,10 @@ from django.views.decorators.http import require_POST
 
 from custody.forms import apply_validation_error
 
-from . import public_services
 from .exceptions import DomainError
 from .forms import ProfileForm, SignUpForm
 from .models import BidderProfile, BidderStatus, Lot, WatchlistItem
+from .services import bidders
 
 LOGIN_URL = reverse_lazy("auctions:login")
 
@@ -58,7 +58,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         if data.get("id_document_file"):
             profile["id_document_file"] = data["id_document_file"]
         try:
-            user = public_services.bidder_sign_up(
+            user = bidders.bidder_sign_up(
                 username=data["username"], email=data["email"], password=data["password1"],
                 verify_url_template=_verify_url_template(request), profile=profile)
         except ValidationError as exc:
@@ -82,7 +82,7 @@ def sign_up_done(request: HttpRequest) -> HttpResponse:
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the verification e-mail."""
     try:
-        public_services.bidder_email_confirm(token=token)
+        bidders.bidder_email_confirm(token=token)
     except DomainError as exc:
         return render(request, "auctions/account/verify_failed.html", {"detail": str(exc)}, status=400)
     messages.success(request, _("Thank you: your e-mail address is confirmed."))
@@ -94,8 +94,8 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 def resend_verification(request: HttpRequest) -> HttpResponse:
     profile = BidderProfile.objects.filter(user=request.user).first()
     if profile is not None and not profile.email_verified and request.user.email:
-        public_services.bidder_verification_send(user=request.user,
-                                                 verify_url_template=_verify_url_template(request))
+        bidders.bidder_verification_send(user=request.user,
+                                         verify_url_template=_verify_url_template(request))
         messages.success(request, _("We sent a new link to %(email)s.") % {"email": request.user.email})
     return redirect("auctions:profile")
 
@@ -118,7 +118,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             if form.is_valid():
                 try:
-                    public_services.bidder_profile_update(
+                    bidders.bidder_profile_update(
                         user=request.user, id_document_file=form.cleaned_data.get("id_document_file") or None,
                         **form.profile_data())
                 except ValidationError as exc:

@@ -1,9 +1,9 @@
 """Staff screens of the auctions in the Wagtail admin ("Auctions" menu).
 
 Every view states the permission it needs (the role tables are in auctions/roles.py) and answers
-403 without it. Views are thin: forms parse, `auctions.services` / `auctions.public_services`
-change the world, domain errors become a message (never a 500). Auditors, approvers and finance
-officers hold the view permissions only, so they get the same pages without the buttons.
+403 without it. Views are thin: forms parse, `auctions.services` changes the world, domain errors
+become a message (never a 500). Auditors, approvers and finance officers hold the view
+permissions only, so they get the same pages without the buttons.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from custody.admin_views import require_perm
 from custody.forms import apply_validation_error
 from custody.models import AssetPhoto
 
-from . import events, public_services, services
+from . import events
 from .exceptions import DomainError
 from .forms import (
     AuctionForm,
@@ -48,6 +48,7 @@ from .models import (
     LotStatus,
     ScreeningEntry,
 )
+from .services import auctions, bidders
 
 PER_PAGE = 50
 MAX_ID = 2**63 - 1
@@ -107,7 +108,7 @@ def auction_create(request: HttpRequest) -> HttpResponse:
     form = AuctionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            auction = services.auction_create(actor=request.user, **form.cleaned_data)
+            auction = auctions.auction_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         except DomainError as exc:
@@ -126,9 +127,9 @@ def auction_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("auctions_admin_auction_detail", auction.pk)
     form = AuctionForm(request.POST or None, instance=auction)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in public_services.AUCTION_EDITABLE_FIELDS}
+        fields = {name: form.cleaned_data[name] for name in auctions.AUCTION_EDITABLE_FIELDS}
         try:
-            public_services.auction_update(auction_id=auction.pk, actor=request.user, **fields)
+            auctions.auction_update(auction_id=auction.pk, actor=request.user, **fields)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         except DomainError as exc:
@@ -165,8 +166,8 @@ def auction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 AUCTION_ACTIONS = {
-    "schedule": ("auctions.schedule_auction", services.auction_schedule, _("Scheduled: an approver can publish it.")),
-    "publish": ("auctions.publish_auction", services.auction_publish, _("Published.")),
+    "schedule": ("auctions.schedule_auction", auctions.auction_schedule, _("Scheduled: an approver can publish it.")),
+    "publish": ("auctions.publish_auction", auctions.auction_publish, _("Published.")),
 }
 
 
@@ -212,15 +213,15 @@ def lot_index(request: HttpRequest) -> HttpResponse:
 def lot_create(request: HttpRequest) -> HttpResponse:
     """Who: auctions.add_lot. Assets come from those for sale and in no live lot."""
     require_perm(request, "auctions.add_lot")
-    auctions = Auction.objects.filter(status=AuctionStatus.DRAFT).order_by("-opens_at")
+    drafts = Auction.objects.filter(status=AuctionStatus.DRAFT).order_by("-opens_at")
     initial = {}
     if (request.GET.get("auction") or "").isdigit():
         initial["auction"] = request.GET["auction"]
-    form = LotForm(request.POST or None, initial=initial, auctions=auctions, assets=for_sale_assets())
+    form = LotForm(request.POST or None, initial=initial, auctions=drafts, assets=for_sale_assets())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            lot = services.lot_create(
+            lot = auctions.lot_create(
                 actor=request.user, auction=data["auction"], title=data["title"], description=data["description"],
                 starting_price=data["starting_price"], reserve_price=data["reserve_price"],
                 increment_table=data["increment_table"], asset_ids=[a.pk for a in data["assets"]])
@@ -264,7 +265,7 @@ def lot_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Give a reason for cancelling the lot."))
     else:
         try:
-            services.lot_cancel(lot_id=lot.pk, actor=request.user, reason=form.cleaned_data["reason"])
+            auctions.lot_cancel(lot_id=lot.pk, actor=request.user, reason=form.cleaned_data["reason"])
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
@@ -308,7 +309,7 @@ def increment_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             tiers = [(f.cleaned_data.get("up_to"), f.cleaned_data.get("increment")) for f in formset
                      if f.cleaned_data and f.cleaned_data.get("increment") is not None]
             try:
-                saved = public_services.increment_table_save(
+                saved = auctions.increment_table_save(
                     actor=request.user, name=form.cleaned_data["name"], tiers=tiers,
                     table_id=table.pk if table else None, is_default=form.cleaned_data["is_default"])
             except ValidationError as exc:
@@ -378,15 +379,15 @@ def bidder_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     profile = get_object_or_404(BidderProfile, pk=_id(pk))
     try:
         if decision == "approve":
-            services.bidder_profile_approve(profile_id=profile.pk, actor=request.user)
+            bidders.bidder_profile_approve(profile_id=profile.pk, actor=request.user)
             messages.success(request, _("%(name)s approved.") % {"name": profile.legal_name})
         elif decision == "reject":
             form = RejectForm(request.POST)
             if not form.is_valid():
                 messages.error(request, _("Give the bidder a reason for the rejection."))
                 return redirect("auctions_admin_bidder_detail", profile.pk)
-            services.bidder_profile_reject(profile_id=profile.pk, actor=request.user,
-                                           reason=form.cleaned_data["reason"])
+            bidders.bidder_profile_reject(profile_id=profile.pk, actor=request.user,
+                                          reason=form.cleaned_data["reason"])
             messages.success(request, _("%(name)s rejected.") % {"name": profile.legal_name})
         else:
             raise Http404
@@ -448,7 +449,7 @@ def screening_add(request: HttpRequest) -> HttpResponse:
     form = ScreeningEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.screening_entry_add(actor=request.user, **form.cleaned_data)
+            bidders.screening_entry_add(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         except DomainError as exc:
@@ -464,7 +465,7 @@ def screening_add(request: HttpRequest) -> HttpResponse:
 def screening_delete(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request, "auctions.delete_screeningentry")
     try:
-        public_services.screening_entry_remove(actor=request.user, entry_id=_id(pk))
+        bidders.screening_entry_remove(actor=request.user, entry_id=_id(pk))
     except DomainError as exc:
         messages.error(request, str(exc))
     else:

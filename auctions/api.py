@@ -25,11 +25,12 @@ from django.views.decorators.csrf import csrf_exempt
 
 from custody.models import AssetCategory
 
-from . import engine, selectors, services
+from . import engine, selectors
 from .cache import count_and_get_many
 from .exceptions import BidRefused, DomainError
 from .models import Lot, LotStatus
 from .openapi import openapi_schema
+from .services import bidding, tokens
 
 MAX_ID = 2**63 - 1
 MAX_BODY = 4096
@@ -86,7 +87,7 @@ def _bearer_user(request: HttpRequest):
     scheme, _sep, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise ApiError(401, "not_authenticated", _("Send “Authorization: Bearer <token>”."))
-    user, request.eligibility_generation = services.api_token_authenticate(key.strip())
+    user, request.eligibility_generation = tokens.api_token_authenticate(key.strip())
     if user is None:
         raise ApiError(401, "invalid_token", _("The token is invalid or has been revoked."))
     return user, True
@@ -164,7 +165,7 @@ def token_obtain(request: HttpRequest) -> JsonResponse:
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
-    _token, key = services.api_token_create(user=user)
+    _token, key = tokens.api_token_create(user=user)
     return JsonResponse({"token": key}, status=200)
 
 
@@ -285,8 +286,8 @@ def lot_bids(request: HttpRequest, lot_id: int) -> JsonResponse:
     if len(raw) > 32:
         raise ApiError(400, "invalid_amount", _("The amount is too long."))
     try:
-        result = services.lot_place_bid(lot_id=lot_id, bidder=user, max_amount=raw, throttle=True,
-                                        generation=getattr(request, "eligibility_generation", None))
+        result = bidding.lot_place_bid(lot_id=lot_id, bidder=user, max_amount=raw, throttle=True,
+                                       generation=getattr(request, "eligibility_generation", None))
     except BidRefused as exc:
         return error(exc.status, exc.code, str(exc), exc.extra)
     body = lot_json(result.lot, next_minimum=result.next_minimum_bid)

@@ -18,8 +18,8 @@ from custody import services as custody
 from custody.models import Case
 from valuation.services import early_sale_parties_notify
 
-from . import services
 from .models import Auction, BidderProfile, TermsAcceptance
+from .services import auctions, bidders, bidding
 
 DEMO_SLUG = "demo-public-auction"
 DEMO_CASE = "AUC-DEMO-2026-001"
@@ -89,9 +89,9 @@ def _for_sale_asset(*, case: Case, officer, approver, manager, title: str, categ
     return asset
 
 
-def _bidders(count: int, password: str, reviewer, auctions: list[Auction]) -> list:
+def _bidders(count: int, password: str, reviewer, open_auctions: list[Auction]) -> list:
     User = get_user_model()
-    bidders = []
+    users = []
     for i in range(1, count + 1):
         username = f"bidder{i}"
         user, created = User.objects.get_or_create(
@@ -101,17 +101,17 @@ def _bidders(count: int, password: str, reviewer, auctions: list[Auction]) -> li
         user.save()
         profile = BidderProfile.objects.filter(user=user).first()
         if profile is None:
-            profile = services.bidder_profile_create(
+            profile = bidders.bidder_profile_create(
                 user=user, legal_name=f"Demo Bidder {i}", address=f"{i} Example Street, Brussels",
                 phone=f"+32 2 555 {i:04d}", id_document_type="id_card", id_document_number=f"DEMO{i:06d}",
                 date_of_birth=datetime.date(1970, 1, 1) + datetime.timedelta(days=97 * i), country="BE")
-        services.bidder_email_verify(user=user)
+        bidders.bidder_email_verify(user=user)
         if profile.status != "approved":
-            services.bidder_profile_approve(profile_id=profile.pk, actor=reviewer)
-        for auction in auctions:
+            bidders.bidder_profile_approve(profile_id=profile.pk, actor=reviewer)
+        for auction in open_auctions:
             TermsAcceptance.objects.get_or_create(bidder=user, auction=auction)
-        bidders.append(user)
-    return bidders
+        users.append(user)
+    return users
 
 
 def seed(command, options) -> None:
@@ -132,7 +132,7 @@ def seed(command, options) -> None:
             for title, category, start, _reserve, colour in DEMO_LOTS
         ]
         now = timezone.now()
-        auction = services.auction_create(
+        auction = auctions.auction_create(
             actor=manager, title="Public auction of seized vehicles, boats and valuables", slug=DEMO_SLUG,
             description="Assets sold early by court order. Proceeds are held in escrow until the final decision.",
             terms="Assets are sold as seen. The buyer's premium is added to the hammer price. Payment within "
@@ -144,23 +144,23 @@ def seed(command, options) -> None:
             soft_close_minutes=3, soft_close_cap_minutes=30, stagger_seconds=120,
         )
         for asset, (title, _category, start, reserve, _colour) in zip(assets, DEMO_LOTS, strict=True):
-            services.lot_create(actor=manager, auction=auction, title=title, starting_price=Decimal(start),
+            auctions.lot_create(actor=manager, auction=auction, title=title, starting_price=Decimal(start),
                                 reserve_price=Decimal(reserve) if reserve else None, asset_ids=[asset.pk],
                                 description=asset.description)
-        services.auction_schedule(auction_id=auction.pk, actor=manager)
-        services.auction_publish(auction_id=auction.pk, actor=approver2)
+        auctions.auction_schedule(auction_id=auction.pk, actor=manager)
+        auctions.auction_publish(auction_id=auction.pk, actor=approver2)
 
-    bidders = _bidders(options.get("bidders", 0), password, manager, [auction])
+    demo_bidders = _bidders(options.get("bidders", 0), password, manager, [auction])
     # A little history on the first lots, so that the catalogue shows prices and pseudonyms.
     rng = options["rng"]
-    if len(bidders) >= 3 and not auction.lots.filter(bid_count__gt=0).exists():
+    if len(demo_bidders) >= 3 and not auction.lots.filter(bid_count__gt=0).exists():
         for lot in auction.lots.order_by("number")[:3]:
             amount = lot.starting_price
-            for bidder in rng.sample(bidders[:3], 2):
+            for bidder in rng.sample(demo_bidders[:3], 2):
                 amount += Decimal(rng.randint(1, 20) * 100)
-                services.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount=str(amount))
+                bidding.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount=str(amount))
     command.stdout.write(
         f"Public auction: /api/v1/lots/?status=open ({auction.lots.count()} lots, open until "
         f"{auction.closes_at:%Y-%m-%d %H:%M} UTC)")
-    if bidders:
-        command.stdout.write(f"Bidder logins: bidder1 … bidder{len(bidders)} (password {password!r})")
+    if demo_bidders:
+        command.stdout.write(f"Bidder logins: bidder1 … bidder{len(demo_bidders)} (password {password!r})")

@@ -11,8 +11,8 @@ A bidder gives a maximum; the system bids for them by increments:
 - A new maximum must be at least the next minimum bid (the starting price before the first bid,
   then the current price plus one increment), and a leader's new maximum must exceed their old one.
 
-Nothing here touches the database: `auctions.services.lot_place_bid` loads the state under a row
-lock, calls `apply_bid`, and writes the result.
+Nothing here touches the database: `auctions.services.bidding.lot_place_bid` loads the state under
+a row lock, calls `apply_bid`, and writes the result.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Forms of the public auction site and of the staff screens. They parse and check input; the
-rules themselves live in `auctions.services` / `auctions.public_services`."""
+rules themselves live in `auctions.services`."""
 
 from __future__ import annotations
 

@@ -612,7 +612,7 @@ class OutbidNotice(models.Model):
     """An e-mail owed to a bidder who lost the lead on a lot (a transactional outbox).
 
     The bid that outbids someone writes the notice in its own transaction, so none is lost; a task
-    sends the pending notices shortly after (see `services.outbid_notices_send`). While one is
+    sends the pending notices shortly after (see `services.bidding.outbid_notices_send`). While one is
     pending for a bidder and lot, later outbids add nothing: one e-mail says it all."""
 
     lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="+")

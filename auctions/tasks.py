@@ -12,8 +12,9 @@ from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import services
+from .exceptions import DepositError
 from .models import Lot, LotStatus
+from .services import auctions, bidding, closing, deposits
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ def close_lot(*, lot_id: int) -> None:
     """Scheduled at a lot's end. If soft close has moved the end meanwhile, the lot stays open and
     this task schedules itself again for the new end (bids never queue tasks themselves); the
     periodic sweep catches anything missed."""
-    lot = services.lot_close(lot_id=lot_id)
+    lot = closing.lot_close(lot_id=lot_id)
     if lot.status == LotStatus.OPEN and lot.ends_at is not None and lot.ends_at > timezone.now():
         schedule_lot_close(lot_id=lot_id, ends_at=lot.ends_at)
 
@@ -31,9 +32,9 @@ def close_lot(*, lot_id: int) -> None:
 @shared_task(ignore_result=True)
 def sweep() -> dict:
     """Every minute (beat): open lots whose auction has opened, close lots past their end."""
-    opened = services.lots_open_due()
-    closed = services.lots_close_due()
-    services.outbid_notices_send(send=_send_outbid_mail)
+    opened = auctions.lots_open_due()
+    closed = closing.lots_close_due()
+    bidding.outbid_notices_send(send=_send_outbid_mail)
     if opened or closed:
         log.info("auctions sweep: opened %s, closed %s lots", opened, closed)
     return {"opened": opened, "closed": closed}
@@ -41,17 +42,17 @@ def sweep() -> dict:
 
 @shared_task(ignore_result=True)
 def open_due_lots() -> None:
-    services.lots_open_due()
+    auctions.lots_open_due()
 
 
 @shared_task(ignore_result=True)
 def auction_finalise(*, auction_id: int) -> None:
-    services.auction_finalise(auction_id=auction_id)
+    closing.auction_finalise(auction_id=auction_id)
 
 
-@shared_task(ignore_result=True, autoretry_for=(services.DepositError,), retry_backoff=True, max_retries=8)
+@shared_task(ignore_result=True, autoretry_for=(DepositError,), retry_backoff=True, max_retries=8)
 def deposit_release(*, deposit_id: int) -> None:
-    services.deposit_release(deposit_id=deposit_id)
+    deposits.deposit_release(deposit_id=deposit_id)
 
 
 def schedule_lot_close(*, lot_id: int, ends_at: datetime) -> None:
@@ -84,7 +85,7 @@ def _lot_url(lot: Lot) -> str:
 @shared_task(ignore_result=True)
 def send_outbid_notices() -> int:
     """Send the pending outbid e-mails (kicked at most once a second by bids; the sweep runs it too)."""
-    return services.outbid_notices_send(send=_send_outbid_mail)
+    return bidding.outbid_notices_send(send=_send_outbid_mail)
 
 
 def _send_outbid_mail(notice) -> None:

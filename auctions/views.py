@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_POST
 from custody.models import AssetCategory, AssetPhoto, StorageLocation
 from custody.templatetags.custody_tags import format_money
 
-from . import engine, selectors, services
+from . import engine, selectors
 from .exceptions import BidRefused, DomainError
 from .forms import BidForm, CatalogueFilterForm, TermsForm
 from .models import (
@@ -46,6 +46,7 @@ from .models import (
     LotStatus,
     WatchlistItem,
 )
+from .services import bidders, bidding, deposits
 
 PUBLIC_AUCTION_STATES = [AuctionStatus.PUBLISHED, AuctionStatus.CLOSED]
 PER_PAGE = 24
@@ -272,7 +273,7 @@ def _bidder_lot_context(request: HttpRequest, lot: Lot) -> dict:
     refusal = eligibility.refusal(deposit_required=lot.auction.requires_deposit)
     if refusal:
         context["refusal"] = refusal
-        context["refusal_message"] = services.ELIGIBILITY_MESSAGES[refusal]
+        context["refusal_message"] = bidding.ELIGIBILITY_MESSAGES[refusal]
         target = REFUSAL_HELP.get(refusal)
         if target == "terms":
             context["refusal_url"] = reverse("auctions:auction_terms", args=[lot.auction.slug])
@@ -393,14 +394,14 @@ def lot_bid(request: HttpRequest, lot_id: int) -> HttpResponse:
     if not form.is_valid():
         return _render_lot(request, lot, form, status=400)
     if request.user.is_staff:
-        form.add_error(None, services.ELIGIBILITY_MESSAGES["not_eligible"])
+        form.add_error(None, bidding.ELIGIBILITY_MESSAGES["not_eligible"])
         return _render_lot(request, lot, form, status=403)
     raw = form.cleaned_data["max_amount"].strip().replace("\u00a0", "").replace(" ", "")
     if "," in raw and "." not in raw:
         raw = raw.replace(",", ".")
     raw = raw.replace(",", "")
     try:
-        result = services.lot_place_bid(lot_id=lot.pk, bidder=request.user, max_amount=raw, throttle=True)
+        result = bidding.lot_place_bid(lot_id=lot.pk, bidder=request.user, max_amount=raw, throttle=True)
     except BidRefused as exc:
         lot = _public_lot_or_404(lot_id)
         form.add_error("max_amount" if exc.status == 400 else None, str(exc))
@@ -435,11 +436,11 @@ def lot_watch(request: HttpRequest, lot_id: int) -> HttpResponse:
         return _login_redirect(request, lot_url)
     _safe_id(lot_id)
     if request.POST.get("action") == "remove":
-        services.watchlist_remove(user=request.user, lot_id=lot_id)
+        bidders.watchlist_remove(user=request.user, lot_id=lot_id)
         messages.info(request, _("Removed from your watchlist."))
     else:
         try:
-            services.watchlist_add(user=request.user, lot_id=lot_id)
+            bidders.watchlist_add(user=request.user, lot_id=lot_id)
         except Lot.DoesNotExist:
             raise Http404 from None
         messages.success(request, _("Added to your watchlist."))
@@ -472,8 +473,8 @@ def auction_terms(request: HttpRequest, slug: str) -> HttpResponse:
     form = TermsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not accepted and form.is_valid():
         try:
-            services.terms_accept(bidder=request.user, auction_id=auction.pk,
-                                  ip_address=request.META.get("REMOTE_ADDR") or None)
+            bidders.terms_accept(bidder=request.user, auction_id=auction.pk,
+                                 ip_address=request.META.get("REMOTE_ADDR") or None)
         except Auction.DoesNotExist:
             messages.error(request, _("This auction is no longer open."))
             return redirect("auctions:auction_detail", slug)
@@ -500,11 +501,11 @@ def auction_deposit(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if profile is None or profile.status != BidderStatus.APPROVED:
-            messages.error(request, services.ELIGIBILITY_MESSAGES["not_approved"])
+            messages.error(request, bidding.ELIGIBILITY_MESSAGES["not_approved"])
             status = 403
         elif form.is_valid():
             try:
-                deposit = services.deposit_place(bidder=request.user, auction_id=auction.pk,
+                deposit = deposits.deposit_place(bidder=request.user, auction_id=auction.pk,
                                                  payment_method=form.cleaned_data["payment_method"])
             except DomainError as exc:
                 messages.error(request, str(exc))

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from auctions import services
 from auctions.models import Auction, BidderProfile, Lot, TermsAcceptance
+from auctions.services import auctions, bidders
 from custody import services as custody
 from tests.factories import AssetFactory, CourtOrderFactory, UserFactory
 from valuation.services import early_sale_parties_notify
@@ -39,7 +39,7 @@ def asset_for_sale(*, case, officer, approver, manager, title: str = "Seized car
 def make_auction(*, manager, opens_at=None, closes_at=None, **fields) -> Auction:
     now = timezone.now()
     n = _next()
-    return services.auction_create(
+    return auctions.auction_create(
         actor=manager, title=fields.pop("title", f"Auction {n}"), slug=fields.pop("slug", f"auction-{n}"),
         terms="Sold as seen.", opens_at=opens_at or now - datetime.timedelta(hours=1),
         closes_at=closes_at or now + datetime.timedelta(days=2), **fields)
@@ -50,10 +50,10 @@ def open_auction_with_lots(*, manager, approver, assets, starting_price="100.00"
     """A published auction, open now, with one lot per asset."""
     auction = make_auction(manager=manager, **auction_fields)
     for asset in assets:
-        services.lot_create(actor=manager, auction=auction, title=asset.title, starting_price=Decimal(starting_price),
+        auctions.lot_create(actor=manager, auction=auction, title=asset.title, starting_price=Decimal(starting_price),
                             reserve_price=Decimal(reserve_price) if reserve_price else None, asset_ids=[asset.pk])
-    services.auction_schedule(auction_id=auction.pk, actor=manager)
-    services.auction_publish(auction_id=auction.pk, actor=approver)
+    auctions.auction_schedule(auction_id=auction.pk, actor=manager)
+    auctions.auction_publish(auction_id=auction.pk, actor=approver)
     auction.refresh_from_db()
     return auction, list(auction.lots.order_by("number"))
 
@@ -62,14 +62,14 @@ def make_bidder(*, reviewer, auctions=(), username: str | None = None, approve: 
                 legal_name: str | None = None, id_number: str | None = None, date_of_birth=None):
     n = _next()
     user = UserFactory(username=username or f"bidder{n}", is_staff=False)
-    services.bidder_profile_create(
+    bidders.bidder_profile_create(
         user=user, legal_name=legal_name or f"Bidder Person {n}", address="1 Main Street", phone="+32 2 000 00 00",
         id_document_type="passport", id_document_number=id_number or f"P{n:07d}",
         date_of_birth=date_of_birth or datetime.date(1980, 1, 1) + datetime.timedelta(days=n))
     if verify:
-        services.bidder_email_verify(user=user)
+        bidders.bidder_email_verify(user=user)
     if approve:
-        services.bidder_profile_approve(profile_id=BidderProfile.objects.get(user=user).pk, actor=reviewer)
+        bidders.bidder_profile_approve(profile_id=BidderProfile.objects.get(user=user).pk, actor=reviewer)
     for auction in auctions:
         TermsAcceptance.objects.get_or_create(bidder=user, auction=auction)
     return user

@@ -207,9 +207,9 @@ def test_lot_chooser_offers_only_assets_for_sale(client, case, case_officer, auc
 def test_lot_page_shows_reserve_and_bids_to_staff(client, auditor, open_lot_factory, auction_manager):
     auction, (lot,) = open_lot_factory(1, reserve_price="750.00")
     bidder = make_bidder(reviewer=auction_manager, auctions=[auction], username="visible_to_staff")
-    from auctions import services
+    from auctions.services import bidding
 
-    services.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount="300.00")
+    bidding.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount="300.00")
     client.force_login(auditor)
     html = client.get(reverse("auctions_admin_lot_detail", args=[lot.pk])).content.decode()
     assert "750.00 EUR" in html and "visible_to_staff" in html
@@ -237,10 +237,10 @@ def test_auditor_cannot_cancel(client, auditor, lot):
 
 @pytest.fixture
 def pending_profile(db):
-    from auctions import services
+    from auctions.services import bidders
 
     user = UserFactory(username="applicant", is_staff=False)
-    return services.bidder_profile_create(
+    return bidders.bidder_profile_create(
         user=user, legal_name="Anna Applicant", address="2 High Street", phone="+32 2 111 11 11",
         id_document_type="passport", id_document_number="X1234567", date_of_birth=datetime.date(1990, 5, 4),
         id_document_file=pdf_upload())

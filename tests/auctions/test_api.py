@@ -9,8 +9,8 @@ from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auctions import services
 from auctions.models import ApiToken, LotStatus
+from auctions.services import bidding, closing, tokens
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -24,7 +24,7 @@ def _clear_cache():
 
 
 def token_for(user) -> str:
-    return services.api_token_create(user=user)[1]
+    return tokens.api_token_create(user=user)[1]
 
 
 def auth(token):
@@ -75,7 +75,7 @@ def test_lot_list_is_paginated_and_filtered(client, open_lot_factory):
 
 
 def test_lot_list_hides_reserve_and_leader(client, lot, bidder_factory):
-    services.lot_place_bid(lot_id=lot.pk, bidder=bidder_factory(), max_amount="900")
+    bidding.lot_place_bid(lot_id=lot.pk, bidder=bidder_factory(), max_amount="900")
     text = client.get(f"/api/v1/lots/{lot.pk}/").content.decode()
     assert "900" not in text and "leader" not in text and "reserve_price" not in text
 
@@ -140,7 +140,7 @@ def test_no_deposit_is_403(client, open_lot_factory, auction_manager):
 
 def test_closed_lot_is_409_and_unknown_lot_404(client, lot, bidder_factory):
     token = token_for(bidder_factory())
-    services.lot_close(lot_id=lot.pk, now=lot.ends_at)
+    closing.lot_close(lot_id=lot.pk, now=lot.ends_at)
     response = post_bid(client, lot, "500", token)
     assert (response.status_code, response.json()["error"]) == (409, "lot_not_open")
     missing = client.post("/api/v1/lots/99999999/bids/", '{"max_amount": "5"}', content_type="application/json",

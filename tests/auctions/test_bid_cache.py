@@ -7,9 +7,10 @@ import pytest
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.urls import reverse
 
-from auctions import selectors, services
+from auctions import selectors
 from auctions.cache import count_and_get_many
 from auctions.exceptions import BidRefused
+from auctions.services import bidding, tokens
 from config.cache import RedisCache
 
 
@@ -81,12 +82,12 @@ def test_backend_shares_one_client_per_pool(redis_cache):
 def test_cached_token_is_refused_once_revoked(lot, bidder_factory):
     # given a token that was used, so its user is cached
     bidder = bidder_factory()
-    token, key = services.api_token_create(user=bidder)
-    assert services.api_token_authenticate(key)[0] == bidder
+    token, key = tokens.api_token_create(user=bidder)
+    assert tokens.api_token_authenticate(key)[0] == bidder
     # when it is revoked
-    services.api_token_revoke(user=bidder, token_id=token.pk)
+    tokens.api_token_revoke(user=bidder, token_id=token.pk)
     # then the cached user is not used any more
-    assert services.api_token_authenticate(key)[0] is None
+    assert tokens.api_token_authenticate(key)[0] is None
 
 
 @pytest.mark.django_db
@@ -117,7 +118,7 @@ def test_services_do_not_throttle_unless_asked(lot, bidder_factory, settings):
     # staff tools and tests that call the service directly are not limited
     settings.AUCTIONS_BID_RATE_LIMIT = 1
     bidder = bidder_factory()
-    results = [services.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount=str(1000 + i * 500))
+    results = [bidding.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount=str(1000 + i * 500))
                for i in range(3)]
     assert all(r.bid.accepted for r in results)
 
@@ -130,13 +131,13 @@ def test_a_first_bid_on_another_lot_costs_no_eligibility_query(open_lot_factory,
 
     auction, lots = open_lot_factory(3)
     alice, bob = (make_bidder(reviewer=auction_manager, auctions=[auction]) for _ in range(2))
-    services.lot_place_bid(lot_id=lots[0].pk, bidder=alice, max_amount="1000")
-    services.lot_place_bid(lot_id=lots[0].pk, bidder=bob, max_amount="2000")
-    services.lot_place_bid(lot_id=lots[1].pk, bidder=bob, max_amount="1000")
+    bidding.lot_place_bid(lot_id=lots[0].pk, bidder=alice, max_amount="1000")
+    bidding.lot_place_bid(lot_id=lots[0].pk, bidder=bob, max_amount="2000")
+    bidding.lot_place_bid(lot_id=lots[1].pk, bidder=bob, max_amount="1000")
     # when Alice bids on the second lot for the first time (its facts and hers are both known)
     # then only the bid itself touches the database: one call of the database function
     with django_assert_max_num_queries(1):
-        result = services.lot_place_bid(lot_id=lots[1].pk, bidder=alice, max_amount="3000")
+        result = bidding.lot_place_bid(lot_id=lots[1].pk, bidder=alice, max_amount="3000")
     assert result.leading
 
 
@@ -149,12 +150,12 @@ def test_a_bidder_who_becomes_a_case_party_is_refused_at_once(open_lot_factory, 
     auction, lots = open_lot_factory(2)
     bidder = make_bidder(reviewer=auction_manager, auctions=[auction])
     profile = bidder.bidder_profile
-    services.lot_place_bid(lot_id=lots[0].pk, bidder=bidder, max_amount="1000")  # eligible, and now cached
+    bidding.lot_place_bid(lot_id=lots[0].pk, bidder=bidder, max_amount="1000")  # eligible, and now cached
     Party.objects.create(case=case, role="defendant", name=profile.legal_name.upper(),
                          identity_number=profile.id_document_number)
     # when they bid again, on either lot
     # then the cached eligibility is not used: they are refused, and told only that they are not eligible
     for lot in lots:
         with pytest.raises(BidRefused) as refused:
-            services.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount="5000")
+            bidding.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount="5000")
         assert refused.value.code == "not_eligible"

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from auctions import services
 from auctions.exceptions import BidRefused, LotNotOpen, NotEligible
 from auctions.models import Bid, Deposit, LotStatus, TermsAcceptance
+from auctions.services import bidders, bidding, closing
 from custody.models import Party
 from tests.factories import UserFactory
 
@@ -17,7 +17,7 @@ D = Decimal
 
 
 def place(lot, bidder, amount, **kw):
-    return services.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount=amount, **kw)
+    return bidding.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount=amount, **kw)
 
 
 def test_proxy_bidding_through_the_service(lot, bidder_factory):
@@ -119,8 +119,8 @@ def test_deposit_is_required_when_the_auction_asks_for_one(open_lot_factory, auc
 
 def test_screened_identity_number_matches_however_it_is_written(lot, case, bidder_factory, auction_manager):
     bidder = bidder_factory(id_number="AB-123 456")
-    services.screening_entry_add(actor=auction_manager, name="Someone Else", identity_number="ab123456",
-                                 reason="Defendant's brother", case=case)
+    bidders.screening_entry_add(actor=auction_manager, name="Someone Else", identity_number="ab123456",
+                                reason="Defendant's brother", case=case)
     with pytest.raises(NotEligible) as err:
         place(lot, bidder, "500")
     # The refusal says only that the bidder is not eligible.
@@ -131,8 +131,8 @@ def test_screened_identity_number_matches_however_it_is_written(lot, case, bidde
 def test_screening_matches_name_and_date_of_birth(lot, case, bidder_factory, auction_manager):
     born = datetime.date(1970, 5, 17)
     bidder = bidder_factory(legal_name="José  Pérez-Gómez", date_of_birth=born)
-    services.screening_entry_add(actor=auction_manager, name="jose perez gomez", date_of_birth=born,
-                                 reason="Owner's associate", case=case)
+    bidders.screening_entry_add(actor=auction_manager, name="jose perez gomez", date_of_birth=born,
+                                reason="Owner's associate", case=case)
     with pytest.raises(NotEligible):
         place(lot, bidder, "500")
 
@@ -141,14 +141,14 @@ def test_screening_for_another_case_does_not_bar(lot, bidder_factory, auction_ma
     from tests.factories import CaseFactory
 
     bidder = bidder_factory(id_number="ZZ999")
-    services.screening_entry_add(actor=auction_manager, name="X", identity_number="ZZ999", reason="other case",
-                                 case=CaseFactory())
+    bidders.screening_entry_add(actor=auction_manager, name="X", identity_number="ZZ999", reason="other case",
+                                case=CaseFactory())
     assert place(lot, bidder, "500").leading
 
 
 def test_screening_without_a_case_bars_from_every_lot(lot, bidder_factory, auction_manager):
     bidder = bidder_factory(id_number="GLOBAL1")
-    services.screening_entry_add(actor=auction_manager, name="X", identity_number="GLOBAL1", reason="staff relative")
+    bidders.screening_entry_add(actor=auction_manager, name="X", identity_number="GLOBAL1", reason="staff relative")
     with pytest.raises(NotEligible):
         place(lot, bidder, "500")
 
@@ -223,7 +223,7 @@ def test_refused_bid_never_extends(lot, bidder_factory):
 
 
 def test_closed_lot_refuses_bids(lot, bidder_factory):
-    services.lot_close(lot_id=lot.pk, now=lot.ends_at)
+    closing.lot_close(lot_id=lot.pk, now=lot.ends_at)
     with pytest.raises(LotNotOpen) as err:
         place(lot, bidder_factory(), "500")
     assert err.value.code == "lot_not_open"
@@ -231,7 +231,7 @@ def test_closed_lot_refuses_bids(lot, bidder_factory):
 
 def test_unknown_lot_is_not_found(bidder_factory, lot):
     with pytest.raises(BidRefused) as err:
-        services.lot_place_bid(lot_id=lot.pk + 1000, bidder=bidder_factory(), max_amount="500")
+        bidding.lot_place_bid(lot_id=lot.pk + 1000, bidder=bidder_factory(), max_amount="500")
     assert err.value.status == 404
 
 
@@ -248,7 +248,7 @@ def test_reserve_met_lot_is_won_and_awaits_payment(open_lot_factory, auction_man
     result = place(lot, alice, "1500")
     assert (result.lot.current_price, result.lot.reserve_met) == (D("1000.00"), True)
     with django_capture_on_commit_callbacks(execute=True):
-        closed = services.lot_close(lot_id=lot.pk, now=lot.ends_at)
+        closed = closing.lot_close(lot_id=lot.pk, now=lot.ends_at)
     assert (closed.status, closed.winner, closed.hammer_price) == (LotStatus.AWAITING_PAYMENT, alice, D("1000.00"))
     assert any("You won" in m.subject for m in mail.outbox if m.to == [alice.email])
 
@@ -259,7 +259,7 @@ def test_reserve_not_met_lot_is_unsold(open_lot_factory, auction_manager):
     auction, (lot,) = open_lot_factory(1, reserve_price="1000.00")
     alice = make_bidder(reviewer=auction_manager, auctions=[auction])
     place(lot, alice, "900")
-    closed = services.lot_close(lot_id=lot.pk, now=lot.ends_at)
+    closed = closing.lot_close(lot_id=lot.pk, now=lot.ends_at)
     assert (closed.status, closed.winner) == (LotStatus.UNSOLD, None)
 
 
@@ -272,7 +272,7 @@ def test_terms_acceptance_is_per_auction(open_lot_factory, auction_manager):
     assert place(lot1, bidder, "500").leading
     with pytest.raises(NotEligible):
         place(lot2, bidder, "500")
-    services.terms_accept(bidder=bidder, auction_id=second.pk)
+    bidders.terms_accept(bidder=bidder, auction_id=second.pk)
     assert TermsAcceptance.objects.filter(bidder=bidder).count() == 2
     assert place(lot2, bidder, "500").leading
 
@@ -283,8 +283,8 @@ def test_rejecting_a_bidder_takes_effect_at_once(lot, bidder_factory, auction_ma
     bidder = bidder_factory()
     place(lot, bidder, "200")
     # When an auction manager rejects the profile
-    services.bidder_profile_reject(profile_id=bidder.bidder_profile.pk, actor=auction_manager,
-                                   reason="Forged identity document")
+    bidders.bidder_profile_reject(profile_id=bidder.bidder_profile.pk, actor=auction_manager,
+                                  reason="Forged identity document")
     # Then the very next bid is refused
     with pytest.raises(NotEligible):
         place(lot, bidder, "900")
@@ -293,7 +293,7 @@ def test_rejecting_a_bidder_takes_effect_at_once(lot, bidder_factory, auction_ma
 def test_screening_entry_added_during_the_auction_bars_at_once(lot, case, bidder_factory, auction_manager):
     bidder = bidder_factory(id_number="LATE-1")
     place(lot, bidder, "200")
-    services.screening_entry_add(actor=auction_manager, name="Late", identity_number="late1", reason="found out",
-                                 case=case)
+    bidders.screening_entry_add(actor=auction_manager, name="Late", identity_number="late1", reason="found out",
+                                case=case)
     with pytest.raises(NotEligible):
         place(lot, bidder, "900")

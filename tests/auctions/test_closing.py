@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from auctions import services, tasks
+from auctions import tasks
 from auctions.models import Auction, AuctionStatus, Deposit, DepositStatus, IncrementTable, Lot, LotStatus
+from auctions.services import auctions, bidding, closing
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -16,31 +17,31 @@ D = Decimal
 
 def test_closing_twice_changes_nothing_the_second_time(lot, bidder_factory):
     alice = bidder_factory()
-    services.lot_place_bid(lot_id=lot.pk, bidder=alice, max_amount="500")
-    first = services.lot_close(lot_id=lot.pk, now=lot.ends_at)
+    bidding.lot_place_bid(lot_id=lot.pk, bidder=alice, max_amount="500")
+    first = closing.lot_close(lot_id=lot.pk, now=lot.ends_at)
     version = first.version
-    second = services.lot_close(lot_id=lot.pk, now=lot.ends_at + datetime.timedelta(minutes=5))
+    second = closing.lot_close(lot_id=lot.pk, now=lot.ends_at + datetime.timedelta(minutes=5))
     assert (first.status, second.status) == (LotStatus.AWAITING_PAYMENT, LotStatus.AWAITING_PAYMENT)
     assert second.version == version and second.winner == alice
     assert lot.log.filter(action="award").count() == 1
 
 
 def test_closing_before_the_end_does_nothing(lot):
-    services.lot_close(lot_id=lot.pk, now=lot.ends_at - datetime.timedelta(seconds=1))
+    closing.lot_close(lot_id=lot.pk, now=lot.ends_at - datetime.timedelta(seconds=1))
     lot.refresh_from_db()
     assert lot.status == LotStatus.OPEN
 
 
 def test_lot_without_bids_is_unsold(lot):
-    assert services.lot_close(lot_id=lot.pk, now=lot.ends_at).status == LotStatus.UNSOLD
+    assert closing.lot_close(lot_id=lot.pk, now=lot.ends_at).status == LotStatus.UNSOLD
 
 
 def test_scheduled_task_after_a_soft_close_extension_leaves_the_lot_open(lot, bidder_factory):
     # Given a bid that extended the end
-    services.lot_place_bid(lot_id=lot.pk, bidder=bidder_factory(), max_amount="500",
-                           now=lot.ends_at - datetime.timedelta(seconds=10))
+    bidding.lot_place_bid(lot_id=lot.pk, bidder=bidder_factory(), max_amount="500",
+                          now=lot.ends_at - datetime.timedelta(seconds=10))
     # When the task scheduled for the original end runs
-    services.lot_close(lot_id=lot.pk, now=lot.original_ends_at + datetime.timedelta(seconds=1))
+    closing.lot_close(lot_id=lot.pk, now=lot.original_ends_at + datetime.timedelta(seconds=1))
     # Then the lot is still open until its new end
     lot.refresh_from_db()
     assert lot.status == LotStatus.OPEN and lot.ends_at > lot.original_ends_at
@@ -62,17 +63,17 @@ def test_sweep_closes_due_lots_and_finalises_the_auction(open_lot_factory, aucti
     loser = make_bidder(reviewer=auction_manager, auctions=[auction])
     for bidder in (winner, loser):
         Deposit.objects.create(bidder=bidder, auction=auction, amount=D("100"), currency="EUR", status="held")
-    services.lot_place_bid(lot_id=lots[0].pk, bidder=loser, max_amount="200")
-    services.lot_place_bid(lot_id=lots[0].pk, bidder=winner, max_amount="900")
+    bidding.lot_place_bid(lot_id=lots[0].pk, bidder=loser, max_amount="200")
+    bidding.lot_place_bid(lot_id=lots[0].pk, bidder=winner, max_amount="900")
     after_all = lots[-1].ends_at + datetime.timedelta(seconds=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.lots_close_due(now=after_all) == 2
+        assert closing.lots_close_due(now=after_all) == 2
     auction.refresh_from_db()
     assert auction.status == AuctionStatus.CLOSED
     # The loser's hold is released (no payment intent here: nothing to cancel at Stripe); the winner's stays.
     assert Deposit.objects.get(bidder=loser).status == DepositStatus.RELEASED
     assert Deposit.objects.get(bidder=winner).status == DepositStatus.HELD
-    assert services.lots_close_due(now=after_all) == 0
+    assert closing.lots_close_due(now=after_all) == 0
 
 
 def test_sweep_task_opens_lots_when_the_auction_opens(case, case_officer, approver, auction_manager):
@@ -84,8 +85,8 @@ def test_sweep_task_opens_lots_when_the_auction_opens(case, case_officer, approv
                                              opens_at=now + datetime.timedelta(minutes=5),
                                              closes_at=now + datetime.timedelta(days=1))
     assert lot.status == LotStatus.SCHEDULED
-    assert services.lots_open_due(now=now) == 0
-    assert services.lots_open_due(now=now + datetime.timedelta(minutes=5)) == 1
+    assert auctions.lots_open_due(now=now) == 0
+    assert auctions.lots_open_due(now=now + datetime.timedelta(minutes=5)) == 1
     lot.refresh_from_db()
     assert lot.status == LotStatus.OPEN
 
@@ -112,7 +113,7 @@ def test_thousand_lots_ending_in_the_same_minute_close_within_a_minute(auction_m
     # When the sweep task runs once that minute is over
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
-        closed = services.lots_close_due(now=ends_at + datetime.timedelta(seconds=59))
+        closed = closing.lots_close_due(now=ends_at + datetime.timedelta(seconds=59))
     elapsed = time.monotonic() - started
     # Then every one of them is closed, well within the minute
     assert closed == 1000

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from auctions import services
 from auctions.exceptions import BidRefused
 from auctions.models import Bid, Lot
 from auctions.selectors import increment_tiers
+from auctions.services import bidding
 from tests.auctions.reference import Reference
 
 THREADS = 32
@@ -36,7 +36,7 @@ def test_simultaneous_bidders_on_one_lot(lot, bidder_factory):
                 current = Lot.objects.values_list("current_price", flat=True).get(pk=lot.pk) or Decimal("100")
                 amount = current + Decimal(rng.randint(0, 40000)) / 100
                 try:
-                    result = services.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount=str(amount))
+                    result = bidding.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount=str(amount))
                 except BidRefused as exc:
                     with lock:
                         refused.append(exc.code)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from auctions import services
 from auctions.exceptions import DepositError, NotEligible
 from auctions.models import Deposit, DepositStatus, LotStatus, StripeEvent
+from auctions.services import bidding, closing, deposits
 from tests.auctions.factories import make_bidder
 
 D = Decimal
@@ -67,7 +67,7 @@ def deposit_auction(open_lot_factory):
 
 
 def _stripe():
-    return services._stripe()
+    return deposits._stripe()
 
 
 @pytest.mark.stripe
@@ -79,21 +79,21 @@ def test_deposit_hold_lets_the_bidder_bid_and_is_released_when_they_lose(
     winner = make_bidder(reviewer=auction_manager, auctions=[auction])
     # Without a deposit: refused
     with pytest.raises(NotEligible):
-        services.lot_place_bid(lot_id=lots[0].pk, bidder=loser, max_amount="200")
+        bidding.lot_place_bid(lot_id=lots[0].pk, bidder=loser, max_amount="200")
     # When the bidder places the hold with a test card
-    deposit = services.deposit_place(bidder=loser, auction_id=auction.pk, payment_method="pm_card_visa")
+    deposit = deposits.deposit_place(bidder=loser, auction_id=auction.pk, payment_method="pm_card_visa")
     # Then Stripe holds the amount on the card (manual capture) and the bidder may bid
     assert deposit.status == DepositStatus.HELD and deposit.payment_intent_id.startswith("pi_")
     intent = _stripe().PaymentIntent.retrieve(deposit.payment_intent_id)
     assert (intent.status, intent.amount, intent.capture_method) == ("requires_capture", 25000, "manual")
-    services.lot_place_bid(lot_id=lots[0].pk, bidder=loser, max_amount="200")
-    held = services.deposit_place(bidder=winner, auction_id=auction.pk, payment_method="pm_card_visa")
-    services.lot_place_bid(lot_id=lots[0].pk, bidder=winner, max_amount="900")
+    bidding.lot_place_bid(lot_id=lots[0].pk, bidder=loser, max_amount="200")
+    held = deposits.deposit_place(bidder=winner, auction_id=auction.pk, payment_method="pm_card_visa")
+    bidding.lot_place_bid(lot_id=lots[0].pk, bidder=winner, max_amount="900")
     # Placing it twice does not hold twice
-    assert services.deposit_place(bidder=loser, auction_id=auction.pk, payment_method="pm_card_visa").pk == deposit.pk
+    assert deposits.deposit_place(bidder=loser, auction_id=auction.pk, payment_method="pm_card_visa").pk == deposit.pk
     # When every lot has closed
     with django_capture_on_commit_callbacks(execute=True):
-        services.lots_close_due(now=lots[-1].ends_at)
+        closing.lots_close_due(now=lots[-1].ends_at)
     # Then the loser's hold is cancelled at Stripe, and the winner's kept
     deposit.refresh_from_db()
     held.refresh_from_db()
@@ -103,7 +103,7 @@ def test_deposit_hold_lets_the_bidder_bid_and_is_released_when_they_lose(
     assert _stripe().PaymentIntent.retrieve(held.payment_intent_id).status == "requires_capture"
     assert lots[0].__class__.objects.get(pk=lots[0].pk).status == LotStatus.AWAITING_PAYMENT
     # Releasing again is harmless
-    assert services.deposit_release(deposit_id=deposit.pk).status == DepositStatus.RELEASED
+    assert deposits.deposit_release(deposit_id=deposit.pk).status == DepositStatus.RELEASED
 
 
 @pytest.mark.stripe
@@ -112,13 +112,13 @@ def test_declined_card_fails_the_deposit(stripe_settings, deposit_auction, aucti
     auction, lots = deposit_auction
     bidder = make_bidder(reviewer=auction_manager, auctions=[auction])
     with pytest.raises(DepositError):
-        services.deposit_place(bidder=bidder, auction_id=auction.pk, payment_method="pm_card_chargeCustomerFail")
+        deposits.deposit_place(bidder=bidder, auction_id=auction.pk, payment_method="pm_card_chargeCustomerFail")
     deposit = Deposit.objects.get(bidder=bidder)
     assert deposit.status == DepositStatus.FAILED and deposit.last_error
     with pytest.raises(NotEligible):
-        services.lot_place_bid(lot_id=lots[0].pk, bidder=bidder, max_amount="200")
+        bidding.lot_place_bid(lot_id=lots[0].pk, bidder=bidder, max_amount="200")
     # A second attempt with a good card works
-    assert services.deposit_place(bidder=bidder, auction_id=auction.pk,
+    assert deposits.deposit_place(bidder=bidder, auction_id=auction.pk,
                                   payment_method="pm_card_visa").status == DepositStatus.HELD
 
 

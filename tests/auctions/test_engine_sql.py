@@ -17,10 +17,11 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auctions import engine, selectors, services
+from auctions import engine, selectors
 from auctions.engine import BidRejected, BidState, apply_bid, next_minimum_bid
 from auctions.exceptions import BidRefused
 from auctions.models import Auction, Bid, IncrementTable, IncrementTier, Lot, LotPseudonym, LotStatus, OutbidNotice
+from auctions.services import bidding, closing, tokens
 from tests.auctions.reference import replay
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def make_table(tiers) -> IncrementTable:
 
 def make_lot(auction: Auction, *, starting=HUNDRED, reserve=None, table=None, status=LotStatus.OPEN,
              ends_at=END) -> Lot:
-    """A lot of an open auction, created directly in the state under test: `services.lot_create`
+    """A lot of an open auction, created directly in the state under test: `services.auctions.lot_create`
     wants a draft auction and assets that went through the whole custody life cycle, which is far
     too slow to do for every example."""
     lot = Lot.objects.create(auction=auction, number=next(_numbers), title="Seized car", starting_price=starting,
@@ -65,7 +66,7 @@ def make_lot(auction: Auction, *, starting=HUNDRED, reserve=None, table=None, st
 
 def place(lot_id: int, bidder, amount, now=None):
     """What every bid does: the service, which calls the database function."""
-    return services.lot_place_bid(lot_id=lot_id, bidder=bidder, max_amount=str(amount), now=now)
+    return bidding.lot_place_bid(lot_id=lot_id, bidder=bidder, max_amount=str(amount), now=now)
 
 
 # ---- what a bid did -----------------------------------------------------------------------------
@@ -388,7 +389,7 @@ def test_a_lot_that_is_not_open_refuses_bids(auction, bidders, status):
 
 
 def test_a_lot_closed_by_the_service_refuses_bids(lot, bidder_factory):
-    services.lot_close(lot_id=lot.pk, now=lot.ends_at)
+    closing.lot_close(lot_id=lot.pk, now=lot.ends_at)
     with pytest.raises(BidRefused) as err:
         place(lot.pk, bidder_factory(), "500")
     assert (err.value.code, err.value.status) == ("lot_not_open", 409)
@@ -424,7 +425,7 @@ def test_a_lot_gone_after_the_checks_is_not_found_by_the_function(auction, bidde
 
 def test_a_bid_below_the_minimum_tells_the_next_minimum_bid(client, lot, bidder_factory):
     def post(user, amount):
-        token = services.api_token_create(user=user)[1]
+        token = tokens.api_token_create(user=user)[1]
         return client.post(f"/api/v1/lots/{lot.pk}/bids/", json.dumps({"max_amount": amount}),
                            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
 

@@ -13,15 +13,16 @@ import pytest
 from django.core import mail
 from django.db import connection, transaction
 
-from auctions import services, tasks
+from auctions import tasks
 from auctions.exceptions import BidRefused
 from auctions.models import Lot, OutbidNotice
+from auctions.services import bidding
 
 pytestmark = pytest.mark.django_db
 
 
 def place(lot, bidder, amount):
-    return services.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount=amount)
+    return bidding.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount=amount)
 
 
 def mails_to(user) -> list:

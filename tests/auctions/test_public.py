@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from auctions import services
 from auctions.models import Auction, BidderProfile, Lot, ScreeningEntry, WatchlistItem
+from auctions.services import auctions, bidding
 from tests.auctions.factories import asset_for_sale, make_auction, make_bidder
 from tests.auctions.public_helpers import add_photo
 from tests.factories import AssetFactory
@@ -44,7 +44,7 @@ def test_home_page_is_the_agencys_landing_page_not_wagtails(client, settings, lo
 def test_catalogue_lists_open_lots_of_published_auctions_only(client, open_lot_factory, sale_asset, auction_manager):
     auction, lots = open_lot_factory(2)
     draft = make_auction(manager=auction_manager, title="Draft sale")
-    services.lot_create(actor=auction_manager, auction=draft, title="Secret draft lot",
+    auctions.lot_create(actor=auction_manager, auction=draft, title="Secret draft lot",
                         starting_price=Decimal("50.00"), asset_ids=[sale_asset.pk])
     response = client.get(reverse("auctions:catalogue"))
     assert response.status_code == 200
@@ -62,12 +62,12 @@ def test_catalogue_search_category_and_price_filters(client, case, case_officer,
     ring = asset_for_sale(case=case, officer=case_officer, approver=approver, manager=auction_manager,
                           title="Diamond ring", category="jewellery_art")
     auction = make_auction(manager=auction_manager)
-    services.lot_create(actor=auction_manager, auction=auction, title=car.title, starting_price=Decimal("9000.00"),
+    auctions.lot_create(actor=auction_manager, auction=auction, title=car.title, starting_price=Decimal("9000.00"),
                         asset_ids=[car.pk])
-    services.lot_create(actor=auction_manager, auction=auction, title=ring.title, starting_price=Decimal("400.00"),
+    auctions.lot_create(actor=auction_manager, auction=auction, title=ring.title, starting_price=Decimal("400.00"),
                         asset_ids=[ring.pk])
-    services.auction_schedule(auction_id=auction.pk, actor=auction_manager)
-    services.auction_publish(auction_id=auction.pk, actor=approver)
+    auctions.auction_schedule(auction_id=auction.pk, actor=auction_manager)
+    auctions.auction_publish(auction_id=auction.pk, actor=approver)
     url = reverse("auctions:catalogue")
 
     by_text = client.get(url, {"q": "diamond"}).content.decode()
@@ -175,7 +175,7 @@ def test_unknown_things_are_404_not_500(client, db, path):
 
 def test_draft_lot_is_404(client, sale_asset, auction_manager):
     auction = make_auction(manager=auction_manager)
-    lot = services.lot_create(actor=auction_manager, auction=auction, title="Not yet",
+    lot = auctions.lot_create(actor=auction_manager, auction=auction, title="Not yet",
                               starting_price=Decimal("50.00"), asset_ids=[sale_asset.pk])
     assert client.get(lot_url(lot)).status_code == 404
     assert client.get(reverse("auctions:lot_state", args=[lot.pk])).status_code == 404
@@ -201,8 +201,8 @@ def test_reserve_maxima_and_identities_never_appear_in_public_pages_or_json(clie
                         legal_name="Alice Wonderland-Secret")
     bob = make_bidder(reviewer=auction_manager, auctions=[auction], username="bob_the_bidder",
                       legal_name="Bob Hidden-Name")
-    services.lot_place_bid(lot_id=lot.pk, bidder=alice, max_amount="2345.67")
-    services.lot_place_bid(lot_id=lot.pk, bidder=bob, max_amount="150.00")
+    bidding.lot_place_bid(lot_id=lot.pk, bidder=alice, max_amount="2345.67")
+    bidding.lot_place_bid(lot_id=lot.pk, bidder=bob, max_amount="150.00")
     lot.refresh_from_db()
     assert lot.leader_id == alice.pk and lot.current_price == Decimal("160.00") and not lot.reserve_met
 
@@ -233,9 +233,9 @@ def test_bid_history_uses_per_lot_pseudonyms(client, open_lot_factory, auction_m
     auction, (lot_a, lot_b) = open_lot_factory(2)
     first = make_bidder(reviewer=auction_manager, auctions=[auction])
     second = make_bidder(reviewer=auction_manager, auctions=[auction])
-    services.lot_place_bid(lot_id=lot_a.pk, bidder=first, max_amount="200.00")
-    services.lot_place_bid(lot_id=lot_a.pk, bidder=second, max_amount="300.00")
-    services.lot_place_bid(lot_id=lot_b.pk, bidder=second, max_amount="200.00")
+    bidding.lot_place_bid(lot_id=lot_a.pk, bidder=first, max_amount="200.00")
+    bidding.lot_place_bid(lot_id=lot_a.pk, bidder=second, max_amount="300.00")
+    bidding.lot_place_bid(lot_id=lot_b.pk, bidder=second, max_amount="200.00")
     html_a = client.get(lot_url(lot_a)).content.decode()
     html_b = client.get(lot_url(lot_b)).content.decode()
     assert "Bidder 2" in html_a and "Bidder 1" in html_a
@@ -263,7 +263,7 @@ def test_state_json_is_one_query_cacheable_and_revalidates(client, lot, bidder_f
     not_modified = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
     assert not_modified.status_code == 304
 
-    services.lot_place_bid(lot_id=lot.pk, bidder=bidder_factory(), max_amount="250.00")
+    bidding.lot_place_bid(lot_id=lot.pk, bidder=bidder_factory(), max_amount="250.00")
     changed = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
     assert changed.status_code == 200
     data = changed.json()
@@ -276,7 +276,7 @@ def test_state_json_shows_a_soft_close_extension(client, open_lot_factory, aucti
     bidder = make_bidder(reviewer=auction_manager, auctions=[auction])
     soon = timezone.now() + datetime.timedelta(seconds=30)
     Lot.objects.filter(pk=lot.pk).update(ends_at=soon, original_ends_at=soon)
-    services.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount="100.00")
+    bidding.lot_place_bid(lot_id=lot.pk, bidder=bidder, max_amount="100.00")
     data = client.get(reverse("auctions:lot_state", args=[lot.pk])).json()
     ends = datetime.datetime.fromisoformat(data["ends_at"].replace("Z", "+00:00"))
     assert ends > soon + datetime.timedelta(minutes=2)
@@ -308,7 +308,7 @@ def test_eligible_bidder_bids_through_the_form(client, lot, bidder_factory):
 
 def test_outbid_bidder_is_told(client, lot, bidder_factory):
     leader, other = bidder_factory(), bidder_factory()
-    services.lot_place_bid(lot_id=lot.pk, bidder=leader, max_amount="900.00")
+    bidding.lot_place_bid(lot_id=lot.pk, bidder=leader, max_amount="900.00")
     client.force_login(other)
     response = _bid(client, lot, "500")
     assert response.status_code == 302
@@ -397,7 +397,7 @@ def test_deposit_refused_by_the_card_service_is_a_message_not_a_500(client, open
         assert kwargs["payment_method"] == "pm_card_chargeCustomerFail"
         raise DepositError("The card hold was refused: Your card was declined.")
 
-    monkeypatch.setattr("auctions.views.services.deposit_place", refuse)
+    monkeypatch.setattr("auctions.views.deposits.deposit_place", refuse)
     client.force_login(bidder)
     response = client.post(reverse("auctions:auction_deposit", args=[auction.slug]),
                            {"payment_method": "pm_card_chargeCustomerFail", "confirm": "on"})
@@ -407,7 +407,7 @@ def test_deposit_refused_by_the_card_service_is_a_message_not_a_500(client, open
     def unreachable(**kwargs):
         raise ConnectionError("no route to host")
 
-    monkeypatch.setattr("auctions.views.services.deposit_place", unreachable)
+    monkeypatch.setattr("auctions.views.deposits.deposit_place", unreachable)
     response = client.post(reverse("auctions:auction_deposit", args=[auction.slug]),
                            {"payment_method": "pm_card_visa", "confirm": "on"})
     assert response.status_code == 503
@@ -475,8 +475,8 @@ def test_watch_refuses_outside_redirects(client, lot, bidder_factory):
 
 def test_my_bids_shows_my_maximum_and_whether_i_lead(client, lot, bidder_factory):
     me, rival = bidder_factory(), bidder_factory()
-    services.lot_place_bid(lot_id=lot.pk, bidder=me, max_amount="300.00")
-    services.lot_place_bid(lot_id=lot.pk, bidder=rival, max_amount="200.00")
+    bidding.lot_place_bid(lot_id=lot.pk, bidder=me, max_amount="300.00")
+    bidding.lot_place_bid(lot_id=lot.pk, bidder=rival, max_amount="200.00")
     client.force_login(me)
     html = client.get(reverse("auctions:my_bids")).content.decode()
     assert "300.00 EUR" in html and "Highest bidder" in html
@@ -513,7 +513,7 @@ def test_photos_of_assets_outside_published_lots_are_refused(client, case, case_
     loose = AssetFactory(case=case, actor=case_officer, title="Not for sale")
     loose_photo = add_photo(loose, case_officer)
     draft = make_auction(manager=auction_manager)
-    services.lot_create(actor=auction_manager, auction=draft, title="Draft", starting_price=Decimal("10.00"),
+    auctions.lot_create(actor=auction_manager, auction=draft, title="Draft", starting_price=Decimal("10.00"),
                         asset_ids=[sale_asset.pk])
     draft_photo = add_photo(sale_asset, case_officer)
     for photo in (loose_photo, draft_photo):

@@ -11,8 +11,8 @@ from django.core import mail, signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from auctions import public_services
 from auctions.models import BidderProfile
+from auctions.services import bidders
 from tests.auctions.public_helpers import jpeg_upload, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_expired_and_outdated_links_are_refused(client, monkeypatch, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("auctions:sign_up"), sign_up_data())
     link = _link(mail.outbox[0])
-    monkeypatch.setattr(public_services, "VERIFY_MAX_AGE_SECONDS", -1)
+    monkeypatch.setattr(bidders, "VERIFY_MAX_AGE_SECONDS", -1)
     response = client.get(link)
     assert response.status_code == 400 and "expired" in response.content.decode()
     monkeypatch.undo()
@@ -149,7 +149,7 @@ def test_resend_verification(client, django_capture_on_commit_callbacks):
     assert response.status_code == 302
     assert len(mail.outbox) == 2
     token = _link(mail.outbox[1]).rstrip("/").rsplit("/", 1)[-1]
-    assert signing.loads(token, salt=public_services.VERIFY_SALT)["e"] == "new.bidder@example.org"
+    assert signing.loads(token, salt=bidders.VERIFY_SALT)["e"] == "new.bidder@example.org"
 
 
 def test_sign_in_and_out(client, django_capture_on_commit_callbacks):
@@ -170,8 +170,6 @@ def test_sign_in_and_out(client, django_capture_on_commit_callbacks):
 
 def test_profile_corrections_while_pending_and_frozen_once_approved(client, auction_manager,
                                                                     django_capture_on_commit_callbacks):
-    from auctions import services
-
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("auctions:sign_up"), sign_up_data())
     url = reverse("auctions:profile")
@@ -184,7 +182,7 @@ def test_profile_corrections_while_pending_and_frozen_once_approved(client, auct
     profile = BidderProfile.objects.get(user__username="newbidder")
     assert profile.address == "7 New Street" and profile.id_document_file
 
-    services.bidder_profile_approve(profile_id=profile.pk, actor=auction_manager)
+    bidders.bidder_profile_approve(profile_id=profile.pk, actor=auction_manager)
     page = client.get(url).content.decode()
     assert "Approved" in page and 'name="legal_name"' not in page
     client.post(url, {**form, "legal_name": "Someone Else"})
@@ -192,12 +190,10 @@ def test_profile_corrections_while_pending_and_frozen_once_approved(client, auct
 
 
 def test_rejected_bidder_sees_the_reason(client, auction_manager, django_capture_on_commit_callbacks):
-    from auctions import services
-
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("auctions:sign_up"), sign_up_data())
     profile = BidderProfile.objects.get(user__username="newbidder")
-    services.bidder_profile_reject(profile_id=profile.pk, actor=auction_manager, reason="The scan is blurred.")
+    bidders.bidder_profile_reject(profile_id=profile.pk, actor=auction_manager, reason="The scan is blurred.")
     page = client.get(reverse("auctions:profile")).content.decode()
     assert "Rejected" in page and "The scan is blurred." in page
 

@@ -97,7 +97,7 @@ django.setup()
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
-from auctions import services
+from auctions.services import tokens
 from auctions.models import Auction, BidderProfile, IncrementTable, Lot, TermsAcceptance
 
 n_clients, n_spread, n_catalogue = map(int, sys.argv[1:4])
@@ -123,8 +123,8 @@ BidderProfile.objects.bulk_create([BidderProfile(user=u, legal_name=f"Bench Bidd
     id_document_type="passport", id_document_number=f"BENCH{i:05d}", id_number_normalised=f"BENCH{i:05d}",
     name_normalised=f"bench bidder {i}", email_verified_at=now, status="approved") for i, u in enumerate(users)])
 TermsAcceptance.objects.bulk_create([TermsAcceptance(bidder=u, auction=auction) for u in users])
-tokens = [services.api_token_create(user=u)[1] for u in users]
-print(json.dumps({"tokens": tokens, "hot": ids[0], "spread": ids[1:1 + n_spread]}))
+keys = [tokens.api_token_create(user=u)[1] for u in users]
+print(json.dumps({"tokens": keys, "hot": ids[0], "spread": ids[1:1 + n_spread]}))
 """
 
 

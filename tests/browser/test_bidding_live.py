@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from auctions import services
 from auctions.models import Lot
+from auctions.services import bidding
 from tests.auctions.factories import asset_for_sale, make_bidder, open_auction_with_lots
 from tests.auctions.public_helpers import add_photo
 
@@ -72,7 +72,7 @@ def scene(case, case_officer, approver, auction_manager):
     Lot.objects.filter(pk=lot.pk).update(ends_at=soon, original_ends_at=soon)
     first = make_bidder(reviewer=auction_manager, auctions=[auction], username="bidder_one")
     second = make_bidder(reviewer=auction_manager, auctions=[auction], username="bidder_two")
-    services.lot_place_bid(lot_id=lot.pk, bidder=second, max_amount="150.00")  # price 100.00, 1 bid
+    bidding.lot_place_bid(lot_id=lot.pk, bidder=second, max_amount="150.00")  # price 100.00, 1 bid
     return {"auction": auction, "lot": Lot.objects.get(pk=lot.pk), "first": first, "second": second,
             "manager": auction_manager}
 

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from auctions import services
 from auctions.models import Bid
+from auctions.services import tokens
 from tests.factories import UserFactory
 from tests.valuation.factories import approved_appraisal, authorised_for_early_sale
 
@@ -86,7 +86,7 @@ def test_an_escaped_nul_in_a_json_body_is_a_json_400(client, body):
 
 
 def test_an_escaped_nul_in_a_bid_is_a_json_400(client):
-    token = services.api_token_create(user=UserFactory(is_staff=False))[1]
+    token = tokens.api_token_create(user=UserFactory(is_staff=False))[1]
     response = client.post("/api/v1/lots/1/bids/", '{"max_amount": "150\\u0000"}',
                            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert_json_400(response, error="malformed")

@@ -1,0 +1,239 @@
+"""Auctions, their lots and the increment tables: an auction manager prepares a draft auction and
+its lots of for-sale assets, schedules it, and an approver publishes it; lots open at the opening
+time. Closing lives in `closing`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.transitions import require_perm, save_or_conflict, transition_run
+from custody.models import Asset, AssetStatus
+
+from .. import selectors
+from ..events import auction_log_write
+from ..exceptions import NotPermitted, TransitionRefused
+from ..models import Auction, AuctionStatus, IncrementTable, IncrementTier, Lot, LotAsset, LotStatus
+from . import closing
+
+# Fields of an auction that may change while it is a draft (everything but the life cycle).
+AUCTION_EDITABLE_FIELDS = (
+    "title", "slug", "description", "terms", "opens_at", "closes_at", "time_zone", "currency",
+    "buyers_premium_percent", "deposit_rule", "deposit_amount", "deposit_percent", "pickup_info", "viewing_info",
+    "soft_close_minutes", "soft_close_cap_minutes", "stagger_seconds",
+)
+
+
+@transaction.atomic
+def auction_create(*, actor, **fields: Any) -> Auction:
+    require_perm(actor, "auctions.add_auction")
+    auction = Auction(created_by=actor, **fields)
+    auction.full_clean(exclude=["status"])
+    auction.save()
+    auction_log_write(subject="auction", obj=auction, action="create", to_state=auction.status, actor=actor,
+                      auction_id=auction.pk)
+    return auction
+
+
+@transaction.atomic
+def auction_update(*, auction_id: int, actor, **fields: Any) -> Auction:
+    """An auction manager edits a draft auction."""
+    require_perm(actor, "auctions.change_auction")
+    auction = Auction.objects.select_for_update().get(pk=auction_id)
+    if auction.status != AuctionStatus.DRAFT:
+        raise TransitionRefused(_("Only a draft auction can be edited; unschedule it first."))
+    unknown = set(fields) - set(AUCTION_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(auction, name, value)
+    auction.full_clean(exclude=["status", "created_by", "published_by"])
+    auction.save()
+    auction_log_write(subject="auction", obj=auction, action="update", actor=actor, auction_id=auction.pk)
+    return auction
+
+
+# --------------------------------------------------------------------------------------------
+# Lots
+# --------------------------------------------------------------------------------------------
+
+
+def _check_assets_for_sale(assets: list[Asset]) -> None:
+    wrong = [a.reference for a in assets if a.status != AssetStatus.FOR_SALE]
+    if wrong:
+        raise TransitionRefused(
+            _("Only assets that are for sale can be auctioned; not: %(refs)s.") % {"refs": ", ".join(wrong)})
+
+
+def _assets_in_other_lots(asset_ids: list[int], lot_id: int | None) -> list[str]:
+    qs = LotAsset.objects.filter(asset_id__in=asset_ids).exclude(
+        lot__status__in=[LotStatus.UNSOLD, LotStatus.CANCELLED])
+    if lot_id is not None:
+        qs = qs.exclude(lot_id=lot_id)
+    return list(qs.values_list("asset__reference", flat=True))
+
+
+@transaction.atomic
+def lot_create(*, actor, auction: Auction, title: str, starting_price: Decimal, asset_ids: list[int],
+               reserve_price: Decimal | None = None, increment_table=None, number: int | None = None,
+               description: str = "") -> Lot:
+    """Add a lot of for-sale assets to a draft auction."""
+    require_perm(actor, "auctions.add_lot")
+    auction = Auction.objects.select_for_update().get(pk=auction.pk)
+    if auction.status != AuctionStatus.DRAFT:
+        raise TransitionRefused(_("Lots can only be added while the auction is a draft."))
+    if not asset_ids:
+        raise ValidationError(_("A lot holds at least one asset."))
+    assets = list(Asset.objects.filter(pk__in=asset_ids).order_by("pk"))
+    if len(assets) != len(set(asset_ids)):
+        raise ValidationError(_("Some of these assets do not exist."))
+    _check_assets_for_sale(assets)
+    taken = _assets_in_other_lots(asset_ids, None)
+    if taken:
+        raise TransitionRefused(_("Already in another lot: %(refs)s.") % {"refs": ", ".join(taken)})
+    if number is None:
+        number = (auction.lots.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    table = increment_table or selectors.default_increment_table()
+    by_id = {a.pk: a for a in assets}
+    lot = Lot(auction=auction, number=number, title=title, description=description,
+              category=by_id[asset_ids[0]].category, currency=auction.currency, starting_price=starting_price,
+              reserve_price=reserve_price, increment_table=table)
+    lot.full_clean(exclude=["status"])
+    if reserve_price is not None and reserve_price < starting_price:
+        raise ValidationError({"reserve_price": _("The reserve cannot be below the starting price.")})
+    lot.save()
+    LotAsset.objects.bulk_create([LotAsset(lot=lot, asset_id=a, position=i) for i, a in enumerate(asset_ids)])
+    auction_log_write(subject="lot", obj=lot, action="create", to_state=lot.status, actor=actor, auction_id=auction.pk,
+                      lot_id=lot.pk)
+    return lot
+
+
+@transaction.atomic
+def lot_cancel(*, lot_id: int, actor, reason: str) -> Lot:
+    if not (reason or "").strip():
+        raise TransitionRefused(_("Give a reason for cancelling the lot."))
+    lot = Lot.objects.select_for_update().get(pk=lot_id)
+    moved = transition_run(lot, "cancel", actor=actor, save=False)
+    lot.version += 1
+    save_or_conflict(lot)
+    auction_log_write(subject="lot", obj=lot, action="cancel", moved=moved, actor=actor, note=reason.strip(),
+                      auction_id=lot.auction_id, lot_id=lot.pk)
+    closing.auction_finalise_enqueue(auction_id=lot.auction_id)
+    return lot
+
+
+# --------------------------------------------------------------------------------------------
+# Scheduling, publishing, opening
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def auction_schedule(*, auction_id: int, actor) -> Auction:
+    """An auction manager schedules a draft auction: every lot gets its staggered end (lot N ends
+    `stagger_seconds` after lot N-1) and waits for an approver to publish it."""
+    auction = Auction.objects.select_for_update().get(pk=auction_id)
+    lots = list(auction.lots.select_for_update().exclude(status=LotStatus.CANCELLED).order_by("number"))
+    if not lots:
+        raise TransitionRefused(_("An auction needs at least one lot."))
+    if auction.closes_at <= timezone.now():
+        raise TransitionRefused(_("The closing time has already passed."))
+    _check_assets_for_sale(list(Asset.objects.filter(lot_assets__lot__in=lots).distinct()))
+    moved = transition_run(auction, "schedule", actor=actor)
+    auction_log_write(subject="auction", obj=auction, action="schedule", moved=moved, actor=actor,
+                      auction_id=auction.pk)
+    for i, lot in enumerate(lots):
+        lot.ends_at = lot.original_ends_at = auction.closes_at + timedelta(seconds=i * auction.stagger_seconds)
+        lot_moved = transition_run(lot, "schedule", actor=actor)
+        auction_log_write(subject="lot", obj=lot, action="schedule", moved=lot_moved, actor=actor,
+                          auction_id=auction.pk, lot_id=lot.pk)
+    return auction
+
+
+@transaction.atomic
+def auction_publish(*, auction_id: int, actor, now: datetime | None = None) -> Auction:
+    """An approver — never the auction's creator — publishes a scheduled auction. Its lots open at
+    the opening time (at once if it has passed); a closing task is scheduled for each lot."""
+    now = now or timezone.now()
+    auction = Auction.objects.select_for_update().get(pk=auction_id)
+    if auction.created_by_id == actor.pk:
+        raise NotPermitted(_("You prepared this auction: another approver must publish it."))
+    lots = list(auction.lots.select_for_update().filter(status=LotStatus.SCHEDULED))
+    _check_assets_for_sale(list(Asset.objects.filter(lot_assets__lot__in=lots).distinct()))
+    auction.published_by = actor
+    moved = transition_run(auction, "publish", actor=actor)
+    auction_log_write(subject="auction", obj=auction, action="publish", moved=moved, actor=actor, auction_id=auction.pk)
+    if auction.opens_at <= now:
+        _open_lots(lots, actor=actor)
+    from .. import tasks
+
+    ends = [(lot.pk, lot.ends_at) for lot in lots]
+    opens_at = auction.opens_at
+    transaction.on_commit(lambda: tasks.schedule_lot_tasks(auction_id=auction_id, opens_at=opens_at, ends=ends))
+    return auction
+
+
+def _open_lots(lots: list[Lot], *, actor=None) -> None:
+    for lot in lots:
+        moved = transition_run(lot, "open")
+        auction_log_write(subject="lot", obj=lot, action="open", moved=moved, actor=actor, auction_id=lot.auction_id,
+                          lot_id=lot.pk)
+
+
+@transaction.atomic
+def lots_open_due(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Open the scheduled lots of published auctions whose opening time has come."""
+    now = now or timezone.now()
+    lots = list(Lot.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(status=LotStatus.SCHEDULED, auction__status=AuctionStatus.PUBLISHED,
+                        auction__opens_at__lte=now)
+                .order_by("id")[:batch])
+    _open_lots(lots)
+    return len(lots)
+
+
+# --------------------------------------------------------------------------------------------
+# Increment tables
+# --------------------------------------------------------------------------------------------
+
+
+def _check_tiers(tiers: list[tuple[Decimal | None, Decimal]]) -> None:
+    if not tiers:
+        raise ValidationError(_("An increment table needs at least one tier."))
+    tops = [t for t in tiers if t[0] is None]
+    if len(tops) != 1:
+        raise ValidationError(_("Exactly one tier must have no upper bound (the top tier)."))
+    bounds = [t[0] for t in tiers if t[0] is not None]
+    if len(set(bounds)) != len(bounds):
+        raise ValidationError(_("Two tiers have the same upper bound."))
+    for _bound, increment in tiers:
+        if increment is None or increment <= 0:
+            raise ValidationError(_("Every increment must be positive."))
+
+
+@transaction.atomic
+def increment_table_save(*, actor, name: str, tiers: list[tuple[Decimal | None, Decimal]],
+                         table_id: int | None = None, is_default: bool = False) -> IncrementTable:
+    """Create or replace an increment table with its tiers (price below `up_to` → increment; the
+    top tier has no bound). Lots already bidding pick up the change at their next bid."""
+    require_perm(actor, "auctions.change_incrementtable" if table_id else "auctions.add_incrementtable")
+    _check_tiers(tiers)
+    if table_id:
+        table = IncrementTable.objects.select_for_update().get(pk=table_id)
+        table.name = name.strip()
+    else:
+        table = IncrementTable(name=name.strip())
+    if is_default:
+        IncrementTable.objects.filter(is_default=True).exclude(pk=table.pk).update(is_default=False)
+    table.is_default = is_default or (table.pk is not None and table.is_default)
+    table.full_clean()
+    table.save()
+    table.tiers.all().delete()
+    for up_to, increment in tiers:
+        IncrementTier.objects.create(table=table, up_to=up_to, increment=increment)
+    return table

@@ -1,0 +1,233 @@
+"""Bidders: sign-up with e-mail verification, the bidder profile and its review by an auction
+manager, the terms of each auction, the screening list of people who may not bid, and the
+watchlist. Who may bid where is decided from these (see selectors.bid_preflight)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from common.transitions import require_perm, save_or_conflict, transition_run
+
+from .. import selectors
+from ..events import auction_log_write
+from ..exceptions import NotEligible, NotPermitted, TransitionRefused
+from ..models import (
+    Auction,
+    AuctionStatus,
+    BidderProfile,
+    BidderStatus,
+    Lot,
+    ScreeningEntry,
+    TermsAcceptance,
+    WatchlistItem,
+)
+
+VERIFY_SALT = "auctions.bidder-email-verification"
+VERIFY_MAX_AGE_SECONDS = 3 * 24 * 3600
+
+PROFILE_EDITABLE_FIELDS = ("legal_name", "address", "country", "phone", "date_of_birth", "id_document_type",
+                           "id_document_number")
+
+
+# --------------------------------------------------------------------------------------------
+# Sign-up and e-mail verification
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bidder_sign_up(*, username: str, email: str, password: str, verify_url_template: str,
+                   profile: dict[str, Any]):
+    """A member of the public opens an account and a bidder profile in one go; the profile waits
+    for an auction manager, and a verification link goes to the e-mail address after commit."""
+    User = get_user_model()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("An account with this e-mail address already exists.")})
+    user = User(username=username, email=email, is_staff=False, is_superuser=False)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    bidder_profile_create(user=user, **profile)
+    bidder_verification_send(user=user, verify_url_template=verify_url_template)
+    return user
+
+
+def email_verification_token(*, user) -> str:
+    """A signed, expiring token naming the user and the address it was sent to."""
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT, compress=True)
+
+
+def _send_verification(*, user_id: int, verify_url_template: str) -> None:
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None or not user.email:
+        return
+    url = verify_url_template.replace("TOKEN", email_verification_token(user=user))
+    with override(settings.LANGUAGE_CODE):
+        send_mail(
+            _("Confirm your e-mail address"),
+            _("Welcome to the online auctions of %(agency)s.\n\nConfirm your e-mail address by opening this "
+              "link within three days:\n\n%(url)s\n\nIf you did not sign up, ignore this message.")
+            % {"agency": settings.AGENCY_NAME, "url": url},
+            settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False,
+        )
+
+
+def bidder_verification_send(*, user, verify_url_template: str) -> None:
+    """(Re)send the verification link after the current transaction commits. The template holds
+    the literal `TOKEN` where the token goes (the view builds the absolute URL)."""
+    user_id = user.pk
+    transaction.on_commit(lambda: _send_verification(user_id=user_id, verify_url_template=verify_url_template))
+
+
+def bidder_email_confirm(*, token: str):
+    """Check a verification token and mark the address verified. Raises TransitionRefused for a
+    bad, expired or outdated token (the address was changed since)."""
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE_SECONDS)
+    except signing.SignatureExpired:
+        raise TransitionRefused(_("This link has expired. Sign in and ask for a new one.")) from None
+    except signing.BadSignature:
+        raise TransitionRefused(_("This link is not valid.")) from None
+    user = get_user_model().objects.filter(pk=data.get("u")).first()
+    if user is None or user.email != data.get("e"):
+        raise TransitionRefused(_("This link is not valid."))
+    if not BidderProfile.objects.filter(user=user).exists():
+        raise TransitionRefused(_("This account has no bidder profile."))
+    bidder_email_verify(user=user)
+    return user
+
+
+@transaction.atomic
+def bidder_email_verify(*, user) -> BidderProfile:
+    profile = BidderProfile.objects.select_for_update().get(user=user)
+    if profile.email_verified_at is None:
+        profile.email_verified_at = timezone.now()
+        profile.save(update_fields=["email_verified_at", "updated_at"])
+        auction_log_write(subject="bidder", obj=profile, action="verify_email", actor=user)
+    return profile
+
+
+# --------------------------------------------------------------------------------------------
+# The bidder profile and its review
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bidder_profile_create(*, user, legal_name: str, address: str, phone: str, id_document_type: str,
+                          id_document_number: str, date_of_birth=None, country: str = "",
+                          id_document_file=None) -> BidderProfile:
+    """A member of the public signs up as a bidder; the profile waits for an auction manager."""
+    if user.is_staff:
+        raise NotEligible(_("Agency staff cannot register as bidders."))
+    profile = BidderProfile(user=user, legal_name=legal_name.strip(), address=address.strip(), phone=phone.strip(),
+                            id_document_type=id_document_type, id_document_number=id_document_number.strip(),
+                            date_of_birth=date_of_birth, country=country)
+    if id_document_file is not None:
+        profile.id_document_file = id_document_file
+    profile.full_clean(exclude=["status", "user"])
+    profile.save()
+    auction_log_write(subject="bidder", obj=profile, action="sign_up", to_state=profile.status, actor=user)
+    return profile
+
+
+@transaction.atomic
+def bidder_profile_update(*, user, id_document_file=None, **fields: Any) -> BidderProfile:
+    """A bidder corrects their profile while it awaits review or after a rejection. An approved
+    profile is frozen: identity data checked by the agency is not changed by the bidder alone."""
+    if user.is_staff:
+        raise NotEligible(_("Agency staff cannot register as bidders."))
+    profile = BidderProfile.objects.select_for_update().get(user=user)
+    if profile.status == BidderStatus.APPROVED:
+        raise TransitionRefused(_("Your profile has been approved; contact us to change it."))
+    unknown = set(fields) - set(PROFILE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(profile, name, value.strip() if isinstance(value, str) else value)
+    if id_document_file is not None:
+        profile.id_document_file = id_document_file
+    profile.full_clean(exclude=["status", "user", "rejection_reason"])
+    profile.save()
+    auction_log_write(subject="bidder", obj=profile, action="update", actor=user)
+    return profile
+
+
+@transaction.atomic
+def bidder_profile_approve(*, profile_id: int, actor) -> BidderProfile:
+    profile = BidderProfile.objects.select_for_update().get(pk=profile_id)
+    if profile.user_id == actor.pk:
+        raise NotPermitted(_("Nobody reviews their own bidder profile."))
+    moved = transition_run(profile, "approve", actor=actor, save=False)
+    profile.reviewed_by, profile.reviewed_at = actor, timezone.now()
+    save_or_conflict(profile)
+    auction_log_write(subject="bidder", obj=profile, action="approve", moved=moved, actor=actor)
+    return profile
+
+
+@transaction.atomic
+def bidder_profile_reject(*, profile_id: int, actor, reason: str) -> BidderProfile:
+    profile = BidderProfile.objects.select_for_update().get(pk=profile_id)
+    if profile.user_id == actor.pk:
+        raise NotPermitted(_("Nobody reviews their own bidder profile."))
+    profile.rejection_reason = (reason or "").strip()
+    if not profile.rejection_reason:
+        raise TransitionRefused(_("Give the bidder a reason for the rejection."))
+    moved = transition_run(profile, "reject", actor=actor, save=False)
+    profile.reviewed_by, profile.reviewed_at = actor, timezone.now()
+    save_or_conflict(profile)
+    auction_log_write(subject="bidder", obj=profile, action="reject", moved=moved, actor=actor,
+                      note=profile.rejection_reason)
+    return profile
+
+
+# --------------------------------------------------------------------------------------------
+# Terms, screening list, watchlist
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def terms_accept(*, bidder, auction_id: int, ip_address: str | None = None) -> TermsAcceptance:
+    auction = Auction.objects.get(pk=auction_id, status=AuctionStatus.PUBLISHED)
+    acceptance, _created = TermsAcceptance.objects.get_or_create(
+        bidder=bidder, auction=auction, defaults={"ip_address": ip_address})
+    return acceptance
+
+
+@transaction.atomic
+def screening_entry_add(*, actor, name: str, reason: str, identity_number: str = "", date_of_birth=None,
+                        case=None) -> ScreeningEntry:
+    require_perm(actor, "auctions.add_screeningentry")
+    entry = ScreeningEntry(name=name.strip(), identity_number=identity_number.strip(), date_of_birth=date_of_birth,
+                           reason=reason.strip(), case=case, added_by=actor)
+    entry.full_clean(exclude=["added_by"])
+    if not entry.identity_number and entry.date_of_birth is None:
+        raise ValidationError(_("Give an identity number or a date of birth, so that the person can be matched."))
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def screening_entry_remove(*, actor, entry_id: int) -> None:
+    require_perm(actor, "auctions.delete_screeningentry")
+    ScreeningEntry.objects.filter(pk=entry_id).delete()
+
+
+@transaction.atomic
+def watchlist_add(*, user, lot_id: int) -> WatchlistItem:
+    lot = Lot.objects.get(pk=lot_id, status__in=selectors.PUBLIC_LOT_STATES)
+    item, _created = WatchlistItem.objects.get_or_create(user=user, lot=lot)
+    return item
+
+
+@transaction.atomic
+def watchlist_remove(*, user, lot_id: int) -> None:
+    WatchlistItem.objects.filter(user=user, lot_id=lot_id).delete()
