@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed
+from django_fsm import can_proceed
 
 from common.exceptions import DomainError, NotPermitted, TransitionConflict, TransitionRefused
+from common.transitions import require_perm, transition_run
 from custody import services as custody_services
 from custody.events import custody_event_append
 from custody.models import HELD_STATES, Asset, AssetStatus, CustodyEventKind, EarlySaleStatus, Party
@@ -46,11 +47,6 @@ class ValuationRefused(DomainError):
     status = 400
 
 
-def _require(user, perm: str, message: str | None = None) -> None:
-    if user is None or not user.has_perm(perm):
-        raise NotPermitted(message)
-
-
 def _decimal(value, field: str) -> Decimal:
     if isinstance(value, float):
         raise ValidationError({field: _("Give the amount as a decimal number.")})
@@ -71,7 +67,7 @@ def depreciation_profile_save(
     daily_upkeep: Decimal = Decimal("0"), currency: str | None = None, notes: str = "",
 ) -> DepreciationProfile:
     profile = DepreciationProfile.objects.select_for_update().filter(category=category).first()
-    _require(actor, "valuation.change_depreciationprofile" if profile else "valuation.add_depreciationprofile")
+    require_perm(actor, "valuation.change_depreciationprofile" if profile else "valuation.add_depreciationprofile")
     profile = profile or DepreciationProfile(category=category)
     profile.yearly_rate_percent = yearly_rate_percent
     profile.shelf_life_days = shelf_life_days
@@ -87,7 +83,7 @@ def depreciation_profile_save(
 @transaction.atomic
 def asset_cost_add(*, actor, asset_id: int, kind: str, daily_amount: Decimal, currency: str,
                    starts_on: date | None = None, ends_on: date | None = None, note: str = "") -> AssetCost:
-    _require(actor, "valuation.add_assetcost")
+    require_perm(actor, "valuation.add_assetcost")
     cost = AssetCost(asset_id=asset_id, kind=kind, daily_amount=_decimal(daily_amount, "daily_amount"),
                      currency=currency, starts_on=starts_on or timezone.localdate(), ends_on=ends_on, note=note.strip())
     cost.full_clean()
@@ -106,7 +102,7 @@ def appraisal_create(
     evidence: list[tuple[Any, str]] | None = None,
 ) -> Appraisal:
     """A valuer drafts an appraisal, with its evidence files (PDF or scanned images)."""
-    _require(actor, "valuation.add_appraisal", _("Only a valuer can appraise assets."))
+    require_perm(actor, "valuation.add_appraisal", _("Only a valuer can appraise assets."))
     asset = Asset.objects.filter(pk=asset_id).first()
     if asset is None:
         raise ValuationRefused(_("This asset does not exist."))
@@ -148,14 +144,6 @@ def appraisal_evidence_add(*, actor, appraisal_id: int, upload, description: str
     return item
 
 
-def _run(appraisal: Appraisal, method_name: str) -> None:
-    try:
-        getattr(appraisal, method_name)()
-        appraisal.save()
-    except ConcurrentTransition:
-        raise TransitionConflict(_("Someone else changed this appraisal a moment ago. Reload and try again.")) from None
-
-
 @transaction.atomic
 def appraisal_submit(*, actor, appraisal_id: int) -> Appraisal:
     appraisal = _locked_appraisal(appraisal_id)
@@ -165,7 +153,7 @@ def appraisal_submit(*, actor, appraisal_id: int) -> Appraisal:
         raise ValuationRefused(_("This appraisal has already been submitted."))
     if not can_proceed(appraisal.submit):
         raise ValuationRefused(_("Attach at least one evidence file before submitting."))
-    _run(appraisal, "submit")
+    transition_run(appraisal, "submit")
     return appraisal
 
 
@@ -185,7 +173,7 @@ def appraisal_approve(*, actor, appraisal_id: int) -> Appraisal:
     """Approve; the asset's current value becomes this appraisal if it is the latest approved."""
     appraisal = _locked_appraisal(appraisal_id)
     _review(actor, appraisal)
-    _run(appraisal, "approve")
+    transition_run(appraisal, "approve")
     latest = selectors.latest_approved_appraisal(appraisal.asset_id)
     CurrentValuation.objects.update_or_create(
         asset_id=appraisal.asset_id,
@@ -203,7 +191,7 @@ def appraisal_reject(*, actor, appraisal_id: int, reason: str) -> Appraisal:
         raise ValuationRefused(_("Say why the appraisal is rejected."))
     _review(actor, appraisal)
     appraisal.rejection_reason = reason
-    _run(appraisal, "reject")
+    transition_run(appraisal, "reject")
     return appraisal
 
 
@@ -218,7 +206,7 @@ def early_sale_notification_record(
 ) -> EarlySaleNotification:
     """Record that the owner or a third-party claimant was told of the early-sale request (or, with
     no party known, that a public notice was given)."""
-    _require(actor, "valuation.add_earlysalenotification")
+    require_perm(actor, "valuation.add_earlysalenotification")
     asset = Asset.objects.select_for_update().filter(pk=asset_id).first()
     if asset is None:
         raise ValuationRefused(_("This asset does not exist."))
@@ -324,7 +312,7 @@ def direct_sale_propose(
     *, actor, asset_id: int, buyer_name: str, buyer_contact: str, price: Decimal, currency: str, justification: str,
 ) -> DirectSale:
     """Propose selling an authorised asset directly, at no less than its approved valuation."""
-    _require(actor, "valuation.add_directsale")
+    require_perm(actor, "valuation.add_directsale")
     asset = Asset.objects.select_for_update().filter(pk=asset_id).first()
     if asset is None:
         raise TransitionRefused(_("This asset does not exist."))
@@ -372,13 +360,13 @@ def direct_sale_approve(*, actor, sale_id: int, note: str = "") -> DirectSale:
     sale = _locked_sale(sale_id)
     if sale.requested_by_id == actor.pk:
         raise NotPermitted(_("You cannot approve a sale you proposed: another approver must do it."))
-    _require(actor, "valuation.approve_directsale", _("Only an approver can approve a direct sale."))
+    require_perm(actor, "valuation.approve_directsale", _("Only an approver can approve a direct sale."))
     if sale.status != DirectSaleStatus.PROPOSED:
         raise TransitionRefused(_("This sale has already been decided."))
     # The valuation may have been revised since the proposal.
     _check_price(sale.asset, sale.price, sale.currency)
     sale.approved_by, sale.decision_note = actor, note.strip()
-    _run_sale(sale, "approve")
+    transition_run(sale, "approve")
     return sale
 
 
@@ -389,20 +377,12 @@ def direct_sale_reject(*, actor, sale_id: int, reason: str) -> DirectSale:
         raise ValidationError({"reason": _("Say why the sale is rejected.")})
     if sale.requested_by_id == actor.pk:
         raise NotPermitted(_("You cannot decide a sale you proposed: another approver must do it."))
-    _require(actor, "valuation.approve_directsale", _("Only an approver can reject a direct sale."))
+    require_perm(actor, "valuation.approve_directsale", _("Only an approver can reject a direct sale."))
     if sale.status not in (DirectSaleStatus.PROPOSED, DirectSaleStatus.APPROVED):
         raise TransitionRefused(_("This sale can no longer be rejected."))
     sale.approved_by, sale.decision_note = actor, reason.strip()
-    _run_sale(sale, "reject")
+    transition_run(sale, "reject")
     return sale
-
-
-def _run_sale(sale: DirectSale, name: str) -> None:
-    try:
-        getattr(sale, name)()
-        sale.save()
-    except ConcurrentTransition:
-        raise TransitionConflict() from None
 
 
 @transaction.atomic
@@ -410,7 +390,7 @@ def direct_sale_complete(*, actor, sale_id: int) -> DirectSale:
     """The buyer has paid: the asset is recorded as sold and the price goes into the case's escrow,
     all in one transaction."""
     sale = _locked_sale(sale_id)
-    _require(actor, "valuation.complete_directsale", _("Only the sales staff can complete a direct sale."))
+    require_perm(actor, "valuation.complete_directsale", _("Only the sales staff can complete a direct sale."))
     if sale.status != DirectSaleStatus.APPROVED:
         raise TransitionRefused(_("Only an approved direct sale can be completed; this one is “%(status)s”.")
                                 % {"status": sale.get_status_display()})
@@ -425,7 +405,7 @@ def direct_sale_complete(*, actor, sale_id: int) -> DirectSale:
     sale.journal_entry = ledger_services.proceeds_to_escrow(
         asset=asset, amount=sale.price, currency=sale.currency, source=f"direct_sale:{sale.pk}", actor=actor)
     sale.completed_by = actor
-    _run_sale(sale, "complete")
+    transition_run(sale, "complete")
     return sale
 
 
@@ -452,7 +432,7 @@ def early_sale_recommendation_run(*, trigger: str = RunTrigger.SCHEDULE, actor=N
     the result; then tell each case officer, in one digest e-mail sent after commit, about the
     candidates they have not been told about in the last EARLY_SALE_RENOTIFY_DAYS days."""
     if trigger == RunTrigger.ADMIN:
-        _require(actor, "valuation.run_recommendation")
+        require_perm(actor, "valuation.run_recommendation")
     _lock_runs()
     as_of = as_of or timezone.localdate()
     run = EarlySaleRun.objects.create(as_of=as_of, trigger=trigger, triggered_by=actor,
@@ -581,7 +561,7 @@ def storage_costs_accrue(*, period_start: date, period_end: date) -> int:
 @transaction.atomic
 def storage_cost_accruals_post(*, actor, accrual_ids: list[int]) -> int:
     """Post accruals to the ledger (Dr storage costs, Cr accrued storage payable), each once."""
-    _require(actor, "valuation.post_storagecostaccrual", _("Only finance can post costs to the ledger."))
+    require_perm(actor, "valuation.post_storagecostaccrual", _("Only finance can post costs to the ledger."))
     posted = 0
     for accrual in (StorageCostAccrual.objects.select_for_update().select_related("asset")
                     .filter(pk__in=accrual_ids, journal_entry__isnull=True)):
