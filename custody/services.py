@@ -20,6 +20,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 from PIL import Image, ImageOps
 
 from common.exceptions import NotPermitted, TransitionConflict, TransitionRefused
+from common.transitions import require_perm
 
 from .events import custody_event_append
 from .models import (
@@ -60,11 +61,6 @@ REASON_REQUIRED = {"reject_early_sale", "release", "destroy", "declare_lost", "w
 # --------------------------------------------------------------------------------------------
 
 
-def _require(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise NotPermitted()
-
-
 def _as_id(value: Any, message: str) -> int:
     """An id from a form or a URL; anything that is not a positive integer is refused, not a 500."""
     if isinstance(value, bool):
@@ -80,7 +76,7 @@ def _as_id(value: Any, message: str) -> int:
 
 @transaction.atomic
 def case_create(*, actor, **fields: Any) -> Case:
-    _require(actor, "custody.add_case")
+    require_perm(actor, "custody.add_case")
     case = Case(**fields)
     if case.case_officer_id is None:
         case.case_officer = actor
@@ -91,7 +87,7 @@ def case_create(*, actor, **fields: Any) -> Case:
 
 @transaction.atomic
 def party_add(*, actor, case: Case, **fields: Any) -> Party:
-    _require(actor, "custody.add_party")
+    require_perm(actor, "custody.add_party")
     party = Party(case=case, **fields)
     party.full_clean()
     party.save()
@@ -104,7 +100,7 @@ def court_order_record(
     assets: list[Asset] | None = None, document=None, publishable: bool = False,
     recipient_state: str = "", summary: str = "",
 ) -> CourtOrder:
-    _require(actor, "custody.add_courtorder")
+    require_perm(actor, "custody.add_courtorder")
     order = CourtOrder(
         case=case, order_type=order_type, reference=reference, issued_on=issued_on,
         issuing_court=issuing_court, publishable=publishable, recipient_state=recipient_state,
@@ -149,7 +145,7 @@ def asset_register(
     reference: str = "", **fields: Any,
 ) -> Asset:
     """Register an asset as identified; the first entry of its custody chain records who did."""
-    _require(actor, "custody.add_asset")
+    require_perm(actor, "custody.add_asset")
     forbidden = _LIFE_CYCLE_FIELDS & fields.keys()
     if forbidden:
         raise TransitionRefused(
@@ -472,7 +468,7 @@ def custody_event_record(
     handed_to: str = "", condition: str = "",
 ) -> CustodyEvent:
     """Record a physical custody event: received, moved, inspected, condition report, handed over."""
-    _require(actor, "custody.record_custody_event")
+    require_perm(actor, "custody.record_custody_event")
     reason, handed_to, condition = (reason or "").strip(), (handed_to or "").strip(), (condition or "").strip()
     if kind not in {CustodyEventKind.RECEIVED, CustodyEventKind.MOVED, CustodyEventKind.INSPECTED,
                     CustodyEventKind.CONDITION_REPORT, CustodyEventKind.HANDED_OVER}:
@@ -614,7 +610,7 @@ def asset_photo_add(*, asset_id: int, upload, actor, caption: str = "") -> Asset
     without its metadata (EXIF can carry GPS positions and camera serials), and make renditions."""
     from .validators import open_checked_image
 
-    _require(actor, "custody.add_assetphoto")
+    require_perm(actor, "custody.add_assetphoto")
     asset = Asset.objects.filter(pk=_as_id(asset_id, _("This asset does not exist."))).first()
     if asset is None:
         raise TransitionRefused(_("This asset does not exist."))
