@@ -13,8 +13,6 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("custody/", include("custody.urls")),
-    path("valuation/", include("valuation.urls")),
-    path("ledger/", include("ledger.urls")),
     path("", include("auctions.urls")),
 ]
 

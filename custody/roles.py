@@ -70,9 +70,3 @@ def sync_roles(apps, app_label: str, mapping: dict[str, list[str]]) -> None:
     admin_access = Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
     for role in ROLES:
         Group.objects.get(name=role).permissions.add(*admin_access)
-
-
-def user_roles(user) -> set[str]:
-    if not user.is_authenticated:
-        return set()
-    return set(user.groups.values_list("name", flat=True))
