@@ -19,7 +19,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from custody.forms import apply_validation_error
+from common.forms import apply_validation_error
 
 from .exceptions import DomainError
 from .forms import ProfileForm, SignUpForm

@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from common.money import format_money
 from custody.models import AssetCategory, AssetPhoto, StorageLocation
-from custody.templatetags.custody_tags import format_money
 
 from . import engine, selectors
 from .exceptions import BidRefused, DomainError
