@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ledger",
     "valuation",
     "auctions",
+    "cms",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
