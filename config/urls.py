@@ -15,6 +15,7 @@ urlpatterns = [
     path("custody/", include("custody.urls")),
     path("valuation/", include("valuation.urls")),
     path("ledger/", include("ledger.urls")),
+    # The auction site (/auctions/…), bidders' accounts (/account/…) and the bidder API (/api/v1/…).
     path("", include("auctions.urls")),
 ]
 
@@ -23,7 +24,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page serving catches everything else, so it comes last.
+# Wagtail serves the rest: the site's home page at / and the editorial pages under it (cms). It catches
+# every address, so it comes last; cms refuses page slugs that the patterns above answer.
 urlpatterns += [path("", include(wagtail_urls))]
 
 handler400 = "config.views.bad_request"
