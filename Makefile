@@ -27,8 +27,9 @@ demo: install
 	$(RUN) bash -c '$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
 	$(BIN)/python manage.py seed_demo --bidders 20 --password demo-pass-2026 && \
-	echo && echo "  Public auction site:  http://127.0.0.1:8000/auctions/" && \
-	echo "  Staff admin:          http://127.0.0.1:8000/admin/" && \
+	echo && echo "  Public site:          http://127.0.0.1:8000/" && \
+	echo "  Auction site:         http://127.0.0.1:8000/auctions/" && \
+	echo "  Staff admin:          http://127.0.0.1:8000/admin/  (editors: Pages; Settings > Site menu)" && \
 	echo "  Bidder API:           http://127.0.0.1:8000/api/v1/openapi.json" && \
 	echo "  Stripe stand-in:      http://127.0.0.1:8420 (localstripe)" && echo && \
 	if [ -n "$${REDIS_URL:-}" ]; then exec $(BIN)/honcho -f Procfile.dev-redis start; \

@@ -1,12 +1,13 @@
-"""The public auction site (mounted at the root by auctions.urls): home, catalogue, lots, bidder accounts."""
+"""The public auction site, under /auctions/ (the site's root and editorial pages are Wagtail's, see cms):
+its home, the catalogue, lots and sales; and the bidders' accounts under /account/."""
 
 from django.urls import path
 
 from . import accounts, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("auctions/", views.catalogue, name="catalogue"),
+    path("auctions/", views.home, name="home"),
+    path("auctions/lots/", views.catalogue, name="catalogue"),
     path("auctions/lots/<int:lot_id>/", views.lot_detail, name="lot_detail"),
     path("auctions/lots/<int:lot_id>/state.json", views.lot_state, name="lot_state"),
     path("auctions/lots/<int:lot_id>/history.json", views.lot_history, name="lot_history"),

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from custody.models import AssetPhoto, Party
@@ -97,6 +97,25 @@ def lots_public(*, status: str | None = None, category: str | None = None, endin
     if area:
         qs = qs.filter(Exists(LotAsset.objects.filter(lot=OuterRef("pk"), asset__location__public_area=area)))
     return qs.order_by("ends_at", "id")
+
+
+@dataclass(frozen=True)
+class PublicFigures:
+    open_lots: int
+    lots_ending_soon: int
+    open_auctions: int
+
+
+def public_figures(*, ending_within: timedelta, now: datetime | None = None) -> PublicFigures:
+    """What the public site tells about the auctions now: the lots open for bids (as the catalogue
+    counts them), those of them ending within `ending_within`, and the auctions they belong to. One query."""
+    now = now or timezone.now()
+    row = lots_public(status=LotStatus.OPEN).order_by().aggregate(
+        open_lots=Count("id"),
+        lots_ending_soon=Count("id", filter=Q(ends_at__gt=now, ends_at__lte=now + ending_within)),
+        open_auctions=Count("auction_id", distinct=True),
+    )
+    return PublicFigures(**row)
 
 
 def lot_detail(lot_id: int) -> Lot:

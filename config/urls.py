@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("custody/", include("custody.urls")),
+    # The auction site (/auctions/…), bidders' accounts (/account/…) and the bidder API (/api/v1/…).
     path("", include("auctions.urls")),
 ]
 
@@ -21,7 +22,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page serving catches everything else, so it comes last.
+# Wagtail serves the rest: the site's home page at / and the editorial pages under it (cms). It catches
+# every address, so it comes last; cms refuses page slugs that the patterns above answer.
 urlpatterns += [path("", include(wagtail_urls))]
 
 handler400 = "config.views.bad_request"

@@ -13,11 +13,18 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
 
 
+# A page that is not there, or not for this visitor, keeps the public site's header and menu, so the
+# visitor can find their way on. A bad request or a server error gets a plain page that needs nothing
+# (no database, no valid Host header) to render.
+PAGES_WITH_SITE_MENU = {403, 404}
+
+
 def error_response(request, status: int, code: str, title: str, detail: str):
     """An error page, or JSON {"error", "detail"} for API clients."""
     if _wants_json(request):
         return JsonResponse({"error": code, "detail": detail}, status=status)
-    return render(request, "error.html", {"status": status, "title": title, "detail": detail}, status=status)
+    template = "error.html" if status in PAGES_WITH_SITE_MENU else "error_plain.html"
+    return render(request, template, {"status": status, "title": title, "detail": detail}, status=status)
 
 
 def bad_request(request, exception=None):

@@ -66,6 +66,7 @@ DEMO_USERS = {
     "approver": roles.APPROVER,
     "approver2": roles.APPROVER,
     "auditor": roles.AUDITOR,
+    "editor": roles.EDITOR,
 }
 
 LOCATIONS = [

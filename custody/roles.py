@@ -12,8 +12,9 @@ AUCTION_MANAGER = "Auction manager"
 FINANCE_OFFICER = "Finance officer"
 APPROVER = "Approver"
 AUDITOR = "Auditor"
+EDITOR = "Editor"  # communications staff: the public site's pages only (see cms.roles)
 
-ROLES = [CASE_OFFICER, CUSTODIAN, VALUER, AUCTION_MANAGER, FINANCE_OFFICER, APPROVER, AUDITOR]
+ROLES = [CASE_OFFICER, CUSTODIAN, VALUER, AUCTION_MANAGER, FINANCE_OFFICER, APPROVER, AUDITOR, EDITOR]
 ROLE_LABELS = {
     CASE_OFFICER: _("Case officer"),
     CUSTODIAN: _("Custodian"),
@@ -22,6 +23,7 @@ ROLE_LABELS = {
     FINANCE_OFFICER: _("Finance officer"),
     APPROVER: _("Approver"),
     AUDITOR: _("Auditor"),
+    EDITOR: _("Editor"),
 }
 
 _VIEW_ALL = ["view_case", "view_party", "view_asset", "view_courtorder", "view_storagelocation",
@@ -47,14 +49,19 @@ CUSTODY_ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def sync_roles(apps, app_label: str, mapping: dict[str, list[str]]) -> None:
-    """Create the groups and grant them `app_label`'s permissions (for use in data migrations)."""
+def ensure_permissions(apps, app_label: str) -> None:
+    """Create `app_label`'s permissions now (Django makes them only after the whole migrate run)."""
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config(app_label)
     app_config.models_module = True  # migration state apps lack it; create_permissions needs it set
     create_permissions(app_config, verbosity=0, apps=apps)
     app_config.models_module = None
+
+
+def sync_roles(apps, app_label: str, mapping: dict[str, list[str]]) -> None:
+    """Create the groups and grant them `app_label`'s permissions (for use in data migrations)."""
+    ensure_permissions(apps, app_label)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role in ROLES:

@@ -13,6 +13,7 @@ ROLE_FIXTURES = {
     "finance_officer": roles.FINANCE_OFFICER,
     "approver": roles.APPROVER,
     "auditor": roles.AUDITOR,
+    "editor": roles.EDITOR,
 }
 
 
@@ -67,6 +68,11 @@ def second_approver(make_staff):
 @pytest.fixture
 def auditor(make_staff):
     return make_staff(roles.AUDITOR, username="auditor")
+
+
+@pytest.fixture
+def editor(make_staff):
+    return make_staff(roles.EDITOR, username="editor")
 
 
 @pytest.fixture

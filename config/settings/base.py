@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ledger",
     "valuation",
     "auctions",
+    "cms",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -122,7 +123,7 @@ TIME_ZONE = env_str("AGENCY_TIME_ZONE", "Europe/Brussels")
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it; `collectstatic` fills it
-STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").exists() else []
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the public site's look, shared by its pages and the auctions'
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -32,7 +32,7 @@ def lot_url(lot) -> str:
 
 def test_home_page_is_the_agencys_landing_page_not_wagtails(client, settings, lot):
     settings.AGENCY_NAME = "Office for Recovered Assets"
-    response = client.get("/")
+    response = client.get(reverse("auctions:home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Office for Recovered Assets" in html
@@ -209,7 +209,8 @@ def test_reserve_maxima_and_identities_never_appear_in_public_pages_or_json(clie
     secrets = ["2345", "2,345", "4321", "4,321", "alice_the_bidder", "bob_the_bidder", "Wonderland", "Hidden-Name",
                alice.email, bob.email, "leader_max", "reserve_price"]
     pages = [
-        "/", reverse("auctions:catalogue"), reverse("auctions:auction_detail", args=[auction.slug]), lot_url(lot),
+        "/", reverse("auctions:home"), reverse("auctions:catalogue"),
+        reverse("auctions:auction_detail", args=[auction.slug]), lot_url(lot),
         reverse("auctions:lot_state", args=[lot.pk]), reverse("auctions:lot_history", args=[lot.pk]),
         f"/api/v1/lots/{lot.pk}/", "/api/v1/lots/?status=open", f"/api/v1/lots/{lot.pk}/bids/",
     ]

@@ -85,13 +85,13 @@ def test_catalogue_at_ten_thousand_open_lots():
     reference = _timed(client, "/healthz")
     rows = [
         ("reference: /healthz (SELECT 1)", reference),
-        ("catalogue, first page", _timed(client, "/auctions/")),
-        ("catalogue, page 200", _timed(client, "/auctions/?page=200")),
-        ("catalogue, search 'red car'", _timed(client, "/auctions/?q=red+car")),
+        ("catalogue, first page", _timed(client, "/auctions/lots/")),
+        ("catalogue, page 200", _timed(client, "/auctions/lots/?page=200")),
+        ("catalogue, search 'red car'", _timed(client, "/auctions/lots/?q=red+car")),
         ("catalogue, category + price range",
-         _timed(client, "/auctions/?category=vehicle&min_price=500&max_price=5000")),
-        ("catalogue, price high to low", _timed(client, "/auctions/?sort=price_desc")),
-        ("catalogue, location", _timed(client, f"/auctions/?location={lot.assets.first().location_id}")),
+         _timed(client, "/auctions/lots/?category=vehicle&min_price=500&max_price=5000")),
+        ("catalogue, price high to low", _timed(client, "/auctions/lots/?sort=price_desc")),
+        ("catalogue, location", _timed(client, f"/auctions/lots/?location={lot.assets.first().location_id}")),
         ("lot page", _timed(client, f"/auctions/lots/{lot.pk}/")),
         ("lot state.json", _timed(client, f"/auctions/lots/{lot.pk}/state.json")),
     ]

@@ -8,10 +8,8 @@ database; Celery eager). Screenshots land in test-artifacts/ (git-ignored).
 from __future__ import annotations
 
 import datetime
-import os
 import re
 import time
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -20,42 +18,11 @@ from auctions.models import Lot
 from auctions.services import bidding
 from tests.auctions.factories import asset_for_sale, make_bidder, open_auction_with_lots
 from tests.auctions.public_helpers import add_photo
+from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "pw-for-tests-only"  # tests.factories.UserFactory's default
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
-    # plain synchronous code all the same.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing (apt install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("playwright is not installed")
-    manager = sync_playwright().start()
-    try:
-        browser = manager.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-    except Exception as exc:  # noqa: BLE001 - any launch failure means: no browser here
-        manager.stop()
-        pytest.skip(f"chromium could not be launched by Playwright: {exc}")
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield browser
-    # The test's ORM calls ran beside Playwright's event loop, on a connection that pytest-django
-    # does not close: left open, it kept the test database from being dropped at the end.
-    from django.db import connections
-
-    connections.close_all()
-    browser.close()
-    manager.stop()
 
 
 @pytest.fixture
@@ -123,7 +90,7 @@ def test_bid_on_one_page_shows_on_another_within_two_seconds(browser, live_serve
     watcher.screenshot(path=str(ARTIFACTS / "lot-desktop.png"), full_page=True)
     bidder.screenshot(path=str(ARTIFACTS / "lot-desktop-after-bid.png"), full_page=True)
 
-    bidder.goto(f"{base}/auctions/")
+    bidder.goto(f"{base}/auctions/lots/")
     expect(bidder.locator(".card")).to_have_count(2)
     bidder.screenshot(path=str(ARTIFACTS / "catalogue-desktop.png"), full_page=True)
     watcher_context.close()
@@ -137,8 +104,9 @@ def test_pages_fit_a_phone(browser, live_server, scene):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
                                   device_scale_factor=2)
     page = context.new_page()
-    for name, path in (("lot-phone", f"/auctions/lots/{lot.pk}/"), ("catalogue-phone", "/auctions/"),
-                       ("home-phone", "/"), ("sign-up-phone", "/account/sign-up/")):
+    for name, path in (("lot-phone", f"/auctions/lots/{lot.pk}/"), ("catalogue-phone", "/auctions/lots/"),
+                       ("home-phone", "/auctions/"), ("sign-up-phone", "/account/sign-up/"),
+                       ("site-home-phone", "/"), ("site-page-phone", "/how-auctions-work/")):
         page.goto(f"{base}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} scrolls sideways on a phone ({width}px)"

@@ -27,7 +27,7 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # test users only
 
 ROLE_FIXTURES = ["case_officer", "custodian", "valuer", "auction_manager", "finance_officer", "approver",
-                 "auditor"]
+                 "auditor", "editor"]
 
 # The policy: which roles may take each transition (everyone else: NotPermitted).
 POLICY = {

@@ -1,0 +1,29 @@
+"""Template tags of the public site, for every public page (Wagtail's and the auctions')."""
+
+from __future__ import annotations
+
+from django import template
+
+from cms.selectors import site_menu_links
+
+register = template.Library()
+
+
+@register.inclusion_tag("cms/includes/site_menu.html", takes_context=True)
+def site_menu(context) -> dict:
+    """The site's menu; the link to where the visitor is marked as the current page, and the link
+    to the section they are in (the auctions, for a lot page) as current too."""
+    request = context.get("request")
+    if request is None:
+        return {"links": []}
+    path = request.path
+    links = []
+    for link in site_menu_links(request):
+        if link.href == path:
+            current = "page"
+        elif link.href.startswith("/") and link.href != "/" and path.startswith(link.href.split("?")[0]):
+            current = "true"
+        else:
+            current = None
+        links.append({"text": link.text, "href": link.href, "current": current})
+    return {"links": links}
