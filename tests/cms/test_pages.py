@@ -16,8 +16,9 @@ from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from auctions import services
 from auctions.models import Lot
+from auctions.services import auctions as auction_services
+from auctions.services import bidding, closing
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.models import HomePage, StandardPage
 from tests.auctions.factories import asset_for_sale, make_auction, make_bidder
@@ -123,8 +124,8 @@ def test_the_figures_are_counted_from_the_auctions_not_typed(client, home, open_
     Lot.objects.filter(pk=lots[0].pk).update(ends_at=soon, original_ends_at=soon)
     draft = make_auction(manager=auction_manager, title="Not yet published")  # its lot is not counted
     asset = asset_for_sale(case=case, officer=case_officer, approver=approver, manager=auction_manager)
-    services.lot_create(actor=auction_manager, auction=draft, title="Draft lot", starting_price=Decimal("50.00"),
-                        asset_ids=[asset.pk])
+    auction_services.lot_create(actor=auction_manager, auction=draft, title="Draft lot",
+                                starting_price=Decimal("50.00"), asset_ids=[asset.pk])
 
     words = text_of(html_of(client, "/"))
     assert "3 lots open for bids" in words
@@ -138,7 +139,7 @@ def test_a_lot_that_closes_leaves_the_figures(client, home, open_lots):
 
     past = timezone.now() - datetime.timedelta(seconds=5)
     Lot.objects.filter(pk=lots[0].pk).update(ends_at=past, original_ends_at=past)
-    services.lot_close(lot_id=lots[0].pk)
+    closing.lot_close(lot_id=lots[0].pk)
     from django.core.cache import cache
 
     cache.clear()  # the figures are kept half a minute
@@ -149,7 +150,7 @@ def test_the_home_page_shows_no_personal_data(client, home, open_lots, auction_m
     auction, lots = open_lots(1)
     alice = make_bidder(reviewer=auction_manager, auctions=[auction], username="alice_the_bidder",
                         legal_name="Alice Wonderland-Secret")
-    services.lot_place_bid(lot_id=lots[0].pk, bidder=alice, max_amount="2345.67")
+    bidding.lot_place_bid(lot_id=lots[0].pk, bidder=alice, max_amount="2345.67")
 
     html = html_of(client, "/")
     for secret in ("alice_the_bidder", "Wonderland", alice.email, "2345", "2,345", "reserve", "leader"):
