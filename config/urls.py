@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from config.api import api
 from config.views import healthz
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("custody/", include("custody.urls")),
     path("valuation/", include("valuation.urls")),
     path("ledger/", include("ledger.urls")),
+    path("api/v1/", api.urls),
     path("", include("auctions.urls")),
 ]
 
