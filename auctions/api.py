@@ -17,10 +17,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.responses import Status
+from ninja.decorators import decorate_view
 from ninja.security import HttpBearer
 from pydantic import BaseModel, Field, ValidationInfo, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticUseDefault
@@ -28,13 +28,17 @@ from pydantic_core import PydanticUseDefault
 from common.api import (
     AMOUNT_PATTERN,
     AMOUNT_SCHEMA,
+    MAX_ID,
     Amount,
     ApiError,
     DateTime,
     Id,
     SessionWithCsrf,
+    answered_by_itself,
     answers,
+    authenticated,
     invalid,
+    read_body,
     whole_number,
 )
 from custody.models import AssetCategory
@@ -56,7 +60,7 @@ class BearerToken(HttpBearer):
     with a malformed header or an unknown or revoked token is refused, whatever else it carries."""
 
     def __call__(self, request: HttpRequest) -> Any:
-        header = request.headers.get("Authorization")
+        header = request.META.get("HTTP_AUTHORIZATION")  # request.headers would build a dict of them all
         if not header:
             return None
         scheme, _sep, key = header.partition(" ")
@@ -326,6 +330,14 @@ def lot_bid_history(request: HttpRequest, lot_id: Id, limit: whole_number(1, 500
     ]}
 
 
+# The hot path (hundreds of bids a second on one lot), hence a plain view that ninja routes to and
+# documents but does not run (common.api.answered_by_itself). As a ninja endpoint (authentication,
+# body and answer by ninja) it cost 11-13 % more CPU per request than the hand-written view it
+# replaced: 3.77 ms against 3.36 for an accepted bid, 3.06 against 2.72 for one refused below the
+# minimum (server process CPU, interleaved in one run; the web layer alone, the service stubbed out,
+# 25 % and 16 % more). That is above the 10 % it may cost; as this plain view it costs 3-7 % more.
+# It uses the same authentications and the same body and answer schemas, so what is documented is
+# what runs.
 @router.post("/lots/{int:lot_id}/bids/", auth=BIDDER, operation_id="placeBid",
              summary="Bid: give your maximum; the system bids for you by increments",
              **answers({201: BidResult}, {
@@ -336,11 +348,17 @@ def lot_bid_history(request: HttpRequest, lot_id: Id, limit: whole_number(1, 500
                       "session) no CSRF token",
                  404: "No such lot",
                  409: "The lot is not open, or bidding on it has ended",
-                 429: "Too many bids"}))
-def lot_bid(request: HttpRequest, lot_id: Id, bid: BidRequest) -> Status:
+                 429: "Too many bids"}, body=BidRequest))
+@decorate_view(answered_by_itself)
+def lot_bid(request: HttpRequest, lot_id: Id) -> HttpResponse:
     """Send `Authorization: Bearer <token>` (from /auth/token/), or bid from a signed-in session with
     its CSRF token."""
-    result = services.lot_place_bid(lot_id=lot_id, bidder=request.auth, max_amount=bid.max_amount, throttle=True,
+    if lot_id > MAX_ID:
+        raise ApiError(404, "not_found", _("Not found."))
+    bidder = authenticated(request, BIDDER)
+    bid = read_body(request, BidRequest)
+    result = services.lot_place_bid(lot_id=lot_id, bidder=bidder, max_amount=bid.max_amount, throttle=True,
                                     generation=getattr(request, "eligibility_generation", None))
-    return Status(201, {**_lot(result.lot, next_minimum=result.next_minimum_bid),
-                        "leading": result.leading, "your_maximum": result.bid.max_amount})
+    answer = BidResult(**_lot(result.lot, next_minimum=result.next_minimum_bid), leading=result.leading,
+                       your_maximum=result.bid.max_amount)
+    return JsonResponse(answer.model_dump(), status=201)

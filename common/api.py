@@ -1,6 +1,6 @@
 """What every app's part of the JSON API shares: the error body, the types that fix how amounts and
-times are written, reading a request body and the session authentication. The API itself is
-assembled in config/api.py.
+times are written, reading a request body, the session authentication, and the way to answer an
+operation with a plain view. The API itself is assembled in config/api.py.
 
 Every refusal is `{"error": code, "detail": text}` with a 4xx status, plus any fields a client can
 act on (a bid below the minimum carries `next_minimum_bid`). Amounts are decimal strings with two
@@ -15,17 +15,21 @@ lots would pay on every request.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from django.http import HttpRequest, JsonResponse
+import pydantic
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import SessionAuth
 from ninja.utils import check_csrf
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError, PydanticUseDefault
 
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint
 MAX_BODY = 4096  # bytes; a bid or a sign-in needs a few dozen
 AMOUNT_PATTERN = r"^\d+(\.\d{1,2})?$"
 AMOUNT_SCHEMA = {"type": "string", "pattern": AMOUNT_PATTERN, "example": "1500.00"}
@@ -40,7 +44,7 @@ DateTime = Annotated[datetime, PlainSerializer(lambda value: value.isoformat().r
 """A time in ISO 8601, UTC written as "Z", to the microsecond (Django's JSON encoder would cut to
 milliseconds)."""
 
-Id = Annotated[int, Field(ge=0, le=2**63 - 1)]
+Id = Annotated[int, Field(ge=0, le=MAX_ID)]
 """A row's id: one beyond what the database's bigint holds names nothing, and is answered 404."""
 
 
@@ -113,11 +117,55 @@ def json_object(request: HttpRequest) -> dict:
     return data
 
 
-def answers(ok: dict[int, Any], refusals: dict[int, str]) -> dict:
+Body = TypeVar("Body", bound=BaseModel)
+
+
+def read_body(request: HttpRequest, schema: type[Body]) -> Body:
+    """The request's body read as `schema`, for a plain view (answered_by_itself); ninja reads its
+    endpoints' own. A body that does not fit is refused as ninja's would be."""
+    try:
+        return schema.model_validate(json_object(request))
+    except pydantic.ValidationError as exc:
+        raise ValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]) from None
+
+
+def answers(ok: dict[int, Any], refusals: dict[int, str], body: type[BaseModel] | None = None) -> dict:
     """An operation's `response` and `openapi_extra` (splat them into the router's decorator): what it
-    answers, and the refusals it may give, each in the Error body and described."""
-    return {"response": {**ok, tuple(refusals): Error},
-            "openapi_extra": {"responses": {status: {"description": text} for status, text in refusals.items()}}}
+    answers, and the refusals it may give, each in the Error body and described; and for a plain view
+    (answered_by_itself), the body it reads, which ninja documents for its own endpoints."""
+    extra: dict = {"responses": {status: {"description": text} for status, text in refusals.items()}}
+    if body is not None:
+        extra["requestBody"] = {"required": True,
+                                "content": {"application/json": {"schema": body.model_json_schema()}}}
+    return {"response": {**ok, tuple(refusals): Error}, "openapi_extra": extra}
+
+
+def answered_by_itself(run: Callable) -> Callable:
+    """For `ninja.decorators.decorate_view`: the operation's function answers the request itself, as
+    a plain Django view. ninja routes the request to it and documents the operation (its path,
+    parameters, auth and answers), but neither authenticates, reads, validates nor renders: the
+    function does, and returns an HttpResponse. What it raises is answered by the API's exception
+    handlers, as for any endpoint. Only for where ninja's own handling costs too much (say why)."""
+    operation = run.__self__
+
+    def view(request: HttpRequest, **path: Any) -> HttpResponse:
+        try:
+            return operation.view_func(request, **path)
+        except Exception as exc:  # noqa: BLE001 - the API's handlers decide, as Operation.run does
+            return operation.api.on_exception(request, exc)
+
+    return view
+
+
+def authenticated(request: HttpRequest, ways: list[Callable]) -> Any:
+    """The first of the ways in (ninja authentications) that lets the request in, as ninja tries them
+    for its endpoints; for a plain view (answered_by_itself)."""
+    for way in ways:
+        user = way(request)
+        if user:
+            request.auth = user
+            return user
+    raise AuthenticationError()
 
 
 class SessionWithCsrf(SessionAuth):
