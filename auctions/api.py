@@ -1,151 +1,240 @@
-"""The public JSON API (/api/v1/): thin views that parse, call a service or selector, and render.
+"""The auctions part of the public JSON API (/api/v1/, assembled in config/api.py): the catalogue,
+the bid history, bidding and bearer tokens. Endpoints parse, call a service or selector, render.
 
 Bidders authenticate with `Authorization: Bearer <token>` (from POST /api/v1/auth/token/); those
 requests need no CSRF token. A browser session works too, and then CSRF is enforced as usual.
-Errors are always `{"error": code, "detail": text}` with a 4xx status. Amounts are decimal strings.
+Refusals are `{"error": code, "detail": text}` with a 4xx status (common.api). Amounts are decimal
+strings.
 """
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
-from functools import wraps
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
+from ninja import Query, Router
+from ninja.decorators import decorate_view
+from ninja.security import HttpBearer
+from pydantic import BaseModel, Field, ValidationInfo, WithJsonSchema, field_validator, model_validator
+from pydantic_core import PydanticUseDefault
 
+from common.api import (
+    AMOUNT_PATTERN,
+    AMOUNT_SCHEMA,
+    MAX_ID,
+    Amount,
+    ApiError,
+    DateTime,
+    Id,
+    SessionWithCsrf,
+    answered_by_itself,
+    answers,
+    authenticated,
+    invalid,
+    read_body,
+    whole_number,
+)
 from custody.models import AssetCategory
 
 from . import engine, selectors
 from .cache import count_and_get_many
-from .exceptions import BidRefused, DomainError
-from .models import Lot, LotStatus
-from .openapi import openapi_schema
+from .models import Lot as LotRow
+from .models import LotStatus
 from .services import bidding, tokens
 
-MAX_ID = 2**63 - 1
-MAX_BODY = 4096
+router = Router()
+
+PUBLIC_STATES = tuple(s.value for s in selectors.PUBLIC_LOT_STATES)
+PublicStatus = Literal[PUBLIC_STATES]  # type: ignore[valid-type]
+Category = Literal[tuple(AssetCategory.values)]  # type: ignore[valid-type]
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, detail: str):
-        super().__init__(detail)
-        self.status, self.code, self.detail = status, code, str(detail)
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>`. A request without the header goes on to the next way in; one
+    with a malformed header or an unknown or revoked token is refused, whatever else it carries."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.META.get("HTTP_AUTHORIZATION")  # request.headers would build a dict of them all
+        if not header:
+            return None
+        scheme, _sep, key = header.partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            raise ApiError(401, "not_authenticated", _("Send “Authorization: Bearer <token>”."))
+        return self.authenticate(request, key.strip())
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user, request.eligibility_generation = tokens.api_token_authenticate(token)
+        if user is None:
+            raise ApiError(401, "invalid_token", _("The token is invalid or has been revoked."))
+        return user
 
 
-def error(status: int, code: str, detail: str, extra: dict | None = None) -> JsonResponse:
-    response = JsonResponse({"error": code, "detail": str(detail), **(extra or {})}, status=status)
-    if status == 401:
-        response["WWW-Authenticate"] = 'Bearer realm="api"'
-    return response
+BIDDER = [BearerToken(), SessionWithCsrf()]
 
 
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
+# --------------------------------------------------------------------------------------------
+# Schemas: plain pydantic models, as common.api explains
+# --------------------------------------------------------------------------------------------
 
 
-def _when(value) -> str | None:
-    return None if value is None else value.isoformat().replace("+00:00", "Z")
+class TokenRequest(BaseModel):
+    username: str
+    password: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _both_given(cls, data: Any) -> Any:
+        username, password = data.get("username"), data.get("password")
+        if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
+            raise invalid("malformed", _("Send {\"username\": ..., \"password\": ...}."))
+        return data
 
 
-def lot_json(lot: Lot, *, tiers=None, next_minimum: Decimal | None = None) -> dict:
+class Token(BaseModel):
+    token: str
+
+
+class Lot(BaseModel):
+    id: int
+    auction: int
+    number: int
+    title: str
+    category: str
+    status: PublicStatus
+    currency: str = Field(examples=["EUR"])
+    starting_price: Amount
+    current_price: Amount | None = Field(description="null before the first bid")
+    next_minimum_bid: Amount | None = Field(description="null unless the lot is open")
+    bid_count: int
+    ends_at: DateTime = Field(description="moves later under soft close")
+    reserve_met: bool
+    version: int = Field(description="changes with every accepted bid")
+
+
+class AuctionSummary(BaseModel):
+    id: int
+    title: str
+    time_zone: str
+    buyers_premium_percent: Amount
+    deposit_required: bool
+    soft_close_minutes: int
+
+
+class LotDetail(Lot):
+    auction: AuctionSummary  # type: ignore[assignment]  # the auction itself, not its id
+    description: str
+    original_ends_at: DateTime
+
+
+class LotPage(BaseModel):
+    count: int
+    next: str | None = Field(json_schema_extra={"format": "uri"})
+    previous: str | None = Field(json_schema_extra={"format": "uri"})
+    results: list[Lot]
+
+
+class LotFilters(BaseModel):
+    """The catalogue's filters; the first that is wrong, in this order, is the one refused."""
+
+    status: PublicStatus | None = None
+    category: Category | None = None
+    ending_soon: bool = Field(False, description="only open lots ending within the hour (1, true or yes)")
+    ending_within_minutes: whole_number(0, 60 * 24 * 365) = 0
+    q: str | None = Field(None, description="search text (the first 100 characters)")
+    page_size: whole_number(1, 100) = Field(default_factory=lambda: settings.AUCTIONS_API_PAGE_SIZE)
+    page: whole_number(1, 10**6) = 1
+    min_price: Annotated[Decimal, WithJsonSchema(AMOUNT_SCHEMA)] | None = None
+    max_price: Annotated[Decimal, WithJsonSchema(AMOUNT_SCHEMA)] | None = None
+
+    # A parameter given empty ("?status=") counts as not given: each validator starts with _given.
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _public_status(cls, value: Any) -> Any:
+        if _given(value) not in PUBLIC_STATES:
+            raise invalid("invalid_parameter", _("“status” must be one of %(s)s.") % {"s": ", ".join(PUBLIC_STATES)})
+        return value
+
+    @field_validator("category", mode="before")
+    @classmethod
+    def _known_category(cls, value: Any) -> Any:
+        if _given(value) not in AssetCategory.values:
+            raise invalid("invalid_parameter", _("Unknown category."))
+        return value
+
+    @field_validator("ending_soon", mode="before")
+    @classmethod
+    def _yes(cls, value: Any) -> bool:
+        return value in ("1", "true", "yes")
+
+    @field_validator("q", mode="before")
+    @classmethod
+    def _search_text(cls, value: Any) -> Any:
+        return _given(value).strip()[:100] or None
+
+    @field_validator("min_price", "max_price", mode="before")
+    @classmethod
+    def _an_amount(cls, value: Any, info: ValidationInfo) -> Decimal:
+        try:
+            return engine.parse_amount(_given(value))
+        except engine.BidRejected:
+            raise invalid("invalid_parameter", _("“%(name)s” must be an amount.") % {"name": info.field_name}) from None
+
+
+def _given(value: Any) -> Any:
+    if value == "":
+        raise PydanticUseDefault()
+    return value
+
+
+class BidRequest(BaseModel):
+    max_amount: str = Field(max_length=32, json_schema_extra={"pattern": AMOUNT_PATTERN, "example": "1500.00"})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_decimal_string(cls, data: Any) -> Any:
+        raw = data.get("max_amount")
+        if not isinstance(raw, str):
+            raise invalid("invalid_amount", _("Give “max_amount” as a decimal string, e.g. \"1500.00\"."))
+        if len(raw) > 32:
+            raise invalid("invalid_amount", _("The amount is too long."))
+        return data
+
+
+class BidResult(Lot):
+    leading: bool = Field(description="whether you lead after this bid")
+    your_maximum: Amount
+
+
+class HistoryLine(BaseModel):
+    amount: Amount
+    bidder: str = Field(examples=["Bidder 7"])
+    placed_at: DateTime
+
+
+class History(BaseModel):
+    results: list[HistoryLine]
+
+
+def _lot(lot: LotRow, *, tiers=None, next_minimum: Decimal | None = None) -> dict:
+    """The fields of the Lot schema."""
     if lot.status != LotStatus.OPEN:
         next_minimum = None
     elif next_minimum is None:
         next_minimum = engine.next_minimum_bid(selectors.lot_bid_state(lot, tiers))
     return {
-        "id": lot.pk,
-        "auction": lot.auction_id,
-        "number": lot.number,
-        "title": lot.title,
-        "category": lot.category,
-        "status": lot.status,
-        "currency": lot.currency,
-        "starting_price": _money(lot.starting_price),
-        "current_price": _money(lot.current_price),
-        "next_minimum_bid": _money(next_minimum),
-        "bid_count": lot.bid_count,
-        "ends_at": _when(lot.ends_at),
-        "reserve_met": lot.reserve_met,
-        "version": lot.version,
+        "id": lot.pk, "auction": lot.auction_id, "number": lot.number, "title": lot.title,
+        "category": lot.category, "status": lot.status, "currency": lot.currency,
+        "starting_price": lot.starting_price, "current_price": lot.current_price, "next_minimum_bid": next_minimum,
+        "bid_count": lot.bid_count, "ends_at": lot.ends_at, "reserve_met": lot.reserve_met, "version": lot.version,
     }
-
-
-def _bearer_user(request: HttpRequest):
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if not header:
-        return None, False
-    scheme, _sep, key = header.partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
-        raise ApiError(401, "not_authenticated", _("Send “Authorization: Bearer <token>”."))
-    user, request.eligibility_generation = tokens.api_token_authenticate(key.strip())
-    if user is None:
-        raise ApiError(401, "invalid_token", _("The token is invalid or has been revoked."))
-    return user, True
-
-
-def _csrf_ok(request: HttpRequest) -> bool:
-    reason = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
-    return reason is None
-
-
-def api_view(methods: tuple[str, ...], *, auth: str = "none") -> Callable:
-    """auth: "none" (public), "optional" or "required"."""
-
-    def decorate(view):
-        @csrf_exempt
-        @never_cache
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method not in methods:
-                response = error(405, "method_not_allowed", _("Use %(methods)s.") % {"methods": ", ".join(methods)})
-                response["Allow"] = ", ".join(methods)
-                return response
-            for name, value in kwargs.items():
-                if name.endswith("_id") and value > MAX_ID:
-                    return error(404, "not_found", _("Not found."))
-            try:
-                if auth != "none":
-                    user, by_token = _bearer_user(request)
-                    if user is None and request.user.is_authenticated:
-                        user = request.user
-                        if request.method not in ("GET", "HEAD", "OPTIONS") and not _csrf_ok(request):
-                            raise ApiError(403, "csrf_failed", _("CSRF check failed; reload the page."))
-                    if user is None and auth == "required":
-                        raise ApiError(401, "not_authenticated", _("Sign in or send a bearer token."))
-                    request.api_user = user
-                return view(request, *args, **kwargs)
-            except ApiError as exc:
-                return error(exc.status, exc.code, exc.detail)
-            except DomainError as exc:
-                return error(getattr(exc, "status", 400), getattr(exc, "code", "refused"), str(exc))
-
-        return wrapper
-
-    return decorate
-
-
-def _json_body(request: HttpRequest) -> dict:
-    if len(request.body) > MAX_BODY:
-        raise ApiError(400, "malformed", _("The request body is too large."))
-    try:
-        data = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise ApiError(400, "malformed", _("The request body must be a JSON object.")) from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "malformed", _("The request body must be a JSON object."))
-    if b"\\u0000" in request.body:  # no database text can hold a NUL
-        raise ApiError(400, "malformed", _("The request body must not contain NUL characters."))
-    return data
 
 
 # --------------------------------------------------------------------------------------------
@@ -153,12 +242,19 @@ def _json_body(request: HttpRequest) -> dict:
 # --------------------------------------------------------------------------------------------
 
 
-@api_view(("POST",))
-def token_obtain(request: HttpRequest) -> JsonResponse:
-    data = _json_body(request)
-    username, password = data.get("username"), data.get("password")
-    if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
-        raise ApiError(400, "malformed", _("Send {\"username\": ..., \"password\": ...}."))
+def _rate_limit(key: str, *, limit: int, window: int) -> None:
+    if limit <= 0:
+        return
+    count, _found = count_and_get_many(f"rl:{key}:{int(time.time() // window)}", window + 1, [])
+    if count > limit:
+        raise ApiError(429, "rate_limited", _("Too many requests; wait a few seconds and try again."))
+
+
+@router.post("/auth/token/", summary="Obtain a bearer token", operation_id="obtainToken",
+             **answers({200: Token}, {400: "Not a JSON object with a username and a password",
+                                      401: "Wrong username or password", 429: "Too many attempts"}))
+def token_obtain(request: HttpRequest, credentials: TokenRequest) -> dict:
+    username, password = credentials.username, credentials.password
     if len(username) > 150 or len(password) > 1024:
         raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
     _rate_limit(f"login:{request.META.get('REMOTE_ADDR', '')}:{username.lower()}", limit=10, window=60)
@@ -166,52 +262,20 @@ def token_obtain(request: HttpRequest) -> JsonResponse:
     if user is None or not user.is_active:
         raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
     _token, key = tokens.api_token_create(user=user)
-    return JsonResponse({"token": key}, status=200)
+    return {"token": key}
 
 
-def _int_param(request: HttpRequest, name: str, default: int, *, low: int, high: int) -> int:
-    raw = request.GET.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, "invalid_parameter", _("“%(name)s” must be a whole number.") % {"name": name}) from None
-    if not low <= value <= high:
-        raise ApiError(400, "invalid_parameter", _("“%(name)s” must be between %(low)s and %(high)s.")
-                       % {"name": name, "low": low, "high": high})
-    return value
-
-
-def _decimal_param(request: HttpRequest, name: str) -> Decimal | None:
-    raw = request.GET.get(name)
-    if not raw:
-        return None
-    try:
-        return engine.parse_amount(raw)
-    except engine.BidRejected:
-        raise ApiError(400, "invalid_parameter", _("“%(name)s” must be an amount.") % {"name": name}) from None
-
-
-@api_view(("GET",))
-def lot_list(request: HttpRequest) -> JsonResponse:
-    status = request.GET.get("status") or None
-    public_states = [s.value for s in selectors.PUBLIC_LOT_STATES]
-    if status is not None and status not in public_states:
-        raise ApiError(400, "invalid_parameter", _("“status” must be one of %(s)s.") % {"s": ", ".join(public_states)})
-    category = request.GET.get("category") or None
-    if category is not None and category not in AssetCategory.values:
-        raise ApiError(400, "invalid_parameter", _("Unknown category."))
-    ending = request.GET.get("ending_soon")
-    minutes = _int_param(request, "ending_within_minutes", 0, low=0, high=60 * 24 * 365)
-    if ending in ("1", "true", "yes") and not minutes:
+@router.get("/lots/", summary="Browse lots, soonest-ending first", operation_id="listLots",
+            **answers({200: LotPage}, {400: "A query parameter out of its range"}))
+def lot_list(request: HttpRequest, filters: Query[LotFilters]) -> dict:
+    minutes = filters.ending_within_minutes
+    if filters.ending_soon and not minutes:
         minutes = 60
-    search = (request.GET.get("q") or "").strip()[:100] or None
-    page_size = _int_param(request, "page_size", settings.AUCTIONS_API_PAGE_SIZE, low=1, high=100)
-    page = _int_param(request, "page", 1, low=1, high=10**6)
+    page, page_size = filters.page, filters.page_size
     qs = selectors.lots_public(
-        status=status, category=category, ending_within=timedelta(minutes=minutes) if minutes else None,
-        search=search, min_price=_decimal_param(request, "min_price"), max_price=_decimal_param(request, "max_price"),
+        status=filters.status, category=filters.category, search=filters.q,
+        ending_within=timedelta(minutes=minutes) if minutes else None,
+        min_price=filters.min_price, max_price=filters.max_price,
     )
     count = qs.count()
     start = (page - 1) * page_size
@@ -225,76 +289,77 @@ def lot_list(request: HttpRequest) -> JsonResponse:
         params["page"] = str(n)
         return request.build_absolute_uri(f"{request.path}?{urlencode(params, doseq=True)}")
 
-    return JsonResponse({
+    return {
         "count": count,
         "next": page_url(page + 1) if start + page_size < count else None,
         "previous": page_url(page - 1) if page > 1 and start < count + page_size else None,
-        "results": [lot_json(lot, tiers=tiers[lot.increment_table_id]) for lot in lots],
-    })
+        "results": [_lot(lot, tiers=tiers[lot.increment_table_id]) for lot in lots],
+    }
 
 
-def _public_lot(lot_id: int) -> Lot:
+def _public_lot(lot_id: int) -> LotRow:
     lot = selectors.lots_public().select_related("auction").filter(pk=lot_id).first()
     if lot is None:
         raise ApiError(404, "not_found", _("There is no such lot."))
     return lot
 
 
-@api_view(("GET",))
-def lot_detail(request: HttpRequest, lot_id: int) -> JsonResponse:
+@router.get("/lots/{int:lot_id}/", summary="One lot", operation_id="getLot",
+            **answers({200: LotDetail}, {404: "No such lot"}))
+def lot_detail(request: HttpRequest, lot_id: Id) -> dict:
     lot = _public_lot(lot_id)
-    data = lot_json(lot)
-    data.update({
-        "description": lot.description,
-        "original_ends_at": _when(lot.original_ends_at),
+    auction = lot.auction
+    return {
+        **_lot(lot), "description": lot.description, "original_ends_at": lot.original_ends_at,
         "auction": {
-            "id": lot.auction_id, "title": lot.auction.title, "time_zone": lot.auction.time_zone,
-            "buyers_premium_percent": _money(lot.auction.buyers_premium_percent),
-            "deposit_required": lot.auction.requires_deposit,
-            "soft_close_minutes": lot.auction.soft_close_minutes,
+            "id": auction.pk, "title": auction.title, "time_zone": auction.time_zone,
+            "buyers_premium_percent": auction.buyers_premium_percent, "deposit_required": auction.requires_deposit,
+            "soft_close_minutes": auction.soft_close_minutes,
         },
-    })
-    return JsonResponse(data)
+    }
 
 
-def _rate_limit(key: str, *, limit: int, window: int) -> None:
-    if limit <= 0:
-        return
-    count, _found = count_and_get_many(f"rl:{key}:{int(time.time() // window)}", window + 1, [])
-    if count > limit:
-        raise ApiError(429, "rate_limited", _("Too many requests; wait a few seconds and try again."))
+@router.get("/lots/{int:lot_id}/bids/", operation_id="listBids",
+            summary="Public bid history (price steps under per-lot pseudonyms), newest first",
+            **answers({200: History}, {400: "A query parameter out of its range", 404: "No such lot"}))
+def lot_bid_history(request: HttpRequest, lot_id: Id, limit: whole_number(1, 500) = 50) -> dict:
+    if not selectors.lots_public().filter(pk=lot_id).exists():
+        raise ApiError(404, "not_found", _("There is no such lot."))
+    return {"results": [
+        {"amount": line.amount, "bidder": _("Bidder %(n)s") % {"n": line.bidder}, "placed_at": line.placed_at}
+        for line in selectors.lot_public_history(lot_id, limit=limit)
+    ]}
 
 
-@api_view(("GET", "POST"), auth="optional")
-def lot_bids(request: HttpRequest, lot_id: int) -> JsonResponse:
-    if request.method == "GET":
-        if not selectors.lots_public().filter(pk=lot_id).exists():
-            raise ApiError(404, "not_found", _("There is no such lot."))
-        limit = _int_param(request, "limit", 50, low=1, high=500)
-        lines = selectors.lot_public_history(lot_id, limit=limit)
-        return JsonResponse({"results": [
-            {"amount": _money(h.amount), "bidder": _("Bidder %(n)s") % {"n": h.bidder}, "placed_at": _when(h.placed_at)}
-            for h in lines
-        ]})
-    user = request.api_user
-    if user is None:
-        raise ApiError(401, "not_authenticated", _("Sign in or send a bearer token."))
-    data = _json_body(request)
-    raw = data.get("max_amount")
-    if not isinstance(raw, str):
-        raise ApiError(400, "invalid_amount", _("Give “max_amount” as a decimal string, e.g. \"1500.00\"."))
-    if len(raw) > 32:
-        raise ApiError(400, "invalid_amount", _("The amount is too long."))
-    try:
-        result = bidding.lot_place_bid(lot_id=lot_id, bidder=user, max_amount=raw, throttle=True,
-                                       generation=getattr(request, "eligibility_generation", None))
-    except BidRefused as exc:
-        return error(exc.status, exc.code, str(exc), exc.extra)
-    body = lot_json(result.lot, next_minimum=result.next_minimum_bid)
-    body.update({"leading": result.leading, "your_maximum": _money(result.bid.max_amount)})
-    return JsonResponse(body, status=201)
-
-
-@api_view(("GET",))
-def openapi(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(openapi_schema(request.build_absolute_uri("/api/v1")))
+# The hot path (hundreds of bids a second on one lot), hence a plain view that ninja routes to and
+# documents but does not run (common.api.answered_by_itself). As a ninja endpoint (authentication,
+# body and answer by ninja) it cost 11-13 % more CPU per request than the hand-written view it
+# replaced: 3.77 ms against 3.36 for an accepted bid, 3.06 against 2.72 for one refused below the
+# minimum (server process CPU, interleaved in one run; the web layer alone, the service stubbed out,
+# 25 % and 16 % more). That is above the 10 % it may cost; as this plain view it costs 3-7 % more.
+# It uses the same authentications and the same body and answer schemas, so what is documented is
+# what runs.
+@router.post("/lots/{int:lot_id}/bids/", auth=BIDDER, operation_id="placeBid",
+             summary="Bid: give your maximum; the system bids for you by increments",
+             **answers({201: BidResult}, {
+                 400: "Malformed request, amount not a decimal string, too many decimals, below the next minimum "
+                      "bid (the refusal then carries next_minimum_bid)",
+                 401: "No or invalid credentials",
+                 403: "Not an approved or eligible bidder, terms not accepted, no deposit held, or (with a "
+                      "session) no CSRF token",
+                 404: "No such lot",
+                 409: "The lot is not open, or bidding on it has ended",
+                 429: "Too many bids"}, body=BidRequest))
+@decorate_view(answered_by_itself)
+def lot_bid(request: HttpRequest, lot_id: Id) -> HttpResponse:
+    """Send `Authorization: Bearer <token>` (from /auth/token/), or bid from a signed-in session with
+    its CSRF token."""
+    if lot_id > MAX_ID:
+        raise ApiError(404, "not_found", _("Not found."))
+    bidder = authenticated(request, BIDDER)
+    bid = read_body(request, BidRequest)
+    result = bidding.lot_place_bid(lot_id=lot_id, bidder=bidder, max_amount=bid.max_amount, throttle=True,
+                                    generation=getattr(request, "eligibility_generation", None))
+    answer = BidResult(**_lot(result.lot, next_minimum=result.next_minimum_bid), leading=result.leading,
+                       your_maximum=result.bid.max_amount)
+    return JsonResponse(answer.model_dump(), status=201)

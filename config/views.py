@@ -8,6 +8,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from common.api import error_response as api_error_response
+
 
 def _wants_json(request) -> bool:
     return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
@@ -22,7 +24,7 @@ PAGES_WITH_SITE_MENU = {403, 404}
 def error_response(request, status: int, code: str, title: str, detail: str):
     """An error page, or JSON {"error", "detail"} for API clients."""
     if _wants_json(request):
-        return JsonResponse({"error": code, "detail": detail}, status=status)
+        return api_error_response(status, code, detail)
     template = "error.html" if status in PAGES_WITH_SITE_MENU else "error_plain.html"
     return render(request, template, {"status": status, "title": title, "detail": detail}, status=status)
 
