@@ -2,13 +2,14 @@
 a service (success without an "Edit" button, a service's refusal shown on the form, never a 500)
 and deleting through a service (`delete_service`); and the kit's listing columns."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import NoReverseMatch, reverse
 
-from common.admin.columns import MoneyColumn, StatusColumn
+from common.admin.columns import DateTimeColumn, MoneyColumn, StatusColumn
 from custody.models import Party
 from tests.common import urls_viewset as kit
 
@@ -73,3 +74,10 @@ def test_money_and_status_columns():
     column = StatusColumn(waiting=("open",))
     assert column.get_value(row) == "Open for bids" and column.get_primary(row) is True
     assert StatusColumn().get_primary(row) is False and column.sort_key == "status"
+
+
+def test_datetime_column_shows_the_time_in_the_agency_zone(settings):
+    settings.TIME_ZONE = "Europe/Brussels"
+    row = type("Row", (), {"ends_at": datetime.datetime(2026, 12, 5, 19, 24, tzinfo=datetime.UTC), "none": None})()
+    assert DateTimeColumn("ends_at").get_value(row) == "12/05/2026 8:24 p.m."
+    assert DateTimeColumn("none").get_value(row) == "—"
