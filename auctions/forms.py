@@ -324,7 +324,8 @@ class IncrementTableForm(forms.Form):
     def __init__(self, data=None, *args, instance: IncrementTable | None = None, **kwargs):
         self.instance = instance
         if instance is not None and instance.pk:
-            kwargs.setdefault("initial", {"name": instance.name, "is_default": instance.is_default})
+            kwargs["initial"] = {"name": instance.name, "is_default": instance.is_default,
+                                 **(kwargs.get("initial") or {})}
             tiers = [{"up_to": t.up_to, "increment": t.increment} for t in instance.tiers.all()]
         else:
             tiers = STARTER_TIERS

@@ -17,14 +17,15 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from common.admin.actions import Action
-from common.admin.columns import MoneyColumn, StatusColumn
+from common.admin.columns import DateTimeColumn, MoneyColumn, StatusColumn
 from common.admin.responses import refuse_with_403, require_perms
 from common.admin.viewsets import (
     RecordIndexView,
@@ -141,12 +142,41 @@ AUCTION_ACTIONS = [
 ]
 
 
+def _person(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else "—"
+
+
 class AuctionInspectView(RecordInspectView):
-    def get_deposit_amount_display_value(self):
-        return format_money(self.object.deposit_amount, self.object.currency)
+    labels = {"stagger_seconds": _("Stagger"), "soft_close_minutes": _("Soft close"),
+              "buyers_premium_percent": _("Buyer's premium"), "created_by": _("Prepared by")}
+
+    def get_field_label(self, field_name, field):
+        return self.labels.get(field_name) or super().get_field_label(field_name, field)
+
+    def get_deposit_rule_display_value(self):
+        auction = self.object
+        rule = auction.get_deposit_rule_display()
+        if auction.deposit_rule == "fixed":
+            return f"{rule}: {format_money(auction.deposit_amount, auction.currency)}"
+        if auction.deposit_rule == "percent":
+            return f"{rule}: {auction.deposit_percent} %"
+        return rule
+
+    def get_stagger_seconds_display_value(self):
+        return _("%(s)s s between lots") % {"s": self.object.stagger_seconds}
+
+    def get_soft_close_minutes_display_value(self):
+        return _("%(m)s min, capped at %(cap)s min") % {"m": self.object.soft_close_minutes,
+                                                       "cap": self.object.soft_close_cap_minutes}
 
     def get_buyers_premium_percent_display_value(self):
         return f"{self.object.buyers_premium_percent} %"
+
+    def get_created_by_display_value(self):
+        return _person(self.object.created_by)
+
+    def get_published_by_display_value(self):
+        return _person(self.object.published_by)
 
 
 class AuctionEditView(ServiceEditView):
@@ -188,14 +218,13 @@ class AuctionViewSet(AuctionsViewSet):
     search_fields = ["title", "slug"]
     default_ordering = "-opens_at"
     list_display = ["title", StatusColumn(waiting=(AuctionStatus.SCHEDULED,)),
-                    DateColumn("opens_at", label=_("Opens"), sort_key="opens_at"),
-                    DateColumn("closes_at", label=_("First lot closes"), sort_key="closes_at"),
+                    DateTimeColumn("opens_at", label=_("Opens"), sort_key="opens_at"),
+                    DateTimeColumn("closes_at", label=_("First lot closes"), sort_key="closes_at"),
                     Column("n_lots", label=_("Lots"), sort_key="n_lots"),
-                    Column("created_by", label=_("Prepared by"))]
+                    Column("created_by", label=_("Prepared by"), accessor=lambda a: _person(a.created_by))]
     inspect_view_fields = ["status", "opens_at", "closes_at", "time_zone", "currency", "stagger_seconds",
-                           "soft_close_minutes", "soft_close_cap_minutes", "buyers_premium_percent", "deposit_rule",
-                           "deposit_amount", "deposit_percent", "created_by", "published_by", "published_at",
-                           "description", "terms", "viewing_info", "pickup_info"]
+                           "soft_close_minutes", "buyers_premium_percent", "deposit_rule", "created_by",
+                           "published_by", "published_at", "description", "terms", "viewing_info", "pickup_info"]
     inspect_template_name = "auctions/admin/auction_inspect.html"
 
     def get_form_class(self, for_update=False):
@@ -293,6 +322,9 @@ class LotInspectView(RecordInspectView):
                                                                                             flat=True).first()
         return self._bidder(lot.winner_id, pseudonym, lot.winner.username)
 
+    def get_reserve_met_display_value(self):
+        return _("Yes") if self.object.reserve_met else _("No")
+
     def get_increment_table_display_value(self):
         table = self.object.increment_table
         return f"{table.name}: {_tiers_text(table)}"
@@ -320,13 +352,13 @@ class LotViewSet(AuctionsViewSet):
     list_filter = ["status", "auction"]
     search_fields = ["title", "auction__title"]
     default_ordering = "-ends_at"
-    list_display = [Column("__str__", label=_("Lot")), Column("auction", label=_("Auction")),
+    list_display = ["__str__", Column("auction", label=_("Auction")),
                     StatusColumn(waiting=(LotStatus.AWAITING_PAYMENT,)),
                     MoneyColumn("starting_price", label=_("Starting price"), sort_key="starting_price"),
                     MoneyColumn("current_price", label=_("Current price"), sort_key="current_price"),
                     Column("bid_count", label=_("Bids"), sort_key="bid_count"),
                     BooleanColumn("reserve_met", label=_("Reserve met")),
-                    DateColumn("ends_at", label=_("Ends"), sort_key="ends_at")]
+                    DateTimeColumn("ends_at", label=_("Ends"), sort_key="ends_at")]
     inspect_view_fields = ["status", "auction", "category", "starting_price", "reserve_price", "current_price",
                            "bid_count", "reserve_met", "leader", "ends_at", "original_ends_at", "winner",
                            "hammer_price", "closed_at", "increment_table", "description"]
@@ -336,7 +368,8 @@ class LotViewSet(AuctionsViewSet):
         return LotForm
 
     def get_add_view_kwargs(self, **kwargs):
-        return super().get_add_view_kwargs(success_message=_("Lot “%(object)s” added."), **kwargs)
+        return super().get_add_view_kwargs(success_message=_("Lot “%(object)s” added."),
+                                           submit_button_label=_("Add the lot"), **kwargs)
 
     def inspect_context(self, request, obj) -> dict:
         user = request.user
@@ -433,6 +466,14 @@ def bidder_document(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+class BidderInspectView(RecordInspectView):
+    def get_field_label(self, field_name, field):
+        return _("Username") if field_name == "user" else super().get_field_label(field_name, field)
+
+    def get_reviewed_by_display_value(self):
+        return _person(self.object.reviewed_by)
+
+
 class BidderProfileViewSet(AuctionsViewSet):
     model = BidderProfile
     name = "auctions_bidders"
@@ -443,16 +484,17 @@ class BidderProfileViewSet(AuctionsViewSet):
     policy_actions = ("view",)
     queryset = staticmethod(_bidders)
     actions = BIDDER_ACTIONS
+    inspect_view_class = BidderInspectView
     filterset_class = BidderFilterSet
     search_fields = ["legal_name", "user__username", "user__email"]
     # The review queue first, oldest first; then the rest, newest first.
     default_ordering = ("-queued", "created_at")
-    list_display = [Column("legal_name", label=_("Legal name"), sort_key="legal_name"),
+    list_display = ["legal_name",
                     Column("user", label=_("Username")),
                     StatusColumn(waiting=(BidderStatus.PENDING,)),
                     BooleanColumn("email_verified", label=_("E-mail verified")),
-                    DateColumn("created_at", label=_("Signed up"), sort_key="created_at"),
-                    Column("reviewed_by", label=_("Reviewed by"))]
+                    DateTimeColumn("created_at", label=_("Signed up"), sort_key="created_at"),
+                    Column("reviewed_by", label=_("Reviewed by"), accessor=lambda p: _person(p.reviewed_by))]
     inspect_view_fields = ["status", "rejection_reason", "legal_name", "user", "address", "country", "phone",
                            "date_of_birth", "id_document_type", "id_document_number", "reviewed_by", "reviewed_at",
                            "created_at"]
@@ -515,18 +557,22 @@ class ScreeningEntryViewSet(AuctionsViewSet):
     search_fields = ["name", "identity_number", "case__reference"]
     default_ordering = "name"
     list_display = ["name", Column("identity_number", label=_("Identity number")),
-                    DateColumn("date_of_birth", label=_("Date of birth")),
+                    Column("date_of_birth", label=_("Date of birth"),
+                           accessor=lambda e: date_format(e.date_of_birth, "SHORT_DATE_FORMAT") if e.date_of_birth
+                           else "—"),
                     Column("case", label=_("Case"),
                            accessor=lambda e: e.case.reference if e.case_id else _("All lots")),
                     Column("reason", label=_("Reason")),
-                    DateColumn("added_at", label=_("Added"), sort_key="added_at"), Column("added_by", label=_("By"))]
+                    DateTimeColumn("added_at", label=_("Added")),
+                    Column("added_by", label=_("By"), accessor=lambda e: _person(e.added_by))]
     inspect_view_fields = ["name", "identity_number", "date_of_birth", "case", "reason", "added_by", "added_at"]
 
     def get_form_class(self, for_update=False):
         return ScreeningEntryForm
 
     def get_add_view_kwargs(self, **kwargs):
-        return super().get_add_view_kwargs(success_message=_("Added to the screening list."), **kwargs)
+        return super().get_add_view_kwargs(success_message=_("Added to the screening list."),
+                                           submit_button_label=_("Add"), **kwargs)
 
     def get_delete_view_kwargs(self, **kwargs):
         return super().get_delete_view_kwargs(success_message=_("Removed from the screening list."), **kwargs)
