@@ -505,3 +505,32 @@ def test_the_identity_document_is_served_privately_and_logged(client, auction_ma
     assert "sandbox" in response["Content-Security-Policy"]
     assert AuctionLogEntry.objects.filter(subject="bidder", subject_id=pending_profile.pk,
                                           action="view_document", actor=auction_manager).exists()
+
+
+def test_listings_and_pages_cost_the_same_queries_for_one_lot_or_many(client, auditor, open_lot_factory,
+                                                                       auction_manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from auctions.services import bidding
+
+    def cost(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    auction, lots = open_lot_factory(1)
+    bidding.lot_place_bid(lot_id=lots[0].pk, bidder=make_bidder(reviewer=auction_manager, auctions=[auction]),
+                          max_amount="150.00")
+    client.force_login(auditor)
+    urls = [reverse("auctions_lots:index"), reverse("auctions_auctions:index"), reverse("auctions_bidders:index"),
+            reverse("auctions_auctions:inspect", args=[auction.pk]),
+            reverse("auctions_lots:inspect", args=[lots[0].pk])]
+    before = {url: cost(url) for url in urls}
+    more, more_lots = open_lot_factory(3)
+    for n in range(3):
+        bidder = make_bidder(reviewer=auction_manager, auctions=[auction])
+        bidding.lot_place_bid(lot_id=lots[0].pk, bidder=bidder, max_amount=f"{200 + n * 50}.00")
+    urls_now = urls[:3] + [reverse("auctions_auctions:inspect", args=[more.pk]), urls[4]]
+    after = {url: cost(url) for url in urls_now}
+    assert list(after.values()) == list(before.values())
