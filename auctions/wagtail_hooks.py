@@ -137,7 +137,8 @@ AUCTION_ACTIONS = [
            call=lambda request, auction, data: auctions.auction_cancel(auction_id=auction.pk, actor=request.user,
                                                                        reason=data["reason"]),
            available=lambda user, a: _fsm_allows(a, "cancel"), form_class=CancelForm, danger=True,
-           intro=_("Every lot that has not been won is cancelled with it, and the bidders' deposits are released."),
+           intro=_("Its lots are cancelled with it and the bidders' deposits released. Once a lot has been won, "
+                   "cancel the other lots one by one instead."),
            success=_("Auction cancelled.")),
 ]
 
@@ -152,6 +153,10 @@ class AuctionInspectView(RecordInspectView):
 
     def get_field_label(self, field_name, field):
         return self.labels.get(field_name) or super().get_field_label(field_name, field)
+
+    def get_edit_url(self):
+        # Only a draft is edited (see AuctionEditView).
+        return super().get_edit_url() if self.object.status == AuctionStatus.DRAFT else None
 
     def get_deposit_rule_display_value(self):
         auction = self.object
