@@ -376,13 +376,17 @@ def test_each_role_sees_the_buttons_it_may_use(client, auction_manager, approver
                        asset_ids=[sale_asset.pk])
     page = reverse("auctions_auctions:inspect", args=[draft.pk])
     client.force_login(auction_manager)
-    assert _buttons(client.get(page).content.decode()) == {"schedule", "cancel"}
+    html = client.get(page).content.decode()
+    assert _buttons(html) == {"schedule", "cancel"}
+    assert reverse("auctions_auctions:edit", args=[draft.pk]) in html
     client.force_login(approver)
     assert _buttons(client.get(page).content.decode()) == set()
     service.auction_schedule(auction_id=draft.pk, actor=auction_manager)
     assert _buttons(client.get(page).content.decode()) == {"publish"}
     client.force_login(auction_manager)
-    assert _buttons(client.get(page).content.decode()) == {"unschedule", "cancel"}
+    html = client.get(page).content.decode()
+    assert _buttons(html) == {"unschedule", "cancel"}
+    assert reverse("auctions_auctions:edit", args=[draft.pk]) not in html  # no longer a draft
     client.force_login(auditor)
     html = client.get(page).content.decode()
     assert _buttons(html) == set() and "/edit/" not in html
