@@ -12,10 +12,11 @@ from django.contrib.auth.forms import UsernameField
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.admin.actions import ActionForm
 from custody.models import Asset, AssetCategory, AssetStatus, Case
 from custody.validators import validate_document
 
-from .models import Auction, BidderProfile, IdentityDocumentType, IncrementTable, LotStatus
+from .models import Auction, AuctionStatus, BidderProfile, IdentityDocumentType, IncrementTable, LotStatus
 
 MAX_SEARCH = 100
 MAX_PRICE = Decimal("999999999999.99")
@@ -256,7 +257,18 @@ class AssetChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.reference} — {obj.title}"
 
 
+def for_sale_assets():
+    """The asset chooser: assets for sale that no live lot holds."""
+    from .models import LotAsset
+
+    busy = LotAsset.objects.exclude(lot__status__in=[LotStatus.UNSOLD, LotStatus.CANCELLED]).values("asset_id")
+    return (Asset.objects.filter(status=AssetStatus.FOR_SALE).exclude(pk__in=busy)
+            .only("id", "reference", "title").order_by("reference"))
+
+
 class LotForm(forms.Form):
+    """A new lot: a draft auction, the assets for sale it holds, and its prices (auctions.lot_create)."""
+
     auction = forms.ModelChoiceField(label=_("Auction (drafts only)"), queryset=Auction.objects.none())
     assets = AssetChoiceField(
         label=_("Assets for sale"), queryset=Asset.objects.none(), widget=forms.CheckboxSelectMultiple,
@@ -270,10 +282,12 @@ class LotForm(forms.Form):
     increment_table = forms.ModelChoiceField(label=_("Increment table"), queryset=IncrementTable.objects.all(),
                                              required=False, empty_label=_("The default table"))
 
-    def __init__(self, *args, auctions, assets, **kwargs):
+    def __init__(self, *args, instance=None, auctions=None, assets=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["auction"].queryset = auctions
-        self.fields["assets"].queryset = assets
+        self.instance = instance
+        self.fields["auction"].queryset = (auctions if auctions is not None else
+                                           Auction.objects.filter(status=AuctionStatus.DRAFT).order_by("-opens_at"))
+        self.fields["assets"].queryset = assets if assets is not None else for_sale_assets()
 
     def clean(self):
         data = super().clean()
@@ -281,20 +295,6 @@ class LotForm(forms.Form):
         if start is not None and reserve is not None and reserve < start:
             self.add_error("reserve_price", _("The reserve cannot be below the starting price."))
         return data
-
-
-def for_sale_assets():
-    """The asset chooser: assets for sale that no live lot holds."""
-    from .models import LotAsset
-
-    busy = LotAsset.objects.exclude(lot__status__in=[LotStatus.UNSOLD, LotStatus.CANCELLED]).values("asset_id")
-    return (Asset.objects.filter(status=AssetStatus.FOR_SALE).exclude(pk__in=busy)
-            .only("id", "reference", "title").order_by("reference"))
-
-
-class IncrementTableForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    is_default = forms.BooleanField(label=_("Default table for new lots"), required=False)
 
 
 class IncrementTierForm(forms.Form):
@@ -311,10 +311,34 @@ class IncrementTierForm(forms.Form):
 
 IncrementTierFormSet = forms.formset_factory(IncrementTierForm, extra=3, max_num=20, validate_max=True)
 
+STARTER_TIERS = [{"up_to": "500.00", "increment": "10.00"}, {"up_to": "1000.00", "increment": "25.00"},
+                 {"up_to": None, "increment": "50.00"}]
 
-class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (sent to the bidder)"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=2000)
+
+class IncrementTableForm(forms.Form):
+    """An increment table and its tiers (the formset `tiers`), for auctions.increment_table_save."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    is_default = forms.BooleanField(label=_("Default table for new lots"), required=False)
+
+    def __init__(self, data=None, *args, instance: IncrementTable | None = None, **kwargs):
+        self.instance = instance
+        if instance is not None and instance.pk:
+            kwargs["initial"] = {"name": instance.name, "is_default": instance.is_default,
+                                 **(kwargs.get("initial") or {})}
+            tiers = [{"up_to": t.up_to, "increment": t.increment} for t in instance.tiers.all()]
+        else:
+            tiers = STARTER_TIERS
+        super().__init__(data, *args, **kwargs)
+        self.tiers = IncrementTierFormSet(data, prefix="tiers", initial=None if data is not None else tiers)
+
+    def is_valid(self) -> bool:
+        return all([super().is_valid(), self.tiers.is_valid()])
+
+    def cleaned_tiers(self) -> list[tuple[Decimal | None, Decimal]]:
+        """The rows that give an increment (an empty row is dropped)."""
+        return [(f.cleaned_data.get("up_to"), f.cleaned_data.get("increment")) for f in self.tiers
+                if f.cleaned_data and f.cleaned_data.get("increment") is not None]
 
 
 class ScreeningEntryForm(forms.Form):
@@ -326,6 +350,10 @@ class ScreeningEntryForm(forms.Form):
                                   required=False, empty_label=_("All lots (no specific case)"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+
     def clean(self):
         data = super().clean()
         if not (data.get("identity_number") or "").strip() and not data.get("date_of_birth"):
@@ -333,5 +361,11 @@ class ScreeningEntryForm(forms.Form):
         return data
 
 
-class CancelLotForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+class RejectBidderForm(ActionForm):
+    reason = forms.CharField(label=_("Reason (sent to the bidder)"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=2000)
+
+
+class CancelForm(ActionForm):
+    reason = forms.CharField(label=_("Reason (kept in the log)"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=2000)

@@ -133,16 +133,25 @@ def lot_cancel(*, lot_id: int, actor, reason: str) -> Lot:
 # --------------------------------------------------------------------------------------------
 
 
+def auction_schedule_refusal(*, auction: Auction, lots: list[Lot] | None = None) -> str | None:
+    """Why a draft auction cannot be scheduled now (no lot, or its closing time has passed), or None.
+    `lots`: its lots that are not cancelled, if the caller holds them already."""
+    has_lots = bool(lots) if lots is not None else auction.lots.exclude(status=LotStatus.CANCELLED).exists()
+    if not has_lots:
+        return _("An auction needs at least one lot.")
+    if auction.closes_at <= timezone.now():
+        return _("The closing time has already passed.")
+    return None
+
+
 @transaction.atomic
 def auction_schedule(*, auction_id: int, actor) -> Auction:
     """An auction manager schedules a draft auction: every lot gets its staggered end (lot N ends
     `stagger_seconds` after lot N-1) and waits for an approver to publish it."""
     auction = Auction.objects.select_for_update().get(pk=auction_id)
     lots = list(auction.lots.select_for_update().exclude(status=LotStatus.CANCELLED).order_by("number"))
-    if not lots:
-        raise TransitionRefused(_("An auction needs at least one lot."))
-    if auction.closes_at <= timezone.now():
-        raise TransitionRefused(_("The closing time has already passed."))
+    if why := auction_schedule_refusal(auction=auction, lots=lots):
+        raise TransitionRefused(why)
     _check_assets_for_sale(list(Asset.objects.filter(lot_assets__lot__in=lots).distinct()))
     moved = transition_run(auction, "schedule", actor=actor)
     auction_log_write(subject="auction", obj=auction, action="schedule", moved=moved, actor=actor,
@@ -156,13 +165,37 @@ def auction_schedule(*, auction_id: int, actor) -> Auction:
 
 
 @transaction.atomic
+def auction_unschedule(*, auction_id: int, actor) -> Auction:
+    """An auction manager takes a scheduled auction back to draft (to edit it, or its lots) before
+    an approver publishes it; its lots lose their ends, given again when it is scheduled."""
+    auction = Auction.objects.select_for_update().get(pk=auction_id)
+    lots = list(auction.lots.select_for_update().filter(status=LotStatus.SCHEDULED).order_by("number"))
+    moved = transition_run(auction, "unschedule", actor=actor)
+    auction_log_write(subject="auction", obj=auction, action="unschedule", moved=moved, actor=actor,
+                      auction_id=auction.pk)
+    for lot in lots:
+        lot.ends_at = lot.original_ends_at = None
+        lot_moved = transition_run(lot, "unschedule", actor=actor)
+        auction_log_write(subject="lot", obj=lot, action="unschedule", moved=lot_moved, actor=actor,
+                          auction_id=auction.pk, lot_id=lot.pk)
+    return auction
+
+
+def auction_publish_refusal(*, auction: Auction, actor) -> str | None:
+    """The four-eyes rule: why `actor` may not publish `auction` (they prepared it), or None."""
+    if auction.created_by_id == actor.pk:
+        return _("You prepared this auction: another approver must publish it.")
+    return None
+
+
+@transaction.atomic
 def auction_publish(*, auction_id: int, actor, now: datetime | None = None) -> Auction:
     """An approver — never the auction's creator — publishes a scheduled auction. Its lots open at
     the opening time (at once if it has passed); a closing task is scheduled for each lot."""
     now = now or timezone.now()
     auction = Auction.objects.select_for_update().get(pk=auction_id)
-    if auction.created_by_id == actor.pk:
-        raise NotPermitted(_("You prepared this auction: another approver must publish it."))
+    if why := auction_publish_refusal(auction=auction, actor=actor):
+        raise NotPermitted(why)
     lots = list(auction.lots.select_for_update().filter(status=LotStatus.SCHEDULED))
     _check_assets_for_sale(list(Asset.objects.filter(lot_assets__lot__in=lots).distinct()))
     auction.published_by = actor
@@ -183,6 +216,34 @@ def _open_lots(lots: list[Lot], *, actor=None) -> None:
         moved = transition_run(lot, "open")
         auction_log_write(subject="lot", obj=lot, action="open", moved=moved, actor=actor, auction_id=lot.auction_id,
                           lot_id=lot.pk)
+
+
+CANCELLABLE_LOT_STATES = (LotStatus.DRAFT, LotStatus.SCHEDULED, LotStatus.OPEN, LotStatus.CLOSED)
+
+
+@transaction.atomic
+def auction_cancel(*, auction_id: int, actor, reason: str) -> Auction:
+    """An auction manager calls off a whole auction that has not ended (draft, scheduled or
+    published): every lot is cancelled with it, and the deposits are released once it commits.
+    Refused when a lot has been won already: those lots are settled, the rest cancelled one by one."""
+    if not (reason or "").strip():
+        raise TransitionRefused(_("Give a reason for cancelling the auction."))
+    auction = Auction.objects.select_for_update().get(pk=auction_id)
+    lots = list(auction.lots.select_for_update().order_by("number"))
+    if any(lot.status == LotStatus.AWAITING_PAYMENT for lot in lots):
+        raise TransitionRefused(_("A lot of this auction has been won: cancel its other lots one by one."))
+    moved = transition_run(auction, "cancel", actor=actor)
+    auction_log_write(subject="auction", obj=auction, action="cancel", moved=moved, actor=actor,
+                      note=reason.strip(), auction_id=auction.pk)
+    for lot in lots:
+        if lot.status in CANCELLABLE_LOT_STATES:
+            lot_moved = transition_run(lot, "cancel", save=False)
+            lot.version += 1
+            save_or_conflict(lot)
+            auction_log_write(subject="lot", obj=lot, action="cancel", moved=lot_moved, actor=actor,
+                              note=reason.strip(), auction_id=auction.pk, lot_id=lot.pk)
+    closing.auction_finalise_enqueue(auction_id=auction.pk)
+    return auction
 
 
 @transaction.atomic

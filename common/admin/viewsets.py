@@ -11,7 +11,7 @@ A RecordViewSet is Wagtail's ModelViewSet with this project's rules built in:
 - Create and edit forms save through services (`create_service`, `update_service`), never
   around them: a service's ValidationError shows beside the form's fields, a DomainError on top.
   Without a service, the generic view is not offered (records that change only through their
-  life cycle have no edit form).
+  life cycle have no edit form). Deleting goes through `delete_service` where one is given.
 - Wagtail's own history and usage views are off: each app keeps its audit trail (events.py).
 
 Declare it like any ModelViewSet (model, icon, menu_label, list_display, list_filter or
@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
@@ -35,7 +36,7 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from common.exceptions import DomainError
@@ -97,8 +98,9 @@ class RecordInspectView(generic.InspectView):
     @cached_property
     def header_buttons(self):
         offered, _blocked = self.action_buttons
-        return [Button(a["label"], url=a["url"], classname="button-secondary" if not a["danger"] else "no",
-                       priority=10 + i, attrs={"data-action-name": a["name"]}) for i, a in enumerate(offered)]
+        # Wagtail's header buttons (its header styles only these), as the edit and history views have.
+        return [HeaderButton(a["label"], url=a["url"], classname="no" if a["danger"] else "",
+                             priority=10 + i, attrs={"data-action-name": a["name"]}) for i, a in enumerate(offered)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -113,6 +115,7 @@ class ServiceFormMixin:
     """A create or edit view whose valid form is handed to a service (`service`), which saves."""
 
     service: Callable[..., Any] | None = None
+    inspect_url_name: str | None = None  # (declared, so that the viewset can pass it: the record's page)
 
     def call_service(self, form):
         raise NotImplementedError
@@ -132,6 +135,8 @@ class ServiceFormMixin:
         return hook_response if hook_response is not None else response
 
     def form_invalid(self, form):
+        if not hasattr(self, "produced_error_message"):  # the service refused, not the form
+            self.produced_error_message = self.get_error_message()
         response = super().form_invalid(form)
         response.status_code = 400
         return response
@@ -146,6 +151,11 @@ class ServiceCreateView(ServiceFormMixin, generic.CreateView):
             return reverse(self.inspect_url_name, args=[self.object.pk])
         return super().get_success_url()
 
+    def get_success_buttons(self):
+        # Records without an edit form (they change through their life cycle, or not at all) get
+        # no "Edit" button in the success message.
+        return super().get_success_buttons() if self.edit_url_name else []
+
 
 class ServiceEditView(ServiceFormMixin, generic.EditView):
     def call_service(self, form):
@@ -155,6 +165,23 @@ class ServiceEditView(ServiceFormMixin, generic.EditView):
         if self.inspect_url_name:
             return reverse(self.inspect_url_name, args=[self.object.pk])
         return super().get_success_url()
+
+
+class ServiceDeleteView(generic.DeleteView):
+    """Wagtail's confirm-then-delete page whose POST hands the record to a service (`service`),
+    which removes it (and writes whatever audit the app keeps); a refusal is a message."""
+
+    service: Callable[..., Any] | None = None
+
+    def delete_action(self):
+        self.service(self.request, self.object)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except DomainError as exc:
+            messages.error(self.request, str(exc))
+            return redirect(self.get_success_url())
 
 
 class RecordViewSet(ModelViewSet):
@@ -177,6 +204,9 @@ class RecordViewSet(ModelViewSet):
     """(request, form) -> the new record, made by the app's service."""
     update_service: Callable[..., Any] | None = None
     """(request, form, record) -> the record, changed by the app's service."""
+    delete_service: Callable[..., Any] | None = None
+    """(request, record) -> None, removed by the app's service; without it, "delete" in
+    `policy_actions` uses Wagtail's own delete."""
     queryset: Callable[[], models.QuerySet] | None = None
     """The records' queryset for the listing, the record page and the actions (a selector)."""
 
@@ -235,6 +265,14 @@ class RecordViewSet(ModelViewSet):
 
     def get_edit_view_kwargs(self, **kwargs):
         return super().get_edit_view_kwargs(service=type(self).update_service, **kwargs)
+
+    @property
+    def delete_view(self):
+        if self.delete_service is None:
+            return super().delete_view
+        view_class = self.delete_view_class if issubclass(self.delete_view_class, ServiceDeleteView) \
+            else ServiceDeleteView
+        return self.construct_view(view_class, **self.get_delete_view_kwargs(service=type(self).delete_service))
 
     def action_url_name(self, action: Action) -> str:
         return self.get_url_name(f"action_{action.name}")
