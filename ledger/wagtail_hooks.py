@@ -8,23 +8,15 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from common.admin.columns import DateTimeColumn, MoneyColumn
 from common.admin.viewsets import RecordIndexView, RecordViewSet
 from common.money import format_money
 
 from . import selectors
 from .models import Account, JournalEntry
-
-
-class MoneyColumn(Column):
-    def __init__(self, name, *, currency_accessor="currency", **kwargs):
-        super().__init__(name, **kwargs)
-        self.currency_accessor = currency_accessor
-
-    def get_value(self, instance):
-        return format_money(super().get_value(instance), getattr(instance, self.currency_accessor))
 
 
 class AccountIndexView(RecordIndexView):
@@ -76,8 +68,7 @@ class JournalEntryViewSet(RecordViewSet):
     queryset = staticmethod(selectors.journal_entries)
     filterset_class = JournalEntryFilterSet
     search_fields = ["memo", "source", "case__reference", "asset__reference"]
-    list_display = [Column("__str__", label=_("Entry")), DateColumn("occurred_at", label=_("Date"),
-                                                                    sort_key="occurred_at"),
+    list_display = [Column("__str__", label=_("Entry")), DateTimeColumn("occurred_at", label=_("Date")),
                     Column("case", label=_("Case"), accessor=lambda e: e.case.reference if e.case_id else "—"),
                     Column("asset", label=_("Asset"), accessor=lambda e: e.asset.reference if e.asset_id else "—"),
                     "source"]
