@@ -85,6 +85,34 @@ def case_create(*, actor, **fields: Any) -> Case:
     return case
 
 
+# What an edit may change on a case. Not its reference: asset references are built from it and
+# court documents cite it.
+CASE_EDITABLE_FIELDS = ("title", "court", "jurisdiction", "legal_basis", "offence_type", "country_of_origin",
+                        "requesting_state", "status", "expected_decision_date", "notes")
+
+
+def _set_fields(obj, fields: dict[str, Any], editable: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(editable)
+    if unknown:
+        raise TransitionRefused(_("These fields cannot be changed here: %(fields)s")
+                                % {"fields": ", ".join(sorted(unknown))})
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+@transaction.atomic
+def case_update(*, case_id: int, actor, **fields: Any) -> Case:
+    """Change a case's particulars (CASE_EDITABLE_FIELDS)."""
+    require_perm(actor, "custody.change_case")
+    case = Case.objects.select_for_update().filter(pk=_as_id(case_id, _("This case does not exist."))).first()
+    if case is None:
+        raise TransitionRefused(_("This case does not exist."))
+    _set_fields(case, fields, CASE_EDITABLE_FIELDS)
+    case.full_clean()
+    case.save()
+    return case
+
+
 @transaction.atomic
 def party_add(*, actor, case: Case, **fields: Any) -> Party:
     require_perm(actor, "custody.add_party")
@@ -119,6 +147,37 @@ def court_order_record(
     if assets:
         order.assets.set(assets)
     return order
+
+
+# --------------------------------------------------------------------------------------------
+# Storage locations
+# --------------------------------------------------------------------------------------------
+
+STORAGE_LOCATION_FIELDS = ("name", "kind", "address", "public_area", "daily_rate", "currency", "active")
+
+
+@transaction.atomic
+def storage_location_create(*, actor, **fields: Any) -> StorageLocation:
+    require_perm(actor, "custody.add_storagelocation")
+    location = StorageLocation()
+    _set_fields(location, fields, STORAGE_LOCATION_FIELDS)
+    location.full_clean()
+    location.save()
+    return location
+
+
+@transaction.atomic
+def storage_location_update(*, location_id: int, actor, **fields: Any) -> StorageLocation:
+    """Change a storage location; an inactive one takes no new assets (registration, moves)."""
+    require_perm(actor, "custody.change_storagelocation")
+    location = (StorageLocation.objects.select_for_update()
+                .filter(pk=_as_id(location_id, _("This storage location does not exist."))).first())
+    if location is None:
+        raise TransitionRefused(_("This storage location does not exist."))
+    _set_fields(location, fields, STORAGE_LOCATION_FIELDS)
+    location.full_clean()
+    location.save()
+    return location
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from PIL import Image
 
 from common.exceptions import NotPermitted
 from custody import roles, services
-from custody.models import Asset, AssetPhoto, Case, CourtOrder, CustodyEvent, EarlySaleRequest
+from custody.models import Asset, AssetPhoto, Case, CourtOrder, CustodyEvent, EarlySaleRequest, StorageLocation
 from tests.custody.lifecycle import STATES, TRANSITION_NAMES, Driver
 from tests.factories import StorageLocationFactory
 
@@ -55,6 +55,7 @@ ACTION_POLICY = {
     "early_sale_endorse": {"approver"},
     "custody_event_record": {"custodian"},
     "asset_photo_add": {"case_officer", "custodian"},
+    "storage_location_create": {"custodian"},
 }
 
 # A state from which each transition is possible.
@@ -127,6 +128,8 @@ def _perform(action: str, user, asset, driver):
                                              reason="Seals intact")
     if action == "asset_photo_add":
         return services.asset_photo_add(asset_id=asset.pk, upload=_png(), actor=user)
+    if action == "storage_location_create":
+        return services.storage_location_create(actor=user, name="Yard West", kind="vehicle_yard", currency="EUR")
     raise AssertionError(action)
 
 
@@ -137,6 +140,7 @@ _COUNTS = {
     "early_sale_endorse": lambda asset: EarlySaleRequest.objects.filter(status="endorsed").count(),
     "custody_event_record": lambda asset: CustodyEvent.objects.count(),
     "asset_photo_add": lambda asset: AssetPhoto.objects.count(),
+    "storage_location_create": lambda asset: StorageLocation.objects.count(),
 }
 
 

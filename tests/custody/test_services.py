@@ -2,15 +2,17 @@
 asset, custody events and two members of staff moving the same asset at the same time."""
 
 import threading
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from common.exceptions import NotPermitted, TransitionConflict, TransitionRefused
 from custody import roles, services
-from custody.models import Asset, AssetStatus, CustodyEvent, EarlySaleRequest
+from custody.models import Asset, AssetStatus, CustodyEvent, EarlySaleRequest, StorageLocation
 from custody.signals import asset_status_changed, asset_transition_applied
 from tests.custody.lifecycle import REASONS, Driver
 from tests.factories import AssetFactory, CaseFactory, StorageLocationFactory, UserFactory
@@ -416,3 +418,68 @@ def test_concurrent_custody_events_queue_up_on_the_lock_and_keep_the_chain_intac
     assert errors == []
     assert list(CustodyEvent.objects.filter(asset=asset).values_list("seq", flat=True)) == [1, 2, 3, 4, 5]
     assert services.custody_chain_verify() == []
+
+
+# ---- case particulars and storage locations --------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestCaseUpdate:
+    def test_a_case_officer_changes_the_particulars_but_not_the_reference(self, case, case_officer):
+        updated = services.case_update(case_id=case.pk, actor=case_officer, title="State v. Someone Else",
+                                       status="trial", requesting_state="NL")
+        case.refresh_from_db()
+        assert (updated.pk, case.title, case.status, case.requesting_state) == (
+            case.pk, "State v. Someone Else", "trial", "NL")
+        with pytest.raises(TransitionRefused, match="reference"):
+            services.case_update(case_id=case.pk, actor=case_officer, reference="CASE-RENAMED")
+
+    def test_the_fields_are_validated_and_nothing_is_saved_on_error(self, case, case_officer):
+        with pytest.raises(ValidationError) as caught:
+            services.case_update(case_id=case.pk, actor=case_officer, title="Kept?", jurisdiction="Belgium")
+        assert "jurisdiction" in caught.value.error_dict
+        case.refresh_from_db()
+        assert case.title != "Kept?"
+
+    @pytest.mark.parametrize("role", ["custodian", "approver", "auditor"])
+    def test_other_roles_may_not(self, request, case, role):
+        with pytest.raises(NotPermitted):
+            services.case_update(case_id=case.pk, actor=request.getfixturevalue(role), title="x")
+
+    @pytest.mark.parametrize("bad", ["abc", -1, 10**9])
+    def test_an_unknown_case_is_refused(self, case_officer, bad):
+        with pytest.raises(TransitionRefused):
+            services.case_update(case_id=bad, actor=case_officer, title="x")
+
+
+@pytest.mark.django_db
+class TestStorageLocations:
+    FIELDS = {"name": "East cold store", "kind": "cold_store", "address": "Dock 7", "public_area": "Antwerp",
+              "daily_rate": Decimal("80.00"), "currency": "EUR", "active": True}
+
+    def test_a_custodian_adds_and_changes_a_location(self, custodian):
+        location = services.storage_location_create(actor=custodian, **self.FIELDS)
+        assert StorageLocation.objects.get(name="East cold store").daily_rate == Decimal("80.00")
+        services.storage_location_update(location_id=location.pk, actor=custodian, daily_rate=Decimal("95.00"),
+                                         active=False)
+        location.refresh_from_db()
+        assert (location.daily_rate, location.active, location.kind) == (Decimal("95.00"), False, "cold_store")
+
+    def test_invalid_values_are_refused_by_field(self, custodian):
+        StorageLocationFactory(name="Taken")
+        with pytest.raises(ValidationError) as caught:
+            services.storage_location_create(actor=custodian, **{**self.FIELDS, "name": "Taken",
+                                                                 "daily_rate": Decimal("-1"), "currency": "euro"})
+        assert {"name", "daily_rate", "currency"} <= set(caught.value.error_dict)
+        assert StorageLocation.objects.filter(name="Taken").count() == 1
+
+    @pytest.mark.parametrize("role", ["case_officer", "approver", "auditor"])
+    def test_other_roles_may_not(self, request, role):
+        location = StorageLocationFactory(name="North yard")
+        user = request.getfixturevalue(role)
+        with pytest.raises(NotPermitted):
+            services.storage_location_create(actor=user, **self.FIELDS)
+        with pytest.raises(NotPermitted):
+            services.storage_location_update(location_id=location.pk, actor=user, active=False)
+        assert not StorageLocation.objects.filter(name="East cold store").exists()
+        assert StorageLocation.objects.get(pk=location.pk).active
