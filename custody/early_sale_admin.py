@@ -5,8 +5,9 @@ page (through the `custody_asset_panels` / `custody_asset_actions` hooks, like a
 Transitional. The early-sale workflow is moving out of custody into valuation (issue 8, section 4).
 Everything of it that custody's admin had lives in this one module, with the forms and helpers only
 it uses, registered from custody/wagtail_hooks.py; deleting this module, its template
-(custody/early_sale/requests_panel.html) and the lines of wagtail_hooks.py that name it removes it
-from custody's admin. The views are those of custody/admin_views.py, moved unchanged.
+(custody/early_sale/requests_panel.html), tests/custody/test_early_sale_admin.py and the lines of
+wagtail_hooks.py that name it removes it from custody's admin. The views are those of custody's former
+admin_views.py, moved unchanged but for rendering the kit's action form page.
 custody/services.py keeps the early_sale_* services until valuation owns them.
 """
 
@@ -94,7 +95,7 @@ def _page(request, template: str, *, title: str, crumbs: list[tuple[str, str]], 
 
 
 def _asset_crumbs(asset: Asset) -> list[tuple[str, str]]:
-    return [(reverse("custody_asset_index"), _("Assets")),
+    return [(reverse("custody_assets:index"), _("Assets")),
             (reverse("custody_asset_detail", args=[asset.pk]), asset.reference)]
 
 
@@ -153,8 +154,11 @@ def _asset_submit(request, asset: Asset, form, call: Callable[[dict], Any], mess
 
 
 def _action_form(request, asset: Asset, form, *, title: str, submit_label: str, intro: str = "") -> HttpResponse:
-    return _page(request, "custody/asset_action_form.html", title=title, crumbs=_asset_crumbs(asset), asset=asset,
-                 form=form, submit_label=submit_label, intro=intro, status=400 if form.errors else 200)
+    """The kit's action form page (custody's own form template went with its viewsets)."""
+    return _page(request, "common/admin/action_form.html", title=title, crumbs=_asset_crumbs(asset), object=asset,
+                 status_text=asset.get_status_display(), action={"label": submit_label, "intro": intro},
+                 cancel_url=reverse("custody_asset_detail", args=[asset.pk]), form=form,
+                 status=400 if form.errors else 200)
 
 
 # --------------------------------------------------------------------------------------------

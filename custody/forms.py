@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+
+from common.admin.actions import ActionForm
 
 from . import selectors
 from .models import (
@@ -19,6 +18,7 @@ from .models import (
     AssetStatus,
     Case,
     CaseStatus,
+    CourtOrder,
     CustodyEventKind,
     DispositionMethod,
     LegalBasis,
@@ -27,7 +27,7 @@ from .models import (
     Party,
     StorageLocation,
 )
-from .services import REASON_REQUIRED, TRANSITION_LABELS
+from .services import CASE_EDITABLE_FIELDS, REASON_REQUIRED
 from .validators import open_checked_image, validate_document
 
 
@@ -69,12 +69,12 @@ class AssetFilterSet(WagtailFilterSet):
         return kwargs
 
 
-class TransitionForm(forms.Form):
-    """One move of the life cycle: reason, the court order it cites, disposition. Carries the status
-    the user saw, so a concurrent change is reported as a conflict rather than applied blindly."""
+class TransitionForm(ActionForm):
+    """One move of the life cycle (`transition`, see `transition_form`): the court order it cites,
+    the disposition, the reason. Carries the status the user saw (the stale-status check)."""
 
-    expected_status = forms.CharField(widget=forms.HiddenInput)
-    order = forms.ModelChoiceField(label=_("Court order"), queryset=None, required=False)
+    transition = ""
+    order = forms.ModelChoiceField(label=_("Court order"), queryset=CourtOrder.objects.none(), required=False)
     disposition = forms.ChoiceField(
         label=_("Disposition"), required=False,
         choices=[(DispositionMethod.SOCIAL_REUSE, DispositionMethod.SOCIAL_REUSE.label),
@@ -82,13 +82,12 @@ class TransitionForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, asset: Asset, transition: str, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("expected_status", asset.status)
-        super().__init__(*args, **kwargs)
-        self.asset, self.transition = asset, transition
-        self.label = TRANSITION_LABELS.get(transition, transition)
+    def __init__(self, *args, instance: Asset, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        asset, transition = instance, self.transition
         self.needs_order = ORDER_REQUIRED.get(transition)
         self.needs_reason = transition in REASON_REQUIRED
+        self.has_orders = True
         if self.needs_order:
             field = self.fields["order"]
             field.queryset = selectors.orders_covering_asset(asset=asset, order_type=self.needs_order)
@@ -106,6 +105,12 @@ class TransitionForm(forms.Form):
         self.fields["reason"].required = self.needs_reason
 
 
+def transition_form(transition: str) -> type[TransitionForm]:
+    """The form of one transition of the asset life cycle."""
+    name = "".join(part.title() for part in transition.split("_")) + "Form"
+    return type(name, (TransitionForm,), {"transition": transition, "__module__": __name__})
+
+
 PHYSICAL_EVENTS = [
     (CustodyEventKind.RECEIVED, CustodyEventKind.RECEIVED.label),
     (CustodyEventKind.MOVED, CustodyEventKind.MOVED.label),
@@ -115,7 +120,8 @@ PHYSICAL_EVENTS = [
 ]
 
 
-class CustodyEventForm(forms.Form):
+class CustodyEventForm(ActionForm):
+    expected_status = None  # a physical event does not depend on the life-cycle status
     kind = forms.ChoiceField(label=_("Event"), choices=PHYSICAL_EVENTS)
     location = forms.ModelChoiceField(
         label=_("Storage location"), queryset=StorageLocation.objects.none(), required=False,
@@ -130,7 +136,8 @@ class CustodyEventForm(forms.Form):
         self.fields["location"].queryset = StorageLocation.objects.filter(active=True).order_by("name")
 
 
-class PhotoUploadForm(forms.Form):
+class PhotoUploadForm(ActionForm):
+    expected_status = None
     image = forms.FileField(label=_("Photo"), help_text=_("JPEG, PNG or WebP. Metadata (EXIF, GPS) is removed."))
     caption = forms.CharField(label=_("Caption"), max_length=255, required=False)
 
@@ -144,41 +151,28 @@ class PhotoUploadForm(forms.Form):
 IDENTIFIER_ROWS = 3
 
 
-class AssetRegisterForm(forms.Form):
-    case = forms.ModelChoiceField(label=_("Case"), queryset=Case.objects.none())
-    category = forms.ChoiceField(label=_("Category"), choices=AssetCategory.choices)
-    title = forms.CharField(label=_("Title"), max_length=255)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    quantity = forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, min_value=Decimal("0.001"),
-                                  initial=1)
-    unit = forms.CharField(label=_("Unit"), max_length=16, initial="item")
-    location = forms.ModelChoiceField(label=_("Storage location"), queryset=StorageLocation.objects.none(),
-                                      required=False)
-    custodian = forms.ModelChoiceField(label=_("Custodian"), queryset=None, required=False)
-    perishable = forms.BooleanField(label=_("Perishable"), required=False)
-    declared_value = forms.DecimalField(label=_("Declared value"), max_digits=16, decimal_places=2, min_value=0,
-                                        required=False)
-    currency = forms.RegexField(label=_("Currency"), regex=r"^[A-Z]{3}$", max_length=3,
-                                error_messages={"invalid": _("Use a three-letter ISO 4217 currency code.")})
+class AssetRegisterForm(forms.ModelForm):
+    """Registration: the asset's particulars and up to three identifiers (VIN, IBAN ...), which
+    services.asset_register records with it."""
+
+    class Meta:
+        model = Asset
+        fields = ["case", "category", "title", "description", "quantity", "unit", "location", "custodian",
+                  "perishable", "declared_value", "currency"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.conf import settings
-
         self.fields["case"].queryset = Case.objects.exclude(status=CaseStatus.CLOSED).order_by("reference")
         self.fields["location"].queryset = StorageLocation.objects.filter(active=True).order_by("name")
         self.fields["custodian"].queryset = selectors.custodians()
         self.fields["custodian"].label_from_instance = lambda u: u.get_full_name() or u.username
-        self.fields["currency"].initial = settings.DEFAULT_CURRENCY
         for i in range(1, IDENTIFIER_ROWS + 1):
             self.fields[f"identifier_{i}_scheme"] = forms.ChoiceField(
                 label=_("Identifier %(n)d") % {"n": i}, required=False,
                 choices=[("", "—"), *AssetIdentifier.Scheme.choices])
             self.fields[f"identifier_{i}_value"] = forms.CharField(
                 label=_("Value"), max_length=128, required=False)
-
-    def identifier_rows(self) -> list[tuple]:
-        return [(self[f"identifier_{i}_scheme"], self[f"identifier_{i}_value"]) for i in range(1, IDENTIFIER_ROWS + 1)]
 
     def clean(self):
         data = super().clean()
@@ -195,16 +189,15 @@ class AssetRegisterForm(forms.Form):
         return data
 
     def service_kwargs(self) -> dict:
-        d = self.cleaned_data
-        return {
-            "case": d["case"], "category": d["category"], "title": d["title"], "identifiers": d["identifiers"],
-            "description": d["description"], "quantity": d["quantity"], "unit": d["unit"],
-            "location": d["location"], "custodian": d["custodian"], "perishable": d["perishable"],
-            "declared_value": d["declared_value"], "currency": d["currency"],
-        }
+        """The arguments of services.asset_register."""
+        return {name: self.cleaned_data[name] for name in [*self.Meta.fields, "identifiers"]}
 
 
-class CourtOrderForm(forms.Form):
+class CourtOrderForm(ActionForm):
+    """A court order of a case (`instance`), or of an asset's case (`instance` an asset, then
+    covering that asset unless unticked)."""
+
+    expected_status = None
     order_type = forms.ChoiceField(label=_("Type"), choices=OrderType.choices)
     reference = forms.CharField(label=_("Order reference"), max_length=128)
     issued_on = forms.DateField(label=_("Date issued"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -222,10 +215,13 @@ class CourtOrderForm(forms.Form):
     )
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, case: Case, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.case = case
-        self.fields["assets"].queryset = Asset.objects.filter(case=case).order_by("reference")
+    def __init__(self, *args, instance: Case | Asset, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        self.case = instance.case if isinstance(instance, Asset) else instance
+        self.fields["issuing_court"].initial = self.case.court
+        if isinstance(instance, Asset):
+            self.fields["assets"].initial = [instance.pk]
+        self.fields["assets"].queryset = Asset.objects.filter(case=self.case).order_by("reference")
         self.fields["assets"].label_from_instance = lambda a: f"{a.reference} — {a.title}"
 
     def clean(self):
@@ -249,26 +245,30 @@ class CaseForm(forms.ModelForm):
         self.fields["offence_type"].choices = OffenceType.choices
 
 
-class PartyForm(forms.ModelForm):
-    class Meta:
-        model = Party
-        fields = ["role", "name", "identity_number", "date_of_birth", "address", "email", "claim_description",
-                  "claim_amount", "claim_currency"]
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}),
-                   "address": forms.Textarea(attrs={"rows": 2}),
-                   "claim_description": forms.Textarea(attrs={"rows": 3})}
+class CaseEditForm(CaseForm):
+    """A case's particulars after it was opened: all but its reference (services.case_update)."""
+
+    class Meta(CaseForm.Meta):
+        fields = list(CASE_EDITABLE_FIELDS)
+
+
+PARTY_FIELDS = ["role", "name", "identity_number", "date_of_birth", "address", "email", "claim_description",
+                "claim_amount", "claim_currency"]
+
+
+class PartyForm(ActionForm):
+    """A party of a case (`instance`): the Party model's own fields and validators."""
+
+    expected_status = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(Party, fields=PARTY_FIELDS, widgets={
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}), "address": forms.Textarea(attrs={"rows": 2}),
+            "claim_description": forms.Textarea(attrs={"rows": 3})}))
 
     def clean(self):
         data = super().clean()
         if data.get("claim_amount") is not None and not data.get("claim_currency"):
             self.add_error("claim_currency", _("Give the currency of the claimed amount."))
         return data
-
-
-def apply_validation_error(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: field errors on their fields, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)

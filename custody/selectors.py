@@ -71,9 +71,10 @@ def asset_ordering(ordering: str) -> tuple[str, ...]:
     return (ordering, "-id" if desc else "id")
 
 
-def asset_detail(*, asset_id: int) -> Asset:
-    """One asset with all that its staff page shows: case, location, custodian, identifiers, photos,
-    the orders covering it, the early-sale requests and its whole custody log."""
+def asset_pages() -> QuerySet[Asset]:
+    """Assets with all that their staff page shows: case, location, custodian, identifiers, photos,
+    the orders covering it, the early-sale requests and its whole custody log (a fixed number of
+    queries however long its history)."""
     return (
         Asset.objects.select_related("case", "case__case_officer", "location", "custodian")
         .prefetch_related(
@@ -86,7 +87,6 @@ def asset_detail(*, asset_id: int) -> Asset:
             Prefetch("custody_events",
                      queryset=CustodyEvent.objects.select_related("actor", "order", "location").order_by("-seq")),
         )
-        .get(pk=asset_id)
     )
 
 
@@ -108,8 +108,8 @@ def case_list() -> QuerySet[Case]:
     return Case.objects.select_related("case_officer")
 
 
-def case_detail(*, case_id: int) -> Case:
-    """A case with its parties and court orders (each with the references of the assets it covers)."""
+def case_pages() -> QuerySet[Case]:
+    """Cases with their parties and court orders (each with the references of the assets it covers)."""
     return (
         Case.objects.select_related("case_officer")
         .prefetch_related(
@@ -118,7 +118,6 @@ def case_detail(*, case_id: int) -> Case:
                 # status too: the FSM mixin reads it on init, a deferred status would cost a query per row
                 Prefetch("assets", queryset=Asset.objects.only("id", "reference", "case_id", "status")))),
         )
-        .get(pk=case_id)
     )
 
 
@@ -134,7 +133,7 @@ def custodians() -> QuerySet:
 
 
 def court_order_list() -> QuerySet[CourtOrder]:
-    return CourtOrder.objects.select_related("case")
+    return CourtOrder.objects.select_related("case", "created_by")
 
 
 def early_sale_request_list() -> QuerySet[EarlySaleRequest]:

@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from . import admin_views
+from . import views
 
 app_name = "custody"
 urlpatterns = [
-    path("photos/<int:pk>/<str:rendition>/", admin_views.photo_file, name="photo"),
-    path("orders/<int:pk>/document/", admin_views.order_document, name="order_document"),
+    path("photos/<int:pk>/<str:rendition>/", views.photo_file, name="photo"),
+    path("orders/<int:pk>/document/", views.order_document, name="order_document"),
 ]

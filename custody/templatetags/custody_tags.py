@@ -1,27 +1,17 @@
-"""Template helpers for the register's staff pages: money for the active locale, status tags."""
+"""Template helpers for the register's staff pages: the readable labels of status, category and
+transition codes, fast enough for a listing of 100 rows rendered in one template."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import lru_cache
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.translation import get_language
 
+from common.templatetags.common_tags import money
+
 register = template.Library()
-
-
-def format_money(amount: Decimal | None, currency: str = "") -> str:
-    """`1 234,50 EUR` / `1,234.50 EUR`: grouped and with the decimal mark of the active locale."""
-    if amount is None or amount == "":
-        return "—"
-    return f"{number_format(amount, 2, use_l10n=True, force_grouping=True)} {currency}".strip()
-
-
-@register.filter
-def money(amount: Decimal | None, currency: str = "") -> str:
-    return format_money(amount, currency)
+register.filter("money", money)  # the kit's; auctions' templates still load it from here
 
 
 @lru_cache(maxsize=64)
@@ -58,8 +48,3 @@ def transition_label(value: str) -> str:
 
     extra = {"register": gettext("Registered"), "endorse_early_sale": gettext("Early sale endorsed")}
     return str(TRANSITION_LABELS.get(value) or extra.get(value) or value)
-
-
-@register.inclusion_tag("custody/includes/status_tag.html")
-def asset_status(asset) -> dict:
-    return {"status": asset.status, "label": status_label(asset.status)}

@@ -74,7 +74,7 @@ def test_asset_listing_over_100k_assets(asset_register_100k, client):
     total, seeded_in = asset_register_100k
     officer = get_user_model().objects.get(username="officer")
     client.force_login(officer)
-    url = reverse("custody_asset_index")
+    url = reverse("custody_assets:index")
     assert url == "/admin/register/assets/"
 
     rows = []  # (per_page, label, page, median, p95, queries, raw median)
@@ -82,7 +82,7 @@ def test_asset_listing_over_100k_assets(asset_register_100k, client):
     for per_page in PER_PAGE:
         last = math.ceil(total / per_page)
         for label, page in (("first", 1), ("middle", last // 2), ("last", last)):
-            path = f"{url}?page={page}&per_page={per_page}"
+            path = f"{url}?p={page}&per_page={per_page}"
 
             def render(path=path):
                 response = client.get(path)

@@ -23,7 +23,7 @@ def _fast_passwords(settings):
 
 
 def upload(client, asset, content: bytes, name: str = "photo.png", caption: str = ""):
-    return client.post(reverse("custody_photo_add", args=[asset.pk]),
+    return client.post(reverse("custody_assets:action_photo_add", args=[asset.pk]),
                        {"image": SimpleUploadedFile(name, content), "caption": caption})
 
 
@@ -43,7 +43,7 @@ def test_custodian_uploads_a_photo_and_sees_its_thumbnail(client, asset, custodi
     assert response.status_code == 302
     photo = AssetPhoto.objects.get(asset=asset)
     assert (photo.width, photo.height, photo.caption) == (640, 480, "Front view")
-    html = client.get(reverse("custody_asset_detail", args=[asset.pk])).content.decode()
+    html = client.get(reverse("custody_assets:inspect", args=[asset.pk])).content.decode()
     thumb_url = reverse("custody:photo", args=[photo.pk, "thumbnail"])
     assert thumb_url in html
     response = client.get(thumb_url)
