@@ -496,6 +496,7 @@ def test_asset_listing_searches_identifiers_and_filters(client, case, case_offic
     url = reverse("custody_assets:index")
     html = client.get(url, {"q": "VANVIN0000000042"}).content.decode()
     assert van.reference in html and "Gold watch" not in html
+    assert f'href="{reverse("custody_assets:inspect", args=[van.pk])}"' in html  # the row opens its page
     html = client.get(url, {"perishable": "true"}).content.decode()
     assert "Frozen fish" in html and "White van" not in html
     html = client.get(url, {"category": "jewellery_art"}).content.decode()
