@@ -39,15 +39,12 @@ from .forms import (
     CaseForm,
     CourtOrderForm,
     CustodyEventForm,
-    EarlySaleAuthoriseForm,
-    EarlySaleDecisionForm,
-    EarlySaleRequestForm,
     PartyForm,
     PhotoUploadForm,
     TransitionForm,
     apply_validation_error,
 )
-from .models import Asset, AssetPhoto, AssetStatus, Case, CourtOrder, EarlySaleStatus
+from .models import Asset, AssetPhoto, Case, CourtOrder
 
 ASSET_PANELS_HOOK = "custody_asset_panels"
 ASSET_ACTIONS_HOOK = "custody_asset_actions"
@@ -245,45 +242,6 @@ def asset_actions(request, asset: Asset) -> list[SafeString]:
     return [_as_html(a) for a in _hook_results(ASSET_ACTIONS_HOOK, request, asset)]
 
 
-@dataclass
-class Blocked:
-    """An action the user's role would allow, but not now or not them; the page says why."""
-
-    label: str
-    why: str
-
-
-def _early_sale_actions(request, asset: Asset, open_request) -> tuple[list[dict], list[Blocked]]:
-    user = request.user
-    actions, blocked = [], []
-    if (asset.status == AssetStatus.IN_CUSTODY and open_request is None
-            and user.has_perm("custody.request_early_sale")):
-        actions.append({"name": "early_sale_request", "label": _("Request early sale"),
-                        "url": reverse("custody_early_sale_request", args=[asset.pk])})
-    if open_request is None or asset.status != AssetStatus.EARLY_SALE_REQUESTED:
-        return actions, blocked
-    if user.has_perm("custody.endorse_early_sale"):
-        if open_request.requested_by_id == user.pk:
-            why = _("You requested this early sale; another approver must decide on it (four eyes).")
-            if open_request.status == EarlySaleStatus.REQUESTED:
-                blocked.append(Blocked(_("Endorse early sale"), why))
-            blocked.append(Blocked(_("Reject early sale"), why))
-        else:
-            if open_request.status == EarlySaleStatus.REQUESTED:
-                actions.append({"name": "early_sale_endorse", "label": _("Endorse early sale"),
-                                "url": reverse("custody_early_sale_endorse", args=[asset.pk])})
-            actions.append({"name": "early_sale_reject", "label": _("Reject early sale"),
-                            "url": reverse("custody_early_sale_reject", args=[asset.pk]), "danger": True})
-    if user.has_perm("custody.request_early_sale"):
-        if open_request.status == EarlySaleStatus.ENDORSED:
-            actions.append({"name": "early_sale_authorise", "label": _("Record the court's authorisation"),
-                            "url": reverse("custody_early_sale_authorise", args=[asset.pk])})
-        else:
-            blocked.append(Blocked(_("Record the court's authorisation"),
-                                   _("An approver must endorse the request first.")))
-    return actions, blocked
-
-
 @require_GET
 def asset_detail(request, pk: int) -> HttpResponse:
     """Who: custody.view_asset. Action buttons only for what the user's role may do now."""
@@ -293,13 +251,11 @@ def asset_detail(request, pk: int) -> HttpResponse:
     except Asset.DoesNotExist:
         raise Http404 from None
     user = request.user
-    open_request = selectors.asset_open_early_sale_request(asset=asset)
     transitions = [
         {"name": t.name, "label": t.label, "url": reverse("custody_asset_transition", args=[asset.pk, t.name]),
          "danger": t.name in {"destroy", "declare_lost", "release"}}
         for t in services.asset_available_transitions(asset=asset, user=user)
     ]
-    early_sale_actions, blocked = _early_sale_actions(request, asset, open_request)
     can_record_event = user.has_perm("custody.record_custody_event") and not asset.is_final
     can_add_photo = user.has_perm("custody.add_assetphoto")
     events = list(asset.custody_events.all())
@@ -307,17 +263,16 @@ def asset_detail(request, pk: int) -> HttpResponse:
         request, "custody/asset_detail.html", title=f"{asset.reference} — {asset.title}",
         crumbs=[(reverse("custody_asset_index"), _("Assets"))], icon="folder-inverse",
         asset=asset, identifiers=list(asset.identifiers.all()), photos=list(asset.photos.all()),
-        orders=list(asset.orders.all()), early_sale_requests=list(asset.early_sale_requests.all()),
-        open_request=open_request, events=events,
+        orders=list(asset.orders.all()), events=events,
         transition_events=[e for e in events if e.kind == "status_change"],
-        transitions=transitions, early_sale_actions=early_sale_actions, blocked_actions=blocked,
+        transitions=transitions,
         can_record_event=can_record_event, can_add_photo=can_add_photo,
         can_view_orders=user.has_perm("custody.view_courtorder"),
         can_add_order=user.has_perm("custody.add_courtorder"),
         event_form=CustodyEventForm() if can_record_event else None,
         photo_form=PhotoUploadForm() if can_add_photo else None,
         panels=asset_panels(request, asset), extra_actions=asset_actions(request, asset),
-        read_only=not (transitions or early_sale_actions or can_record_event or can_add_photo),
+        read_only=not (transitions or can_record_event or can_add_photo),
     )
 
 
@@ -409,56 +364,6 @@ def asset_transition(request, pk: int, name: str) -> HttpResponse:
 def _action_form(request, asset: Asset, form, *, title: str, submit_label: str, intro: str = "") -> HttpResponse:
     return _page(request, "custody/asset_action_form.html", title=title, crumbs=_asset_crumbs(asset), asset=asset,
                  form=form, submit_label=submit_label, intro=intro, status=400 if form.errors else 200)
-
-
-def early_sale_request(request, pk: int) -> HttpResponse:
-    """Who: custody.request_early_sale (case officer)."""
-    require_perm(request, "custody.view_asset", "custody.request_early_sale")
-    asset = get_object_or_404(Asset, pk=pk)
-    form = EarlySaleRequestForm(**_bound(request), initial={"expected_status": asset.status})
-    response = _asset_submit(request, asset, form, lambda d: services.early_sale_request(
-        asset_id=asset.pk, actor=request.user, reason=d["reason"], justification=d["justification"],
-        expected_status=d["expected_status"],
-    ), _("Early sale requested; an approver must now endorse it."))
-    return response or _action_form(request, asset, form, title=_("Request early sale"),
-                                    submit_label=_("Request early sale"))
-
-
-def _early_sale_decision(request, pk: int, *, reject: bool) -> HttpResponse:
-    require_perm(request, "custody.view_asset", "custody.endorse_early_sale")
-    asset = get_object_or_404(Asset, pk=pk)
-    form = EarlySaleDecisionForm(**_bound(request), reason_required=reject)
-    if reject:
-        response = _asset_submit(request, asset, form, lambda d: services.early_sale_reject(
-            asset_id=asset.pk, actor=request.user, reason=d["note"]), _("Early sale rejected."))
-    else:
-        response = _asset_submit(request, asset, form, lambda d: services.early_sale_endorse(
-            asset_id=asset.pk, actor=request.user, note=d["note"]), _("Early sale endorsed."))
-    title = _("Reject early sale") if reject else _("Endorse early sale")
-    return response or _action_form(request, asset, form, title=title, submit_label=title)
-
-
-def early_sale_endorse(request, pk: int) -> HttpResponse:
-    """Who: custody.endorse_early_sale (approver), never the requester (the service refuses)."""
-    return _early_sale_decision(request, pk, reject=False)
-
-
-def early_sale_reject(request, pk: int) -> HttpResponse:
-    """Who: custody.endorse_early_sale (approver), never the requester."""
-    return _early_sale_decision(request, pk, reject=True)
-
-
-def early_sale_authorise(request, pk: int) -> HttpResponse:
-    """Record the court's early-sale authorisation. Who: custody.request_early_sale (case officer)."""
-    require_perm(request, "custody.view_asset", "custody.request_early_sale")
-    asset = get_object_or_404(Asset, pk=pk)
-    form = EarlySaleAuthoriseForm(**_bound(request), asset=asset)
-    response = _asset_submit(request, asset, form, lambda d: services.early_sale_authorise(
-        asset_id=asset.pk, actor=request.user, order_id=d["order"].pk, expected_status=d["expected_status"],
-    ), _("The court's authorisation is recorded; the asset may be put up for sale."))
-    return response or _action_form(
-        request, asset, form, title=_("Record the court's authorisation"), submit_label=_("Record authorisation"),
-        intro=_("Cite the early-sale authorisation order; record it first on the case page."))
 
 
 def custody_event_record(request, pk: int) -> HttpResponse:

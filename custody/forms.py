@@ -21,7 +21,6 @@ from .models import (
     CaseStatus,
     CustodyEventKind,
     DispositionMethod,
-    EarlySaleReason,
     LegalBasis,
     OffenceType,
     OrderType,
@@ -105,35 +104,6 @@ class TransitionForm(forms.Form):
         else:
             del self.fields["disposition"]
         self.fields["reason"].required = self.needs_reason
-
-
-class EarlySaleRequestForm(forms.Form):
-    expected_status = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.ChoiceField(label=_("Ground"), choices=EarlySaleReason.choices)
-    justification = forms.CharField(
-        label=_("Justification"), widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Why the asset should be sold before the final decision (the court will read this)."),
-    )
-
-
-class EarlySaleDecisionForm(forms.Form):
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-    def __init__(self, *args, reason_required: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if reason_required:
-            self.fields["note"].required = True
-            self.fields["note"].label = _("Reason for rejecting")
-
-
-class EarlySaleAuthoriseForm(forms.Form):
-    expected_status = forms.CharField(widget=forms.HiddenInput)
-    order = forms.ModelChoiceField(label=_("Early-sale authorisation order"), queryset=None)
-
-    def __init__(self, *args, asset: Asset, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("expected_status", asset.status)
-        super().__init__(*args, **kwargs)
-        self.fields["order"].queryset = selectors.orders_covering_asset(asset=asset, order_type=OrderType.EARLY_SALE)
 
 
 PHYSICAL_EVENTS = [

@@ -15,8 +15,6 @@ from .models import (
     Case,
     CourtOrder,
     CustodyEvent,
-    EarlySaleRequest,
-    EarlySaleStatus,
     Party,
 )
 
@@ -73,29 +71,18 @@ def asset_ordering(ordering: str) -> tuple[str, ...]:
 
 def asset_detail(*, asset_id: int) -> Asset:
     """One asset with all that its staff page shows: case, location, custodian, identifiers, photos,
-    the orders covering it, the early-sale requests and its whole custody log."""
+    the orders covering it and its whole custody log."""
     return (
         Asset.objects.select_related("case", "case__case_officer", "location", "custodian")
         .prefetch_related(
             Prefetch("identifiers", queryset=AssetIdentifier.objects.order_by("scheme", "value")),
             Prefetch("photos", queryset=AssetPhoto.objects.select_related("uploaded_by").order_by("uploaded_at", "id")),
             Prefetch("orders", queryset=CourtOrder.objects.order_by("-issued_on", "-id")),
-            Prefetch("early_sale_requests",
-                     queryset=EarlySaleRequest.objects.select_related("requested_by", "decided_by", "order")
-                     .order_by("-requested_at", "-id")),
             Prefetch("custody_events",
                      queryset=CustodyEvent.objects.select_related("actor", "order", "location").order_by("-seq")),
         )
         .get(pk=asset_id)
     )
-
-
-def asset_open_early_sale_request(*, asset: Asset) -> EarlySaleRequest | None:
-    """The request still waiting for a decision or the court, from the prefetched requests."""
-    for req in asset.early_sale_requests.all():
-        if req.status in (EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED):
-            return req
-    return None
 
 
 def orders_covering_asset(*, asset: Asset, order_type: str) -> QuerySet[CourtOrder]:
@@ -135,7 +122,3 @@ def custodians() -> QuerySet:
 
 def court_order_list() -> QuerySet[CourtOrder]:
     return CourtOrder.objects.select_related("case")
-
-
-def early_sale_request_list() -> QuerySet[EarlySaleRequest]:
-    return EarlySaleRequest.objects.select_related("asset", "asset__case", "requested_by", "decided_by")

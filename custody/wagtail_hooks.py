@@ -1,5 +1,5 @@
 """The custody register in the Wagtail admin: a "Register" menu (cases, assets, court orders, storage
-locations, early-sale requests) and the asset page.
+locations) and the asset page.
 
 Extension points for the apps above custody
 -------------------------------------------
@@ -43,7 +43,7 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import admin_views, selectors
-from .models import Case, CourtOrder, EarlySaleRequest, StorageLocation
+from .models import Case, CourtOrder, StorageLocation
 
 # --------------------------------------------------------------------------------------------
 # Listing-only viewsets: rows link to the register's own pages; changes go through services.
@@ -175,33 +175,6 @@ class CourtOrderViewSet(ListingOnlyViewSet):
             base_queryset=selectors.court_order_list, default_ordering="-issued_on", **kwargs)
 
 
-class EarlySaleRequestViewSet(ListingOnlyViewSet):
-    model = EarlySaleRequest
-    name = "custody_early_sale"
-    url_prefix = "register/early-sale"
-    icon = "time"
-    menu_label = _("Early-sale requests")
-    search_fields = ["asset__reference", "asset__title"]
-    list_filter = ["status", "reason"]
-    list_display = [
-        TitleColumn("asset", label=_("Asset"), accessor="asset.reference",
-                    get_url=lambda r: reverse("custody_asset_detail", args=[r.asset_id])),
-        Column("asset_title", label=_("Title"), accessor="asset.title"),
-        Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
-        Column("reason", label=_("Ground"), accessor="get_reason_display"),
-        Column("requested_by", label=_("Requested by"),
-               accessor=lambda r: r.requested_by.get_full_name() or r.requested_by.username),
-        DateColumn("requested_at", label=_("Requested"), sort_key="requested_at"),
-        Column("decided_by", label=_("Decided by"),
-               accessor=lambda r: (r.decided_by.get_full_name() or r.decided_by.username) if r.decided_by else "—"),
-    ]
-
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(
-            detail_url=lambda r: reverse("custody_asset_detail", args=[r.asset_id]),
-            base_queryset=selectors.early_sale_request_list, default_ordering="-requested_at", **kwargs)
-
-
 class StorageLocationViewSet(RefuseWith403Mixin, ModelViewSet):
     """Storage locations have no business rules beyond their fields: Wagtail's generic views, with
     add/change for the custodian role and read-only inspection for the rest of the staff."""
@@ -244,7 +217,7 @@ class RegisterGroup(ViewSetGroup):
     menu_label = _("Register")
     menu_icon = "folder-open-inverse"
     menu_order = 150
-    items = (CaseViewSet, AssetMenuViewSet, CourtOrderViewSet, StorageLocationViewSet, EarlySaleRequestViewSet)
+    items = (CaseViewSet, AssetMenuViewSet, CourtOrderViewSet, StorageLocationViewSet)
 
 
 @hooks.register("register_admin_viewset")
@@ -263,11 +236,6 @@ def register_admin_urls():
         path("register/assets/new/", v.asset_register, name="custody_asset_register"),
         path("register/assets/<int:pk>/", v.asset_detail, name="custody_asset_detail"),
         path("register/assets/<int:pk>/transition/<str:name>/", v.asset_transition, name="custody_asset_transition"),
-        path("register/assets/<int:pk>/early-sale/request/", v.early_sale_request, name="custody_early_sale_request"),
-        path("register/assets/<int:pk>/early-sale/endorse/", v.early_sale_endorse, name="custody_early_sale_endorse"),
-        path("register/assets/<int:pk>/early-sale/reject/", v.early_sale_reject, name="custody_early_sale_reject"),
-        path("register/assets/<int:pk>/early-sale/authorise/", v.early_sale_authorise,
-             name="custody_early_sale_authorise"),
         path("register/assets/<int:pk>/custody-event/", v.custody_event_record, name="custody_event_record"),
         path("register/assets/<int:pk>/photos/new/", v.photo_add, name="custody_photo_add"),
         path("register/cases/new/", v.case_create, name="custody_case_create"),

@@ -283,8 +283,93 @@ class AppraisalEvidence(models.Model):
 
 
 # --------------------------------------------------------------------------------------------
-# Early sale: due process and the direct-sale route
+# Early sale: the request, due process and the direct-sale route
 # --------------------------------------------------------------------------------------------
+
+
+class EarlySaleStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ENDORSED = "endorsed", _("Endorsed")
+    REJECTED = "rejected", _("Rejected")
+    AUTHORISED = "authorised", _("Authorised by the court")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_EARLY_SALE_STATES = [EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED]
+
+
+class EarlySaleReason(models.TextChoices):
+    PERISHABLE = "perishable", _("Perishable")
+    DEPRECIATION = "depreciation", _("Rapid depreciation")
+    COST = "cost", _("Disproportionate cost of keeping")
+
+
+class EarlySaleRequest(ConcurrentTransitionMixin, models.Model):
+    """A case officer's request to sell an asset before the final decision; an approver endorses it
+    (never the requester), the owner and claimants are told, then the court's authorisation is
+    attached. The asset's own moves (requested, back in custody, authorised) are the register's
+    transitions, which the services of this app take.
+
+    The table kept its name when the model moved here from custody (migration 0003)."""
+
+    asset = models.ForeignKey("custody.Asset", on_delete=models.PROTECT, related_name="early_sale_requests",
+                              verbose_name=_("asset"))
+    reason = models.CharField(_("reason"), max_length=16, choices=EarlySaleReason.choices)
+    justification = models.TextField(_("justification"))
+    status = StateField(_("status"), max_length=16, choices=EarlySaleStatus.choices,
+                        default=EarlySaleStatus.REQUESTED, protected=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    order = models.ForeignKey("custody.CourtOrder", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("court's authorisation"))
+
+    class Meta:
+        db_table = "custody_earlysalerequest"
+        verbose_name = _("early-sale request")
+        verbose_name_plural = _("early-sale requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["asset"], condition=Q(status__in=["requested", "endorsed"]),
+                                    name="one_open_early_sale_request"),
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                                   name="early_sale_four_eyes"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Early sale of %(asset)s (%(status)s)") % {
+            "asset": self.asset.reference, "status": self.get_status_display()})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_EARLY_SALE_STATES
+
+    def _decider_is_not_requester(self) -> bool:
+        return self.decided_by_id is not None and self.decided_by_id != self.requested_by_id
+
+    @transition(field=status, source=EarlySaleStatus.REQUESTED, target=EarlySaleStatus.ENDORSED,
+                conditions=[_decider_is_not_requester], permission="custody.endorse_early_sale")
+    def endorse(self) -> None:
+        pass
+
+    @transition(field=status, source=[EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED],
+                target=EarlySaleStatus.REJECTED, conditions=[_decider_is_not_requester],
+                permission="custody.endorse_early_sale")
+    def reject(self) -> None:
+        pass
+
+    @transition(field=status, source=EarlySaleStatus.ENDORSED, target=EarlySaleStatus.AUTHORISED)
+    def mark_authorised(self) -> None:
+        pass
+
+    @transition(field=status, source=[EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED],
+                target=EarlySaleStatus.WITHDRAWN)
+    def withdraw(self) -> None:
+        """The asset left the early-sale branch another way (confiscated, released, lost ...)."""
 
 
 class NotificationMeans(models.TextChoices):
@@ -299,7 +384,7 @@ class EarlySaleNotification(models.Model):
     """That the owner or a third-party claimant was told of an early-sale request, as due process
     requires before the asset is sold. `party` is empty only for a public notice to unknown owners."""
 
-    request = models.ForeignKey("custody.EarlySaleRequest", on_delete=models.PROTECT, related_name="notifications",
+    request = models.ForeignKey(EarlySaleRequest, on_delete=models.PROTECT, related_name="notifications",
                                 verbose_name=_("early-sale request"))
     party = models.ForeignKey("custody.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("party notified"))

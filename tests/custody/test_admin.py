@@ -23,7 +23,6 @@ from custody.models import (
     Case,
     CourtOrder,
     CustodyEvent,
-    EarlySaleRequest,
     Party,
 )
 from tests.custody.admin_helpers import bring_to, order_for, png_bytes
@@ -72,7 +71,6 @@ READ_PAGES = [
     ("custody_case_detail", "case"),
     ("custody_orders:index", False),
     ("custody_storage:index", False),
-    ("custody_early_sale:index", False),
 ]
 
 
@@ -142,7 +140,7 @@ def test_custodian_adds_a_storage_location_and_the_auditor_cannot(client, custod
 def test_register_menu_lists_the_register_for_staff(client, auditor):
     client.force_login(auditor)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
-    for label in ("Register", "Cases", "Assets", "Court orders", "Storage locations", "Early-sale requests"):
+    for label in ("Register", "Cases", "Assets", "Court orders", "Storage locations"):
         assert label in html
 
 
@@ -319,9 +317,6 @@ def test_unknown_transition_is_404(client, asset, case_officer):
     ("custody_asset_transition", ["restrain"], {"expected_status": "identified", "reason": "x"}),
     ("custody_event_record", [], {"kind": "inspected", "reason": "all fine"}),
     ("custody_photo_add", [], {}),
-    ("custody_early_sale_request", [], {"expected_status": "in_custody", "reason": "cost", "justification": "x"}),
-    ("custody_early_sale_endorse", [], {}),
-    ("custody_early_sale_authorise", [], {"expected_status": "early_sale_requested"}),
 ])
 def test_auditor_posts_are_refused(client, asset, auditor, name, path_args, data):
     client.force_login(auditor)
@@ -347,88 +342,6 @@ def test_custodian_cannot_post_a_transition_of_another_role(client, asset, case_
                            {"expected_status": "restrained", "order": order_for(asset, "confiscation").pk})
     assert response.status_code == 403
     assert Asset.objects.get(pk=asset.pk).status == AssetStatus.RESTRAINED
-
-
-# --------------------------------------------------------------------------------------------
-# Early sale
-# --------------------------------------------------------------------------------------------
-
-
-def test_early_sale_through_the_admin_with_four_eyes(client, asset, case_officer, approver, second_approver):
-    bring_to(asset, "in_custody", officer=case_officer, approver=approver)
-    # The case officer sees "request early sale" and requests it
-    client.force_login(case_officer)
-    html = client.get(reverse("custody_asset_detail", args=[asset.pk])).content.decode()
-    assert "early_sale_request" in action_buttons(html)
-    response = client.post(reverse("custody_early_sale_request", args=[asset.pk]), {
-        "expected_status": "in_custody", "reason": "depreciation", "justification": "Loses 30% a year"})
-    assert response.status_code == 302
-    asset.refresh_from_db()
-    assert asset.status == AssetStatus.EARLY_SALE_REQUESTED
-    # Before endorsement the officer is told why the authorisation cannot be recorded yet
-    html = client.get(reverse("custody_asset_detail", args=[asset.pk])).content.decode()
-    assert "early_sale_authorise" not in action_buttons(html)
-    assert "An approver must endorse the request first." in html
-    # An approver endorses
-    client.force_login(approver)
-    html = client.get(reverse("custody_asset_detail", args=[asset.pk])).content.decode()
-    assert {"early_sale_endorse", "early_sale_reject"} <= action_buttons(html)
-    assert client.post(reverse("custody_early_sale_endorse", args=[asset.pk]), {"note": "Agreed"}).status_code == 302
-    assert EarlySaleRequest.objects.get(asset=asset).status == "endorsed"
-    # The officer records the court's authorisation, citing the order
-    client.force_login(case_officer)
-    html = client.get(reverse("custody_asset_detail", args=[asset.pk])).content.decode()
-    assert "early_sale_authorise" in action_buttons(html)
-    order = order_for(asset, "early_sale")
-    # ... which is refused, with the reason, until the owner and claimants have been told
-    response = client.post(reverse("custody_early_sale_authorise", args=[asset.pk]),
-                           {"expected_status": "early_sale_requested", "order": order.pk}, follow=True)
-    assert "Due process" in response.content.decode()
-    asset.refresh_from_db()
-    assert asset.status == AssetStatus.EARLY_SALE_REQUESTED
-    from valuation.services import early_sale_parties_notify
-
-    early_sale_parties_notify(actor=case_officer, asset_id=asset.pk, means="registered_letter",
-                              notified_on=datetime.date.today())
-    response = client.post(reverse("custody_early_sale_authorise", args=[asset.pk]),
-                           {"expected_status": "early_sale_requested", "order": order.pk})
-    assert response.status_code == 302
-    asset.refresh_from_db()
-    assert asset.status == AssetStatus.EARLY_SALE_AUTHORISED
-
-
-def test_requester_cannot_endorse_their_own_request_and_is_told_why(client, asset, case_officer, approver):
-    # Given someone who is both case officer and approver requested the early sale
-    from django.contrib.auth.models import Group
-
-    from custody import roles
-
-    both = UserFactory(username="both", role=roles.CASE_OFFICER)
-    both.groups.add(Group.objects.get(name=roles.APPROVER))
-    bring_to(asset, "in_custody", officer=case_officer, approver=approver)
-    services.early_sale_request(asset_id=asset.pk, actor=both, reason="cost", justification="Storage too dear")
-    client.force_login(both)
-    # Then the page shows no endorse button, but says why not
-    html = client.get(reverse("custody_asset_detail", args=[asset.pk])).content.decode()
-    assert not {"early_sale_endorse", "early_sale_reject"} & action_buttons(html)
-    assert "another approver must decide" in html
-    # And a crafted POST is refused with a message, not a 500
-    response = client.post(reverse("custody_early_sale_endorse", args=[asset.pk]), {}, follow=True)
-    assert response.status_code == 200
-    assert any("your own request" in m for m in messages_of(response)), messages_of(response)
-    assert EarlySaleRequest.objects.get(asset=asset).status == "requested"
-
-
-def test_reject_needs_a_reason(client, asset, case_officer, approver):
-    bring_to(asset, "in_custody", officer=case_officer, approver=approver)
-    services.early_sale_request(asset_id=asset.pk, actor=case_officer, reason="cost", justification="Dear")
-    client.force_login(approver)
-    response = client.post(reverse("custody_early_sale_reject", args=[asset.pk]), {"note": ""})
-    assert response.status_code == 400
-    response = client.post(reverse("custody_early_sale_reject", args=[asset.pk]), {"note": "Keeps its value"})
-    assert response.status_code == 302
-    asset.refresh_from_db()
-    assert asset.status == AssetStatus.IN_CUSTODY
 
 
 # --------------------------------------------------------------------------------------------
