@@ -8,7 +8,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from common.admin.display import MoneyColumn
+from common.admin.display import FormattedInspectView, MoneyColumn
 from custody.models import Case
 from tests.common import listing_urls
 
@@ -80,3 +80,14 @@ def test_money_columns_show_the_amount_with_its_currency():
     column = MoneyColumn("price", currency_accessor="currency")
     assert column.get_value(SimpleNamespace(price=Decimal("1234.5"), currency="EUR")) == "1,234.50 EUR"
     assert column.get_value(SimpleNamespace(price=None, currency="EUR")) == "—"
+
+
+def test_records_pages_show_amounts_yes_or_no_and_people_by_name(case_officer):
+    view = FormattedInspectView()
+    view.money_fields = {"price": "currency"}
+    view.object = SimpleNamespace(price=Decimal("20500"), currency="EUR", urgent=True, appraised=False,
+                                  officer=case_officer, note="")
+    shown = {name: view.get_field_display_value(name, None) for name in ("price", "urgent", "appraised", "officer",
+                                                                         "note")}
+    assert shown == {"price": "20,500.00 EUR", "urgent": "Yes", "appraised": "No",
+                     "officer": case_officer.get_full_name(), "note": "—"}
