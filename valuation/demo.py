@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from custody import services as custody_services
-from custody.models import HELD_STATES, Asset, AssetCategory, AssetStatus
+from custody.models import HELD_STATES, Asset, AssetCategory
 
 from . import selectors, services
 from .models import (
@@ -102,22 +102,26 @@ def _bulk(assets, valuer, approver, rng, today) -> None:
                           value_date=r.value_date) for r in rows), batch_size=5000, ignore_conflicts=True)
 
 
-# How far the demo's early sales have gone: (stage, how many assets stop there), in workflow order.
-EARLY_SALE_STAGES = [("requested", 2), ("rejected", 1), ("endorsed", 2), ("authorised", 2), ("at_auction", 2),
-                     ("direct_sale_proposed", 1), ("sold_directly", 3)]
-_STAGE_ORDER = [stage for stage, _n in EARLY_SALE_STAGES]
+# The stages of the workflow, in order. The demo's early sales stop at one each, in the order of
+# EARLY_SALE_STAGES (the most telling first, as a small demo has few candidates; then more of some).
+_STAGE_ORDER = ["requested", "rejected", "endorsed", "authorised", "at_auction", "direct_sale_proposed",
+                "sold_directly"]
+EARLY_SALE_STAGES = ["requested", "endorsed", "authorised", "sold_directly", "at_auction", "direct_sale_proposed",
+                     "rejected", "sold_directly", "requested", "authorised", "sold_directly", "at_auction"]
 
 
 def _early_sales(rng, today: datetime.date) -> int:
-    """Take some appraised assets in custody (perishables first) through the early sale, each to its
-    stage. Once only: nothing is added when early-sale requests exist."""
+    """Take the assets the recommendation puts first (urgent, then what selling now preserves; at most
+    half of the candidates, so that the listing keeps some) through the early sale, each to its stage,
+    as staff would. Once only: nothing is added when early-sale requests exist."""
     users = {name: _user(name) for name in ("officer", "officer2", "approver", "approver2", "auctions")}
     if EarlySaleRequest.objects.exists() or not all(users.values()):
         return 0
-    stages = [stage for stage, n in EARLY_SALE_STAGES for _i in range(n)]
-    assets = list(Asset.objects.filter(status=AssetStatus.IN_CUSTODY, current_valuation__isnull=False)
-                  .select_related("case").order_by("-perishable", "pk")[:len(stages)])
-    for asset, stage in zip(assets, stages, strict=False):
+    rows = sorted(selectors.early_sale_rows(as_of=today), key=lambda r: (not r["urgent"], -r["net_benefit"]))
+    ids = [r["asset_id"] for r in rows][:min(len(EARLY_SALE_STAGES), len(rows) // 2)]
+    by_id = Asset.objects.filter(pk__in=ids, current_valuation__isnull=False).select_related("case").in_bulk()
+    assets = [by_id[pk] for pk in ids if pk in by_id]
+    for asset, stage in zip(assets, EARLY_SALE_STAGES, strict=False):
         _early_sale(asset, _STAGE_ORDER.index(stage), users, rng, today)
     return len(assets)
 
