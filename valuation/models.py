@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, transition
 
 from common.fields import StateField
+from common.money import format_money
 from custody.models import AssetCategory, currency_validator, default_currency
 from custody.storage import private_storage
 from custody.validators import validate_document
@@ -226,7 +227,7 @@ class Appraisal(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_method_display()} {self.amount} {self.currency} ({self.value_date:%Y-%m-%d})"
+        return f"{self.get_method_display()} {format_money(self.amount, self.currency)} ({self.value_date:%Y-%m-%d})"
 
     @transition(field=status, source=AppraisalStatus.DRAFT, target=AppraisalStatus.SUBMITTED,
                 conditions=[_has_evidence], permission="valuation.change_appraisal")
@@ -341,8 +342,7 @@ class EarlySaleRequest(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(_("Early sale of %(asset)s (%(status)s)") % {
-            "asset": self.asset.reference, "status": self.get_status_display()})
+        return str(_("Early sale of %(asset)s") % {"asset": self.asset.reference})
 
     @property
     def is_open(self) -> bool:
@@ -433,16 +433,16 @@ class DirectSale(ConcurrentTransitionMixin, models.Model):
                       default=DirectSaleStatus.PROPOSED, protected=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("proposed by"))
-    requested_at = models.DateTimeField(default=timezone.now, editable=False)
+    requested_at = models.DateTimeField(_("proposed"), default=timezone.now, editable=False)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("decided by"))
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("completed by"))
-    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     journal_entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="+")
+                                      related_name="+", verbose_name=_("proceeds posted as"))
 
     class Meta:
         verbose_name = _("direct sale")
@@ -461,7 +461,7 @@ class DirectSale(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.buyer_name}: {self.price} {self.currency} ({self.get_status_display()})"
+        return f"{self.buyer_name}: {format_money(self.price, self.currency)} ({self.get_status_display()})"
 
     def _decider_is_not_requester(self) -> bool:
         return self.approved_by_id is not None and self.approved_by_id != self.requested_by_id
@@ -520,11 +520,13 @@ class EarlySaleCandidate(models.Model):
     """One asset the latest run recommends for early sale, with the numbers behind it. The table
     holds the latest run only: each run replaces it."""
 
-    run = models.ForeignKey(EarlySaleRun, on_delete=models.CASCADE, related_name="candidates")
-    asset = models.OneToOneField("custody.Asset", on_delete=models.CASCADE, related_name="early_sale_candidate")
-    case = models.ForeignKey("custody.Case", on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(EarlySaleRun, on_delete=models.CASCADE, related_name="candidates",
+                            verbose_name=_("recommendation run"))
+    asset = models.OneToOneField("custody.Asset", on_delete=models.CASCADE, related_name="early_sale_candidate",
+                                 verbose_name=_("asset"))
+    case = models.ForeignKey("custody.Case", on_delete=models.CASCADE, related_name="+", verbose_name=_("case"))
     case_officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
+                                     related_name="+", verbose_name=_("case officer"))
     currency = models.CharField(max_length=3)
     value_today = models.DecimalField(_("value today"), **MONEY)
     appraised = models.BooleanField(_("from an approved appraisal"), default=False)
@@ -548,7 +550,7 @@ class EarlySaleCandidate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.asset_id}: {self.net_benefit} {self.currency}"
+        return str(_("Early-sale candidate %(asset)s") % {"asset": self.asset.reference})
 
 
 class CandidateNotice(models.Model):
