@@ -113,7 +113,7 @@ class ServiceFormMixin:
     """A create or edit view whose valid form is handed to a service (`service`), which saves."""
 
     service: Callable[..., Any] | None = None
-    inspect_url_name: str | None = None  # where a saved record is shown (Wagtail's CreateView has no such attribute)
+    inspect_url_name: str | None = None  # (declared, so that the viewset can pass it: the record's page)
 
     def call_service(self, form):
         raise NotImplementedError
@@ -122,20 +122,19 @@ class ServiceFormMixin:
         self.form = form
         try:
             self.object = self.call_service(form)
-        except (ValidationError, DomainError) as exc:
-            if isinstance(exc, ValidationError):
-                apply_validation_error(form, exc)
-            else:
-                form.add_error(None, str(exc))
-            # Wagtail's form_invalid reads these (set by is_valid when the form itself is invalid).
-            self.produced_error_code = "validation_error"
-            self.produced_error_message = self.get_error_message()
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
             return self.form_invalid(form)
         response = self.save_action()
         hook_response = self.run_after_hook()
         return hook_response if hook_response is not None else response
 
     def form_invalid(self, form):
+        if not hasattr(self, "produced_error_message"):  # the service refused, not the form
+            self.produced_error_message = self.get_error_message()
         response = super().form_invalid(form)
         response.status_code = 400
         return response
@@ -145,14 +144,15 @@ class ServiceCreateView(ServiceFormMixin, generic.CreateView):
     def call_service(self, form):
         return self.service(self.request, form)
 
-    def get_success_buttons(self):
-        # Wagtail offers "Edit" after creating; records that change only through their life cycle have no edit form.
-        return super().get_success_buttons() if self.edit_url_name else []
-
     def get_success_url(self):
         if self.inspect_url_name:
             return reverse(self.inspect_url_name, args=[self.object.pk])
         return super().get_success_url()
+
+    def get_success_buttons(self):
+        # Records without an edit form (they change through their life cycle, or not at all) get
+        # no "Edit" button in the success message.
+        return super().get_success_buttons() if self.edit_url_name else []
 
 
 class ServiceEditView(ServiceFormMixin, generic.EditView):
