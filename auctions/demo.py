@@ -1,6 +1,6 @@
 """Demo data for the public auctions: approved bidders bidder1..N and an auction open now, whose
-lots hold assets brought to `for sale` through the custody services (seizure order, early-sale
-request, endorsement by a second person, court authorisation), each with a photo."""
+lots hold assets brought to `for sale` through the custody and valuation services (seizure order,
+early-sale request, endorsement by a second person, court authorisation), each with a photo."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.utils import timezone
 from custody import roles
 from custody import services as custody
 from custody.models import Case
-from valuation.services import early_sale_parties_notify
+from valuation import services as valuation
 
 from .models import Auction, BidderProfile, TermsAcceptance
 from .services import auctions, bidders, bidding
@@ -74,15 +74,15 @@ def _for_sale_asset(*, case: Case, officer, approver, manager, title: str, categ
                                          reference=f"SZ-{asset.pk}", issued_on=today - datetime.timedelta(days=60),
                                          issuing_court=case.court, assets=[asset])
     custody.asset_transition(asset_id=asset.pk, transition="seize", actor=officer, order_id=seizure.pk)
-    custody.early_sale_request(asset_id=asset.pk, actor=officer, reason="depreciation",
-                               justification="Depreciates quickly and costs storage every day.")
-    custody.early_sale_endorse(asset_id=asset.pk, actor=approver, note="Endorsed for the demo auction.")
+    valuation.early_sale_request(asset_id=asset.pk, actor=officer, reason="depreciation",
+                                 justification="Depreciates quickly and costs storage every day.")
+    valuation.early_sale_endorse(asset_id=asset.pk, actor=approver, note="Endorsed for the demo auction.")
     authorisation = custody.court_order_record(actor=officer, case=case, order_type="early_sale",
                                                reference=f"ES-{asset.pk}", issued_on=today - datetime.timedelta(days=7),
                                                issuing_court=case.court, assets=[asset], publishable=True)
-    early_sale_parties_notify(actor=officer, asset_id=asset.pk, means="registered_letter",
-                              notified_on=timezone.localdate())
-    custody.early_sale_authorise(asset_id=asset.pk, actor=officer, order_id=authorisation.pk)
+    valuation.early_sale_parties_notify(actor=officer, asset_id=asset.pk, means="registered_letter",
+                                        notified_on=timezone.localdate())
+    valuation.early_sale_authorise(asset_id=asset.pk, actor=officer, order_id=authorisation.pk)
     asset = custody.asset_transition(asset_id=asset.pk, transition="put_up_for_sale", actor=manager)
     if photos:
         custody.asset_photo_add(asset_id=asset.pk, upload=_photo(title, colour), actor=officer, caption=title)

@@ -1,5 +1,6 @@
 """Demo data for the custody register: one login per staff role, storage locations, cases with
-their parties and court orders, and assets spread over the whole life cycle.
+their parties and court orders, and assets spread over the register's life cycle (the apps above
+take it further: valuation's demo asks for early sales of some assets in custody).
 
 Deterministic: the same --seed gives the same cases, assets and histories. Small data sets (the
 default) are built through the services, so every history is a real one with a real chain of
@@ -18,13 +19,11 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from . import roles, services
 from .models import (
@@ -41,8 +40,6 @@ from .models import (
     CustodyEvent,
     CustodyEventKind,
     DispositionMethod,
-    EarlySaleRequest,
-    EarlySaleStatus,
     LegalBasis,
     OffenceType,
     Party,
@@ -138,21 +135,16 @@ CARS = ["BMW X5 xDrive", "Mercedes-Benz S 500", "Porsche Cayenne", "Audi RS6 Ava
         "Toyota Land Cruiser", "Lamborghini Urus", "Volkswagen Golf GTI", "Tesla Model S", "Ferrari 488 GTB"]
 BOATS = ["Sea Breeze", "Blue Horizon", "Libertad", "Nordlys", "Aurora", "Bella Vita", "Poseidon"]
 
-# Where assets end up, and how often (weights). Perishables and livestock lean to early sale.
+# Where assets end up, and how often (weights). Perishables and livestock stay in custody (for
+# valuation's demo to sell them early) or are destroyed.
 # state key -> (final status, steps)
 _CUSTODY = ["restrain", "seize"]
-_EARLY = [*_CUSTODY, "request_early_sale", "endorse", "authorise_early_sale"]
 _CONFISCATED = [*_CUSTODY, "confiscate"]
 _AWAITING = [*_CONFISCATED, "refer_for_disposition"]
 PATHS: dict[str, tuple[str, list[str]]] = {
     "identified": (S.IDENTIFIED, []),
     "restrained": (S.RESTRAINED, ["restrain"]),
     "in_custody": (S.IN_CUSTODY, _CUSTODY),
-    "early_sale_requested": (S.EARLY_SALE_REQUESTED, [*_CUSTODY, "request_early_sale"]),
-    "early_sale_endorsed": (S.EARLY_SALE_REQUESTED, [*_CUSTODY, "request_early_sale", "endorse"]),
-    "early_sale_authorised": (S.EARLY_SALE_AUTHORISED, _EARLY),
-    "for_sale_early": (S.FOR_SALE, [*_EARLY, "put_up_for_sale"]),
-    "sold": (S.SOLD, [*_EARLY, "put_up_for_sale", "record_sale"]),
     "confiscated": (S.CONFISCATED, _CONFISCATED),
     "awaiting_disposition": (S.AWAITING_DISPOSITION, _AWAITING),
     "for_sale_after_confiscation": (S.FOR_SALE, [*_AWAITING, "put_up_for_sale"]),
@@ -165,13 +157,11 @@ PATHS: dict[str, tuple[str, list[str]]] = {
     "lost": (S.LOST, [*_CUSTODY, "declare_lost"]),
 }
 SPREAD = {
-    "identified": 8, "restrained": 18, "in_custody": 20, "early_sale_requested": 2, "early_sale_endorsed": 2,
-    "early_sale_authorised": 2, "for_sale_early": 3, "sold": 4, "confiscated": 9, "awaiting_disposition": 8,
+    "identified": 8, "restrained": 18, "in_custody": 33, "confiscated": 9, "awaiting_disposition": 8,
     "for_sale_after_confiscation": 2, "disposed": 6, "sold_after_confiscation": 3, "released": 4,
     "released_from_custody": 3, "returned": 1, "destroyed": 2, "lost": 1,
 }
-PERISHABLE_SPREAD = {"in_custody": 2, "early_sale_requested": 2, "early_sale_authorised": 2, "for_sale_early": 3,
-                     "sold": 6, "destroyed": 1}
+PERISHABLE_SPREAD = {"in_custody": 15, "destroyed": 1}
 
 REASONS = {
     "release": "Acquitted on appeal; the restraint is lifted",
@@ -179,11 +169,9 @@ REASONS = {
     "declare_lost": "Damaged beyond repair in a storm at the storage site",
     "dispose": "Allocated for social reuse to a youth centre",
     "record_sale": "Sold at public auction",
-    "reject_early_sale": "Value is stable; no need to sell early",
 }
 _STEP_TARGET = {
-    "restrain": S.RESTRAINED, "seize": S.IN_CUSTODY, "request_early_sale": S.EARLY_SALE_REQUESTED,
-    "authorise_early_sale": S.EARLY_SALE_AUTHORISED, "put_up_for_sale": S.FOR_SALE, "confiscate": S.CONFISCATED,
+    "restrain": S.RESTRAINED, "seize": S.IN_CUSTODY, "put_up_for_sale": S.FOR_SALE, "confiscate": S.CONFISCATED,
     "refer_for_disposition": S.AWAITING_DISPOSITION, "dispose": S.DISPOSED, "release": S.RELEASED,
     "return_to_state": S.RETURNED, "destroy": S.DESTROYED, "declare_lost": S.LOST,
 }
@@ -453,32 +441,10 @@ def _seed_through_services(rng, users, locations, n_cases, n_assets, command) ->
                 photos_left -= 1
 
 
-def _tell_parties(asset: Asset, officer) -> None:
-    """Due process before the court's authorisation: an app above the register may require that the
-    owner and claimants were told (valuation does, through a transition precondition). The demo
-    seeds the whole installed system, so it records the notices through that app when it is there;
-    the register itself never imports it."""
-    if not django_apps.is_installed("valuation"):
-        return
-    notify = import_string("valuation.services.early_sale_parties_notify")
-    notify(actor=officer, asset_id=asset.pk, means="registered_letter", notified_on=timezone.localdate())
-
-
 def _drive(asset: Asset, a: AssetSpec, orders, users, locations, rng) -> None:
     officer = users["officer"] if asset.case.case_officer_id == users["officer"].pk else users["officer2"]
     for step in PATHS[a.path][1]:
-        if step == "request_early_sale":
-            services.early_sale_request(
-                asset_id=asset.pk, actor=officer, reason="perishable" if a.perishable else "depreciation",
-                justification="Perishable goods: they will be worthless before the trial ends." if a.perishable
-                else "Loses value quickly and storage costs more than the depreciation allows.")
-        elif step == "endorse":
-            services.early_sale_endorse(asset_id=asset.pk, actor=users[rng.choice(["approver", "approver2"])],
-                                        note="Endorsed: the value is at risk.")
-        elif step == "authorise_early_sale":
-            _tell_parties(asset, officer)
-            services.early_sale_authorise(asset_id=asset.pk, actor=officer, order_id=orders["early_sale"].pk)
-        elif step == "record_sale":
+        if step == "record_sale":
             services.asset_record_sale(asset_id=asset.pk, actor=users["auctions"], reason=REASONS["record_sale"])
         else:
             actor = {"put_up_for_sale": users["auctions"], "dispose": users["approver"],
@@ -561,11 +527,10 @@ class _BulkSeeder:
             self._order(case_by_pk[case_pk], order_type) for case_pk, order_type in needed])
         order_of = {(o.case_id, o.order_type): o for o in orders}
 
-        # Walk each asset's path: status fields, custody log, early-sale requests.
+        # Walk each asset's path: status fields and custody log.
         events: list[CustodyEvent] = []
-        requests: list[EarlySaleRequest] = []
         for case, asset, a in plans:
-            self._walk(case, asset, a, order_of, events, requests)
+            self._walk(case, asset, a, order_of, events)
         Asset.objects.bulk_create([asset for _, asset, _ in plans], batch_size=2000)
         for event in events:  # assets have their ids now: complete and chain the entries
             event.asset_id = event.asset.pk
@@ -578,9 +543,6 @@ class _BulkSeeder:
                                      for key, indexes in needed.items() for i in sorted(set(indexes))],
                                     batch_size=5000)
         CustodyEvent.objects.bulk_create(events, batch_size=5000)
-        for req in requests:
-            req.asset_id = req.asset.pk
-        EarlySaleRequest.objects.bulk_create(requests, batch_size=2000)
 
     @staticmethod
     def _order(case: Case, order_type: str) -> CourtOrder:
@@ -591,7 +553,7 @@ class _BulkSeeder:
             recipient_state=(case.requesting_state or "FR") if order_type == "return" else "",
             created_by=case.case_officer, created_at=case.created_at)
 
-    def _walk(self, case, asset, a, order_of, events, requests) -> None:
+    def _walk(self, case, asset, a, order_of, events) -> None:
         rng, users = self.rng, self.users
         officer = case.case_officer
         at = asset.created_at
@@ -605,17 +567,9 @@ class _BulkSeeder:
 
         log(CustodyEventKind.STATUS_CHANGE, actor=officer, to_state=S.IDENTIFIED, transition="register",
             reason="Registered in the custody register")
-        request = None
         for step in PATHS[a.path][1]:
             at = min(at + datetime.timedelta(days=rng.randint(3, 90), seconds=rng.randint(0, 86399)),
                      self.now - datetime.timedelta(minutes=1))
-            if step == "endorse":
-                approver = users[rng.choice(["approver", "approver2"])]
-                request.update(status=EarlySaleStatus.ENDORSED, decided_by=approver, decided_at=at,
-                               decision_note="Endorsed: the value is at risk.")
-                log(CustodyEventKind.STATUS_CHANGE, actor=approver, from_state=state, to_state=state,
-                    transition="endorse_early_sale", reason=request["decision_note"])
-                continue
             target = _STEP_TARGET.get(step)
             if step == "record_sale":
                 target = S.DISPOSED if asset.confiscated_at else S.SOLD
@@ -632,13 +586,6 @@ class _BulkSeeder:
                      "declare_lost": users["approver"]}.get(step, officer)
             order = order_of.get((case.pk, ORDER_REQUIRED.get(step, "")))
             reason = REASONS.get(step, "")
-            if step == "request_early_sale":
-                reason = "Loses value quickly and storage costs more than the depreciation allows."
-                request = {"asset": asset, "reason": "perishable" if a.perishable else "depreciation",
-                           "justification": reason, "requested_by": officer, "requested_at": at}
-            if step == "authorise_early_sale":
-                reason = "Court authorised early sale"
-                request.update(status=EarlySaleStatus.AUTHORISED, order=order)
             log(CustodyEventKind.STATUS_CHANGE, actor=actor, from_state=state, to_state=target, transition=step,
                 order=order, reason=reason)
             state = target
@@ -653,8 +600,6 @@ class _BulkSeeder:
                     log(CustodyEventKind.CONDITION_REPORT, actor=users["custodian"],
                         condition=rng.choice(["Good", "Fair, minor scratches", "Poor"]), reason="Quarterly inspection")
         asset.status_changed_at = at
-        if request:  # the FSM field is protected: the request is built in its final state
-            requests.append(EarlySaleRequest(**request))
 
     @staticmethod
     def _chain(events: list[CustodyEvent]) -> None:

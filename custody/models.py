@@ -317,10 +317,6 @@ def _cites_required_order(transition_name: str):
     return condition
 
 
-def _early_sale_endorsed(asset: Asset) -> bool:
-    return asset.early_sale_requests.filter(status=EarlySaleStatus.ENDORSED).exists()
-
-
 def _not_confiscated(asset: Asset) -> bool:
     return asset.confiscated_at is None
 
@@ -409,6 +405,9 @@ class Asset(ConcurrentTransitionMixin, models.Model):
     def seize(self) -> None:
         pass
 
+    # The early-sale workflow around these three moves (the request, its endorsement, the parties
+    # told) is valuation's: its services call them, and it adds its checks to the court's
+    # authorisation through services.transition_precondition_register.
     @transition(field=status, source=S.IN_CUSTODY, target=S.EARLY_SALE_REQUESTED,
                 permission="custody.request_early_sale")
     def request_early_sale(self) -> None:
@@ -420,7 +419,7 @@ class Asset(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(field=status, source=S.EARLY_SALE_REQUESTED, target=S.EARLY_SALE_AUTHORISED,
-                conditions=[_early_sale_endorsed, _cites_required_order("authorise_early_sale")],
+                conditions=[_cites_required_order("authorise_early_sale")],
                 permission="custody.request_early_sale")
     def authorise_early_sale(self) -> None:
         pass
@@ -546,75 +545,6 @@ class AssetPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or f"Photo {self.pk}"
-
-
-class EarlySaleStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    ENDORSED = "endorsed", _("Endorsed")
-    REJECTED = "rejected", _("Rejected")
-    AUTHORISED = "authorised", _("Authorised by the court")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class EarlySaleReason(models.TextChoices):
-    PERISHABLE = "perishable", _("Perishable")
-    DEPRECIATION = "depreciation", _("Rapid depreciation")
-    COST = "cost", _("Disproportionate cost of keeping")
-
-
-class EarlySaleRequest(ConcurrentTransitionMixin, models.Model):
-    """A case officer's request to sell an asset before the final decision; an approver endorses it
-    (never the requester), then the court's authorisation is attached."""
-
-    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="early_sale_requests")
-    reason = models.CharField(_("reason"), max_length=16, choices=EarlySaleReason.choices)
-    justification = models.TextField(_("justification"))
-    status = StateField(_("status"), max_length=16, choices=EarlySaleStatus.choices,
-                      default=EarlySaleStatus.REQUESTED, protected=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   blank=True, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
-    order = models.ForeignKey(CourtOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-
-    class Meta:
-        verbose_name = _("early-sale request")
-        verbose_name_plural = _("early-sale requests")
-        ordering = ["-requested_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["asset"], condition=Q(status__in=["requested", "endorsed"]),
-                                    name="one_open_early_sale_request"),
-            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
-                                   name="early_sale_four_eyes"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Early sale of {self.asset.reference} ({self.get_status_display()})"
-
-    def _decider_is_not_requester(self) -> bool:
-        return self.decided_by_id is not None and self.decided_by_id != self.requested_by_id
-
-    @transition(field=status, source=EarlySaleStatus.REQUESTED, target=EarlySaleStatus.ENDORSED,
-                conditions=[_decider_is_not_requester], permission="custody.endorse_early_sale")
-    def endorse(self) -> None:
-        pass
-
-    @transition(field=status, source=[EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED],
-                target=EarlySaleStatus.REJECTED, conditions=[_decider_is_not_requester],
-                permission="custody.endorse_early_sale")
-    def reject(self) -> None:
-        pass
-
-    @transition(field=status, source=EarlySaleStatus.ENDORSED, target=EarlySaleStatus.AUTHORISED)
-    def mark_authorised(self) -> None:
-        pass
-
-    @transition(field=status, source=[EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED],
-                target=EarlySaleStatus.WITHDRAWN)
-    def withdraw(self) -> None:
-        """The asset left the early-sale branch another way (confiscated, released, lost ...)."""
 
 
 # --------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ ROLE_LABELS = {
 }
 
 _VIEW_ALL = ["view_case", "view_party", "view_asset", "view_courtorder", "view_storagelocation",
-             "view_assetidentifier", "view_assetphoto", "view_custodyevent", "view_earlysalerequest"]
+             "view_assetidentifier", "view_assetphoto", "view_custodyevent"]
 
 # custody's share of each role. Every staff role can read the register; the auditor only reads.
 CUSTODY_ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -35,7 +35,7 @@ CUSTODY_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "add_case", "change_case", "add_party", "change_party", "delete_party",
         "add_asset", "change_asset", "add_courtorder", "change_courtorder",
         "add_assetidentifier", "change_assetidentifier", "delete_assetidentifier", "add_assetphoto",
-        "restrain_asset", "confiscate_asset", "request_early_sale", "add_earlysalerequest",
+        "restrain_asset", "confiscate_asset", "request_early_sale",
     ],
     CUSTODIAN: _VIEW_ALL + [
         "change_asset", "add_assetphoto", "record_custody_event", "add_storagelocation",

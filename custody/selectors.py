@@ -15,8 +15,6 @@ from .models import (
     Case,
     CourtOrder,
     CustodyEvent,
-    EarlySaleRequest,
-    EarlySaleStatus,
     Party,
 )
 
@@ -73,29 +71,18 @@ def asset_ordering(ordering: str) -> tuple[str, ...]:
 
 def asset_pages() -> QuerySet[Asset]:
     """Assets with all that their staff page shows: case, location, custodian, identifiers, photos,
-    the orders covering it, the early-sale requests and its whole custody log (a fixed number of
-    queries however long its history)."""
+    the orders covering it and its whole custody log (a fixed number of queries however long its
+    history)."""
     return (
         Asset.objects.select_related("case", "case__case_officer", "location", "custodian")
         .prefetch_related(
             Prefetch("identifiers", queryset=AssetIdentifier.objects.order_by("scheme", "value")),
             Prefetch("photos", queryset=AssetPhoto.objects.select_related("uploaded_by").order_by("uploaded_at", "id")),
             Prefetch("orders", queryset=CourtOrder.objects.order_by("-issued_on", "-id")),
-            Prefetch("early_sale_requests",
-                     queryset=EarlySaleRequest.objects.select_related("requested_by", "decided_by", "order")
-                     .order_by("-requested_at", "-id")),
             Prefetch("custody_events",
                      queryset=CustodyEvent.objects.select_related("actor", "order", "location").order_by("-seq")),
         )
     )
-
-
-def asset_open_early_sale_request(*, asset: Asset) -> EarlySaleRequest | None:
-    """The request still waiting for a decision or the court, from the prefetched requests."""
-    for req in asset.early_sale_requests.all():
-        if req.status in (EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED):
-            return req
-    return None
 
 
 def orders_covering_asset(*, asset: Asset, order_type: str) -> QuerySet[CourtOrder]:
@@ -134,7 +121,3 @@ def custodians() -> QuerySet:
 
 def court_order_list() -> QuerySet[CourtOrder]:
     return CourtOrder.objects.select_related("case", "created_by")
-
-
-def early_sale_request_list() -> QuerySet[EarlySaleRequest]:
-    return EarlySaleRequest.objects.select_related("asset", "asset__case", "requested_by", "decided_by")

@@ -30,15 +30,11 @@ from .models import (
     Asset,
     AssetIdentifier,
     AssetPhoto,
-    AssetStatus,
     Case,
     CourtOrder,
     CustodyEvent,
     CustodyEventKind,
     DispositionMethod,
-    EarlySaleReason,
-    EarlySaleRequest,
-    EarlySaleStatus,
     OrderType,
     Party,
     StorageLocation,
@@ -375,14 +371,6 @@ def _apply(asset: Asset, transition: str, *, actor, reason: str, order_id: int |
         raise TransitionRefused(str(exc)) from None
     custody_event_append(asset=asset, actor=actor, kind=CustodyEventKind.STATUS_CHANGE, from_state=from_state,
                          to_state=asset.status, transition=transition, order=order, reason=reason)
-    if from_state == AssetStatus.EARLY_SALE_REQUESTED and transition not in _EARLY_SALE_STEPS:
-        # Confiscated, released or lost while a request was open: the request lapses.
-        for req in EarlySaleRequest.objects.select_for_update().filter(
-                asset=asset, status__in=[EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED]):
-            req.withdraw()
-            req.decision_note = str(_("Withdrawn: the asset was “%(status)s”.") % {
-                "status": asset.get_status_display()})
-            req.save()
     to_state = asset.status
     asset_transition_applied.send(
         sender=Asset, asset=asset, asset_id=asset.pk, transition=transition, from_state=from_state,
@@ -406,7 +394,8 @@ def asset_transition(
     that the user holds the transition's permission and that its conditions hold (an order of the
     right type cited where one is required), then applies it, appends the custody log entry and
     saves. Raises TransitionConflict, NotPermitted or TransitionRefused with a readable message.
-    Steps of a larger workflow (early sale, recording a sale) have services of their own.
+    Steps of a larger workflow (the early sale, recording a sale) go through
+    `asset_workflow_transition` and `asset_record_sale`, called by the apps that own them.
     """
     if transition not in TRANSITIONS or transition in WORKFLOW_TRANSITIONS:
         raise TransitionRefused(_("Unknown action."))
@@ -419,93 +408,20 @@ def asset_transition(
     return _apply(asset, transition, actor=actor, reason=reason, order_id=order_id, **kwargs)
 
 
-# --------------------------------------------------------------------------------------------
-# Early sale: request, endorsement (four eyes), court authorisation. The sale routes (auction,
-# direct sale) and the escrow of proceeds live in the apps above.
-# --------------------------------------------------------------------------------------------
-
-
-# Steps that decide an open early-sale request themselves.
-_EARLY_SALE_STEPS = {"reject_early_sale", "authorise_early_sale"}
-
-
 @transaction.atomic
-def early_sale_request(*, asset_id: int, actor, reason: str, justification: str,
-                       expected_status: str | None = None) -> EarlySaleRequest:
-    justification = (justification or "").strip()
-    if not justification:
-        raise TransitionRefused(_("Explain why the asset should be sold before the final decision."))
-    if reason not in EarlySaleReason.values:
-        raise TransitionRefused(_("Choose why the asset should be sold early: perishable, rapid depreciation or "
-                                  "disproportionate cost of keeping."))
+def asset_workflow_transition(
+    *, asset_id: int, transition: str, actor, reason: str = "", order_id: int | None = None,
+    expected_status: str | None = None,
+) -> Asset:
+    """Take one of the WORKFLOW_TRANSITIONS for the app that owns its workflow: valuation's early-sale
+    services request an early sale, reject it and record the court's authorisation through this,
+    after their own checks. The same checks as `asset_transition` (the state the user saw, role,
+    reason, cited order, conditions and the registered preconditions), the same log entry and signals.
+    """
+    if transition not in WORKFLOW_TRANSITIONS:
+        raise TransitionRefused(_("Unknown action."))
     asset = _locked_asset(asset_id, expected_status)
-    _apply(asset, "request_early_sale", actor=actor, reason=justification)
-    req = EarlySaleRequest(asset=asset, reason=reason, justification=justification, requested_by=actor)
-    req.full_clean(exclude=["status"])
-    req.save()
-    return req
-
-
-def _open_request(asset: Asset) -> EarlySaleRequest:
-    req = (EarlySaleRequest.objects.select_for_update()
-           .filter(asset=asset, status__in=[EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED]).first())
-    if req is None:
-        raise TransitionRefused(_("There is no open early-sale request for this asset."))
-    return req
-
-
-@transaction.atomic
-def early_sale_endorse(*, asset_id: int, actor, note: str = "") -> EarlySaleRequest:
-    """An approver endorses the request. Nobody approves what they themselves requested."""
-    asset = _locked_asset(asset_id, None)
-    if asset.status != AssetStatus.EARLY_SALE_REQUESTED:
-        raise TransitionRefused(_("There is no open early-sale request for this asset."))
-    req = _open_request(asset)
-    if req.requested_by_id == actor.pk:
-        raise NotPermitted(_("You cannot endorse your own request: another approver must do it."))
-    req.decided_by, req.decided_at, req.decision_note = actor, timezone.now(), note.strip()
-    if not _may(req.endorse, actor):
-        raise NotPermitted(_("Only an approver can endorse an early sale."))
-    if not can_proceed(req.endorse):
-        raise TransitionRefused(_("This request has already been decided."))
-    req.endorse()
-    req.save()
-    custody_event_append(asset=asset, actor=actor, kind=CustodyEventKind.STATUS_CHANGE,
-                         from_state=asset.status, to_state=asset.status, transition="endorse_early_sale",
-                         reason=note.strip() or str(_("Early sale endorsed")))
-    return req
-
-
-@transaction.atomic
-def early_sale_reject(*, asset_id: int, actor, reason: str) -> EarlySaleRequest:
-    asset = _locked_asset(asset_id, None)
-    req = _open_request(asset)
-    if req.requested_by_id == actor.pk:
-        raise NotPermitted(_("You cannot decide your own request: another approver must do it."))
-    req.decided_by, req.decided_at, req.decision_note = actor, timezone.now(), (reason or "").strip()
-    if not _may(req.reject, actor):
-        raise NotPermitted(_("Only an approver can reject an early sale."))
-    _apply(asset, "reject_early_sale", actor=actor, reason=reason)
-    req.reject()
-    req.save()
-    return req
-
-
-@transaction.atomic
-def early_sale_authorise(*, asset_id: int, actor, order_id: int | None,
-                         expected_status: str | None = None) -> EarlySaleRequest:
-    """Attach the court's early-sale authorisation to an endorsed request; the asset may then be
-    put up for sale."""
-    asset = _locked_asset(asset_id, expected_status)
-    req = _open_request(asset)
-    if req.status != EarlySaleStatus.ENDORSED:
-        raise TransitionRefused(_("An approver must endorse the request before the court's authorisation is recorded."))
-    _apply(asset, "authorise_early_sale", actor=actor, reason=str(_("Court authorised early sale")),
-           order_id=order_id)
-    req.order_id = order_id
-    req.mark_authorised()
-    req.save()
-    return req
+    return _apply(asset, transition, actor=actor, reason=reason, order_id=order_id)
 
 
 @transaction.atomic

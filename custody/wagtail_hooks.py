@@ -1,6 +1,6 @@
 """The custody register in the Wagtail admin: a "Register" menu with one viewset per model (cases,
-assets, court orders, storage locations) on the shared kit (common.admin), and the early-sale
-requests (custody/early_sale_admin.py, on their way to valuation).
+assets, court orders, storage locations) on the shared kit (common.admin). The early-sale workflow
+is valuation's: its section and buttons reach the asset page through the hooks below.
 
 Each record's page is its viewset's inspect view; each life-cycle step is an Action of the viewset
 (a button for exactly what the user's role may do now, a form, the stale-status check, the service
@@ -64,7 +64,7 @@ from common.admin.pagination import PerPageMixin
 from common.admin.viewsets import RecordIndexView, RecordInspectView, RecordViewSet, ServiceCreateView
 from common.money import format_money
 
-from . import early_sale_admin, selectors, services
+from . import selectors, services
 from .forms import (
     PARTY_FIELDS,
     AssetFilterSet,
@@ -568,8 +568,7 @@ class RegisterGroup(ViewSetGroup):
     menu_label = gettext_lazy("Register")
     menu_icon = "folder-open-inverse"
     menu_order = 150
-    items = (case_viewset, asset_viewset, CourtOrderViewSet, StorageLocationViewSet,
-             early_sale_admin.EarlySaleRequestViewSet)
+    items = (case_viewset, asset_viewset, CourtOrderViewSet, StorageLocationViewSet)
 
 
 @hooks.register("register_admin_viewset")
@@ -583,5 +582,4 @@ def register_admin_urls():
         # The record pages under stable names, for the apps above (same views as the viewsets' inspect).
         path("register/assets/inspect/<int:pk>/", asset_viewset.inspect_view, name="custody_asset_detail"),
         path("register/cases/inspect/<int:pk>/", case_viewset.inspect_view, name="custody_case_detail"),
-        *early_sale_admin.admin_urls(),
     ]

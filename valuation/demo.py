@@ -1,7 +1,8 @@
 """Demo data for valuation: depreciation profiles for every category, approved appraisals for the
 demo assets (through the services: valuer drafts with evidence, another approver approves), some
-running costs, and one run of the early-sale recommendation. Idempotent; with --bulk the appraisals
-are written with bulk_create."""
+running costs, early sales of a few assets in custody at each stage of the workflow (requested,
+endorsed, rejected, authorised, at auction, sold directly: all through the services), and one run
+of the early-sale recommendation. Idempotent; with --bulk the appraisals are written with bulk_create."""
 
 from __future__ import annotations
 
@@ -12,10 +13,20 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from custody.models import HELD_STATES, Asset, AssetCategory, AssetStatus
+from custody import services as custody_services
+from custody.models import HELD_STATES, Asset, AssetCategory
 
-from . import services
-from .models import Appraisal, AppraisalStatus, AssetCost, CurrentValuation, DepreciationProfile, RunTrigger
+from . import selectors, services
+from .models import (
+    Appraisal,
+    AppraisalStatus,
+    AssetCost,
+    CurrentValuation,
+    DepreciationProfile,
+    EarlySaleReason,
+    EarlySaleRequest,
+    RunTrigger,
+)
 
 PROFILES = {
     AssetCategory.VEHICLE: {"yearly_rate_percent": Decimal("25"), "notes": "Cars lose about a quarter a year."},
@@ -70,10 +81,11 @@ def seed(command, options) -> None:
                     and not AssetCost.objects.filter(asset=asset).exists():
                 AssetCost.objects.create(asset=asset, kind="insurance", daily_amount=Decimal(rng.randint(2, 25)),
                                          currency=asset.currency, starts_on=timezone.localdate(asset.created_at))
-    _escrow_for_demo_sales()
+    requested = _early_sales(rng, today)
     run = services.early_sale_recommendation_run(trigger=RunTrigger.COMMAND, notify=False)
-    command.stdout.write(f"valuation: {len(assets)} assets appraised; {run.candidate_count} early-sale candidates "
-                         f"among {run.assets_considered} assets in custody.")
+    command.stdout.write(f"valuation: {len(assets)} assets appraised; {requested} early sales requested; "
+                         f"{run.candidate_count} early-sale candidates among {run.assets_considered} assets "
+                         "in custody.")
 
 
 def _bulk(assets, valuer, approver, rng, today) -> None:
@@ -90,12 +102,68 @@ def _bulk(assets, valuer, approver, rng, today) -> None:
                           value_date=r.value_date) for r in rows), batch_size=5000, ignore_conflicts=True)
 
 
-def _escrow_for_demo_sales() -> None:
-    """Assets the register's demo marks as sold early have their proceeds in escrow, as a real sale
-    would have posted them (idempotent: one entry per asset)."""
-    from ledger.services import proceeds_to_escrow
+# The stages of the workflow, in order. The demo's early sales stop at one each, in the order of
+# EARLY_SALE_STAGES (the most telling first, as a small demo has few candidates; then more of some).
+_STAGE_ORDER = ["requested", "rejected", "endorsed", "authorised", "at_auction", "direct_sale_proposed",
+                "sold_directly"]
+EARLY_SALE_STAGES = ["requested", "endorsed", "authorised", "sold_directly", "at_auction", "direct_sale_proposed",
+                     "rejected", "sold_directly", "requested", "authorised", "sold_directly", "at_auction"]
 
-    for asset in (Asset.objects.filter(status=AssetStatus.SOLD, journal_entries__isnull=True)
-                  .exclude(declared_value__isnull=True).exclude(declared_value=0).select_related("case")):
-        proceeds_to_escrow(asset=asset, amount=asset.declared_value, currency=asset.currency,
-                           source=f"demo_sale:{asset.pk}", memo=f"Demo: proceeds of {asset.reference} in escrow")
+
+def _early_sales(rng, today: datetime.date) -> int:
+    """Take the assets the recommendation puts first (urgent, then what selling now preserves; at most
+    half of the candidates, so that the listing keeps some) through the early sale, each to its stage,
+    as staff would. Once only: nothing is added when early-sale requests exist."""
+    users = {name: _user(name) for name in ("officer", "officer2", "approver", "approver2", "auctions")}
+    if EarlySaleRequest.objects.exists() or not all(users.values()):
+        return 0
+    rows = sorted(selectors.early_sale_rows(as_of=today), key=lambda r: (not r["urgent"], -r["net_benefit"]))
+    ids = [r["asset_id"] for r in rows][:min(len(EARLY_SALE_STAGES), len(rows) // 2)]
+    by_id = Asset.objects.filter(pk__in=ids, current_valuation__isnull=False).select_related("case").in_bulk()
+    assets = [by_id[pk] for pk in ids if pk in by_id]
+    for asset, stage in zip(assets, EARLY_SALE_STAGES, strict=False):
+        _early_sale(asset, _STAGE_ORDER.index(stage), users, rng, today)
+    return len(assets)
+
+
+def _early_sale(asset: Asset, stop: int, users: dict, rng, today: datetime.date) -> None:
+    officer = asset.case.case_officer if asset.case.case_officer_id else users["officer"]
+    approver = users[rng.choice(["approver", "approver2"])]
+
+    def reached(stage: str) -> bool:
+        return stop >= _STAGE_ORDER.index(stage)
+
+    services.early_sale_request(
+        actor=officer, asset_id=asset.pk,
+        reason=EarlySaleReason.PERISHABLE if asset.perishable else EarlySaleReason.DEPRECIATION,
+        justification="Perishable goods: they will be worthless before the trial ends." if asset.perishable
+        else "Loses value quickly and storage costs more than the depreciation allows.")
+    if stop == _STAGE_ORDER.index("rejected"):
+        services.early_sale_reject(actor=approver, asset_id=asset.pk, reason="Value is stable; no need to sell early.")
+        return
+    if not reached("endorsed"):
+        return
+    services.early_sale_endorse(actor=approver, asset_id=asset.pk, note="Endorsed: the value is at risk.")
+    if not reached("authorised"):
+        return
+    services.early_sale_parties_notify(actor=officer, asset_id=asset.pk, means="registered_letter",
+                                       notified_on=today, reference=f"RR-{asset.pk:06d}")
+    order = custody_services.court_order_record(
+        actor=officer, case=asset.case, order_type="early_sale", reference=f"EAR/{asset.reference}",
+        issued_on=today, issuing_court=asset.case.court, assets=[asset],
+        summary="The court authorises the sale of the asset before the final decision.")
+    services.early_sale_authorise(actor=officer, asset_id=asset.pk, order_id=order.pk)
+    if stop == _STAGE_ORDER.index("at_auction"):
+        services.early_sale_route_to_auction(actor=users["auctions"], asset_id=asset.pk)
+        return
+    if not reached("direct_sale_proposed"):
+        return
+    value = selectors.asset_current_valuation(asset.pk)
+    sale = services.direct_sale_propose(
+        actor=officer, asset_id=asset.pk, buyer_name=rng.choice(["Garage Dupont", "Fresh Foods NV", "Marina Ostend"]),
+        buyer_contact="sales@buyer.example.org, +32 2 555 01 23", price=value.amount, currency=value.currency,
+        justification="The buyer takes it now, at the approved valuation; an auction would come too late.")
+    if not reached("sold_directly"):
+        return
+    services.direct_sale_approve(actor=approver, sale_id=sale.pk, note="Price at the approved valuation.")
+    services.direct_sale_complete(actor=users["auctions"], sale_id=sale.pk)

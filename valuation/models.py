@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, transition
 
 from common.fields import StateField
+from common.money import format_money
 from custody.models import AssetCategory, currency_validator, default_currency
 from custody.storage import private_storage
 from custody.validators import validate_document
@@ -226,7 +227,7 @@ class Appraisal(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_method_display()} {self.amount} {self.currency} ({self.value_date:%Y-%m-%d})"
+        return f"{self.get_method_display()} {format_money(self.amount, self.currency)} ({self.value_date:%Y-%m-%d})"
 
     @transition(field=status, source=AppraisalStatus.DRAFT, target=AppraisalStatus.SUBMITTED,
                 conditions=[_has_evidence], permission="valuation.change_appraisal")
@@ -283,8 +284,92 @@ class AppraisalEvidence(models.Model):
 
 
 # --------------------------------------------------------------------------------------------
-# Early sale: due process and the direct-sale route
+# Early sale: the request, due process and the direct-sale route
 # --------------------------------------------------------------------------------------------
+
+
+class EarlySaleStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ENDORSED = "endorsed", _("Endorsed")
+    REJECTED = "rejected", _("Rejected")
+    AUTHORISED = "authorised", _("Authorised by the court")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_EARLY_SALE_STATES = [EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED]
+
+
+class EarlySaleReason(models.TextChoices):
+    PERISHABLE = "perishable", _("Perishable")
+    DEPRECIATION = "depreciation", _("Rapid depreciation")
+    COST = "cost", _("Disproportionate cost of keeping")
+
+
+class EarlySaleRequest(ConcurrentTransitionMixin, models.Model):
+    """A case officer's request to sell an asset before the final decision; an approver endorses it
+    (never the requester), the owner and claimants are told, then the court's authorisation is
+    attached. The asset's own moves (requested, back in custody, authorised) are the register's
+    transitions, which the services of this app take.
+
+    The table kept its name when the model moved here from custody (migration 0003)."""
+
+    asset = models.ForeignKey("custody.Asset", on_delete=models.PROTECT, related_name="early_sale_requests",
+                              verbose_name=_("asset"))
+    reason = models.CharField(_("reason"), max_length=16, choices=EarlySaleReason.choices)
+    justification = models.TextField(_("justification"))
+    status = StateField(_("status"), max_length=16, choices=EarlySaleStatus.choices,
+                        default=EarlySaleStatus.REQUESTED, protected=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    order = models.ForeignKey("custody.CourtOrder", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("court's authorisation"))
+
+    class Meta:
+        db_table = "custody_earlysalerequest"
+        verbose_name = _("early-sale request")
+        verbose_name_plural = _("early-sale requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["asset"], condition=Q(status__in=["requested", "endorsed"]),
+                                    name="one_open_early_sale_request"),
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                                   name="early_sale_four_eyes"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Early sale of %(asset)s") % {"asset": self.asset.reference})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_EARLY_SALE_STATES
+
+    def _decider_is_not_requester(self) -> bool:
+        return self.decided_by_id is not None and self.decided_by_id != self.requested_by_id
+
+    @transition(field=status, source=EarlySaleStatus.REQUESTED, target=EarlySaleStatus.ENDORSED,
+                conditions=[_decider_is_not_requester], permission="custody.endorse_early_sale")
+    def endorse(self) -> None:
+        pass
+
+    @transition(field=status, source=[EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED],
+                target=EarlySaleStatus.REJECTED, conditions=[_decider_is_not_requester],
+                permission="custody.endorse_early_sale")
+    def reject(self) -> None:
+        pass
+
+    @transition(field=status, source=EarlySaleStatus.ENDORSED, target=EarlySaleStatus.AUTHORISED)
+    def mark_authorised(self) -> None:
+        pass
+
+    @transition(field=status, source=[EarlySaleStatus.REQUESTED, EarlySaleStatus.ENDORSED],
+                target=EarlySaleStatus.WITHDRAWN)
+    def withdraw(self) -> None:
+        """The asset left the early-sale branch another way (confiscated, released, lost ...)."""
 
 
 class NotificationMeans(models.TextChoices):
@@ -299,7 +384,7 @@ class EarlySaleNotification(models.Model):
     """That the owner or a third-party claimant was told of an early-sale request, as due process
     requires before the asset is sold. `party` is empty only for a public notice to unknown owners."""
 
-    request = models.ForeignKey("custody.EarlySaleRequest", on_delete=models.PROTECT, related_name="notifications",
+    request = models.ForeignKey(EarlySaleRequest, on_delete=models.PROTECT, related_name="notifications",
                                 verbose_name=_("early-sale request"))
     party = models.ForeignKey("custody.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("party notified"))
@@ -348,16 +433,16 @@ class DirectSale(ConcurrentTransitionMixin, models.Model):
                       default=DirectSaleStatus.PROPOSED, protected=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("proposed by"))
-    requested_at = models.DateTimeField(default=timezone.now, editable=False)
+    requested_at = models.DateTimeField(_("proposed"), default=timezone.now, editable=False)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("decided by"))
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("completed by"))
-    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     journal_entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="+")
+                                      related_name="+", verbose_name=_("proceeds posted as"))
 
     class Meta:
         verbose_name = _("direct sale")
@@ -376,7 +461,7 @@ class DirectSale(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.buyer_name}: {self.price} {self.currency} ({self.get_status_display()})"
+        return f"{self.buyer_name}: {format_money(self.price, self.currency)} ({self.get_status_display()})"
 
     def _decider_is_not_requester(self) -> bool:
         return self.approved_by_id is not None and self.approved_by_id != self.requested_by_id
@@ -435,11 +520,13 @@ class EarlySaleCandidate(models.Model):
     """One asset the latest run recommends for early sale, with the numbers behind it. The table
     holds the latest run only: each run replaces it."""
 
-    run = models.ForeignKey(EarlySaleRun, on_delete=models.CASCADE, related_name="candidates")
-    asset = models.OneToOneField("custody.Asset", on_delete=models.CASCADE, related_name="early_sale_candidate")
-    case = models.ForeignKey("custody.Case", on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(EarlySaleRun, on_delete=models.CASCADE, related_name="candidates",
+                            verbose_name=_("recommendation run"))
+    asset = models.OneToOneField("custody.Asset", on_delete=models.CASCADE, related_name="early_sale_candidate",
+                                 verbose_name=_("asset"))
+    case = models.ForeignKey("custody.Case", on_delete=models.CASCADE, related_name="+", verbose_name=_("case"))
     case_officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
+                                     related_name="+", verbose_name=_("case officer"))
     currency = models.CharField(max_length=3)
     value_today = models.DecimalField(_("value today"), **MONEY)
     appraised = models.BooleanField(_("from an approved appraisal"), default=False)
@@ -463,7 +550,7 @@ class EarlySaleCandidate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.asset_id}: {self.net_benefit} {self.currency}"
+        return str(_("Early-sale candidate %(asset)s") % {"asset": self.asset.reference})
 
 
 class CandidateNotice(models.Model):

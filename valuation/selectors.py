@@ -29,7 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 
-from custody.models import Asset, AssetStatus, EarlySaleRequest, EarlySaleStatus, Party, PartyRole
+from custody.models import Asset, AssetStatus, Party, PartyRole
 
 from .models import (
     Appraisal,
@@ -40,6 +40,8 @@ from .models import (
     DirectSale,
     EarlySaleCandidate,
     EarlySaleNotification,
+    EarlySaleRequest,
+    EarlySaleStatus,
     NotificationMeans,
 )
 
@@ -72,13 +74,33 @@ def asset_appraisals(asset_id: int) -> QuerySet[Appraisal]:
             .prefetch_related("evidence").order_by("-value_date", "-id"))
 
 
+def appraisal_list() -> QuerySet[Appraisal]:
+    """Appraisals with what their listing, page and actions show (asset, valuer, reviewer)."""
+    return Appraisal.objects.select_related("asset", "valuer", "reviewed_by")
+
+
 def profiles_by_category() -> dict[str, DepreciationProfile]:
     return {p.category: p for p in DepreciationProfile.objects.all()}
+
+
+def profile_list() -> QuerySet[DepreciationProfile]:
+    return DepreciationProfile.objects.select_related("updated_by")
 
 
 # --------------------------------------------------------------------------------------------
 # Early sale: which request is current, who must be notified
 # --------------------------------------------------------------------------------------------
+
+
+def early_sale_request_list() -> QuerySet[EarlySaleRequest]:
+    """Requests with what their listing, page and actions show (the asset and its case, who decided)."""
+    return EarlySaleRequest.objects.select_related("asset", "asset__case", "requested_by", "decided_by", "order")
+
+
+def asset_early_sale_requests(asset_id: int) -> list[EarlySaleRequest]:
+    """An asset's requests, newest first (at most one of them open)."""
+    return list(EarlySaleRequest.objects.filter(asset_id=asset_id).select_related("requested_by", "decided_by")
+                .order_by("-requested_at", "-id"))
 
 
 def current_early_sale_request(asset_id: int) -> EarlySaleRequest | None:
@@ -112,6 +134,10 @@ def early_sale_due_process(asset: Asset) -> DueProcess:
     missing = [p for p in parties if p.pk not in told]
     public_needed = not parties and not any(n.means == NotificationMeans.PUBLIC_NOTICE for n in notes)
     return DueProcess(request, parties, notes, missing, public_needed)
+
+
+def direct_sale_list() -> QuerySet[DirectSale]:
+    return DirectSale.objects.select_related("asset", "valuation", "requested_by", "approved_by", "completed_by")
 
 
 def direct_sales_for_asset(asset_id: int) -> QuerySet[DirectSale]:

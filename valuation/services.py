@@ -18,11 +18,12 @@ from common.exceptions import DomainError, NotPermitted, TransitionConflict, Tra
 from common.transitions import require_perm, transition_run
 from custody import services as custody_services
 from custody.events import custody_event_append
-from custody.models import HELD_STATES, Asset, AssetStatus, CustodyEventKind, EarlySaleStatus, Party
+from custody.models import HELD_STATES, Asset, AssetStatus, CustodyEventKind, Party
 from ledger import services as ledger_services
 
 from . import selectors
 from .models import (
+    OPEN_EARLY_SALE_STATES,
     Appraisal,
     AppraisalEvidence,
     AppraisalStatus,
@@ -35,7 +36,10 @@ from .models import (
     DirectSaleStatus,
     EarlySaleCandidate,
     EarlySaleNotification,
+    EarlySaleReason,
+    EarlySaleRequest,
     EarlySaleRun,
+    EarlySaleStatus,
     NotificationMeans,
     RunTrigger,
     StorageCostAccrual,
@@ -144,10 +148,17 @@ def appraisal_evidence_add(*, actor, appraisal_id: int, upload, description: str
     return item
 
 
+def appraisal_submit_refusal(*, actor, appraisal: Appraisal) -> str | None:
+    """Why `actor` may not submit this appraisal whatever their role, or None: only its valuer does."""
+    if appraisal.valuer_id != actor.pk:
+        return _("Only the appraisal's valuer can submit it.")
+    return None
+
+
 @transaction.atomic
 def appraisal_submit(*, actor, appraisal_id: int) -> Appraisal:
     appraisal = _locked_appraisal(appraisal_id)
-    if appraisal.valuer_id != actor.pk or not actor.has_perm("valuation.change_appraisal"):
+    if appraisal_submit_refusal(actor=actor, appraisal=appraisal) or not actor.has_perm("valuation.change_appraisal"):
         raise NotPermitted(_("Only the appraisal's valuer can submit it."))
     if appraisal.status != AppraisalStatus.DRAFT:
         raise ValuationRefused(_("This appraisal has already been submitted."))
@@ -157,9 +168,17 @@ def appraisal_submit(*, actor, appraisal_id: int) -> Appraisal:
     return appraisal
 
 
-def _review(actor, appraisal: Appraisal) -> None:
+def appraisal_review_refusal(*, actor, appraisal: Appraisal) -> str | None:
+    """Why `actor` may not approve or reject this appraisal whatever their role, or None: nobody
+    reviews their own appraisal (four eyes)."""
     if appraisal.valuer_id == actor.pk:
-        raise NotPermitted(_("You cannot review your own appraisal: another approver must do it."))
+        return _("You cannot review your own appraisal: another approver must do it.")
+    return None
+
+
+def _review(actor, appraisal: Appraisal) -> None:
+    if refusal := appraisal_review_refusal(actor=actor, appraisal=appraisal):
+        raise NotPermitted(refusal)
     appraisal.reviewed_by = actor
     if not actor.has_perm("valuation.review_appraisal"):
         raise NotPermitted(_("Only an approver can review appraisals."))
@@ -196,8 +215,148 @@ def appraisal_reject(*, actor, appraisal_id: int, reason: str) -> Appraisal:
 
 
 # --------------------------------------------------------------------------------------------
-# Early sale: due process, authorisation, and the two routes (auction, direct sale)
+# Early sale: the request and its endorsement (four eyes), due process, the court's authorisation,
+# and the two routes (auction, direct sale). The asset's own moves are the register's transitions
+# (request_early_sale, reject_early_sale, authorise_early_sale), taken through
+# custody.services.asset_workflow_transition.
 # --------------------------------------------------------------------------------------------
+
+# The register's transitions that decide an open request themselves (any other move of an asset
+# with an open request makes the request lapse: early_sale_requests_lapse).
+_EARLY_SALE_STEPS = {"reject_early_sale", "authorise_early_sale"}
+
+
+@transaction.atomic
+def early_sale_request(*, actor, asset_id: int, reason: str, justification: str,
+                       expected_status: str | None = None) -> EarlySaleRequest:
+    """A case officer asks for an asset in custody to be sold before the final decision."""
+    justification = (justification or "").strip()
+    if not justification:
+        raise TransitionRefused(_("Explain why the asset should be sold before the final decision."))
+    if reason not in EarlySaleReason.values:
+        raise TransitionRefused(_("Choose why the asset should be sold early: perishable, rapid depreciation or "
+                                  "disproportionate cost of keeping."))
+    asset = custody_services.asset_workflow_transition(asset_id=asset_id, transition="request_early_sale",
+                                                       actor=actor, reason=justification,
+                                                       expected_status=expected_status)
+    req = EarlySaleRequest(asset=asset, reason=reason, justification=justification, requested_by=actor)
+    req.full_clean(exclude=["status"])
+    req.save()
+    return req
+
+
+def _locked_asset(asset_id: int) -> Asset:
+    asset = Asset.objects.select_for_update().filter(pk=asset_id).first()
+    if asset is None:
+        raise TransitionRefused(_("This asset does not exist."))
+    return asset
+
+
+def _open_request(asset: Asset) -> EarlySaleRequest:
+    req = (EarlySaleRequest.objects.select_for_update()
+           .filter(asset=asset, status__in=OPEN_EARLY_SALE_STATES).first())
+    if req is None:
+        raise TransitionRefused(_("There is no open early-sale request for this asset."))
+    return req
+
+
+def _check_expected(req: EarlySaleRequest, expected_status: str | None) -> None:
+    if expected_status and req.status != expected_status:
+        raise TransitionConflict(
+            _("Someone else changed this while you were looking at it: it is now “%(status)s”. "
+              "Review it and try again.") % {"status": req.get_status_display()})
+
+
+def early_sale_decision_refusal(*, actor, request: EarlySaleRequest) -> str | None:
+    """Why `actor` may not endorse or reject this request whatever their role, or None: nobody
+    decides on an early sale they requested (four eyes)."""
+    if request.requested_by_id == actor.pk:
+        return _("You cannot decide on your own request: another approver must decide on it (four eyes).")
+    return None
+
+
+@transaction.atomic
+def early_sale_endorse(*, actor, asset_id: int, note: str = "",
+                       expected_status: str | None = None) -> EarlySaleRequest:
+    """An approver endorses the request. Nobody endorses what they themselves requested."""
+    asset = _locked_asset(asset_id)
+    if asset.status != AssetStatus.EARLY_SALE_REQUESTED:
+        raise TransitionRefused(_("There is no open early-sale request for this asset."))
+    req = _open_request(asset)
+    _check_expected(req, expected_status)
+    if refusal := early_sale_decision_refusal(actor=actor, request=req):
+        raise NotPermitted(refusal)
+    req.decided_by, req.decided_at, req.decision_note = actor, timezone.now(), (note or "").strip()
+    require_perm(actor, "custody.endorse_early_sale", _("Only an approver can endorse an early sale."))
+    if req.status != EarlySaleStatus.REQUESTED:
+        raise TransitionRefused(_("This request has already been decided."))
+    transition_run(req, "endorse")
+    custody_event_append(asset=asset, actor=actor, kind=CustodyEventKind.STATUS_CHANGE,
+                         from_state=asset.status, to_state=asset.status, transition="endorse_early_sale",
+                         reason=req.decision_note or str(_("Early sale endorsed")))
+    return req
+
+
+@transaction.atomic
+def early_sale_reject(*, actor, asset_id: int, reason: str, expected_status: str | None = None) -> EarlySaleRequest:
+    """An approver (never the requester) rejects the request; the asset is back in custody."""
+    asset = _locked_asset(asset_id)
+    req = _open_request(asset)
+    _check_expected(req, expected_status)
+    if refusal := early_sale_decision_refusal(actor=actor, request=req):
+        raise NotPermitted(refusal)
+    req.decided_by, req.decided_at, req.decision_note = actor, timezone.now(), (reason or "").strip()
+    require_perm(actor, "custody.endorse_early_sale", _("Only an approver can reject an early sale."))
+    custody_services.asset_workflow_transition(asset_id=asset.pk, transition="reject_early_sale", actor=actor,
+                                               reason=reason)
+    transition_run(req, "reject")
+    return req
+
+
+def early_sale_authorisation_check(asset: Asset) -> None:
+    """Refuse to record the court's authorisation unless an approver endorsed the request and the
+    owner and every third-party claimant (or, with none known, the public) were told of it.
+    Registered with the register as the precondition of its authorise_early_sale transition
+    (ValuationConfig.ready), so it holds however the authorisation is recorded."""
+    req = EarlySaleRequest.objects.filter(asset=asset, status__in=OPEN_EARLY_SALE_STATES).first()
+    if req is None:
+        raise TransitionRefused(_("There is no open early-sale request for this asset."))
+    if req.status != EarlySaleStatus.ENDORSED:
+        raise TransitionRefused(_("An approver must endorse the request before the court's authorisation is "
+                                  "recorded."))
+    early_sale_due_process_check(asset)
+
+
+@transaction.atomic
+def early_sale_authorise(*, actor, asset_id: int, order_id: int | None,
+                         expected_status: str | None = None) -> EarlySaleRequest:
+    """Record the court's early-sale authorisation on an endorsed request whose parties were all
+    told; the asset may then be sold (at auction or directly). `expected_status` is the request's
+    status the user saw."""
+    asset = _locked_asset(asset_id)
+    req = _open_request(asset)
+    _check_expected(req, expected_status)
+    if req.status != EarlySaleStatus.ENDORSED:
+        raise TransitionRefused(_("An approver must endorse the request before the court's authorisation is "
+                                  "recorded."))
+    custody_services.asset_workflow_transition(asset_id=asset.pk, transition="authorise_early_sale", actor=actor,
+                                               reason=str(_("Court authorised early sale")), order_id=order_id)
+    req.order_id = order_id
+    transition_run(req, "mark_authorised")
+    return req
+
+
+def early_sale_requests_lapse(*, asset: Asset, transition: str, from_state: str) -> int:
+    """An asset confiscated, released or lost while an early-sale request was open: the request
+    lapses. Runs inside the register's transition (its asset_transition_applied signal)."""
+    if from_state != AssetStatus.EARLY_SALE_REQUESTED or transition in _EARLY_SALE_STEPS:
+        return 0
+    lapsed = 0
+    for req in EarlySaleRequest.objects.select_for_update().filter(asset=asset, status__in=OPEN_EARLY_SALE_STATES):
+        req.decision_note = str(_("Withdrawn: the asset was “%(status)s”.") % {"status": asset.get_status_display()})
+        transition_run(req, "withdraw")
+        lapsed += 1
+    return lapsed
 
 
 @transaction.atomic
@@ -257,8 +416,7 @@ def early_sale_parties_notify(*, actor, asset_id: int, means: str, notified_on: 
 
 def early_sale_due_process_check(asset: Asset) -> None:
     """Refuse unless the owner and every third-party claimant (or, with none known, the public) were
-    told of the early-sale request. custody runs this before recording the court's authorisation,
-    whichever screen or service asks for it (registered in ValuationConfig.ready)."""
+    told of the early-sale request (part of early_sale_authorisation_check; the sale routes check it again)."""
     due = selectors.early_sale_due_process(asset)
     if due.request is None:
         raise TransitionRefused(_("There is no early-sale request for this asset."))
@@ -268,14 +426,6 @@ def early_sale_due_process_check(asset: Asset) -> None:
             % {"names": ", ".join(p.name for p in due.missing)})
     if due.public_notice_needed:
         raise TransitionRefused(_("Due process: the case names no owner or claimant; record a public notice first."))
-
-
-@transaction.atomic
-def early_sale_authorise(*, actor, asset_id: int, order_id: int | None, expected_status: str | None = None):
-    """Record the court's early-sale authorisation. custody refuses it until the owner and claimants
-    have been told (early_sale_due_process_check is registered as the transition's precondition)."""
-    return custody_services.early_sale_authorise(asset_id=asset_id, actor=actor, order_id=order_id,
-                                                 expected_status=expected_status)
 
 
 def _check_authorised_for_sale(asset: Asset) -> None:
@@ -355,11 +505,19 @@ def _locked_sale(sale_id: int) -> DirectSale:
     return sale
 
 
+def direct_sale_decision_refusal(*, actor, sale: DirectSale) -> str | None:
+    """Why `actor` may not approve or reject this sale whatever their role, or None: nobody decides
+    on a sale they proposed (four eyes)."""
+    if sale.requested_by_id == actor.pk:
+        return _("You cannot decide on a sale you proposed: another approver must do it.")
+    return None
+
+
 @transaction.atomic
 def direct_sale_approve(*, actor, sale_id: int, note: str = "") -> DirectSale:
     sale = _locked_sale(sale_id)
-    if sale.requested_by_id == actor.pk:
-        raise NotPermitted(_("You cannot approve a sale you proposed: another approver must do it."))
+    if refusal := direct_sale_decision_refusal(actor=actor, sale=sale):
+        raise NotPermitted(refusal)
     require_perm(actor, "valuation.approve_directsale", _("Only an approver can approve a direct sale."))
     if sale.status != DirectSaleStatus.PROPOSED:
         raise TransitionRefused(_("This sale has already been decided."))
@@ -375,8 +533,8 @@ def direct_sale_reject(*, actor, sale_id: int, reason: str) -> DirectSale:
     sale = _locked_sale(sale_id)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the sale is rejected.")})
-    if sale.requested_by_id == actor.pk:
-        raise NotPermitted(_("You cannot decide a sale you proposed: another approver must do it."))
+    if refusal := direct_sale_decision_refusal(actor=actor, sale=sale):
+        raise NotPermitted(refusal)
     require_perm(actor, "valuation.approve_directsale", _("Only an approver can reject a direct sale."))
     if sale.status not in (DirectSaleStatus.PROPOSED, DirectSaleStatus.APPROVED):
         raise TransitionRefused(_("This sale can no longer be rejected."))

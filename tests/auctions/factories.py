@@ -1,5 +1,5 @@
-"""Builders for auctions tests. Assets reach `for sale` through the custody services, as in real
-life (seizure order, early-sale request, endorsement by another person, court authorisation)."""
+"""Builders for auctions tests. Assets reach `for sale` through the custody and valuation services, as
+in real life (seizure order, early-sale request, endorsement by another person, court authorisation)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from auctions.models import Auction, BidderProfile, Lot, TermsAcceptance
 from auctions.services import auctions, bidders
 from custody import services as custody
 from tests.factories import AssetFactory, CourtOrderFactory, UserFactory
-from valuation.services import early_sale_parties_notify
+from valuation import services as valuation
 
 _counter = {"n": 0}
 
@@ -26,13 +26,13 @@ def asset_for_sale(*, case, officer, approver, manager, title: str = "Seized car
     asset = AssetFactory(case=case, actor=officer, title=title, category=category)
     seizure = CourtOrderFactory(case=case, order_type="seizure", assets=[asset])
     custody.asset_transition(asset_id=asset.pk, transition="seize", actor=officer, order_id=seizure.pk)
-    custody.early_sale_request(asset_id=asset.pk, actor=officer, reason="depreciation",
-                               justification="Loses value fast in storage.")
-    custody.early_sale_endorse(asset_id=asset.pk, actor=approver)
+    valuation.early_sale_request(asset_id=asset.pk, actor=officer, reason="depreciation",
+                                 justification="Loses value fast in storage.")
+    valuation.early_sale_endorse(asset_id=asset.pk, actor=approver)
     authorisation = CourtOrderFactory(case=case, order_type="early_sale", assets=[asset])
-    early_sale_parties_notify(actor=officer, asset_id=asset.pk, means="registered_letter",
-                              notified_on=datetime.date.today())
-    custody.early_sale_authorise(asset_id=asset.pk, actor=officer, order_id=authorisation.pk)
+    valuation.early_sale_parties_notify(actor=officer, asset_id=asset.pk, means="registered_letter",
+                                        notified_on=datetime.date.today())
+    valuation.early_sale_authorise(asset_id=asset.pk, actor=officer, order_id=authorisation.pk)
     return custody.asset_transition(asset_id=asset.pk, transition="put_up_for_sale", actor=manager)
 
 

@@ -106,19 +106,19 @@ def test_a_nul_in_a_multipart_sign_in_form_is_refused_before_the_form(client):
     assert "NUL character" in response.content.decode()
 
 
-def test_a_nul_in_a_multipart_form_read_without_a_django_form_is_a_400(client, asset, case_officer, valuer, approver,
-                                                                        second_approver):
+def test_a_nul_in_a_multipart_admin_action_form_is_a_400(client, asset, case_officer, valuer, approver,
+                                                         second_approver):
     # Given a direct sale proposed by a case officer
     approved_appraisal(asset, valuer, approver, amount="20000.00")
     authorised_for_early_sale(asset, case_officer, approver)
     client.force_login(case_officer)
-    client.post(reverse("valuation_direct_sale_add", args=[asset.pk]), {
-        "buyer_name": "Dupont", "buyer_contact": "x@example.org", "currency": "EUR", "justification": "Rots",
-        "price": "20000.00"})
+    client.post(reverse("valuation_direct_sales:add"), {
+        "asset": asset.reference, "buyer_name": "Dupont", "buyer_contact": "x@example.org", "currency": "EUR",
+        "justification": "Rots", "price": "20000.00"})
     sale = asset.direct_sales.get()
     # When an approver rejects it with a reason carrying a NUL, sent as multipart/form-data
     client.force_login(second_approver)
-    response = client.post(reverse("valuation_direct_sale_decide", args=[sale.pk, "reject"]),
-                           {"reason": "Too low\x00"})
+    response = client.post(reverse("valuation_direct_sales:action_reject", args=[sale.pk]),
+                           {"expected_status": "proposed", "reason": "Too low\x00"})
     # Then the request is refused as bad, like the same form sent urlencoded
     assert_plain_400(response)

@@ -2,7 +2,8 @@
 
 `Driver.bring_to(asset, key)` reaches a state by the shortest lawful path (with the court orders
 each step needs); `Driver.do(asset, step, actor=...)` takes one step through the service that
-staff use for it. FOR_SALE is reachable two ways (early sale, or after confiscation), so the state
+staff use for it (the early-sale steps through valuation's services, which own that workflow).
+FOR_SALE is reachable two ways (early sale, or after confiscation), so the state
 keys name both.
 """
 
@@ -12,6 +13,8 @@ import datetime
 
 from custody import services
 from custody.models import ORDER_REQUIRED, Asset, AssetStatus, CourtOrder
+from valuation import services as valuation_services
+from valuation.models import EarlySaleRequest, EarlySaleStatus
 
 S = AssetStatus
 
@@ -77,12 +80,9 @@ class Driver:
         """Due process before the court's authorisation is recorded (valuation checks it): tell the
         owner and claimants, or give a public notice. Only where an open request exists, so refused
         moves are refused by custody for their own reason."""
-        from custody.models import EarlySaleRequest, EarlySaleStatus
-        from valuation.services import early_sale_parties_notify
-
         if EarlySaleRequest.objects.filter(asset=asset, status=EarlySaleStatus.ENDORSED).exists():
-            early_sale_parties_notify(actor=self.officer, asset_id=asset.pk, means="registered_letter",
-                                      notified_on=datetime.date.today())
+            valuation_services.early_sale_parties_notify(actor=self.officer, asset_id=asset.pk,
+                                                         means="registered_letter", notified_on=datetime.date.today())
 
     @staticmethod
     def order(asset: Asset, order_type: str) -> CourtOrder:
@@ -100,16 +100,18 @@ class Driver:
         actor = actor or self.default_actor(step)
         reason = REASONS.get(step, "") if reason is None else reason
         if step == "endorse":
-            return services.early_sale_endorse(asset_id=asset.pk, actor=actor, note="Depreciates fast")
+            return valuation_services.early_sale_endorse(asset_id=asset.pk, actor=actor, note="Depreciates fast")
         if step == "request_early_sale":
-            return services.early_sale_request(asset_id=asset.pk, actor=actor, reason="depreciation",
-                                               justification="Loses a third of its value each year", **extra)
+            return valuation_services.early_sale_request(asset_id=asset.pk, actor=actor, reason="depreciation",
+                                                         justification="Loses a third of its value each year",
+                                                         **extra)
         if step == "reject_early_sale":
-            return services.early_sale_reject(asset_id=asset.pk, actor=actor, reason=reason)
+            return valuation_services.early_sale_reject(asset_id=asset.pk, actor=actor, reason=reason)
         order_id = self.order(asset, ORDER_REQUIRED[step]).pk if with_order and step in ORDER_REQUIRED else None
         if step == "authorise_early_sale":
             self.notify_parties(asset)
-            return services.early_sale_authorise(asset_id=asset.pk, actor=actor, order_id=order_id, **extra)
+            return valuation_services.early_sale_authorise(asset_id=asset.pk, actor=actor, order_id=order_id,
+                                                           **extra)
         if step == "record_sale":
             return services.asset_record_sale(asset_id=asset.pk, actor=actor, reason=reason, **extra)
         if step == "dispose":

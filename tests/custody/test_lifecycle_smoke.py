@@ -1,12 +1,9 @@
-import datetime
-
 import pytest
 
 from common.exceptions import NotPermitted, TransitionConflict, TransitionRefused
 from custody import services
 from custody.models import AssetStatus, CustodyEvent
 from tests.factories import CourtOrderFactory
-from valuation.services import early_sale_parties_notify
 
 pytestmark = pytest.mark.django_db
 
@@ -57,24 +54,3 @@ def test_stale_status_is_a_conflict(asset, case_officer):
     with pytest.raises(TransitionConflict):
         services.asset_transition(asset_id=asset.pk, transition="restrain", actor=case_officer,
                                   order_id=order.pk, expected_status="identified")
-
-
-def test_early_sale_four_eyes(asset, case_officer, approver, make_staff):
-    services.asset_transition(asset_id=asset.pk, transition="seize", actor=case_officer,
-                              order_id=order_for(asset, "seizure").pk)
-    services.early_sale_request(asset_id=asset.pk, actor=case_officer, reason="depreciation",
-                                justification="Loses 30% a year")
-    with pytest.raises(TransitionRefused):
-        services.early_sale_authorise(asset_id=asset.pk, actor=case_officer,
-                                      order_id=order_for(asset, "early_sale").pk)
-    services.early_sale_endorse(asset_id=asset.pk, actor=approver)
-    with pytest.raises(TransitionRefused, match="Due process"):
-        services.early_sale_authorise(asset_id=asset.pk, actor=case_officer,
-                                      order_id=order_for(asset, "early_sale").pk)
-    early_sale_parties_notify(actor=case_officer, asset_id=asset.pk, means="registered_letter",
-                              notified_on=datetime.date.today())
-    req = services.early_sale_authorise(asset_id=asset.pk, actor=case_officer,
-                                        order_id=order_for(asset, "early_sale").pk)
-    assert req.status == "authorised"
-    asset.refresh_from_db()
-    assert asset.status == AssetStatus.EARLY_SALE_AUTHORISED

@@ -15,7 +15,7 @@ from PIL import Image
 
 from common.exceptions import NotPermitted
 from custody import roles, services
-from custody.models import Asset, AssetPhoto, Case, CourtOrder, CustodyEvent, EarlySaleRequest, StorageLocation
+from custody.models import Asset, AssetPhoto, Case, CourtOrder, CustodyEvent, StorageLocation
 from tests.custody.lifecycle import STATES, TRANSITION_NAMES, Driver
 from tests.factories import StorageLocationFactory
 
@@ -52,7 +52,6 @@ ACTION_POLICY = {
     "case_create": {"case_officer"},
     "asset_register": {"case_officer"},
     "court_order_record": {"case_officer"},
-    "early_sale_endorse": {"approver"},
     "custody_event_record": {"custodian"},
     "asset_photo_add": {"case_officer", "custodian"},
     "storage_location_create": {"custodian"},
@@ -121,8 +120,6 @@ def _perform(action: str, user, asset, driver):
         return services.court_order_record(actor=user, case=asset.case, order_type="restraint",
                                            reference="R-NEW-1", issued_on=datetime.date(2026, 1, 5),
                                            issuing_court="Court", assets=[asset])
-    if action == "early_sale_endorse":
-        return services.early_sale_endorse(asset_id=asset.pk, actor=user)
     if action == "custody_event_record":
         return services.custody_event_record(asset_id=asset.pk, actor=user, kind="inspected",
                                              reason="Seals intact")
@@ -137,7 +134,6 @@ _COUNTS = {
     "case_create": lambda asset: Case.objects.count(),
     "asset_register": lambda asset: Asset.objects.count(),
     "court_order_record": lambda asset: CourtOrder.objects.count(),
-    "early_sale_endorse": lambda asset: EarlySaleRequest.objects.filter(status="endorsed").count(),
     "custody_event_record": lambda asset: CustodyEvent.objects.count(),
     "asset_photo_add": lambda asset: AssetPhoto.objects.count(),
     "storage_location_create": lambda asset: StorageLocation.objects.count(),
@@ -148,8 +144,6 @@ _COUNTS = {
 @pytest.mark.parametrize("role", ROLE_FIXTURES)
 def test_role_may_take_register_action_only_if_the_policy_says_so(request, driver, asset, role, action):
     user = request.getfixturevalue(role)
-    if action == "early_sale_endorse":
-        driver.bring_to(asset, "early_sale_requested")
     count = _COUNTS[action]
     before = count(asset)
     if role in ACTION_POLICY[action]:

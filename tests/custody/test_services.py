@@ -5,14 +5,12 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import connection
 
 from common.exceptions import NotPermitted, TransitionConflict, TransitionRefused
 from custody import roles, services
-from custody.models import Asset, AssetStatus, CustodyEvent, EarlySaleRequest, StorageLocation
+from custody.models import Asset, AssetStatus, CustodyEvent, StorageLocation
 from custody.signals import asset_status_changed, asset_transition_applied
 from tests.custody.lifecycle import REASONS, Driver
 from tests.factories import AssetFactory, CaseFactory, StorageLocationFactory, UserFactory
@@ -128,73 +126,6 @@ def test_dispose_needs_a_known_disposition(driver, asset, approver):
                               disposition="public_use")
     asset.refresh_from_db()
     assert (asset.status, asset.disposition_method) == (S.DISPOSED, "public_use")
-
-
-# ---- early sale: four eyes -----------------------------------------------------------------
-
-
-@pytest.mark.django_db
-class TestEarlySaleFourEyes:
-    def test_nobody_endorses_their_own_request(self, driver, asset, make_staff):
-        # Given a member of staff who is both case officer and approver, and asks for an early sale
-        both = make_staff(roles.CASE_OFFICER, username="both")
-        both.groups.add(Group.objects.get(name=roles.APPROVER))
-        driver.bring_to(asset, "in_custody")
-        services.early_sale_request(asset_id=asset.pk, actor=both, reason="perishable", justification="Fruit")
-        # When they try to endorse or reject it themselves, then they are told another approver must
-        with pytest.raises(NotPermitted, match="another approver"):
-            services.early_sale_endorse(asset_id=asset.pk, actor=both)
-        with pytest.raises(NotPermitted, match="another approver"):
-            services.early_sale_reject(asset_id=asset.pk, actor=both, reason="Not needed")
-        assert EarlySaleRequest.objects.get(asset=asset).status == "requested"
-        # and another approver can
-        req = services.early_sale_endorse(asset_id=asset.pk, actor=driver.endorser)
-        assert (req.status, req.decided_by) == ("endorsed", driver.endorser)
-
-    def test_the_database_refuses_a_request_decided_by_its_requester(self, driver, asset):
-        driver.bring_to(asset, "early_sale_requested")
-        req = EarlySaleRequest.objects.get(asset=asset)
-        with pytest.raises(IntegrityError), transaction.atomic():
-            EarlySaleRequest.objects.filter(pk=req.pk).update(decided_by=F("requested_by"))
-
-    def test_endorsement_is_logged_in_the_chain_without_changing_status(self, driver, asset, approver):
-        driver.bring_to(asset, "early_sale_requested")
-        services.early_sale_endorse(asset_id=asset.pk, actor=approver, note="Depreciates")
-        last = CustodyEvent.objects.filter(asset=asset).order_by("-seq").first()
-        assert (last.transition, last.actor, last.to_state) == ("endorse_early_sale", approver,
-                                                                 S.EARLY_SALE_REQUESTED)
-
-    def test_an_endorsed_request_can_still_be_rejected_and_the_asset_stays_in_custody(self, driver, asset,
-                                                                                       second_approver):
-        driver.bring_to(asset, "early_sale_requested")
-        driver.do(asset, "endorse")
-        services.early_sale_reject(asset_id=asset.pk, actor=second_approver, reason="Market recovered")
-        asset.refresh_from_db()
-        assert asset.status == S.IN_CUSTODY
-        assert EarlySaleRequest.objects.get(asset=asset).status == "rejected"
-        # a new request may then be made
-        services.early_sale_request(asset_id=asset.pk, actor=driver.requester, reason="cost",
-                                    justification="Storage costs more than the car")
-        assert EarlySaleRequest.objects.filter(asset=asset, status="requested").count() == 1
-
-    def test_a_request_lapses_when_the_asset_is_confiscated_meanwhile(self, driver, asset):
-        driver.bring_to(asset, "early_sale_requested")
-        driver.do(asset, "confiscate")
-        req = EarlySaleRequest.objects.get(asset=asset)
-        assert req.status == "withdrawn" and "Confiscated" in req.decision_note
-        with pytest.raises(TransitionRefused, match="no open early-sale request"):
-            services.early_sale_endorse(asset_id=asset.pk, actor=driver.endorser)
-
-    @pytest.mark.parametrize("reason,justification,match", [
-        ("depreciation", "  ", "Explain why"), ("because", "Loses value", "Choose why")])
-    def test_a_request_needs_a_known_reason_and_a_justification(self, driver, asset, reason, justification,
-                                                                match):
-        driver.bring_to(asset, "in_custody")
-        with pytest.raises(TransitionRefused, match=match):
-            services.early_sale_request(asset_id=asset.pk, actor=driver.requester, reason=reason,
-                                        justification=justification)
-        asset.refresh_from_db()
-        assert asset.status == S.IN_CUSTODY and not EarlySaleRequest.objects.exists()
 
 
 # ---- release of a sold asset ---------------------------------------------------------------

@@ -11,7 +11,7 @@ from django_fsm import RETURN_VALUE
 
 from common.exceptions import TransitionRefused
 from custody import services
-from custody.models import Asset, AssetStatus, CustodyEvent, EarlySaleRequest
+from custody.models import Asset, AssetStatus, CustodyEvent
 from tests.custody.lifecycle import STATES, TRANSITION_NAMES, Driver
 
 pytestmark = pytest.mark.django_db
@@ -131,15 +131,6 @@ def test_refused_transition_says_why_and_changes_nothing(driver, asset, key, nam
     asset.refresh_from_db()
     assert asset.status == STATES[key][0]
     assert list(CustodyEvent.objects.filter(asset=asset).values_list("entry_hash", flat=True)) == before
-
-
-def test_authorising_an_early_sale_needs_an_endorsement_first(driver, asset):
-    driver.bring_to(asset, "early_sale_requested")
-    with pytest.raises(TransitionRefused, match="endorse"):
-        driver.do(asset, "authorise_early_sale")
-    asset.refresh_from_db()
-    assert asset.status == S.EARLY_SALE_REQUESTED
-    assert EarlySaleRequest.objects.get(asset=asset).status == "requested"
 
 
 def test_the_refusal_names_the_action_and_the_current_state(driver, asset):

@@ -42,9 +42,9 @@ def sold_by_direct_sale(asset, case_officer, approver, second_approver, valuer, 
 
 def test_authorisation_refused_until_owner_and_claimants_are_notified(asset, case_officer, approver):
     into_custody(asset, case_officer)
-    custody_services.early_sale_request(asset_id=asset.pk, actor=case_officer, reason="perishable",
-                                        justification="Fruit cargo")
-    custody_services.early_sale_endorse(asset_id=asset.pk, actor=approver)
+    services.early_sale_request(asset_id=asset.pk, actor=case_officer, reason="perishable",
+                                justification="Fruit cargo")
+    services.early_sale_endorse(asset_id=asset.pk, actor=approver)
     owner, claimant = add_owner_and_claimant(asset.case, case_officer)
     order = order_for(asset, "early_sale")
     notify_all(asset, case_officer, [owner])
@@ -64,9 +64,9 @@ def test_authorisation_refused_until_owner_and_claimants_are_notified(asset, cas
 
 def test_unknown_owner_needs_a_public_notice(asset, case_officer, approver):
     into_custody(asset, case_officer)
-    custody_services.early_sale_request(asset_id=asset.pk, actor=case_officer, reason="cost",
-                                        justification="Mooring fees exceed value")
-    custody_services.early_sale_endorse(asset_id=asset.pk, actor=approver)
+    services.early_sale_request(asset_id=asset.pk, actor=case_officer, reason="cost",
+                                justification="Mooring fees exceed value")
+    services.early_sale_endorse(asset_id=asset.pk, actor=approver)
     order = order_for(asset, "early_sale")
     with pytest.raises(TransitionRefused, match="public notice"):
         services.early_sale_authorise(actor=case_officer, asset_id=asset.pk, order_id=order.pk)
@@ -83,7 +83,7 @@ def test_notification_refused_without_a_request_or_twice(asset, case_officer, ap
     owner, _claimant = add_owner_and_claimant(asset.case, case_officer)
     with pytest.raises(services.ValuationRefused, match="no early-sale request"):
         notify_all(asset, case_officer, [owner])
-    custody_services.early_sale_request(asset_id=asset.pk, actor=case_officer, reason="cost", justification="x")
+    services.early_sale_request(asset_id=asset.pk, actor=case_officer, reason="cost", justification="x")
     notify_all(asset, case_officer, [owner])
     with pytest.raises(services.ValuationRefused, match="already been recorded"):
         notify_all(asset, case_officer, [owner])
@@ -91,15 +91,15 @@ def test_notification_refused_without_a_request_or_twice(asset, case_officer, ap
 
 def test_authorisation_refused_without_endorsement_or_order(asset, case_officer, approver):
     into_custody(asset, case_officer)
-    custody_services.early_sale_request(asset_id=asset.pk, actor=case_officer, reason="depreciation",
-                                        justification="Loses value")
+    services.early_sale_request(asset_id=asset.pk, actor=case_officer, reason="depreciation",
+                                justification="Loses value")
     notify_all(asset, case_officer, add_owner_and_claimant(asset.case, case_officer))
     with pytest.raises(TransitionRefused, match="endorse"):
         services.early_sale_authorise(actor=case_officer, asset_id=asset.pk,
                                       order_id=order_for(asset, "early_sale").pk)
     with pytest.raises(NotPermitted):
-        custody_services.early_sale_endorse(asset_id=asset.pk, actor=case_officer)
-    custody_services.early_sale_endorse(asset_id=asset.pk, actor=approver)
+        services.early_sale_endorse(asset_id=asset.pk, actor=case_officer)
+    services.early_sale_endorse(asset_id=asset.pk, actor=approver)
     with pytest.raises(TransitionRefused, match="court order"):
         services.early_sale_authorise(actor=case_officer, asset_id=asset.pk, order_id=None)
     with pytest.raises(TransitionRefused):

@@ -57,9 +57,9 @@ def authorised_for_early_sale(asset, officer, approver, *, notify: bool = True):
     """In custody -> requested -> endorsed -> parties notified -> court authorisation recorded."""
     if asset.status == "identified":
         into_custody(asset, officer)
-    custody_services.early_sale_request(asset_id=asset.pk, actor=officer, reason="depreciation",
-                                        justification="Loses a third of its value a year")
-    custody_services.early_sale_endorse(asset_id=asset.pk, actor=approver)
+    services.early_sale_request(asset_id=asset.pk, actor=officer, reason="depreciation",
+                                justification="Loses a third of its value a year")
+    services.early_sale_endorse(asset_id=asset.pk, actor=approver)
     parties = add_owner_and_claimant(asset.case, officer)
     if notify:
         notify_all(asset, officer, parties)

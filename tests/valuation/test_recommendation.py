@@ -83,10 +83,8 @@ def test_threshold_is_configurable(portfolio):
 
 def test_each_run_replaces_the_candidates(portfolio, case_officer):
     services.early_sale_recommendation_run()
-    from custody import services as custody_services
-
-    custody_services.early_sale_request(asset_id=portfolio["car"].pk, actor=case_officer, reason="depreciation",
-                                        justification="Recommended")
+    services.early_sale_request(asset_id=portfolio["car"].pk, actor=case_officer, reason="depreciation",
+                                justification="Recommended")
     run = services.early_sale_recommendation_run()
     assert list(EarlySaleCandidate.objects.values_list("asset_id", "run_id")) == [(portfolio["fruit"].pk, run.pk)]
 

@@ -1,11 +1,12 @@
 from django.db import migrations
 
 from custody.roles import sync_roles
-from valuation.roles import VALUATION_ROLE_PERMISSIONS
+from valuation.roles import role_permissions_before_early_sale_moved
 
 
 def grant(apps, schema_editor):
-    sync_roles(apps, "valuation", VALUATION_ROLE_PERMISSIONS)
+    # The early-sale request is valuation's only from 0003 on, which grants its permissions.
+    sync_roles(apps, "valuation", role_permissions_before_early_sale_moved())
 
 
 class Migration(migrations.Migration):
