@@ -136,15 +136,11 @@ def _record_order(request, record: Case | Asset, data: dict) -> CourtOrder:
 
 class RegisterInspectView(RecordInspectView):
     """A record's page in the register (custody/admin/inspect.html): the steps the user may take in
-    one bar above the particulars, not repeated in the header, where they squeezed the title;
+    one bar above the particulars (as every record page of the kit);
     editing stays in the header's menu. Fields in `shown_when_set` are left out while empty."""
 
     template_name = "custody/admin/inspect.html"
     shown_when_set: tuple[str, ...] = ()
-
-    @cached_property
-    def header_buttons(self):
-        return []
 
     def get_fields_context(self):
         return [self.get_context_for_field(name) for name in self.fields

@@ -36,7 +36,6 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from common.exceptions import DomainError
@@ -94,13 +93,6 @@ class RecordInspectView(generic.InspectView):
     def action_buttons(self) -> tuple[list[dict], list[dict]]:
         return action_buttons(self.actions, self.request.user, self.object,
                               lambda action: reverse(self.action_url_name(action), args=[self.object.pk]))
-
-    @cached_property
-    def header_buttons(self):
-        offered, _blocked = self.action_buttons
-        # Wagtail's header buttons (its header styles only these), as the edit and history views have.
-        return [HeaderButton(a["label"], url=a["url"], classname="no" if a["danger"] else "",
-                             priority=10 + i, attrs={"data-action-name": a["name"]}) for i, a in enumerate(offered)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
