@@ -12,24 +12,15 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from common.admin.columns import DateTimeColumn, MoneyColumn
-from common.admin.viewsets import RecordIndexView, RecordViewSet
+from common.admin.listings import ListingActionsMixin
+from common.admin.viewsets import RecordViewSet
 from common.money import format_money
 
 from . import selectors
 from .models import Account, JournalEntry
 
 
-class AccountIndexView(RecordIndexView):
-    template_name = "ledger/admin/account_index.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["trial_balance"] = [format_money(total, currency)
-                                    for currency, total in selectors.trial_balance().items()]
-        return context
-
-
-class AccountViewSet(RecordViewSet):
+class AccountViewSet(ListingActionsMixin, RecordViewSet):
     model = Account
     name = "ledger_accounts"
     url_prefix = "ledger/accounts"
@@ -37,17 +28,22 @@ class AccountViewSet(RecordViewSet):
     menu_label = _("Accounts")
     policy_actions = ("view",)
     queryset = staticmethod(selectors.accounts_with_balances)
-    index_view_class = AccountIndexView
     list_filter = ["purpose", "kind", "currency"]
     search_fields = ["code", "name", "case__reference"]
     list_display = ["code", "name", Column("kind", label=_("Kind"), accessor="get_kind_display"),
                     Column("case", label=_("Case"), accessor=lambda a: a.case.reference if a.case_id else "—"),
                     MoneyColumn("balance", label=_("Balance (debit +, credit −)"), sort_key="balance")]
     inspect_view_fields = ["code", "name", "kind", "purpose", "currency", "case", "created_at"]
-    inspect_template_name = "ledger/admin/account_inspect.html"
+    inspect_template_name = "ledger/admin/postings.html"
+
+    def listing_notes(self, request) -> list[str]:
+        totals = "; ".join(format_money(total, currency) for currency, total in selectors.trial_balance().items())
+        return [_("Trial balance (sum of all postings, zero when the books balance): %(totals)s")
+                % {"totals": totals or "—"}]
 
     def inspect_context(self, request, obj) -> dict:
-        return {"postings": selectors.account_postings(obj.pk)}
+        return {"postings": selectors.account_postings(obj.pk), "postings_title": _("Latest postings"),
+                "per_entry": True}
 
 
 class JournalEntryFilterSet(WagtailFilterSet):
@@ -73,10 +69,10 @@ class JournalEntryViewSet(RecordViewSet):
                     Column("asset", label=_("Asset"), accessor=lambda e: e.asset.reference if e.asset_id else "—"),
                     "source"]
     inspect_view_fields = ["occurred_at", "memo", "source", "case", "asset", "actor", "created_at"]
-    inspect_template_name = "ledger/admin/entry_inspect.html"
+    inspect_template_name = "ledger/admin/postings.html"
 
     def inspect_context(self, request, obj) -> dict:
-        return {"postings": list(selectors.entry_postings(obj.pk))}
+        return {"postings": list(selectors.entry_postings(obj.pk)), "postings_title": _("Postings")}
 
 
 class LedgerGroup(ViewSetGroup):
