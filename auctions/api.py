@@ -47,6 +47,7 @@ from . import engine, selectors
 from .cache import count_and_get_many
 from .models import Lot as LotRow
 from .models import LotStatus
+from .search import MAX_QUERY
 from .services import bidding, tokens
 
 router = Router()
@@ -147,7 +148,9 @@ class LotFilters(BaseModel):
     category: Category | None = None
     ending_soon: bool = Field(False, description="only open lots ending within the hour (1, true or yes)")
     ending_within_minutes: whole_number(0, 60 * 24 * 365) = 0
-    q: str | None = Field(None, description="search text (the first 100 characters)")
+    q: str | None = Field(None, max_length=MAX_QUERY,
+                          description="search text: words of the title, category, description or town, in the "
+                                      "language of Accept-Language; the results are then best match first")
     page_size: whole_number(1, 100) = Field(default_factory=lambda: settings.AUCTIONS_API_PAGE_SIZE)
     page: whole_number(1, 10**6) = 1
     min_price: Annotated[Decimal, WithJsonSchema(AMOUNT_SCHEMA)] | None = None
@@ -177,7 +180,10 @@ class LotFilters(BaseModel):
     @field_validator("q", mode="before")
     @classmethod
     def _search_text(cls, value: Any) -> Any:
-        return _given(value).strip()[:100] or None
+        text = " ".join(str(_given(value)).split())
+        if len(text) > MAX_QUERY:
+            raise invalid("invalid_parameter", _("“q” must be at most %(n)d characters.") % {"n": MAX_QUERY})
+        return text or None
 
     @field_validator("min_price", "max_price", mode="before")
     @classmethod
@@ -186,6 +192,12 @@ class LotFilters(BaseModel):
             return engine.parse_amount(_given(value))
         except engine.BidRejected:
             raise invalid("invalid_parameter", _("“%(name)s” must be an amount.") % {"name": info.field_name}) from None
+
+    @model_validator(mode="after")
+    def _a_price_range(self) -> LotFilters:
+        if self.min_price is not None and self.max_price is not None and self.min_price > self.max_price:
+            raise invalid("invalid_parameter", _("“min_price” is above “max_price”."))
+        return self
 
 
 def _given(value: Any) -> Any:
@@ -265,7 +277,7 @@ def token_obtain(request: HttpRequest, credentials: TokenRequest) -> dict:
     return {"token": key}
 
 
-@router.get("/lots/", summary="Browse lots, soonest-ending first", operation_id="listLots",
+@router.get("/lots/", summary="Browse lots, soonest-ending first (best match first with q)", operation_id="listLots",
             **answers({200: LotPage}, {400: "A query parameter out of its range"}))
 def lot_list(request: HttpRequest, filters: Query[LotFilters]) -> dict:
     minutes = filters.ending_within_minutes

@@ -17,8 +17,8 @@ from custody.models import Asset, AssetCategory, AssetStatus, Case
 from custody.validators import validate_document
 
 from .models import Auction, AuctionStatus, BidderProfile, IdentityDocumentType, IncrementTable, LotStatus
+from .search import MAX_QUERY
 
-MAX_SEARCH = 100
 MAX_PRICE = Decimal("999999999999.99")
 
 
@@ -59,26 +59,38 @@ class MoneyField(forms.CharField):
 
 
 class CatalogueFilterForm(forms.Form):
-    """The catalogue's query string. Invalid values are reported and ignored, never a 500."""
+    """The catalogue's query string. Invalid values are reported beside their field and not applied,
+    never a 500. The category and location menus offer only what open lots have (`categories`,
+    `locations`: (value, label) pairs from selectors.catalogue_options)."""
 
     SORTS = [
+        ("relevance", _("Best match")),
         ("ending", _("Ending soon")),
         ("newest", _("Newest")),
         ("price_asc", _("Price: low to high")),
         ("price_desc", _("Price: high to low")),
     ]
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_SEARCH,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Car, watch, flat…")}))
-    category = forms.ChoiceField(label=_("Category"), required=False,
-                                 choices=[("", _("All categories"))] + list(AssetCategory.choices))
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=MAX_QUERY,
+        error_messages={"max_length": _("Search with at most %(limit_value)d characters (this text has "
+                                        "%(show_value)d).")},
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Car, watch, flat…")}))
+    category = forms.ChoiceField(label=_("Category"), required=False)
     location = forms.ChoiceField(label=_("Location"), required=False)
     min_price = MoneyField(label=_("Price from"), required=False)
     max_price = MoneyField(label=_("Price to"), required=False)
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
 
-    def __init__(self, *args, locations: list[tuple[str, str]] = (), **kwargs):
+    def __init__(self, *args, categories: list[tuple[str, str]] = (), locations: list[tuple[str, str]] = (),
+                 **kwargs):
         super().__init__(*args, **kwargs)
+        categories = list(categories)
+        # A known category no open lot has now (an old link) is still a valid choice: it finds nothing.
+        asked = self.data.get("category", "") if self.is_bound else ""
+        if asked in AssetCategory.values and asked not in dict(categories):
+            categories.append((asked, AssetCategory(asked).label))
+        self.fields["category"].choices = [("", _("All categories"))] + categories
         self.fields["location"].choices = [("", _("All locations"))] + list(locations)
 
     def clean_q(self):
@@ -88,7 +100,8 @@ class CatalogueFilterForm(forms.Form):
         data = super().clean()
         low, high = data.get("min_price"), data.get("max_price")
         if low is not None and high is not None and low > high:
-            self.add_error("max_price", _("“Price to” is lower than “Price from”."))
+            self.add_error("max_price", _("“Price to” is lower than “Price from”: the price range is not applied."))
+            self.add_error("min_price", _("“Price from” is higher than “Price to”."))
         return data
 
     def filters(self) -> dict:

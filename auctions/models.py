@@ -25,6 +25,8 @@ from custody.models import Asset, AssetCategory, Case, currency_validator, defau
 from custody.storage import private_storage
 from custody.validators import validate_document
 
+from .search import lot_search_indexes
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
@@ -291,6 +293,7 @@ class Lot(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["status", "ends_at", "id"]),
             models.Index(fields=["status", "category", "ends_at"]),
+            *lot_search_indexes(),
         ]
         permissions = [("cancel_lot", _("Can cancel a lot"))]
         constraints = [

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchRank, SearchVector, TrigramWordSimilarity
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from custody.models import AssetPhoto, Party
+from custody.models import AssetPhoto, Party, StorageLocation
 
 from .cache import count_and_get_many
 from .engine import BidState, Tiers, next_minimum_bid
@@ -29,6 +30,7 @@ from .models import (
     ScreeningEntry,
     TermsAcceptance,
 )
+from .search import lot_document, lot_query, search_config
 
 PUBLIC_LOT_STATES = [LotStatus.OPEN, LotStatus.CLOSED, LotStatus.AWAITING_PAYMENT, LotStatus.UNSOLD]
 _TIERS_CACHE_SECONDS = 300
@@ -79,7 +81,8 @@ def lot_next_minimum_bid(lot: Lot, tiers: Tiers | None = None) -> Decimal:
 def lots_public(*, status: str | None = None, category: str | None = None, ending_within: timedelta | None = None,
                 search: str | None = None, min_price: Decimal | None = None, max_price: Decimal | None = None,
                 area: str | None = None, now: datetime | None = None) -> QuerySet[Lot]:
-    """Lots the public may see (published auctions only), soonest-ending first."""
+    """Lots the public may see (published auctions only), soonest-ending first; with `search`, the
+    lots that match it (see `lots_matching`), best match first, each annotated with `search_rank`."""
     now = now or timezone.now()
     qs = Lot.objects.filter(auction__status__in=["published", "closed"], status__in=PUBLIC_LOT_STATES)
     if status:
@@ -88,15 +91,59 @@ def lots_public(*, status: str | None = None, category: str | None = None, endin
         qs = qs.filter(category=category)
     if ending_within is not None:
         qs = qs.filter(status=LotStatus.OPEN, ends_at__gt=now, ends_at__lte=now + ending_within)
-    if search:
-        qs = qs.filter(Q(title__icontains=search) | Q(description__icontains=search))
     if min_price is not None:
         qs = qs.filter(Q(current_price__gte=min_price) | Q(current_price__isnull=True, starting_price__gte=min_price))
     if max_price is not None:
         qs = qs.filter(Q(current_price__lte=max_price) | Q(current_price__isnull=True, starting_price__lte=max_price))
     if area:
         qs = qs.filter(Exists(LotAsset.objects.filter(lot=OuterRef("pk"), asset__location__public_area=area)))
+    if search:
+        return lots_matching(qs, search).order_by("-search_rank", "ends_at", "id")
     return qs.order_by("ends_at", "id")
+
+
+def lots_matching(qs: QuerySet[Lot], text: str) -> QuerySet[Lot]:
+    """The lots of `qs` that match what a visitor typed, annotated with `search_rank` (higher is better).
+
+    Full-text first, in the active language (auctions.search): the lot's title, category words and
+    description (through the language's GIN index), or the public area of one of its assets. Only when
+    no lot of `qs` matches that way, the titles within pg_trgm's word similarity of the text (typos,
+    partial words), most similar first: a fall-back, so that "car" finds the cars and not "4.2 carat"."""
+    config = search_config()
+    query = lot_query(text, config)
+    # Each alternative is a subquery that its own index answers (the lot's document through its GIN
+    # index, the few storage sites by their area); OR-ed in one WHERE they would make PostgreSQL scan
+    # every lot and compute every document.
+    by_words = Lot.objects.alias(document=lot_document(config)).filter(document=query).values("pk")
+    areas = (StorageLocation.objects.exclude(public_area="")
+             .alias(document=SearchVector("public_area", config=config)).filter(document=query))
+    by_area = LotAsset.objects.filter(asset__location__in=areas).values("lot_id")
+    matching = qs.filter(Q(pk__in=by_words) | Q(pk__in=by_area))
+    if matching.exists():
+        return matching.annotate(search_rank=SearchRank(lot_document(config), query))
+    return (qs.filter(title__trigram_word_similar=text)
+            .annotate(search_rank=TrigramWordSimilarity(text, "title")))
+
+
+@dataclass(frozen=True)
+class CatalogueOptions:
+    """What the catalogue's menus offer: the categories and public areas that open lots have, with
+    how many open lots have each."""
+
+    categories: list[tuple[str, int]]  # (category code, lots)
+    areas: list[tuple[str, int]]  # (public area, lots)
+
+
+def catalogue_options() -> CatalogueOptions:
+    """The categories and public areas (town or region, never a storage site's name) of the open lots,
+    each with its number of lots. Two grouped queries."""
+    open_lots = lots_public(status=LotStatus.OPEN).order_by()
+    categories = list(open_lots.values_list("category").annotate(n=Count("id")).order_by("category"))
+    areas = list(LotAsset.objects.filter(lot__in=open_lots.values("pk"))
+                 .exclude(asset__location__public_area__isnull=True).exclude(asset__location__public_area="")
+                 .values_list("asset__location__public_area")
+                 .annotate(n=Count("lot_id", distinct=True)).order_by("asset__location__public_area"))
+    return CatalogueOptions(categories=categories, areas=areas)
 
 
 @dataclass(frozen=True)

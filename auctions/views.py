@@ -32,7 +32,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from common.money import format_money
-from custody.models import AssetCategory, AssetPhoto, StorageLocation
+from custody.models import AssetCategory, AssetPhoto
 
 from . import engine, selectors
 from .exceptions import BidRefused, DomainError
@@ -52,7 +52,7 @@ PUBLIC_AUCTION_STATES = [AuctionStatus.PUBLISHED, AuctionStatus.CLOSED]
 PER_PAGE = 24
 MAX_ID = 2**63 - 1
 RENDITIONS = {"thumbnail", "medium"}
-LOCATIONS_CACHE_KEY = "auctions:public-locations"
+OPTIONS_CACHE_KEY = "auctions:catalogue-options"
 
 # Where a refusal code sends the bidder to put it right.
 REFUSAL_HELP = {
@@ -135,17 +135,18 @@ def _as_cards(lots: list[Lot]) -> list[Lot]:
     return lots
 
 
-def _public_locations() -> list[tuple[str, str]]:
-    """The public areas (town or region) of the assets in open lots: never a storage site's name or
-    address, since where valuables are kept is not public. Cached a minute."""
-    cached = cache.get(LOCATIONS_CACHE_KEY)
+def _catalogue_options() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The category and location menus: only what open lots have, each with its number of lots. A
+    location is the public area (town or region) of a lot's assets, never a storage site's name or
+    address, since where valuables are kept is not public. Cached a minute (labels are not: they
+    are in the visitor's language)."""
+    cached = cache.get(OPTIONS_CACHE_KEY)
     if cached is None:
-        cached = list(StorageLocation.objects.filter(
-            assets__lot_assets__lot__status=LotStatus.OPEN,
-            assets__lot_assets__lot__auction__status=AuctionStatus.PUBLISHED,
-        ).exclude(public_area="").order_by("public_area").values_list("public_area", flat=True).distinct())
-        cache.set(LOCATIONS_CACHE_KEY, cached, 60)
-    return [(area, area) for area in cached]
+        cached = selectors.catalogue_options()
+        cache.set(OPTIONS_CACHE_KEY, cached, 60)
+    labels = dict(AssetCategory.choices)
+    categories = [(code, f"{labels.get(code, code)} ({n})") for code, n in cached.categories]
+    return categories, [(area, f"{area} ({n})") for area, n in cached.areas]
 
 
 COUNT_CACHE_SECONDS = 10
@@ -177,6 +178,7 @@ class CachedCountPaginator(Paginator):
 
 
 SORT_ORDER = {
+    "relevance": ("-search_rank", "ends_at", "id"),
     "ending": ("ends_at", "id"),
     "newest": ("-created_at", "-id"),
     "price_asc": ("display_price", "id"),
@@ -197,14 +199,18 @@ def _filter_field(form: CatalogueFilterForm, name: str) -> dict:
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     """Open lots, searchable and filterable, 24 a page. Invalid filters are reported, not fatal."""
-    form = CatalogueFilterForm(request.GET or None, locations=_public_locations())
+    categories, locations = _catalogue_options()
+    form = CatalogueFilterForm(request.GET or None, categories=categories, locations=locations)
     if form.is_bound:
         form.is_valid()
     f = form.filters() if form.is_bound else {}
     qs = selectors.lots_public(
         status=LotStatus.OPEN, category=f.get("category") or None, search=f.get("q") or None,
         min_price=f.get("min_price"), max_price=f.get("max_price"), area=f.get("location") or None)
-    sort = f.get("sort") or "ending"
+    # Best match first when searching (unless another order is asked for); soonest-ending otherwise.
+    sort = f.get("sort") or ("relevance" if f.get("q") else "ending")
+    if sort == "relevance" and not f.get("q"):
+        sort = "ending"
     if sort.startswith("price"):
         qs = qs.annotate(display_price=Coalesce(F("current_price"), F("starting_price")))
     qs = _card_queryset(qs).order_by(*SORT_ORDER.get(sort, SORT_ORDER["ending"]))
