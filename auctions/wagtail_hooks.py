@@ -35,6 +35,7 @@ from common.admin.viewsets import (
     ServiceEditView,
 )
 from common.money import format_money
+from common.search import ListingSearch, code, words
 from custody.models import AssetPhoto
 
 from . import events
@@ -491,7 +492,9 @@ class BidderProfileViewSet(AuctionsViewSet):
     actions = BIDDER_ACTIONS
     inspect_view_class = BidderInspectView
     filterset_class = BidderFilterSet
-    search_fields = ["legal_name", "user__username", "user__email"]
+    # Names with typos; username, e-mail, document number and phone however typed (common.search).
+    listing_search = ListingSearch(words("legal_name"), code("user__username"), code("user__email"),
+                                   code("id_document_number"), code("phone"))
     # The review queue first, oldest first; then the rest, newest first.
     default_ordering = ("-queued", "created_at")
     list_display = ["legal_name",

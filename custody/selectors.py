@@ -5,7 +5,9 @@ rows it shows."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
+
+from common.search import ListingSearch, code, words
 
 from . import roles
 from .models import (
@@ -23,12 +25,30 @@ from .models import (
 ASSET_ORDERINGS = ("created_at", "reference", "title", "status", "category", "declared_value", "status_changed_at")
 ASSET_DEFAULT_ORDERING = ("-created_at", "-id")
 
+# What the staff listings' search boxes look through: references and identifiers (VIN, IBAN, plate ...)
+# however typed, titles and names with typos; the parties' names and identity numbers only for those
+# who may see the parties.
+ASSET_SEARCH = ListingSearch(
+    code("reference"), words("title"), code("identifiers__value"), code("case__reference"),
+    words("case__parties__name", permission="custody.view_party"),
+    code("case__parties__identity_number", permission="custody.view_party"),
+)
+CASE_SEARCH = ListingSearch(
+    code("reference"), words("title"), words("court"), code("orders__reference"),
+    code("assets__reference", permission="custody.view_asset"),
+    code("assets__identifiers__value", permission="custody.view_asset"),
+    words("parties__name", permission="custody.view_party"),
+    code("parties__identity_number", permission="custody.view_party"),
+)
+
 
 def asset_list(*, search: str = "", status: str = "", category: str = "", case_id: int | None = None,
                case_reference: str = "", location_id: int | None = None, custodian_id: int | None = None,
-               perishable: bool | None = None, ordering: str = "") -> QuerySet[Asset]:
+               perishable: bool | None = None, ordering: str = "", user=None,
+               by_relevance: bool = False) -> QuerySet[Asset]:
     """Assets for the staff listing: one query for the rows (case, location and custodian joined),
-    whatever the page size. Search covers reference, title and identifier values (VIN, IBAN ...)."""
+    whatever the page size. Search (ASSET_SEARCH, for `user`) covers reference, title, identifier
+    values (VIN, IBAN ...), the case's reference and its parties; best match first if `by_relevance`."""
     qs = Asset.objects.select_related("case", "location", "custodian").only(
         "id", "reference", "title", "category", "status", "perishable", "declared_value", "currency",
         "created_at", "status_changed_at", "quantity", "unit",
@@ -36,13 +56,6 @@ def asset_list(*, search: str = "", status: str = "", category: str = "", case_i
         "location__id", "location__name",
         "custodian__id", "custodian__username", "custodian__first_name", "custodian__last_name",
     )
-    search = (search or "").strip()
-    if search:
-        # EXISTS rather than a join: no duplicate rows, and no DISTINCT over the whole listing.
-        identifier_match = AssetIdentifier.objects.filter(asset_id=OuterRef("pk"), value__iexact=search)
-        qs = qs.filter(
-            Q(reference__icontains=search) | Q(title__icontains=search) | Exists(identifier_match)
-        )
     if status:
         qs = qs.filter(status=status)
     if category:
@@ -57,7 +70,7 @@ def asset_list(*, search: str = "", status: str = "", category: str = "", case_i
         qs = qs.filter(custodian_id=custodian_id)
     if perishable is not None:
         qs = qs.filter(perishable=perishable)
-    return qs.order_by(*asset_ordering(ordering))
+    return ASSET_SEARCH.apply(qs.order_by(*asset_ordering(ordering)), search, user=user, by_relevance=by_relevance)
 
 
 def asset_ordering(ordering: str) -> tuple[str, ...]:

@@ -189,7 +189,7 @@ class CaseViewSet(RecordViewSet):
     update_service = staticmethod(lambda request, form, case: services.case_update(
         case_id=case.pk, actor=request.user, **form.cleaned_data))
     actions = CASE_ACTIONS
-    search_fields = ["reference", "title", "court"]
+    listing_search = selectors.CASE_SEARCH
     list_filter = ["status", "legal_basis", "offence_type", "country_of_origin"]
     list_display = [
         "reference",
@@ -290,16 +290,12 @@ ASSET_ACTIONS = [
 
 
 class AssetIndexView(PerPageMixin, RecordIndexView):
-    """Assets, searchable by reference, title and identifier value, filtered, ordered and paginated
+    """Assets, searchable by reference, title, identifiers, case and parties, filtered, ordered and paginated
     (`?p=N&per_page=25|50|100`). Rows come from `selectors.asset_list`: one query whatever the
     page size, rendered in one template (custody/admin/asset_index_results.html)."""
 
     results_template_name = "custody/admin/asset_index_results.html"
     default_ordering = "-created_at"
-
-    @cached_property
-    def is_searchable(self) -> bool:
-        return True  # the selector does the searching (identifier values too)
 
     @cached_property
     def add_item_label(self):
@@ -322,7 +318,8 @@ class AssetIndexView(PerPageMixin, RecordIndexView):
 
     def get_queryset(self):
         kwargs = self.filters.selector_kwargs() if self.filters else {}
-        return selectors.asset_list(search=self.search_query, ordering=self.ordering or "", **kwargs)
+        return selectors.asset_list(search=self.search_query, ordering=self.ordering or "", user=self.request.user,
+                                    by_relevance=not self.is_explicitly_ordered, **kwargs)
 
     def asset_columns(self) -> list[dict]:
         """Header cells: label, and for sortable ones the ordering a click applies."""
@@ -423,7 +420,7 @@ class AssetViewSet(RecordViewSet):
     inspect_view_class = AssetInspectView
     action_view_class = AssetActionView
     filterset_class = AssetFilterSet
-    search_fields = ["reference", "title"]  # the search box; selectors.asset_list searches identifiers too
+    listing_search = selectors.ASSET_SEARCH  # (AssetIndexView hands the search to selectors.asset_list)
     create_service = staticmethod(lambda request, form: services.asset_register(actor=request.user,
                                                                                  **form.service_kwargs()))
     actions = ASSET_ACTIONS

@@ -15,7 +15,7 @@ A RecordViewSet is Wagtail's ModelViewSet with this project's rules built in:
 - Wagtail's own history and usage views are off: each app keeps its audit trail (events.py).
 
 Declare it like any ModelViewSet (model, icon, menu_label, list_display, list_filter or
-filterset_class, search_fields, inspect_view_fields, form_fields or form_class) plus the above;
+filterset_class, search_fields or listing_search, inspect_view_fields, form_fields or form_class) plus the above;
 group viewsets with Wagtail's ViewSetGroup in the app's wagtail_hooks.py.
 """
 
@@ -40,6 +40,7 @@ from wagtail.permissions import policy_registry, register_permission_policy
 
 from common.exceptions import DomainError
 from common.forms import apply_validation_error
+from common.search import ListingSearch
 
 from .actions import Action, ActionView, action_buttons
 from .policies import ALL_ACTIONS, RolePermissionPolicy
@@ -47,7 +48,21 @@ from .responses import refuse_with_403
 
 
 class RecordIndexView(generic.IndexView):
-    """Rows open the record's page (inspect), where its actions are; editing is one click further."""
+    """Rows open the record's page (inspect), where its actions are; editing is one click further.
+    With a `listing_search` (common.search), the search box finds records through it."""
+
+    listing_search: ListingSearch | None = None
+
+    @cached_property
+    def is_searchable(self):
+        return super().is_searchable or (self.listing_search is not None
+                                          and bool(self.index_results_url or self.search_url))
+
+    def search_queryset(self, queryset):
+        if self.listing_search is None or not self.is_searching:
+            return super().search_queryset(queryset)
+        return self.listing_search.apply(queryset, self.search_query, user=self.request.user,
+                                         by_relevance=not self.is_explicitly_ordered)
 
     def _get_title_column(self, field_name, column_class=generic.models.TitleColumn, **kwargs):
         column = super()._get_title_column(field_name, column_class, **kwargs)
@@ -201,6 +216,8 @@ class RecordViewSet(ModelViewSet):
     `policy_actions` uses Wagtail's own delete."""
     queryset: Callable[[], models.QuerySet] | None = None
     """The records' queryset for the listing, the record page and the actions (a selector)."""
+    listing_search: ListingSearch | None = None
+    """What the listing's search box looks through (common.search); without it, `search_fields`."""
 
     # ---- permissions and refusals --------------------------------------------------------
 
@@ -241,6 +258,8 @@ class RecordViewSet(ModelViewSet):
     def get_index_view_kwargs(self, **kwargs):
         if self.queryset is not None:
             kwargs.setdefault("queryset", self.queryset())
+        if self.listing_search is not None:
+            kwargs.setdefault("listing_search", self.listing_search)
         return super().get_index_view_kwargs(**kwargs)
 
     def inspect_context(self, request, obj) -> dict:
