@@ -221,8 +221,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     params.pop("page", None)
     return render(request, "auctions/public/catalogue.html", {
         "form": form, "page": page, "lots": lots, "query_string": params.urlencode(),
-        "filter_fields": [_filter_field(form, name) for name in ("category", "location", "min_price", "max_price",
-                                                                 "sort")],
+        # A menu with nothing to choose (no open lot has a public area) is left out, unless it has an error.
+        "filter_fields": [field for field in (_filter_field(form, name) for name in (
+            "category", "location", "min_price", "max_price", "sort"))
+            if field["choices"] is None or len(field["choices"]) > 1 or field["errors"]],
         "filtered": any(v for k, v in f.items() if k != "sort"),
     })
 

@@ -155,3 +155,8 @@ def test_api_refuses_an_over_long_search_and_an_upside_down_price_range(client, 
     response = client.get("/api/v1/lots/", params)
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_parameter"
+
+
+def test_no_location_menu_when_no_open_lot_has_a_public_area(client, catalogue):
+    html = client.get(CATALOGUE).content.decode()
+    assert '<select name="category"' in html and '<select name="location"' not in html

@@ -93,3 +93,13 @@ def test_a_search_lists_each_record_once(client, auditor, register):
     link = reverse("custody_cases:inspect", args=[register["dubois"].pk])
     unsearched = client.get(CASES).content.decode().count(link)
     assert unsearched and client.get(CASES, {"q": "dubois"}).content.decode().count(link) == unsearched
+
+
+def test_the_best_match_comes_first_unless_another_order_is_asked(client, auditor, register, case_officer):
+    huracan = AssetFactory(case=register["other"], actor=case_officer, title="Lamborghini Huracan 2019")
+    client.force_login(auditor)
+    html = client.get(ASSETS, {"q": "lamborghini urus"}).content.decode()
+    # Newest first would put the Huracán (registered last) first; the Urus is the better match.
+    assert html.index(register["car"].reference) < html.index(huracan.reference)
+    html = client.get(ASSETS, {"q": "lamborghini urus", "ordering": "-created_at"}).content.decode()
+    assert html.index(huracan.reference) < html.index(register["car"].reference)
