@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from custody import demo as custody_demo
 from custody import roles
 from custody import services as custody
 from custody.models import Case
@@ -64,8 +65,16 @@ def _photo(title: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{title[:20]}.jpg", out.getvalue(), content_type="image/jpeg")
 
 
+def _receive(asset, custodian) -> None:
+    """The asset arrives at the storage site for its category: the lot's town (the site's public area)
+    is what the catalogue's location menu and the lot page show."""
+    site = custody_demo._storage_locations()[custody_demo._LOCATION_FOR[asset.category]]
+    custody.custody_event_record(asset_id=asset.pk, actor=custodian, kind="received", location_id=site.pk,
+                                 reason="Received into custody with seals intact")
+
+
 def _for_sale_asset(*, case: Case, officer, approver, manager, title: str, category: str, value: str,
-                    colour, photos: bool):
+                    colour, photos: bool, custodian=None):
     asset = custody.asset_register(actor=officer, case=case, category=category, title=title,
                                    declared_value=Decimal(value) * 2, currency="EUR",
                                    description=f"{title}. Seized in case {case.reference}; sold early by court order.")
@@ -74,6 +83,8 @@ def _for_sale_asset(*, case: Case, officer, approver, manager, title: str, categ
                                          reference=f"SZ-{asset.pk}", issued_on=today - datetime.timedelta(days=60),
                                          issuing_court=case.court, assets=[asset])
     custody.asset_transition(asset_id=asset.pk, transition="seize", actor=officer, order_id=seizure.pk)
+    if custodian is not None:
+        _receive(asset, custodian)
     valuation.early_sale_request(asset_id=asset.pk, actor=officer, reason="depreciation",
                                  justification="Depreciates quickly and costs storage every day.")
     valuation.early_sale_endorse(asset_id=asset.pk, actor=approver, note="Endorsed for the demo auction.")
@@ -120,6 +131,7 @@ def seed(command, options) -> None:
     approver = _user("approver") or _staff("approver", roles.APPROVER, password)
     manager = _user("auctions") or _staff("auctions", roles.AUCTION_MANAGER, password)
     approver2 = _user("approver2") or _staff("approver2", roles.APPROVER, password)
+    custodian = _user("custodian") or _staff("custodian", roles.CUSTODIAN, password)
 
     auction = Auction.objects.filter(slug=DEMO_SLUG).first()
     if auction is None:
@@ -128,7 +140,8 @@ def seed(command, options) -> None:
             jurisdiction="BE", legal_basis="conviction", offence_type="corruption", country_of_origin="BE")
         assets = [
             _for_sale_asset(case=case, officer=officer, approver=approver, manager=manager, title=title,
-                            category=category, value=start, colour=colour, photos=not options.get("bulk"))
+                            category=category, value=start, colour=colour, photos=not options.get("bulk"),
+                            custodian=custodian)
             for title, category, start, _reserve, colour in DEMO_LOTS
         ]
         now = timezone.now()
