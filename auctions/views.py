@@ -186,10 +186,11 @@ SORT_ORDER = {
 }
 
 
-def _filter_field(form: CatalogueFilterForm, name: str) -> dict:
-    """What the catalogue template needs of a filter field, without Django's (slow) widget rendering."""
+def _filter_field(form: CatalogueFilterForm, name: str, sort: str) -> dict:
+    """What the catalogue template needs of a filter field, without Django's (slow) widget rendering.
+    The order menu shows the order applied (`sort`), which depends on whether there is a search."""
     field = form.fields[name]
-    raw = form.data.get(name, "") if form.is_bound else ""
+    raw = sort if name == "sort" else form.data.get(name, "") if form.is_bound else ""
     choices = getattr(field, "choices", None)
     return {"name": name, "label": field.label,
             "choices": [(value, str(label)) for value, label in choices] if choices else None,
@@ -222,7 +223,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "auctions/public/catalogue.html", {
         "form": form, "page": page, "lots": lots, "query_string": params.urlencode(),
         # A menu with nothing to choose (no open lot has a public area) is left out, unless it has an error.
-        "filter_fields": [field for field in (_filter_field(form, name) for name in (
+        "filter_fields": [field for field in (_filter_field(form, name, sort) for name in (
             "category", "location", "min_price", "max_price", "sort"))
             if field["choices"] is None or len(field["choices"]) > 1 or field["errors"]],
         "filtered": any(v for k, v in f.items() if k != "sort"),

@@ -160,3 +160,14 @@ def test_api_refuses_an_over_long_search_and_an_upside_down_price_range(client, 
 def test_no_location_menu_when_no_open_lot_has_a_public_area(client, catalogue):
     html = client.get(CATALOGUE).content.decode()
     assert '<select name="category"' in html and '<select name="location"' not in html
+
+
+def test_the_order_menu_says_which_order_is_applied(client, catalogue):
+    def selected(params):
+        html = client.get(CATALOGUE, params).content.decode()
+        menu = re.search(r'<select name="sort".*?</select>', html, re.S).group(0)
+        return re.findall(r'<option value="([^"]*)" selected>', menu)
+
+    assert selected({}) == ["ending"]
+    assert selected({"q": "car"}) == ["relevance"]
+    assert selected({"q": "car", "sort": "price_desc"}) == ["price_desc"]
