@@ -6,16 +6,17 @@ A listing says what its search box looks through, field by field (paths may cros
                                    words("case__parties__name", permission="custody.view_party"))
 
 - `code`: references, registration numbers, VIN, IBAN ...: found from any part, whatever the spacing,
-  dashes, dots and case ("be68 5390-0754" finds "BE68539007547034").
+  dashes, dots and case ("be68 5390-0754" finds "BE68539007547034"): their letters and digits are
+  compared (`Alnum`), through a trigram index of them (`code_index`).
 - `words`: titles and names: every word, in any order (PostgreSQL full-text search, the `simple`
   configuration: names are not stemmed), or within pg_trgm's word similarity of the text (typos and
-  the start of a word: "Duboit", "Dub" find "Marc Dubois").
+  the start of a word: "Duboit", "Dub" find "Marc Dubois"), through `words_indexes`.
 - `permission`: personal data (a party's name, an identity number) is searched only for users who may
   see it; for the others the field does not exist.
 
 The query is a direct ORM query, always current: nothing to reindex (Wagtail's database search
-backend would need `update_index` after every change, and knows no permission). A field across a
-to-many relation is an `IN (subquery)`, so a record is listed once however many of its rows match.
+backend would need `update_index` after every change, and knows no permission). Each field is an
+`IN (subquery)` that its index answers, so a record is listed once however many of its rows match.
 When the listing is not explicitly ordered, records come best match first (`search_rank`: the best
 trigram similarity of the text to the record's own fields).
 """
@@ -27,11 +28,36 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.contrib.postgres.search import SearchQuery, TrigramWordSimilarity
-from django.db.models import Q, QuerySet, Value
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
+from django.db.models import CharField, F, Q, QuerySet, TextField, Transform, Value
 from django.db.models.functions import Greatest
 
 MAX_SEARCH = 200  # characters; a longer text is cut here (a staff search box, not a public page)
+
+
+class Alnum(Transform):
+    """A code's letters and digits, upper-cased: what references and identifiers are compared by
+    (`reference__alnum__contains="BE685390"`). Indexed by `code_index`."""
+
+    lookup_name = "alnum"
+    template = "regexp_replace(upper(%(expressions)s), '[^[:alnum:]]', '', 'g')"
+    output_field = TextField()
+
+
+CharField.register_lookup(Alnum)
+TextField.register_lookup(Alnum)
+
+
+def code_index(field: str, name: str) -> GinIndex:
+    """The trigram index that answers a `code(field)` search (any part of the code, however typed)."""
+    return GinIndex(OpClass(Alnum(F(field)), name="gin_trgm_ops"), name=name)
+
+
+def words_indexes(field: str, name: str) -> list[GinIndex]:
+    """The indexes that answer a `words(field)` search: full-text (simple) and trigram."""
+    return [GinIndex(SearchVector(field, config="simple"), name=f"{name}_fts"),
+            GinIndex(fields=[field], opclasses=["gin_trgm_ops"], name=f"{name}_trgm")]
 
 
 @dataclass(frozen=True)
@@ -49,11 +75,26 @@ def words(path: str, *, permission: str | None = None) -> Searched:
     return Searched(path, "words", permission)
 
 
-def _code_pattern(text: str) -> str | None:
-    """A regular expression that finds the letters and digits of `text` in that order, with anything
-    but letters and digits between them (None when the text has no letter or digit)."""
-    chars = [c for c in text if c.isalnum()]
-    return "[^[:alnum:]]*".join(re.escape(c) for c in chars) if chars else None
+def _alnum(text: str) -> str:
+    return re.sub(r"[^\w]|_", "", text).upper()
+
+
+def _through(model, path: str, lookups: dict, *, top: bool = True) -> Q:
+    """Records of `model` whose field at `path` matches any of `lookups`, as a subquery read from the
+    table that holds the field (so that its index answers), then up the relations, id by id."""
+    name, _, rest = path.partition("__")
+    if not rest:
+        match = reduce(or_, (Q(**{f"{name}__{lookup}": value}) for lookup, value in lookups.items()))
+        return Q(pk__in=model._default_manager.filter(match).values("pk")) if top else match
+    field = model._meta.get_field(name)
+    related = field.related_model
+    if field.many_to_one or (field.one_to_one and field.concrete):  # this record's foreign key: its target's ids
+        return Q(**{f"{field.attname}__in": related._default_manager.filter(_through(related, rest, lookups, top=False))
+                    .values("pk")})
+    if field.one_to_many:  # rows that point at this record: their foreign key
+        return Q(pk__in=related._default_manager.filter(_through(related, rest, lookups, top=False))
+                 .values(field.field.attname))
+    raise ValueError(f"{model.__name__}.{path}: only foreign keys and their reverse are searched")
 
 
 class ListingSearch:
@@ -64,20 +105,20 @@ class ListingSearch:
         return [f for f in self.fields if f.permission is None or (user is not None and user.has_perm(f.permission))]
 
     def condition(self, model, text: str, user=None) -> Q:
-        """Which records of `model` match `text`, for `user`."""
-        pattern = _code_pattern(text)
+        """Which records of `model` match `text`, for `user`. Each field is its own subquery, which
+        its own index answers (OR-ed in one WHERE, they would make PostgreSQL read every row); a
+        record matching through several rows of a relation is listed once."""
+        letters = _alnum(text)
         query = SearchQuery(text, config="simple", search_type="plain")
         alternatives = []
         for field in self.fields_for(user):
             if field.kind == "code":
-                if pattern is None:
+                if not letters:
                     continue
-                match = Q(**{f"{field.path}__iregex": pattern})
+                match = {"alnum__contains": letters}
             else:
-                match = Q(**{f"{field.path}__search": query}) | Q(**{f"{field.path}__trigram_word_similar": text})
-            if "__" in field.path:  # across a relation: once per record, however many rows match
-                match = Q(pk__in=model._default_manager.filter(match).values("pk"))
-            alternatives.append(match)
+                match = {"search": query, "trigram_word_similar": text}
+            alternatives.append(_through(model, field.path, match))
         return reduce(or_, alternatives) if alternatives else Q(pk__in=[])
 
     def rank(self, text: str, user=None):

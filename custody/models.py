@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, transition
 
 from common.fields import StateField
+from common.search import code_index, words_indexes
 
 from .storage import private_storage
 from .validators import validate_document
@@ -96,7 +97,8 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["country_of_origin"])]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["country_of_origin"]),
+                   code_index("reference", "case_reference_code")]
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"
@@ -131,7 +133,8 @@ class Party(models.Model):
         verbose_name = _("party")
         verbose_name_plural = _("parties")
         ordering = ["case", "role", "name"]
-        indexes = [models.Index(fields=["identity_number"])]
+        indexes = [models.Index(fields=["identity_number"]), *words_indexes("name", "party_name"),
+                   code_index("identity_number", "party_identity_code")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(claim_amount__isnull=True) | Q(claim_amount__gte=0), name="party_claim_not_negative"
@@ -361,6 +364,8 @@ class Asset(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["category", "-created_at"]),
             models.Index(fields=["-created_at", "-id"]),
+            code_index("reference", "asset_reference_code"),
+            *words_indexes("title", "asset_title"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -515,7 +520,7 @@ class AssetIdentifier(models.Model):
     class Meta:
         verbose_name = _("identifier")
         verbose_name_plural = _("identifiers")
-        indexes = [models.Index(fields=["value"])]
+        indexes = [models.Index(fields=["value"]), code_index("value", "identifier_value_code")]
         constraints = [models.UniqueConstraint(fields=["scheme", "value"], name="identifier_unique")]
 
     def __str__(self) -> str:
