@@ -88,16 +88,19 @@ def _through(model, path: str, lookups: dict, *, top: bool = True) -> Q:
         return Q(pk__in=model._default_manager.filter(match).values("pk")) if top else match
     field = model._meta.get_field(name)
     related = field.related_model
+    if related is None:
+        raise ValueError(f"{model.__name__}.{path}: {name} is not a relation")
+    inner = related._default_manager.filter(_through(related, rest, lookups, top=False))
     if field.many_to_one or (field.one_to_one and field.concrete):  # this record's foreign key: its target's ids
-        return Q(**{f"{field.attname}__in": related._default_manager.filter(_through(related, rest, lookups, top=False))
-                    .values("pk")})
+        return Q(**{f"{field.attname}__in": inner.values("pk")})
     if field.one_to_many:  # rows that point at this record: their foreign key
-        return Q(pk__in=related._default_manager.filter(_through(related, rest, lookups, top=False))
-                 .values(field.field.attname))
+        return Q(pk__in=inner.values(field.field.attname))
     raise ValueError(f"{model.__name__}.{path}: only foreign keys and their reverse are searched")
 
 
 class ListingSearch:
+    """What a listing's search box looks through: `code(...)` and `words(...)` fields (see above)."""
+
     def __init__(self, *fields: Searched):
         self.fields = fields
 
