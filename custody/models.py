@@ -14,20 +14,19 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, transition
 
-from common.fields import StateField
+from common.dates import validate_past_date
+from common.fields import CurrencyField, StateField
 
 from .storage import private_storage
 from .validators import validate_document
-
-currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 currency code."))
-country_validator = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code."))
 
 
 def default_currency() -> str:
@@ -71,14 +70,12 @@ class Case(models.Model):
     reference = models.CharField(_("reference"), max_length=64, unique=True)
     title = models.CharField(_("title"), max_length=255)
     court = models.CharField(_("court"), max_length=255)
-    jurisdiction = models.CharField(_("jurisdiction"), max_length=2, validators=[country_validator])
+    jurisdiction = CountryField(_("jurisdiction"))
     legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
     offence_type = models.CharField(_("offence type"), max_length=32, choices=OffenceType.choices)
-    country_of_origin = models.CharField(
-        _("country of origin of the assets"), max_length=2, validators=[country_validator]
-    )
-    requesting_state = models.CharField(
-        _("requesting state"), max_length=2, blank=True, validators=[country_validator],
+    country_of_origin = CountryField(_("country of origin of the assets"))
+    requesting_state = CountryField(
+        _("requesting state"), blank=True,
         help_text=_("Set when the case comes from a foreign request for mutual legal assistance."),
     )
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices,
@@ -118,14 +115,13 @@ class Party(models.Model):
         _("identity number"), max_length=64, blank=True,
         help_text=_("National ID, passport or company registration number."),
     )
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[validate_past_date])
     address = models.TextField(_("address"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     claim_description = models.TextField(_("claim"), blank=True)
     claim_amount = models.DecimalField(_("claimed amount"), max_digits=16, decimal_places=2, null=True,
                                        blank=True, validators=[MinValueValidator(Decimal("0"))])
-    claim_currency = models.CharField(_("claim currency"), max_length=3, blank=True,
-                                      validators=[currency_validator])
+    claim_currency = CurrencyField(_("claim currency"), blank=True)
 
     class Meta:
         verbose_name = _("party")
@@ -170,8 +166,7 @@ class StorageLocation(models.Model):
     )
     daily_rate = models.DecimalField(_("daily storage rate"), max_digits=12, decimal_places=2,
                                      default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))])
-    currency = models.CharField(_("currency"), max_length=3, default=default_currency,
-                                validators=[currency_validator])
+    currency = CurrencyField(_("currency"), default=default_currency)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -203,7 +198,7 @@ class CourtOrder(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="orders", verbose_name=_("case"))
     order_type = models.CharField(_("type"), max_length=16, choices=OrderType.choices)
     reference = models.CharField(_("order reference"), max_length=128)
-    issued_on = models.DateField(_("date issued"))
+    issued_on = models.DateField(_("date issued"), validators=[validate_past_date])
     issuing_court = models.CharField(_("issuing court"), max_length=255)
     assets = models.ManyToManyField("Asset", related_name="orders", blank=True, verbose_name=_("assets"))
     document = models.FileField(_("document"), storage=private_storage, upload_to="orders/%Y/%m/",
@@ -212,8 +207,7 @@ class CourtOrder(models.Model):
         _("may be published"), default=False,
         help_text=_("Only orders marked publishable ever appear on public pages."),
     )
-    recipient_state = models.CharField(_("recipient state"), max_length=2, blank=True,
-                                       validators=[country_validator])
+    recipient_state = CountryField(_("recipient state"), blank=True)
     summary = models.TextField(_("summary"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                    related_name="+", verbose_name=_("recorded by"))
@@ -342,8 +336,7 @@ class Asset(ConcurrentTransitionMixin, models.Model):
     perishable = models.BooleanField(_("perishable"), default=False)
     declared_value = models.DecimalField(_("declared value"), max_digits=16, decimal_places=2, null=True,
                                          blank=True, validators=[MinValueValidator(Decimal("0"))])
-    currency = models.CharField(_("currency"), max_length=3, default=default_currency,
-                                validators=[currency_validator])
+    currency = CurrencyField(_("currency"), default=default_currency)
     status = StateField(_("status"), max_length=24, choices=AssetStatus.choices, default=S.IDENTIFIED,
                       protected=True)
     confiscated_at = models.DateTimeField(_("confiscated"), null=True, blank=True, editable=False)

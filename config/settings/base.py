@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Countries (ISO 3166, names in the active language) and phone numbers (libphonenumber)
+    "django_countries",
+    "phonenumber_field",
 ]
 
 MIDDLEWARE = [
