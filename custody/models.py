@@ -7,6 +7,7 @@ entry and save, in one transaction.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from datetime import UTC
@@ -18,12 +19,14 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, transition
 
 from common.dates import validate_past_date
 from common.fields import CurrencyField, StateField
+from common.identifiers import identifier_clean, identifier_format
 
 from .storage import private_storage
 from .validators import validate_document
@@ -97,6 +100,25 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"
+
+    def clean(self) -> None:
+        # A decision cannot be expected before the case was opened here (a 2001 date on a case opened
+        # in 2024 is a typing mistake), nor more than EXPECTED_DECISION_MAX_YEARS after it.
+        if self.expected_decision_date is None:
+            return
+        opened = timezone.localdate(self.created_at) if self.created_at else timezone.localdate()
+        latest = opened + datetime.timedelta(days=round(365.25 * EXPECTED_DECISION_MAX_YEARS))
+        if self.expected_decision_date < opened:
+            raise ValidationError({"expected_decision_date": _(
+                "The decision cannot be expected before the case was opened (%(date)s).")
+                % {"date": date_format(opened, "SHORT_DATE_FORMAT")}})
+        if self.expected_decision_date > latest:
+            raise ValidationError({"expected_decision_date": _(
+                "More than %(years)d years after the case was opened: check the year.")
+                % {"years": EXPECTED_DECISION_MAX_YEARS}})
+
+
+EXPECTED_DECISION_MAX_YEARS = 25
 
 
 class PartyRole(models.TextChoices):
@@ -512,7 +534,19 @@ class AssetIdentifier(models.Model):
         constraints = [models.UniqueConstraint(fields=["scheme", "value"], name="identifier_unique")]
 
     def __str__(self) -> str:
-        return f"{self.get_scheme_display()}: {self.value}"
+        return f"{self.get_scheme_display()}: {self.formatted}"
+
+    def clean(self) -> None:
+        # IBAN, ISIN, IMO and VIN are checked (python-stdnum, ISO 3779) and stored compact.
+        try:
+            self.value = identifier_clean(self.scheme, self.value)
+        except ValidationError as exc:
+            raise ValidationError({"value": exc.messages}) from None
+
+    @property
+    def formatted(self) -> str:
+        """As people write it: `BE71 0961 2345 6769`, `IMO 9319466`."""
+        return identifier_format(self.scheme, self.value)
 
 
 class AssetPhoto(models.Model):

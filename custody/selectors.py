@@ -39,7 +39,10 @@ def asset_list(*, search: str = "", status: str = "", category: str = "", case_i
     search = (search or "").strip()
     if search:
         # EXISTS rather than a join: no duplicate rows, and no DISTINCT over the whole listing.
-        identifier_match = AssetIdentifier.objects.filter(asset_id=OuterRef("pk"), value__iexact=search)
+        # Identifiers are stored compact (IBAN `BE71096123456769`): a search typed in groups finds them too.
+        compact = "".join(search.split())
+        identifier_match = AssetIdentifier.objects.filter(
+            Q(value__iexact=search) | Q(value__iexact=compact), asset_id=OuterRef("pk"))
         qs = qs.filter(
             Q(reference__icontains=search) | Q(title__icontains=search) | Exists(identifier_match)
         )

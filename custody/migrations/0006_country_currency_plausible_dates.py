@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 
 def _code(value):
-    return (value or "").strip().upper()
+    return str(value or "").strip().upper()
 
 
 def countries_to_iso(apps, schema_editor):
@@ -24,7 +24,7 @@ def countries_to_iso(apps, schema_editor):
     for case in Case.objects.all().iterator():
         notes, changed = [], False
         for field in ("jurisdiction", "country_of_origin", "requesting_state"):
-            old = getattr(case, field)
+            old = str(getattr(case, field) or "")
             new = _code(old) if _code(old) in known else ""
             if new != old:
                 setattr(case, field, new)
@@ -38,7 +38,7 @@ def countries_to_iso(apps, schema_editor):
     for order in CourtOrder.objects.exclude(recipient_state="").iterator():
         code = _code(order.recipient_state)
         if code in known:
-            if code != order.recipient_state:
+            if code != str(order.recipient_state):
                 order.recipient_state = code
                 order.save(update_fields=["recipient_state"])
         elif order.order_type == "return":
