@@ -162,3 +162,19 @@ def test_the_manager_sees_why_a_minor_cannot_be_approved(client, auction_manager
     # Rejecting stays possible.
     client.post(reverse("auctions_bidders:action_reject", args=[child_profile.pk]), {"reason": "Under age."})
     assert BidderProfile.objects.get(pk=child_profile.pk).status == "rejected"
+
+
+# ---- the auction's currency -----------------------------------------------------------------
+
+
+def test_an_auction_in_an_unknown_currency_is_refused_beside_the_field(client, auction_manager):
+    from auctions.models import Auction
+    from tests.auctions.test_admin_screens import _auction_form
+
+    client.force_login(auction_manager)
+    response = client.post(reverse("auctions_auctions:add"), _auction_form(currency="ZZZ"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["currency"]
+    assert not Auction.objects.exists()
+    html = client.get(reverse("auctions_auctions:add"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<option value="EUR" selected>EUR — euro</option>' in html
