@@ -256,8 +256,8 @@ class CaseEditForm(CaseForm):
         fields = list(CASE_EDITABLE_FIELDS)
 
 
-PARTY_FIELDS = ["role", "name", "identity_number", "date_of_birth", "address", "email", "claim_description",
-                "claim_amount", "claim_currency"]
+PARTY_FIELDS = ["role", "name", "identity_number", "identity_country", "date_of_birth", "address", "email",
+                "claim_description", "claim_amount", "claim_currency"]
 
 
 class PartyForm(ActionForm):

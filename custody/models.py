@@ -26,7 +26,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, transition
 
 from common.dates import validate_past_date
 from common.fields import CurrencyField, StateField
-from common.identifiers import identifier_clean, identifier_format
+from common.identifiers import identifier_clean, identifier_format, national_id_clean, national_id_format
 
 from .storage import private_storage
 from .validators import validate_document
@@ -137,6 +137,11 @@ class Party(models.Model):
         _("identity number"), max_length=64, blank=True,
         help_text=_("National ID, passport or company registration number."),
     )
+    identity_country = CountryField(
+        _("country of the identity number"), blank=True,
+        help_text=_("For a national identity number: the issuing country, whose format and check digits are then "
+                    "checked. Leave empty for a passport or company number."),
+    )
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[validate_past_date])
     address = models.TextField(_("address"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -158,6 +163,17 @@ class Party(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        if self.identity_country and self.identity_number:
+            try:
+                self.identity_number = national_id_clean(str(self.identity_country), self.identity_number)
+            except ValidationError as exc:
+                raise ValidationError({"identity_number": exc.messages}) from None
+
+    @property
+    def identity_number_formatted(self) -> str:
+        return national_id_format(str(self.identity_country), self.identity_number)
 
 
 # --------------------------------------------------------------------------------------------

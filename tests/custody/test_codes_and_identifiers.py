@@ -177,3 +177,40 @@ def test_the_migration_keeps_iso_codes_and_blanks_the_others_with_a_note():
     assert (good.jurisdiction, good.country_of_origin) == ("BE", "NL")
     assert (bad.country_of_origin, bad.requesting_state) == ("", "")
     assert "country of origin was recorded as “ZZ”" in bad.notes and bad.notes.startswith("Seized in port.")
+
+
+# ---- parties: national identity numbers and birth dates --------------------------------------
+
+
+PARTY = {"role": "owner", "name": "Jan Peeters"}
+
+
+def test_a_party_national_number_is_checked_for_its_country_and_shown_formatted(client, case, case_officer):
+    from custody.models import Party
+
+    client.force_login(case_officer)
+    url = reverse("custody_cases:action_party_add", args=[case.pk])
+    response = client.post(url, {**PARTY, "identity_country": "BE", "identity_number": "85.07.30-033.29"})
+    assert response.status_code == 400
+    assert any("not a valid identity card number" in e for e in field_errors(response, "identity_number"))
+    assert not Party.objects.exists()
+
+    assert client.post(url, {**PARTY, "identity_country": "BE", "identity_number": "85.07.30-033.28"}
+                       ).status_code == 302
+    assert Party.objects.get().identity_number == "85073003328"
+    html = client.get(reverse("custody_cases:inspect", args=[case.pk])).content.decode()
+    assert "85.07.30-033.28" in html
+
+
+def test_a_party_passport_number_without_country_stays_as_typed(case, case_officer):
+    party = services.party_add(actor=case_officer, case=case, role="owner", name="A. Traveller",
+                               identity_number="EM 123456")
+    assert party.identity_number == "EM 123456"
+
+
+@pytest.mark.parametrize("born", ["2030-01-01", "1850-01-01"])
+def test_a_party_birth_date_must_be_plausible(client, case, case_officer, born):
+    client.force_login(case_officer)
+    response = client.post(reverse("custody_cases:action_party_add", args=[case.pk]), {**PARTY, "date_of_birth": born})
+    assert response.status_code == 400
+    assert field_errors(response, "date_of_birth")
