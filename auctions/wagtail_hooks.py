@@ -34,6 +34,7 @@ from common.admin.viewsets import (
     ServiceCreateView,
     ServiceEditView,
 )
+from common.identifiers import national_id_format
 from common.money import format_money
 from custody.models import AssetPhoto
 
@@ -53,6 +54,7 @@ from .models import (
     Bid,
     BidderProfile,
     BidderStatus,
+    IdentityDocumentType,
     IncrementTable,
     Lot,
     LotPseudonym,
@@ -478,6 +480,13 @@ class BidderInspectView(RecordInspectView):
 
     def get_reviewed_by_display_value(self):
         return _person(self.object.reviewed_by)
+
+    def get_id_document_number_display_value(self):
+        """An identity card number as printed on the card (stored compact)."""
+        profile = self.object
+        if profile.id_document_type == IdentityDocumentType.ID_CARD:
+            return national_id_format(str(profile.country), profile.id_document_number)
+        return profile.id_document_number
 
 
 class BidderProfileViewSet(AuctionsViewSet):

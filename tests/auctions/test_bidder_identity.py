@@ -102,14 +102,18 @@ def test_phone_is_stored_in_e164_and_an_impossible_number_is_refused(client):
     assert "+32 2 555 12 12" in client.get(reverse("auctions:profile")).content.decode()
 
 
-def test_a_belgian_identity_card_number_is_checked_and_stored_compact(client):
+def test_a_belgian_identity_card_number_is_checked_and_stored_compact(client, auction_manager):
     response = sign_up(client, id_document_number="591-1234567-89")  # the check digits of 591-1234567-53 are 53
     assert response.status_code == 400
     assert field_errors(response.content.decode(), "id_document_number") == [
         "This is not a valid identity card number for this country: check it for a typing mistake."]
 
     assert sign_up(client, id_document_number="591-1234567-53").status_code == 302
-    assert BidderProfile.objects.get().id_document_number == "591123456753"
+    profile = BidderProfile.objects.get()
+    assert profile.id_document_number == "591123456753"
+    client.force_login(auction_manager)  # the reviewer reads it as printed on the card
+    html = client.get(reverse("auctions_bidders:inspect", args=[profile.pk])).content.decode()
+    assert "591-1234567-53" in html
 
 
 def test_other_documents_and_countries_without_a_known_scheme_stay_free_text(client):
