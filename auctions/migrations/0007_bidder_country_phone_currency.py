@@ -20,7 +20,7 @@ def bidders_to_iso(apps, schema_editor):
     known = {code for code, _name in countries}
     region = getattr(settings, "PHONENUMBER_DEFAULT_REGION", "BE")
     for profile in BidderProfile.objects.only("pk", "phone", "country").iterator():
-        phone, country = profile.phone, (profile.country or "").strip().upper()
+        phone, country = str(profile.phone or ""), str(profile.country or "").strip().upper()
         try:
             number = phonenumbers.parse(phone, region)
             if phonenumbers.is_valid_number(number):
@@ -28,8 +28,7 @@ def bidders_to_iso(apps, schema_editor):
         except phonenumbers.NumberParseException:
             pass
         country = country if country in known else ""
-        if (phone, country) != (profile.phone, profile.country):
-            BidderProfile.objects.filter(pk=profile.pk).update(phone=phone, country=country)
+        BidderProfile.objects.filter(pk=profile.pk).update(phone=phone, country=country)
 
 
 class Migration(migrations.Migration):

@@ -182,3 +182,27 @@ def test_an_auction_in_an_unknown_currency_is_refused_beside_the_field(client, a
     assert not Auction.objects.exists()
     html = client.get(reverse("auctions_auctions:add"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert '<option value="EUR" selected>EUR — euro</option>' in html
+
+
+def test_the_migration_stores_readable_phones_in_e164_and_blanks_unknown_countries(child_profile):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("auctions.migrations.0007_bidder_country_phone_currency")
+    with connection.cursor() as cursor:  # as sign-up stored them before: free text
+        cursor.execute("UPDATE auctions_bidderprofile SET phone = %s, country = %s WHERE id = %s",
+                       ["02 555 12 12", "XX", child_profile.pk])
+    other = BidderProfile.objects.create(
+        user=UserFactory(username="other", is_staff=False), legal_name="O. Ther", address="x", phone="+3225550000",
+        id_document_type="passport", id_document_number="O1", date_of_birth=datetime.date(1970, 1, 1))
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE auctions_bidderprofile SET phone = %s, country = %s WHERE id = %s",
+                       ["call me", "be", other.pk])
+    migration.bidders_to_iso(apps, None)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, phone, country FROM auctions_bidderprofile WHERE id IN (%s, %s) ORDER BY id",
+                       [child_profile.pk, other.pk])
+        rows = cursor.fetchall()
+    assert rows == [(child_profile.pk, "+3225551212", ""), (other.pk, "call me", "BE")]
