@@ -130,7 +130,7 @@ def bidder_age_refusal(*, profile: BidderProfile) -> str | None:
     if profile.date_of_birth is None:
         return _("The date of birth is missing: bidders must be at least %(age)d years old.") % {"age": minimum}
     if profile.date_of_birth > timezone.localdate():
-        return None  # an impossible date: the field's own check says so
+        return _("The date of birth is in the future: it must be corrected before the bidder is approved.")
     age = age_on(profile.date_of_birth, timezone.localdate())
     if age < minimum:
         return _("The bidder is %(years)d years old: bidders must be at least %(age)d.") % {

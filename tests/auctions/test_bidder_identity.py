@@ -148,9 +148,11 @@ def test_the_approval_service_refuses_a_minor(auction_manager, child_profile):
     assert BidderProfile.objects.get(pk=child_profile.pk).status == "pending"
 
 
-def test_the_approval_service_refuses_a_profile_without_birth_date(auction_manager, child_profile):
-    BidderProfile.objects.filter(pk=child_profile.pk).update(date_of_birth=None)
-    with pytest.raises(TransitionRefused, match="date of birth is missing"):
+@pytest.mark.parametrize("born,message", [(None, "date of birth is missing"), ("2030-05-01", "in the future")])
+def test_the_approval_service_refuses_a_profile_without_a_possible_birth_date(auction_manager, child_profile, born,
+                                                                               message):
+    BidderProfile.objects.filter(pk=child_profile.pk).update(date_of_birth=born)
+    with pytest.raises(TransitionRefused, match=message):
         bidders.bidder_profile_approve(profile_id=child_profile.pk, actor=auction_manager)
 
 
