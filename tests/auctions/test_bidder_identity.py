@@ -208,3 +208,14 @@ def test_the_migration_stores_readable_phones_in_e164_and_blanks_unknown_countri
                        [child_profile.pk, other.pk])
         rows = cursor.fetchall()
     assert rows == [(child_profile.pk, "+3225551212", ""), (other.pk, "call me", "BE")]
+
+
+def test_a_screening_entry_birth_date_must_be_plausible(client, auction_manager):
+    from auctions.models import ScreeningEntry
+
+    client.force_login(auction_manager)
+    response = client.post(reverse("auctions_screening:add"), {
+        "name": "Future Person", "date_of_birth": "2030-01-01", "reason": "Typing mistake"})
+    assert response.status_code == 400
+    assert "This date is in the future." in response.context["form"].errors["date_of_birth"]
+    assert not ScreeningEntry.objects.exists()
