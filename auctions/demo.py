@@ -114,7 +114,7 @@ def _bidders(count: int, password: str, reviewer, open_auctions: list[Auction]) 
         if profile is None:
             profile = bidders.bidder_profile_create(
                 user=user, legal_name=f"Demo Bidder {i}", address=f"{i} Example Street, Brussels",
-                phone=f"+32 2 555 {i:04d}", id_document_type="id_card", id_document_number=f"DEMO{i:06d}",
+                phone=f"+32 2 555 {i:04d}", id_document_type="passport", id_document_number=f"DEMO{i:06d}",
                 date_of_birth=datetime.date(1970, 1, 1) + datetime.timedelta(days=97 * i), country="BE")
         bidders.bidder_email_verify(user=user)
         if profile.status != "approved":

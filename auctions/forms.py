@@ -11,8 +11,11 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import UsernameField
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.formfields import PhoneNumberField
 
 from common.admin.actions import ActionForm
+from common.dates import validate_past_date
 from custody.models import Asset, AssetCategory, AssetStatus, Case
 from custody.validators import validate_document
 
@@ -147,9 +150,14 @@ class ProfileFieldsMixin(forms.Form):
     legal_name = forms.CharField(label=_("Legal name"), max_length=255,
                                  help_text=_("As it appears on your identity document."))
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 3}))
-    country = forms.CharField(label=_("Country (2-letter code)"), max_length=2, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=32, widget=forms.TextInput(attrs={"type": "tel"}))
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False,
+    country = CountryField(blank=True, blank_label="—").formfield(
+        label=_("Country"), error_messages={"invalid_choice": _("Choose a country from the list.")})
+    phone = PhoneNumberField(
+        label=_("Phone"), widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text=_("With the country prefix (+33 …) unless it is a Belgian number."),
+        error_messages={"invalid": _("Enter a phone number, e.g. +32 2 555 12 12.")})
+    date_of_birth = forms.DateField(label=_("Date of birth"), validators=[validate_past_date],
+                                    help_text=_("Bidders must be adults."),
                                     widget=forms.DateInput(attrs={"type": "date"}))
     id_document_type = forms.ChoiceField(label=_("Identity document"), choices=IdentityDocumentType.choices)
     id_document_number = forms.CharField(label=_("Document number"), max_length=64)
@@ -161,19 +169,6 @@ class ProfileFieldsMixin(forms.Form):
 
     PROFILE_FIELDS = ("legal_name", "address", "country", "phone", "date_of_birth", "id_document_type",
                       "id_document_number")
-
-    def clean_country(self):
-        value = (self.cleaned_data.get("country") or "").strip().upper()
-        if value and (len(value) != 2 or not value.isalpha()):
-            raise ValidationError(_("Use the two-letter country code, e.g. BE."))
-        return value
-
-    def clean_phone(self):
-        value = (self.cleaned_data.get("phone") or "").strip()
-        digits = [c for c in value if c.isdigit()]
-        if len(digits) < 6 or any(not (c.isdigit() or c in "+-() ./") for c in value):
-            raise ValidationError(_("Enter a phone number, e.g. +32 2 123 45 67."))
-        return value
 
     def profile_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.PROFILE_FIELDS}

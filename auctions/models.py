@@ -18,10 +18,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from django_fsm import ConcurrentTransitionMixin, transition
+from phonenumber_field.modelfields import PhoneNumberField
 
-from common.fields import StateField
-from custody.models import Asset, AssetCategory, Case, currency_validator, default_currency
+from common.dates import validate_past_date
+from common.fields import CurrencyField, StateField
+from custody.models import Asset, AssetCategory, Case, default_currency
 from custody.storage import private_storage
 from custody.validators import validate_document
 
@@ -127,8 +130,7 @@ class Auction(ConcurrentTransitionMixin, models.Model):
     closes_at = models.DateTimeField(_("first lot closes"))
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Brussels",
                                  help_text=_("Times are shown to bidders in this zone."))
-    currency = models.CharField(_("currency"), max_length=3, default=default_currency,
-                                validators=[currency_validator])
+    currency = CurrencyField(_("currency"), default=default_currency)
     buyers_premium_percent = models.DecimalField(
         _("buyer's premium (%)"), max_digits=5, decimal_places=2, default=ZERO,
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))])
@@ -257,8 +259,7 @@ class Lot(ConcurrentTransitionMixin, models.Model):
     category = models.CharField(_("category"), max_length=20, choices=AssetCategory.choices,
                                 default=AssetCategory.OTHER, help_text=_("Taken from the lot's first asset."))
     assets = models.ManyToManyField(Asset, through="LotAsset", related_name="lots", verbose_name=_("assets"))
-    currency = models.CharField(_("currency"), max_length=3, default=default_currency,
-                                validators=[currency_validator])
+    currency = CurrencyField(_("currency"), default=default_currency)
     starting_price = models.DecimalField(_("starting price"), **MONEY,
                                          validators=[MinValueValidator(Decimal("0.01"))])
     reserve_price = models.DecimalField(_("reserve price"), **MONEY, null=True, blank=True,
@@ -396,9 +397,9 @@ class BidderProfile(ConcurrentTransitionMixin, models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bidder_profile")
     legal_name = models.CharField(_("legal name"), max_length=255)
     address = models.TextField(_("address"))
-    country = models.CharField(_("country"), max_length=2, blank=True)
-    phone = models.CharField(_("phone"), max_length=32)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    country = CountryField(_("country"), blank=True)
+    phone = PhoneNumberField(_("phone"))
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[validate_past_date])
     id_document_type = models.CharField(_("identity document"), max_length=16, choices=IdentityDocumentType.choices)
     id_document_number = models.CharField(_("document number"), max_length=64)
     id_number_normalised = models.CharField(max_length=64, editable=False, db_index=True)
@@ -481,7 +482,7 @@ class Deposit(ConcurrentTransitionMixin, models.Model):
     bidder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deposits")
     auction = models.ForeignKey(Auction, on_delete=models.PROTECT, related_name="deposits")
     amount = models.DecimalField(_("amount"), **MONEY)
-    currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
+    currency = CurrencyField(_("currency"))
     payment_intent_id = models.CharField(_("Stripe PaymentIntent"), max_length=255, blank=True, db_index=True)
     status = StateField(_("status"), max_length=16, choices=DepositStatus.choices, default=DepositStatus.PENDING,
                       protected=True)
@@ -647,7 +648,7 @@ class ScreeningEntry(models.Model):
 
     name = models.CharField(_("name"), max_length=255)
     identity_number = models.CharField(_("identity number"), max_length=64, blank=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[validate_past_date])
     reason = models.TextField(_("reason"))
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
                              verbose_name=_("case"), help_text=_("Leave empty to bar this person from all lots."))

@@ -34,6 +34,7 @@ from common.admin.viewsets import (
     ServiceCreateView,
     ServiceEditView,
 )
+from common.identifiers import national_id_format
 from common.money import format_money
 from common.search import ListingSearch, code, words
 from custody.models import AssetPhoto
@@ -54,6 +55,7 @@ from .models import (
     Bid,
     BidderProfile,
     BidderStatus,
+    IdentityDocumentType,
     IncrementTable,
     Lot,
     LotPseudonym,
@@ -430,7 +432,8 @@ def _bidders():
 BIDDER_ACTIONS = [
     Action(name="approve", label=_("Approve"), permission="auctions.review_bidder",
            call=lambda request, p, data: bidders.bidder_profile_approve(profile_id=p.pk, actor=request.user),
-           available=lambda user, p: _fsm_allows(p, "approve"),
+           available=lambda user, p: _fsm_allows(p, "approve") and not bidders.bidder_age_refusal(profile=p),
+           blocked=lambda user, p: _fsm_allows(p, "approve") and bidders.bidder_age_refusal(profile=p) or None,
            intro=_("The bidder may bid once their e-mail address is verified and they accept an auction's terms."),
            success=lambda p: _("%(name)s approved.") % {"name": p.legal_name}),
     Action(name="reject", label=_("Reject"), permission="auctions.review_bidder",
@@ -479,6 +482,13 @@ class BidderInspectView(RecordInspectView):
     def get_reviewed_by_display_value(self):
         return _person(self.object.reviewed_by)
 
+    def get_id_document_number_display_value(self):
+        """An identity card number as printed on the card (stored compact)."""
+        profile = self.object
+        if profile.id_document_type == IdentityDocumentType.ID_CARD:
+            return national_id_format(str(profile.country), profile.id_document_number)
+        return profile.id_document_number
+
 
 class BidderProfileViewSet(AuctionsViewSet):
     model = BidderProfile
@@ -515,6 +525,7 @@ class BidderProfileViewSet(AuctionsViewSet):
         may_open = request.user.has_perm("auctions.review_bidder") and bool(obj.id_document_file)
         return {
             "screening_hits": list(ScreeningEntry.objects.filter(conditions).select_related("case")),
+            "age_refusal": bidders.bidder_age_refusal(profile=obj),
             "document_url": reverse(self.get_url_name("document"), args=[obj.pk]) if may_open else None,
             "log": list(AuctionLogEntry.objects.filter(subject="bidder", subject_id=obj.pk).select_related("actor")),
         }

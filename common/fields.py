@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.db import models
 from django_fsm import FSMField
+
+from .currencies import validate_currency
 
 
 class StateField(FSMField):
@@ -19,3 +22,20 @@ class StateField(FSMField):
         name, _path, args, kwargs = super().deconstruct()
         kwargs.pop("protected", None)
         return name, "django.db.models.CharField", args, kwargs
+
+
+class CurrencyField(models.CharField):
+    """An amount's currency: an ISO 4217 code in use (common.currencies), checked by the model
+    (full_clean, which every service runs) and offered in forms as a list named in the user's language."""
+
+    default_validators = [validate_currency]
+    description = "ISO 4217 currency code"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 3)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        from .forms import CurrencyFormField
+
+        return super().formfield(**{"form_class": CurrencyFormField, **kwargs})

@@ -24,6 +24,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
+from stdnum import iban, isin
 
 from . import roles, services
 from .models import (
@@ -308,10 +309,12 @@ def _identifier(scheme: str, serial: int, rng: random.Random) -> str:
         return f"{1 + a // 17576}-{letters[a // 529 % 23]}{letters[a // 23 % 23]}{letters[a % 23]}-{b:03d}"
     if scheme == "land_registry":
         return f"{rng.choice(['21004', '11002', '44021', '62063'])}-{serial:07d}/B"
-    if scheme == "iban":
-        return f"BE{rng.randint(10, 99)}{serial:012d}"
+    if scheme == "iban":  # a Belgian account number (its own mod-97 check) inside a valid IBAN
+        account = f"{serial:010d}"
+        bban = f"{account}{int(account) % 97 or 97:02d}"
+        return f"BE{iban.calc_check_digits('BE00' + bban)}{bban}"
     if scheme == "isin":
-        return f"BE{serial:09d}{serial % 10}"
+        return f"BE{serial:09d}" + isin.calc_check_digit(f"BE{serial:09d}")
     if scheme == "hull":
         return f"BE-{''.join(rng.choice(letters) for _ in range(3))}{serial:06d}"
     if scheme == "aircraft_reg":

@@ -5,9 +5,11 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from wagtail.admin.filters import WagtailFilterSet
 
 from common.admin.actions import ActionForm
+from common.identifiers import identifier_clean
 
 from . import selectors
 from .models import (
@@ -184,7 +186,10 @@ class AssetRegisterForm(forms.ModelForm):
             elif value and not scheme:
                 self.add_error(f"identifier_{i}_scheme", _("Say what kind of identifier this is."))
             elif scheme and value:
-                identifiers.append((scheme, value))
+                try:
+                    identifiers.append((scheme, identifier_clean(scheme, value)))
+                except forms.ValidationError as exc:
+                    self.add_error(f"identifier_{i}_value", exc)
         data["identifiers"] = identifiers
         return data
 
@@ -208,10 +213,9 @@ class CourtOrderForm(ActionForm):
                                help_text=_("The signed order as PDF (or a scan as PNG/JPEG)."))
     publishable = forms.BooleanField(label=_("May be published"), required=False,
                                      help_text=_("Only orders marked publishable ever appear on public pages."))
-    recipient_state = forms.RegexField(
-        label=_("Recipient state"), regex=r"^[A-Z]{2}$", max_length=2, required=False,
-        help_text=_("For a return order: the two-letter code of the state the asset goes to."),
-        error_messages={"invalid": _("Use a two-letter ISO 3166 country code.")},
+    recipient_state = CountryField(blank=True, blank_label="—").formfield(
+        label=_("Recipient state"), help_text=_("For a return order: the state the asset goes to."),
+        error_messages={"invalid_choice": _("Choose a country from the list.")},
     )
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -252,8 +256,8 @@ class CaseEditForm(CaseForm):
         fields = list(CASE_EDITABLE_FIELDS)
 
 
-PARTY_FIELDS = ["role", "name", "identity_number", "date_of_birth", "address", "email", "claim_description",
-                "claim_amount", "claim_currency"]
+PARTY_FIELDS = ["role", "name", "identity_number", "identity_country", "date_of_birth", "address", "email",
+                "claim_description", "claim_amount", "claim_currency"]
 
 
 class PartyForm(ActionForm):

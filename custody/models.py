@@ -7,6 +7,7 @@ entry and save, in one transaction.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from datetime import UTC
@@ -14,21 +15,22 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, transition
 
-from common.fields import StateField
+from common.dates import validate_past_date
+from common.fields import CurrencyField, StateField
+from common.identifiers import identifier_clean, identifier_format, national_id_clean, national_id_format
 from common.search import code_index, words_indexes
 
 from .storage import private_storage
 from .validators import validate_document
-
-currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 currency code."))
-country_validator = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code."))
 
 
 def default_currency() -> str:
@@ -72,14 +74,12 @@ class Case(models.Model):
     reference = models.CharField(_("reference"), max_length=64, unique=True)
     title = models.CharField(_("title"), max_length=255)
     court = models.CharField(_("court"), max_length=255)
-    jurisdiction = models.CharField(_("jurisdiction"), max_length=2, validators=[country_validator])
+    jurisdiction = CountryField(_("jurisdiction"))
     legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
     offence_type = models.CharField(_("offence type"), max_length=32, choices=OffenceType.choices)
-    country_of_origin = models.CharField(
-        _("country of origin of the assets"), max_length=2, validators=[country_validator]
-    )
-    requesting_state = models.CharField(
-        _("requesting state"), max_length=2, blank=True, validators=[country_validator],
+    country_of_origin = CountryField(_("country of origin of the assets"))
+    requesting_state = CountryField(
+        _("requesting state"), blank=True,
         help_text=_("Set when the case comes from a foreign request for mutual legal assistance."),
     )
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices,
@@ -103,6 +103,25 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"
 
+    def clean(self) -> None:
+        # A decision cannot be expected before the case was opened here (a 2001 date on a case opened
+        # in 2024 is a typing mistake), nor more than EXPECTED_DECISION_MAX_YEARS after it.
+        if self.expected_decision_date is None:
+            return
+        opened = timezone.localdate(self.created_at) if self.created_at else timezone.localdate()
+        latest = opened + datetime.timedelta(days=round(365.25 * EXPECTED_DECISION_MAX_YEARS))
+        if self.expected_decision_date < opened:
+            raise ValidationError({"expected_decision_date": _(
+                "The decision cannot be expected before the case was opened (%(date)s).")
+                % {"date": date_format(opened, "SHORT_DATE_FORMAT")}})
+        if self.expected_decision_date > latest:
+            raise ValidationError({"expected_decision_date": _(
+                "More than %(years)d years after the case was opened: check the year.")
+                % {"years": EXPECTED_DECISION_MAX_YEARS}})
+
+
+EXPECTED_DECISION_MAX_YEARS = 25
+
 
 class PartyRole(models.TextChoices):
     OWNER = "owner", _("Owner")
@@ -120,14 +139,18 @@ class Party(models.Model):
         _("identity number"), max_length=64, blank=True,
         help_text=_("National ID, passport or company registration number."),
     )
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    identity_country = CountryField(
+        _("country of the identity number"), blank=True,
+        help_text=_("For a national identity number: the issuing country, whose format and check digits are then "
+                    "checked. Leave empty for a passport or company number."),
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[validate_past_date])
     address = models.TextField(_("address"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     claim_description = models.TextField(_("claim"), blank=True)
     claim_amount = models.DecimalField(_("claimed amount"), max_digits=16, decimal_places=2, null=True,
                                        blank=True, validators=[MinValueValidator(Decimal("0"))])
-    claim_currency = models.CharField(_("claim currency"), max_length=3, blank=True,
-                                      validators=[currency_validator])
+    claim_currency = CurrencyField(_("claim currency"), blank=True)
 
     class Meta:
         verbose_name = _("party")
@@ -143,6 +166,17 @@ class Party(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        if self.identity_country and self.identity_number:
+            try:
+                self.identity_number = national_id_clean(str(self.identity_country), self.identity_number)
+            except ValidationError as exc:
+                raise ValidationError({"identity_number": exc.messages}) from None
+
+    @property
+    def identity_number_formatted(self) -> str:
+        return national_id_format(str(self.identity_country), self.identity_number)
 
 
 # --------------------------------------------------------------------------------------------
@@ -173,8 +207,7 @@ class StorageLocation(models.Model):
     )
     daily_rate = models.DecimalField(_("daily storage rate"), max_digits=12, decimal_places=2,
                                      default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))])
-    currency = models.CharField(_("currency"), max_length=3, default=default_currency,
-                                validators=[currency_validator])
+    currency = CurrencyField(_("currency"), default=default_currency)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -206,7 +239,7 @@ class CourtOrder(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="orders", verbose_name=_("case"))
     order_type = models.CharField(_("type"), max_length=16, choices=OrderType.choices)
     reference = models.CharField(_("order reference"), max_length=128)
-    issued_on = models.DateField(_("date issued"))
+    issued_on = models.DateField(_("date issued"), validators=[validate_past_date])
     issuing_court = models.CharField(_("issuing court"), max_length=255)
     assets = models.ManyToManyField("Asset", related_name="orders", blank=True, verbose_name=_("assets"))
     document = models.FileField(_("document"), storage=private_storage, upload_to="orders/%Y/%m/",
@@ -215,8 +248,7 @@ class CourtOrder(models.Model):
         _("may be published"), default=False,
         help_text=_("Only orders marked publishable ever appear on public pages."),
     )
-    recipient_state = models.CharField(_("recipient state"), max_length=2, blank=True,
-                                       validators=[country_validator])
+    recipient_state = CountryField(_("recipient state"), blank=True)
     summary = models.TextField(_("summary"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                    related_name="+", verbose_name=_("recorded by"))
@@ -345,8 +377,7 @@ class Asset(ConcurrentTransitionMixin, models.Model):
     perishable = models.BooleanField(_("perishable"), default=False)
     declared_value = models.DecimalField(_("declared value"), max_digits=16, decimal_places=2, null=True,
                                          blank=True, validators=[MinValueValidator(Decimal("0"))])
-    currency = models.CharField(_("currency"), max_length=3, default=default_currency,
-                                validators=[currency_validator])
+    currency = CurrencyField(_("currency"), default=default_currency)
     status = StateField(_("status"), max_length=24, choices=AssetStatus.choices, default=S.IDENTIFIED,
                       protected=True)
     confiscated_at = models.DateTimeField(_("confiscated"), null=True, blank=True, editable=False)
@@ -524,7 +555,19 @@ class AssetIdentifier(models.Model):
         constraints = [models.UniqueConstraint(fields=["scheme", "value"], name="identifier_unique")]
 
     def __str__(self) -> str:
-        return f"{self.get_scheme_display()}: {self.value}"
+        return f"{self.get_scheme_display()}: {self.formatted}"
+
+    def clean(self) -> None:
+        # IBAN, ISIN, IMO and VIN are checked (python-stdnum, ISO 3779) and stored compact.
+        try:
+            self.value = identifier_clean(self.scheme, self.value)
+        except ValidationError as exc:
+            raise ValidationError({"value": exc.messages}) from None
+
+    @property
+    def formatted(self) -> str:
+        """As people write it: `BE71 0961 2345 6769`, `IMO 9319466`."""
+        return identifier_format(self.scheme, self.value)
 
 
 class AssetPhoto(models.Model):

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from custody.models import currency_validator
+from common.fields import CurrencyField
 
 
 class AccountKind(models.TextChoices):
@@ -42,7 +42,7 @@ class Account(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=AccountKind.choices)
     purpose = models.CharField(_("purpose"), max_length=20, choices=AccountPurpose.choices,
                                default=AccountPurpose.OTHER)
-    currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
+    currency = CurrencyField(_("currency"))
     case = models.ForeignKey("custody.Case", on_delete=models.PROTECT, null=True, blank=True,
                              related_name="ledger_accounts", verbose_name=_("case"))
     created_at = models.DateTimeField(_("opened"), default=timezone.now, editable=False)
@@ -94,7 +94,7 @@ class Posting(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
     # Signed: debit > 0, credit < 0.
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
-    currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
+    currency = CurrencyField(_("currency"))
 
     class Meta:
         verbose_name = _("posting")

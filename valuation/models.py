@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, transition
 
-from common.fields import StateField
+from common.fields import CurrencyField, StateField
 from common.money import format_money
-from custody.models import AssetCategory, currency_validator, default_currency
+from custody.models import AssetCategory, default_currency
 from custody.storage import private_storage
 from custody.validators import validate_document
 
@@ -47,7 +47,7 @@ class DepreciationProfile(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("Feeding livestock, crewing and mooring vessels ... per unit of the asset's quantity."),
     )
-    currency = models.CharField(_("currency"), max_length=3, default=default_currency, validators=[currency_validator])
+    currency = CurrencyField(_("currency"), default=default_currency)
     notes = models.TextField(_("notes"), blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("updated by"))
@@ -97,7 +97,7 @@ class AssetCost(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=CostKind.choices)
     daily_amount = models.DecimalField(_("amount per day"), max_digits=12, decimal_places=2,
                                        validators=[MinValueValidator(Decimal("0.01"))])
-    currency = models.CharField(_("currency"), max_length=3, default=default_currency, validators=[currency_validator])
+    currency = CurrencyField(_("currency"), default=default_currency)
     starts_on = models.DateField(_("from"), default=timezone.localdate)
     ends_on = models.DateField(_("until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
@@ -136,7 +136,7 @@ class StorageCostAccrual(models.Model):
     days = models.PositiveIntegerField(_("days"))
     daily_rate = models.DecimalField(_("rate per day"), max_digits=12, decimal_places=2)
     amount = models.DecimalField(_("amount"), **MONEY)
-    currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
+    currency = CurrencyField(_("currency"))
     journal_entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="+", verbose_name=_("posted as"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -194,7 +194,7 @@ class Appraisal(ConcurrentTransitionMixin, models.Model):
                               verbose_name=_("asset"))
     method = models.CharField(_("method"), max_length=20, choices=AppraisalMethod.choices)
     amount = models.DecimalField(_("value"), validators=[MinValueValidator(Decimal("0"))], **MONEY)
-    currency = models.CharField(_("currency"), max_length=3, default=default_currency, validators=[currency_validator])
+    currency = CurrencyField(_("currency"), default=default_currency)
     value_date = models.DateField(_("value as of"))
     notes = models.TextField(_("notes"), blank=True)
     valuer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appraisals",
@@ -254,7 +254,7 @@ class CurrentValuation(models.Model):
                                  related_name="current_valuation")
     appraisal = models.ForeignKey("Appraisal", on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(_("value"), **MONEY)
-    currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
+    currency = CurrencyField(_("currency"))
     value_date = models.DateField(_("value as of"))
 
     class Meta:
@@ -427,7 +427,7 @@ class DirectSale(ConcurrentTransitionMixin, models.Model):
     buyer_name = models.CharField(_("buyer"), max_length=255)
     buyer_contact = models.TextField(_("buyer's contact details"))
     price = models.DecimalField(_("price"), **MONEY)
-    currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
+    currency = CurrencyField(_("currency"))
     justification = models.TextField(_("why this cannot wait for an auction"))
     status = StateField(_("status"), max_length=12, choices=DirectSaleStatus.choices,
                       default=DirectSaleStatus.PROPOSED, protected=True)

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from common.dates import age_on
+from common.identifiers import national_id_clean
 from common.transitions import require_perm, save_or_conflict, transition_run
 
 from .. import selectors
@@ -26,6 +28,7 @@ from ..models import (
     AuctionStatus,
     BidderProfile,
     BidderStatus,
+    IdentityDocumentType,
     Lot,
     ScreeningEntry,
     TermsAcceptance,
@@ -121,19 +124,54 @@ def bidder_email_verify(*, user) -> BidderProfile:
 # --------------------------------------------------------------------------------------------
 
 
+def bidder_age_refusal(*, profile: BidderProfile) -> str | None:
+    """Why this person may not be a bidder on account of their age (bidders must be adults), or None."""
+    minimum = settings.BIDDER_MINIMUM_AGE
+    if profile.date_of_birth is None:
+        return _("The date of birth is missing: bidders must be at least %(age)d years old.") % {"age": minimum}
+    if profile.date_of_birth > timezone.localdate():
+        return _("The date of birth is in the future: it must be corrected before the bidder is approved.")
+    age = age_on(profile.date_of_birth, timezone.localdate())
+    if age < minimum:
+        return _("The bidder is %(years)d years old: bidders must be at least %(age)d.") % {
+            "years": age, "age": minimum}
+    return None
+
+
+def _check_identity(profile: BidderProfile) -> None:
+    """The checks of a bidder's identity data beyond each field's own: adult age, and the identity
+    card's number against the country's scheme where python-stdnum knows one (stored compact)."""
+    errors = {}
+    if refusal := bidder_age_refusal(profile=profile):
+        errors["date_of_birth"] = refusal
+    if profile.id_document_type == IdentityDocumentType.ID_CARD and profile.id_document_number:
+        try:
+            profile.id_document_number = national_id_clean(str(profile.country), profile.id_document_number)
+        except ValidationError as exc:
+            errors["id_document_number"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def _phone(value) -> str:
+    return value.strip() if isinstance(value, str) else value
+
+
 @transaction.atomic
-def bidder_profile_create(*, user, legal_name: str, address: str, phone: str, id_document_type: str,
+def bidder_profile_create(*, user, legal_name: str, address: str, phone, id_document_type: str,
                           id_document_number: str, date_of_birth=None, country: str = "",
                           id_document_file=None) -> BidderProfile:
-    """A member of the public signs up as a bidder; the profile waits for an auction manager."""
+    """A member of the public signs up as a bidder; the profile waits for an auction manager.
+    Bidders must be adults (BIDDER_MINIMUM_AGE)."""
     if user.is_staff:
         raise NotEligible(_("Agency staff cannot register as bidders."))
-    profile = BidderProfile(user=user, legal_name=legal_name.strip(), address=address.strip(), phone=phone.strip(),
+    profile = BidderProfile(user=user, legal_name=legal_name.strip(), address=address.strip(), phone=_phone(phone),
                             id_document_type=id_document_type, id_document_number=id_document_number.strip(),
                             date_of_birth=date_of_birth, country=country)
     if id_document_file is not None:
         profile.id_document_file = id_document_file
     profile.full_clean(exclude=["status", "user"])
+    _check_identity(profile)
     profile.save()
     auction_log_write(subject="bidder", obj=profile, action="sign_up", to_state=profile.status, actor=user)
     return profile
@@ -156,6 +194,7 @@ def bidder_profile_update(*, user, id_document_file=None, **fields: Any) -> Bidd
     if id_document_file is not None:
         profile.id_document_file = id_document_file
     profile.full_clean(exclude=["status", "user", "rejection_reason"])
+    _check_identity(profile)
     profile.save()
     auction_log_write(subject="bidder", obj=profile, action="update", actor=user)
     return profile
@@ -166,6 +205,8 @@ def bidder_profile_approve(*, profile_id: int, actor) -> BidderProfile:
     profile = BidderProfile.objects.select_for_update().get(pk=profile_id)
     if profile.user_id == actor.pk:
         raise NotPermitted(_("Nobody reviews their own bidder profile."))
+    if refusal := bidder_age_refusal(profile=profile):
+        raise TransitionRefused(refusal)
     moved = transition_run(profile, "approve", actor=actor, save=False)
     profile.reviewed_by, profile.reviewed_at = actor, timezone.now()
     save_or_conflict(profile)

@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",  # full-text search, trigram similarity, their indexes
+    # Countries (ISO 3166, names in the active language) and phone numbers (libphonenumber)
+    "django_countries",
+    "phonenumber_field",
 ]
 
 MIDDLEWARE = [

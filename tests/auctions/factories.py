@@ -63,7 +63,7 @@ def make_bidder(*, reviewer, auctions=(), username: str | None = None, approve: 
     n = _next()
     user = UserFactory(username=username or f"bidder{n}", is_staff=False)
     bidders.bidder_profile_create(
-        user=user, legal_name=legal_name or f"Bidder Person {n}", address="1 Main Street", phone="+32 2 000 00 00",
+        user=user, legal_name=legal_name or f"Bidder Person {n}", address="1 Main Street", phone="+32 2 555 00 00",
         id_document_type="passport", id_document_number=id_number or f"P{n:07d}",
         date_of_birth=date_of_birth or datetime.date(1980, 1, 1) + datetime.timedelta(days=n))
     if verify:

@@ -242,7 +242,7 @@ def pending_profile(db):
 
     user = UserFactory(username="applicant", is_staff=False)
     return bidders.bidder_profile_create(
-        user=user, legal_name="Anna Applicant", address="2 High Street", phone="+32 2 111 11 11",
+        user=user, legal_name="Anna Applicant", address="2 High Street", phone="+32 2 555 11 11",
         id_document_type="passport", id_document_number="X1234567", date_of_birth=datetime.date(1990, 5, 4),
         id_document_file=pdf_upload())
 

@@ -23,9 +23,9 @@ PASSWORD = "a-Long-and-unusual-pass-2026"
 def sign_up_data(**overrides) -> dict:
     data = {
         "username": "newbidder", "email": "new.bidder@example.org", "password1": PASSWORD, "password2": PASSWORD,
-        "legal_name": "Nora Newbidder", "address": "5 Market Square\n1000 Brussels", "country": "be",
+        "legal_name": "Nora Newbidder", "address": "5 Market Square\n1000 Brussels", "country": "BE",
         "phone": "+32 2 555 12 12", "date_of_birth": "1985-03-02", "id_document_type": "id_card",
-        "id_document_number": "591-1234567-89",
+        "id_document_number": "591-1234567-53",
     }
     data.update(overrides)
     return data
@@ -73,7 +73,7 @@ def test_no_mail_if_the_sign_up_fails(client, django_capture_on_commit_callbacks
 @pytest.mark.parametrize("field,value,message", [
     ("email", "not-an-address", "Enter a valid email address."),
     ("phone", "call me", "Enter a phone number"),
-    ("country", "B1", "two-letter country code"),
+    ("country", "B1", "Choose a country from the list."),
     ("password1", "password", "This password is too common."),
     ("legal_name", "", "This field is required."),
     ("id_document_type", "library_card", "Select a valid choice."),

@@ -391,12 +391,12 @@ def test_case_officer_registers_an_asset_with_identifiers(client, case, case_off
 
 
 def test_duplicate_identifier_is_a_form_error_and_nothing_is_written(client, case, case_officer):
-    AssetFactory(case=case, actor=case_officer, identifiers=[("vin", "DUPLICATE0000001")])
+    AssetFactory(case=case, actor=case_officer, identifiers=[("vin", "WDD2221821A123456")])
     client.force_login(case_officer)
     count = Asset.objects.count()
     response = client.post(reverse("custody_assets:add"), {
         "case": case.pk, "category": "vehicle", "title": "Twin", "quantity": "1", "unit": "item",
-        "currency": "EUR", "identifier_1_scheme": "vin", "identifier_1_value": "DUPLICATE0000001"})
+        "currency": "EUR", "identifier_1_scheme": "vin", "identifier_1_value": "WDD2221821A123456"})
     assert response.status_code == 400
     assert Asset.objects.count() == count
 
@@ -488,13 +488,13 @@ def test_case_listing_searches_and_filters(client, auditor):
 
 
 def test_asset_listing_searches_identifiers_and_filters(client, case, case_officer, auditor):
-    van = AssetFactory(case=case, actor=case_officer, title="White van", identifiers=[("vin", "VANVIN0000000042")])
+    van = AssetFactory(case=case, actor=case_officer, title="White van", identifiers=[("vin", "VF7VANVAN00000042")])
     AssetFactory(case=case, actor=case_officer, title="Gold watch", category="jewellery_art", perishable=False)
     fish = AssetFactory(case=CaseFactory(), actor=case_officer, title="Frozen fish", category="perishable",
                         perishable=True)
     client.force_login(auditor)
     url = reverse("custody_assets:index")
-    html = client.get(url, {"q": "VANVIN0000000042"}).content.decode()
+    html = client.get(url, {"q": "VF7VANVAN00000042"}).content.decode()
     assert van.reference in html and "Gold watch" not in html
     assert f'href="{reverse("custody_assets:inspect", args=[van.pk])}"' in html  # the row opens its page
     html = client.get(url, {"perishable": "true"}).content.decode()
