@@ -57,16 +57,16 @@ REASON_REQUIRED = {"reject_early_sale", "release", "destroy", "declare_lost", "w
 # --------------------------------------------------------------------------------------------
 
 
-def _as_id(value: Any, message: str) -> int:
+def _as_id(value: Any, message: str, *, field: str | None = None) -> int:
     """An id from a form or a URL; anything that is not a positive integer is refused, not a 500."""
     if isinstance(value, bool):
-        raise TransitionRefused(message)
+        raise TransitionRefused(message, field=field)
     try:
         pk = int(value)
     except (TypeError, ValueError):
-        raise TransitionRefused(message) from None
+        raise TransitionRefused(message, field=field) from None
     if pk <= 0 or str(pk) != str(value).strip():
-        raise TransitionRefused(message)
+        raise TransitionRefused(message, field=field)
     return pk
 
 
@@ -454,17 +454,17 @@ def custody_event_record(
     location = None
     if kind in (CustodyEventKind.RECEIVED, CustodyEventKind.MOVED):
         if location_id is None or location_id == "":
-            raise TransitionRefused(_("Say where the asset now is."))
-        location_id = _as_id(location_id, _("Choose an active storage location."))
+            raise TransitionRefused(_("Say where the asset now is."), field="location")
+        location_id = _as_id(location_id, _("Choose an active storage location."), field="location")
         location = StorageLocation.objects.filter(pk=location_id, active=True).first()
         if location is None:
-            raise TransitionRefused(_("Choose an active storage location."))
+            raise TransitionRefused(_("Choose an active storage location."), field="location")
         if kind == CustodyEventKind.MOVED and asset.location_id == location.pk:
-            raise TransitionRefused(_("The asset is already at %(loc)s.") % {"loc": location.name})
+            raise TransitionRefused(_("The asset is already at %(loc)s.") % {"loc": location.name}, field="location")
     if kind == CustodyEventKind.HANDED_OVER and not handed_to:
-        raise TransitionRefused(_("Say to whom the asset was handed over."))
+        raise TransitionRefused(_("Say to whom the asset was handed over."), field="handed_to")
     if kind == CustodyEventKind.CONDITION_REPORT and not (condition or reason):
-        raise TransitionRefused(_("Describe the asset's condition."))
+        raise TransitionRefused(_("Describe the asset's condition."), field="condition")
     event = custody_event_append(asset=asset, actor=actor, kind=kind, location=location, handed_to=handed_to,
                                  condition=condition, reason=reason)
     if location is not None:
