@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
@@ -316,6 +317,10 @@ class AssetEditForm(LockedFieldsMixin, AssetRegisterForm):
         super().__init__(*args, instance=instance, **kwargs)
         self.fields["case"].queryset = Case.objects.filter(pk=instance.case_id)
         self.fields["location"].queryset = StorageLocation.objects.all()
+        if instance.custodian_id:  # still shown (and kept) if they no longer hold the custodian role
+            custodian = self.fields["custodian"]
+            custodian.queryset = custodian.queryset.model.objects.filter(
+                Q(pk__in=selectors.custodians().values("pk")) | Q(pk=instance.custodian_id))
         for name, why in (("case", _("An asset stays in the case it was registered in.")),
                           ("location", _("Record a custody event (received, moved) to change where it is."))):
             self.fields[name].disabled, self.fields[name].required, self.fields[name].help_text = True, False, why

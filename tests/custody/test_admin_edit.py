@@ -286,3 +286,27 @@ def test_the_history_of_changes_cannot_be_rewritten(case, case_officer):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM custody_recordchange")
     assert RecordChange.objects.count() == 1
+
+
+@pytest.mark.parametrize(("prefix", "edit_name", "record"), [
+    ("/admin/register/cases", "custody_cases:edit", "case"),
+    ("/admin/register/assets", "custody_assets:edit", "asset"),
+])
+def test_the_record_address_followed_by_edit_opens_its_edit_form(request, client, case_officer, prefix, edit_name,
+                                                                 record):
+    obj = request.getfixturevalue(record)
+    client.force_login(case_officer)
+    response = client.get(f"{prefix}/{obj.pk}/edit/")
+    assert response.status_code == 302 and response["Location"] == reverse(edit_name, args=[obj.pk])
+
+
+def test_an_asset_whose_custodian_left_the_role_can_still_be_corrected(client, asset, custodian, case_officer):
+    services.asset_update(asset_id=asset.pk, actor=case_officer, custodian=custodian)
+    custodian.groups.clear()
+    asset.refresh_from_db()
+    client.force_login(case_officer)
+    response = client.post(reverse("custody_assets:edit", args=[asset.pk]),
+                           browser_data(AssetEditForm(instance=asset), title="Renamed van"))
+    assert response.status_code == 302
+    asset.refresh_from_db()
+    assert (asset.title, asset.custodian) == ("Renamed van", custodian)
