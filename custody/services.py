@@ -361,8 +361,8 @@ def asset_register(
 # anything its life cycle sets.
 ASSET_EDITABLE_FIELDS = ("category", "title", "description", "quantity", "unit", "custodian", "perishable",
                          "declared_value", "currency")
-# What makes the asset the thing a court ordered about: fixed once a court confiscated it, or it
-# was sold or left the agency's hands.
+# What makes the asset the thing a court ordered about: fixed once a court confiscated it, while
+# bidders are offered it, and once it was sold or left the agency's hands.
 ASSET_IDENTITY_FIELDS = ("category", "quantity", "unit", "identifiers")
 
 
@@ -370,15 +370,16 @@ def asset_locked_fields(*, asset: Asset) -> dict[str, str]:
     """The fields of `asset` an edit may not change now, each with why."""
     if asset.confiscated_at is not None:
         why = _("Fixed since the asset was confiscated: the confiscation order names it as it is.")
-    elif asset.status == AssetStatus.SOLD or asset.is_final:
+    elif asset.status in (AssetStatus.FOR_SALE, AssetStatus.SOLD) or asset.is_final:
         why = _("Fixed since the asset was “%(status)s”.") % {"status": asset.get_status_display()}
     else:
         return {}
     return dict.fromkeys(ASSET_IDENTITY_FIELDS, why)
 
 
-def _identifier_texts(pairs) -> list[str]:
-    return sorted(f"{AssetIdentifier.Scheme(scheme).label}: {value}" for scheme, value in pairs)
+def _identifier_pairs(pairs) -> list[list[str]]:
+    """Identifiers as the history keeps them: [scheme, value] pairs, in a stable order."""
+    return sorted([scheme, value] for scheme, value in pairs)
 
 
 @transaction.atomic
@@ -396,8 +397,8 @@ def asset_update(*, asset_id: int, actor, reason: str = "", identifiers: list[tu
         current = list(asset.identifiers.values_list("scheme", "value"))
         new_identifiers = [(scheme, value.strip()) for scheme, value in identifiers]
         if sorted(current) != sorted(new_identifiers):
-            changes.append({"field": "identifiers", "from": _identifier_texts(current),
-                            "to": _identifier_texts(new_identifiers)})
+            changes.append({"field": "identifiers", "from": _identifier_pairs(current),
+                            "to": _identifier_pairs(new_identifiers)})
         else:
             new_identifiers = None
     _refuse_locked(changes, asset_locked_fields(asset=asset))

@@ -82,7 +82,7 @@ from .forms import (
     PhotoUploadForm,
     transition_form,
 )
-from .models import Asset, AssetStatus, Case, CourtOrder, CustodyEventKind, StorageLocation
+from .models import Asset, AssetIdentifier, AssetStatus, Case, CourtOrder, CustodyEventKind, StorageLocation
 
 # --------------------------------------------------------------------------------------------
 # Extension points: panels and buttons that apps above custody add to the asset page
@@ -135,6 +135,9 @@ def _change_value(model, name: str, value) -> str:
     user's language, lists joined."""
     if value is None or value == "" or value == []:
         return "—"
+    if name == "identifiers":
+        schemes = dict(AssetIdentifier.Scheme.choices)
+        return ", ".join(f"{schemes.get(scheme, scheme)}: {text}" for scheme, text in value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     try:

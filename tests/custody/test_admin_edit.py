@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -310,3 +311,20 @@ def test_an_asset_whose_custodian_left_the_role_can_still_be_corrected(client, a
     assert response.status_code == 302
     asset.refresh_from_db()
     assert (asset.title, asset.custodian) == ("Renamed van", custodian)
+
+
+def test_an_asset_offered_for_sale_keeps_its_identity(asset, case_officer, approver, auction_manager):
+    bring_to(asset, "awaiting_disposition", officer=case_officer, approver=approver)
+    services.asset_transition(asset_id=asset.pk, transition="put_up_for_sale", actor=auction_manager)
+    with pytest.raises(ValidationError) as refused:
+        services.asset_update(asset_id=asset.pk, actor=case_officer, quantity=Decimal("2"))
+    assert "quantity" in refused.value.error_dict
+    services.asset_update(asset_id=asset.pk, actor=case_officer, description="Keys in the glovebox")
+    assert Asset.objects.get(pk=asset.pk).description == "Keys in the glovebox"
+
+
+def test_the_history_shows_choices_by_their_labels(client, asset, case_officer):
+    services.asset_update(asset_id=asset.pk, actor=case_officer, category="vessel", reason="Wrong category")
+    client.force_login(case_officer)
+    lines = _change_lines(client.get(reverse("custody_assets:inspect", args=[asset.pk])).content.decode())
+    assert lines == ["Changed category from “Vehicle” to “Vessel”"]
