@@ -328,3 +328,13 @@ def test_the_history_shows_choices_by_their_labels(client, asset, case_officer):
     client.force_login(case_officer)
     lines = _change_lines(client.get(reverse("custody_assets:inspect", args=[asset.pk])).content.decode())
     assert lines == ["Changed category from “Vehicle” to “Vessel”"]
+
+
+def test_an_order_corrected_into_a_duplicate_is_an_error_on_the_form_not_a_500(client, asset, case_officer):
+    first, second = order_for(asset, "seizure"), order_for(asset, "seizure")
+    client.force_login(case_officer)
+    response = client.post(reverse("custody_orders:edit", args=[second.pk]),
+                           browser_data(CourtOrderEditForm(instance=second), reference=first.reference))
+    assert response.status_code == 400
+    assert "already exists" in response.content.decode()
+    assert CourtOrder.objects.get(pk=second.pk).reference != first.reference
