@@ -122,7 +122,9 @@ def _history_value(value: Any) -> Any:
         return value.isoformat() if isinstance(value, date) else str(value)
     if isinstance(value, list | tuple):
         return [_history_value(v) for v in value]
-    return value
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)  # a country, a phone number ...: by its code
 
 
 def _same(old: Any, new: Any) -> bool:
