@@ -4,13 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DomainError(Exception):
-    """A business rule refused the action. `str(err)` is a message for the user."""
+    """A business rule refused the action. `str(err)` is a message for the user; `field`, when
+    given, names the input the refusal is about, so that a form shows it beside that field."""
 
     code = "refused"
     status = 400
 
-    def __init__(self, message=None):
+    def __init__(self, message=None, *, field: str | None = None):
         super().__init__(str(message or self.default_message))
+        self.field = field
 
     default_message = _("The action was refused.")
 

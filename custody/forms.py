@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from wagtail.admin.filters import WagtailFilterSet
@@ -29,7 +30,15 @@ from .models import (
     Party,
     StorageLocation,
 )
-from .services import CASE_EDITABLE_FIELDS, REASON_REQUIRED
+from .services import (
+    ASSET_EDITABLE_FIELDS,
+    CASE_EDITABLE_FIELDS,
+    ORDER_EDITABLE_FIELDS,
+    REASON_REQUIRED,
+    asset_locked_fields,
+    case_locked_fields,
+    court_order_locked_fields,
+)
 from .validators import open_checked_image, validate_document
 
 
@@ -157,6 +166,8 @@ class AssetRegisterForm(forms.ModelForm):
     """Registration: the asset's particulars and up to three identifiers (VIN, IBAN ...), which
     services.asset_register records with it."""
 
+    identifier_rows = IDENTIFIER_ROWS
+
     class Meta:
         model = Asset
         fields = ["case", "category", "title", "description", "quantity", "unit", "location", "custodian",
@@ -169,7 +180,7 @@ class AssetRegisterForm(forms.ModelForm):
         self.fields["location"].queryset = StorageLocation.objects.filter(active=True).order_by("name")
         self.fields["custodian"].queryset = selectors.custodians()
         self.fields["custodian"].label_from_instance = lambda u: u.get_full_name() or u.username
-        for i in range(1, IDENTIFIER_ROWS + 1):
+        for i in range(1, self.identifier_rows + 1):
             self.fields[f"identifier_{i}_scheme"] = forms.ChoiceField(
                 label=_("Identifier %(n)d") % {"n": i}, required=False,
                 choices=[("", "—"), *AssetIdentifier.Scheme.choices])
@@ -179,7 +190,7 @@ class AssetRegisterForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         identifiers = []
-        for i in range(1, IDENTIFIER_ROWS + 1):
+        for i in range(1, self.identifier_rows + 1):
             scheme, value = data.get(f"identifier_{i}_scheme"), (data.get(f"identifier_{i}_value") or "").strip()
             if scheme and not value:
                 self.add_error(f"identifier_{i}_value", _("Give the identifier's value."))
@@ -249,11 +260,119 @@ class CaseForm(forms.ModelForm):
         self.fields["offence_type"].choices = OffenceType.choices
 
 
-class CaseEditForm(CaseForm):
+class LockedFieldsMixin:
+    """An edit form whose fields the service will not change now (`locked_fields(instance)` gives
+    them, each with why) are shown disabled with the reason beside them; a crafted POST that
+    changes one anyway gets that reason as the field's error (and the service refuses it too).
+    Adds the reason for the change, recorded with it in the record's history."""
+
+    def locked_fields(self, instance) -> dict[str, str]:
+        raise NotImplementedError
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locked = self.locked_fields(self.instance)
+        for name, field in self.fields.items():
+            why = self.locked.get("identifiers" if name.startswith("identifier_") else name)
+            if why:
+                field.disabled = True
+                field.help_text = why
+        self.fields["reason"] = forms.CharField(
+            label=_("Reason for the change"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_("Recorded with the change in the history."))
+
+    def clean(self):
+        data = super().clean()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if not field.disabled or (key not in self.data and key not in self.files):
+                continue  # a browser does not send a disabled field
+            posted = field.widget.value_from_datadict(self.data, self.files, key)
+            field.disabled = False
+            try:
+                changed = field.has_changed(self.get_initial_for_field(field, name), posted)
+            finally:
+                field.disabled = True
+            if changed:
+                self.add_error(name, field.help_text)
+        return data
+
+
+class CaseEditForm(LockedFieldsMixin, CaseForm):
     """A case's particulars after it was opened: all but its reference (services.case_update)."""
 
     class Meta(CaseForm.Meta):
         fields = list(CASE_EDITABLE_FIELDS)
+
+    def locked_fields(self, instance) -> dict[str, str]:
+        return case_locked_fields(case=instance)
+
+
+class AssetEditForm(LockedFieldsMixin, AssetRegisterForm):
+    """An asset's particulars and identifiers (services.asset_update). Its case and location are
+    shown, not changed: a move is a custody event."""
+
+    class Meta(AssetRegisterForm.Meta):
+        fields = ["case", "location", *ASSET_EDITABLE_FIELDS]
+
+    def __init__(self, *args, instance: Asset, **kwargs):
+        self.current_identifiers = list(instance.identifiers.order_by("id").values_list("scheme", "value"))
+        self.identifier_rows = max(IDENTIFIER_ROWS, len(self.current_identifiers) + 1)
+        super().__init__(*args, instance=instance, **kwargs)
+        self.fields["case"].queryset = Case.objects.filter(pk=instance.case_id)
+        self.fields["location"].queryset = StorageLocation.objects.all()
+        if instance.custodian_id:  # still shown (and kept) if they no longer hold the custodian role
+            custodian = self.fields["custodian"]
+            custodian.queryset = custodian.queryset.model.objects.filter(
+                Q(pk__in=selectors.custodians().values("pk")) | Q(pk=instance.custodian_id))
+        for name, why in (("case", _("An asset stays in the case it was registered in.")),
+                          ("location", _("Record a custody event (received, moved) to change where it is."))):
+            self.fields[name].disabled, self.fields[name].required, self.fields[name].help_text = True, False, why
+        for i, (scheme, value) in enumerate(self.current_identifiers, start=1):
+            self.initial[f"identifier_{i}_scheme"], self.initial[f"identifier_{i}_value"] = scheme, value
+
+    def locked_fields(self, instance) -> dict[str, str]:
+        return asset_locked_fields(asset=instance)
+
+    def service_kwargs(self) -> dict:
+        """The arguments of services.asset_update (identifiers left out while they are locked)."""
+        kwargs = {name: self.cleaned_data[name] for name in ASSET_EDITABLE_FIELDS if name not in self.locked}
+        if "identifiers" not in self.locked:
+            kwargs["identifiers"] = self.cleaned_data["identifiers"]
+        return {**kwargs, "reason": self.cleaned_data["reason"]}
+
+
+class CourtOrderEditForm(LockedFieldsMixin, forms.ModelForm):
+    """A court order's particulars and the assets it covers (services.court_order_update)."""
+
+    class Meta:
+        model = CourtOrder
+        fields = list(ORDER_EDITABLE_FIELDS)
+        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}), "assets": forms.CheckboxSelectMultiple,
+                   "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assets"].queryset = Asset.objects.filter(case_id=self.instance.case_id).order_by("reference")
+        self.fields["assets"].label_from_instance = lambda a: f"{a.reference} — {a.title}"
+        if "document" in self.fields and not self.fields["document"].disabled:
+            self.fields["document"].help_text = _("The signed order as PDF (or a scan as PNG/JPEG).")
+
+    def locked_fields(self, instance) -> dict[str, str]:
+        return court_order_locked_fields(order=instance)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("order_type") == OrderType.RETURN and not data.get("recipient_state"):
+            self.add_error("recipient_state", _("A return order must name the recipient state."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        """The arguments of services.court_order_update (a document only when one was uploaded)."""
+        kwargs = {name: self.cleaned_data.get(name) for name in ORDER_EDITABLE_FIELDS if name not in self.locked}
+        if not self.files.get(self.add_prefix("document")):
+            kwargs.pop("document", None)
+        return {**kwargs, "reason": self.cleaned_data["reason"]}
 
 
 PARTY_FIELDS = ["role", "name", "identity_number", "identity_country", "date_of_birth", "address", "email",

@@ -710,3 +710,66 @@ def custody_hash(*values) -> str:
     """SHA-256 of an entry's canonical JSON; `values` are the HASHED_FIELDS in order."""
     canonical = json.dumps(custody_payload(*values), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# Corrections: the history of edits of cases, assets and court orders
+# --------------------------------------------------------------------------------------------
+
+
+class RecordChangeQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The history of changes cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("The history of changes cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("The history of changes cannot be changed.")
+
+
+class RecordChange(models.Model):
+    """One correction of a case, an asset or a court order through its edit screen: who, when,
+    why, and each field changed with what it was and what it became (`changes`, a list of
+    {"field", "from", "to"}; values as JSON, a person or a file by name). Written only by the
+    register's *_update services; like the custody log, never changed or deleted (the database
+    refuses it too, custody/sql/record_change_append_only.sql)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="changes")
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, null=True, blank=True, related_name="changes")
+    order = models.ForeignKey(CourtOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="changes")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("by"))
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+    changes = models.JSONField(_("changes"))
+
+    objects = RecordChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(case__isnull=False, asset__isnull=True, order__isnull=True)
+                           | Q(case__isnull=True, asset__isnull=False, order__isnull=True)
+                           | Q(case__isnull=True, asset__isnull=True, order__isnull=False)),
+                name="record_change_one_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {', '.join(c['field'] for c in self.changes)}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The history of changes cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The history of changes cannot be deleted.")
+
+    @property
+    def record_model(self) -> type[models.Model]:
+        return Case if self.case_id else Asset if self.asset_id else CourtOrder

@@ -7,12 +7,14 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,13 +32,16 @@ from .models import (
     Asset,
     AssetIdentifier,
     AssetPhoto,
+    AssetStatus,
     Case,
+    CaseStatus,
     CourtOrder,
     CustodyEvent,
     CustodyEventKind,
     DispositionMethod,
     OrderType,
     Party,
+    RecordChange,
     StorageLocation,
     custody_hash,
 )
@@ -57,16 +62,16 @@ REASON_REQUIRED = {"reject_early_sale", "release", "destroy", "declare_lost", "w
 # --------------------------------------------------------------------------------------------
 
 
-def _as_id(value: Any, message: str) -> int:
+def _as_id(value: Any, message: str, *, field: str | None = None) -> int:
     """An id from a form or a URL; anything that is not a positive integer is refused, not a 500."""
     if isinstance(value, bool):
-        raise TransitionRefused(message)
+        raise TransitionRefused(message, field=field)
     try:
         pk = int(value)
     except (TypeError, ValueError):
-        raise TransitionRefused(message) from None
+        raise TransitionRefused(message, field=field) from None
     if pk <= 0 or str(pk) != str(value).strip():
-        raise TransitionRefused(message)
+        raise TransitionRefused(message, field=field)
     return pk
 
 
@@ -87,25 +92,93 @@ CASE_EDITABLE_FIELDS = ("title", "court", "jurisdiction", "legal_basis", "offenc
                         "requesting_state", "status", "expected_decision_date", "notes")
 
 
-def _set_fields(obj, fields: dict[str, Any], editable: tuple[str, ...]) -> None:
+def _check_editable(fields: dict[str, Any], editable: tuple[str, ...]) -> None:
     unknown = set(fields) - set(editable)
     if unknown:
         raise TransitionRefused(_("These fields cannot be changed here: %(fields)s")
                                 % {"fields": ", ".join(sorted(unknown))})
+
+
+def _set_fields(obj, fields: dict[str, Any], editable: tuple[str, ...]) -> None:
+    _check_editable(fields, editable)
     for name, value in fields.items():
         setattr(obj, name, value)
 
 
+# --------------------------------------------------------------------------------------------
+# Corrections: each edit of a case, an asset or an order is one RecordChange with its diff
+# --------------------------------------------------------------------------------------------
+
+
+def _history_value(value: Any) -> Any:
+    """A field's value as the history keeps it (JSON): people and files by name, dates in ISO."""
+    if isinstance(value, models.Model):
+        if hasattr(value, "get_full_name"):
+            return value.get_full_name() or value.get_username()
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name.rsplit("/", 1)[-1] if value else ""
+    if isinstance(value, date | Decimal):
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if isinstance(value, list | tuple):
+        return [_history_value(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)  # a country, a phone number ...: by its code
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, models.Model) or isinstance(new, models.Model):
+        return getattr(old, "pk", None) == getattr(new, "pk", None)
+    if isinstance(old, FieldFile) or isinstance(new, FieldFile):
+        return new is None or new == old  # no upload: the document stays
+    if old in (None, "") and new in (None, ""):
+        return True
+    return old == new
+
+
+def _diff(obj, fields: dict[str, Any]) -> list[dict]:
+    """[{"field", "from", "to"}] for each of `fields` whose value differs from `obj`'s."""
+    return [{"field": name, "from": _history_value(getattr(obj, name)), "to": _history_value(value)}
+            for name, value in fields.items() if not _same(getattr(obj, name), value)]
+
+
+def _refuse_locked(changes: list[dict], locked: dict[str, str]) -> None:
+    refused = {c["field"]: locked[c["field"]] for c in changes if c["field"] in locked}
+    if refused:
+        raise ValidationError(refused)
+
+
+def _change_record(*, actor, changes: list[dict], reason: str, **record: Any) -> RecordChange | None:
+    if not changes:
+        return None
+    return RecordChange.objects.create(actor=actor, changes=changes, reason=(reason or "").strip(), **record)
+
+
+def case_locked_fields(*, case: Case) -> dict[str, str]:
+    """The fields of `case` an edit may not change now, each with why. A closed case keeps its
+    particulars; its status (to reopen it) and notes stay open."""
+    if case.status == CaseStatus.CLOSED:
+        why = _("The case is closed: reopen it (its status) to correct this.")
+        return {name: why for name in CASE_EDITABLE_FIELDS if name not in ("status", "notes")}
+    return {}
+
+
 @transaction.atomic
-def case_update(*, case_id: int, actor, **fields: Any) -> Case:
-    """Change a case's particulars (CASE_EDITABLE_FIELDS)."""
+def case_update(*, case_id: int, actor, reason: str = "", **fields: Any) -> Case:
+    """Correct a case's particulars (CASE_EDITABLE_FIELDS but those `case_locked_fields` names),
+    recording who changed what, from and to, in its history."""
     require_perm(actor, "custody.change_case")
     case = Case.objects.select_for_update().filter(pk=_as_id(case_id, _("This case does not exist."))).first()
     if case is None:
         raise TransitionRefused(_("This case does not exist."))
+    _check_editable(fields, CASE_EDITABLE_FIELDS)
+    changes = _diff(case, fields)
+    _refuse_locked(changes, case_locked_fields(case=case))
     _set_fields(case, fields, CASE_EDITABLE_FIELDS)
     case.full_clean()
     case.save()
+    _change_record(actor=actor, changes=changes, reason=reason, case=case)
     return case
 
 
@@ -142,6 +215,69 @@ def court_order_record(
     order.save()
     if assets:
         order.assets.set(assets)
+    return order
+
+
+# What an edit may change on a court order (not its case: record the order under the right case).
+ORDER_EDITABLE_FIELDS = ("order_type", "reference", "issued_on", "issuing_court", "assets", "document",
+                         "publishable", "recipient_state", "summary")
+# What the custody log cites once an asset's step has relied on the order.
+ORDER_CITED_FIELDS = ("order_type", "reference", "issued_on", "issuing_court", "recipient_state")
+
+
+def court_order_locked_fields(*, order: CourtOrder) -> dict[str, str]:
+    """The fields of `order` an edit may not change now, each with why: its signed document once
+    attached, and what identifies it once a step of an asset's life cycle cited it."""
+    locked = {}
+    if CustodyEvent.objects.filter(order=order).exists():
+        why = _("A step of an asset's life cycle cites this order: the custody log names it as it is.")
+        locked.update(dict.fromkeys(ORDER_CITED_FIELDS, why))
+    if order.document:
+        locked["document"] = _("The signed document is kept as it was attached; record a corrected order "
+                               "if the court issued one.")
+    return locked
+
+
+@transaction.atomic
+def court_order_update(*, order_id: int, actor, reason: str = "", **fields: Any) -> CourtOrder:
+    """Correct a court order (ORDER_EDITABLE_FIELDS but those `court_order_locked_fields` names;
+    `assets`, the assets it covers, may not drop one whose step cited it), recording who changed
+    what, from and to, in its history."""
+    require_perm(actor, "custody.change_courtorder")
+    order = (CourtOrder.objects.select_for_update()
+             .filter(pk=_as_id(order_id, _("This court order does not exist."))).first())
+    if order is None:
+        raise TransitionRefused(_("This court order does not exist."))
+    _check_editable(fields, ORDER_EDITABLE_FIELDS)
+    assets = fields.pop("assets", None)
+    if fields.get("document") is None:
+        fields.pop("document", None)  # no new upload: the document stays
+    changes = _diff(order, fields)
+    if assets is not None:
+        before = sorted(order.assets.values_list("reference", flat=True))
+        after = sorted(a.reference for a in assets)
+        if before != after:
+            changes.append({"field": "assets", "from": before, "to": after})
+    _refuse_locked(changes, court_order_locked_fields(order=order))
+    if assets is not None:
+        foreign = [a.reference for a in assets if a.case_id != order.case_id]
+        if foreign:
+            raise ValidationError({"assets": _("These assets belong to another case: %(refs)s")
+                                   % {"refs": ", ".join(foreign)}})
+        cited = (Asset.objects.filter(custody_events__order=order).exclude(pk__in=[a.pk for a in assets])
+                 .values_list("reference", flat=True).distinct())
+        if cited:
+            raise ValidationError({"assets": _("A step of these assets' life cycle cites this order, which must "
+                                               "keep covering them: %(refs)s") % {"refs": ", ".join(sorted(cited))}})
+    if "issued_on" in fields and fields["issued_on"] and fields["issued_on"] > timezone.localdate():
+        raise ValidationError({"issued_on": _("An order cannot be dated in the future.")})
+    for name, value in fields.items():
+        setattr(order, name, value)
+    order.full_clean(exclude=["created_by"])  # who recorded it is not an edit's business (older orders: none)
+    order.save()
+    if assets is not None:
+        order.assets.set(assets)
+    _change_record(actor=actor, changes=changes, reason=reason, order=order)
     return order
 
 
@@ -219,6 +355,69 @@ def asset_register(
         ident.save()
     custody_event_append(asset=asset, actor=actor, kind=CustodyEventKind.STATUS_CHANGE, to_state=asset.status,
                          transition="register", reason=_("Registered in the custody register"))
+    return asset
+
+
+# What an edit may change on an asset (besides its identifiers). Not its case or reference (the
+# custody log and the orders name them), nor its location (a move is a custody event), nor
+# anything its life cycle sets.
+ASSET_EDITABLE_FIELDS = ("category", "title", "description", "quantity", "unit", "custodian", "perishable",
+                         "declared_value", "currency")
+# What makes the asset the thing a court ordered about: fixed once a court confiscated it, while
+# bidders are offered it, and once it was sold or left the agency's hands.
+ASSET_IDENTITY_FIELDS = ("category", "quantity", "unit", "identifiers")
+
+
+def asset_locked_fields(*, asset: Asset) -> dict[str, str]:
+    """The fields of `asset` an edit may not change now, each with why."""
+    if asset.confiscated_at is not None:
+        why = _("Fixed since the asset was confiscated: the confiscation order names it as it is.")
+    elif asset.status in (AssetStatus.FOR_SALE, AssetStatus.SOLD) or asset.is_final:
+        why = _("Fixed since the asset was “%(status)s”.") % {"status": asset.get_status_display()}
+    else:
+        return {}
+    return dict.fromkeys(ASSET_IDENTITY_FIELDS, why)
+
+
+def _identifier_pairs(pairs) -> list[list[str]]:
+    """Identifiers as the history keeps them: [scheme, value] pairs, in a stable order."""
+    return sorted([scheme, value] for scheme, value in pairs)
+
+
+@transaction.atomic
+def asset_update(*, asset_id: int, actor, reason: str = "", identifiers: list[tuple[str, str]] | None = None,
+                 **fields: Any) -> Asset:
+    """Correct an asset's particulars (ASSET_EDITABLE_FIELDS) and identifiers (all of them, when
+    given), but not those `asset_locked_fields` names, recording who changed what, from and to,
+    in its history."""
+    require_perm(actor, "custody.change_asset")
+    asset = _locked_asset(asset_id, None)
+    _check_editable(fields, ASSET_EDITABLE_FIELDS)
+    changes = _diff(asset, fields)
+    new_identifiers = None
+    if identifiers is not None:
+        current = list(asset.identifiers.values_list("scheme", "value"))
+        new_identifiers = [(scheme, value.strip()) for scheme, value in identifiers]
+        if sorted(current) != sorted(new_identifiers):
+            changes.append({"field": "identifiers", "from": _identifier_pairs(current),
+                            "to": _identifier_pairs(new_identifiers)})
+        else:
+            new_identifiers = None
+    _refuse_locked(changes, asset_locked_fields(asset=asset))
+    for name, value in fields.items():
+        setattr(asset, name, value)
+    asset.full_clean(exclude=["status"])
+    asset.save()
+    if new_identifiers is not None:
+        asset.identifiers.all().delete()
+        for scheme, value in new_identifiers:
+            ident = AssetIdentifier(asset=asset, scheme=scheme, value=value)
+            try:
+                ident.full_clean()
+            except ValidationError as exc:
+                raise ValidationError({"identifiers": exc.messages}) from None
+            ident.save()
+    _change_record(actor=actor, changes=changes, reason=reason, asset=asset)
     return asset
 
 
@@ -454,17 +653,17 @@ def custody_event_record(
     location = None
     if kind in (CustodyEventKind.RECEIVED, CustodyEventKind.MOVED):
         if location_id is None or location_id == "":
-            raise TransitionRefused(_("Say where the asset now is."))
-        location_id = _as_id(location_id, _("Choose an active storage location."))
+            raise TransitionRefused(_("Say where the asset now is."), field="location")
+        location_id = _as_id(location_id, _("Choose an active storage location."), field="location")
         location = StorageLocation.objects.filter(pk=location_id, active=True).first()
         if location is None:
-            raise TransitionRefused(_("Choose an active storage location."))
+            raise TransitionRefused(_("Choose an active storage location."), field="location")
         if kind == CustodyEventKind.MOVED and asset.location_id == location.pk:
-            raise TransitionRefused(_("The asset is already at %(loc)s.") % {"loc": location.name})
+            raise TransitionRefused(_("The asset is already at %(loc)s.") % {"loc": location.name}, field="location")
     if kind == CustodyEventKind.HANDED_OVER and not handed_to:
-        raise TransitionRefused(_("Say to whom the asset was handed over."))
+        raise TransitionRefused(_("Say to whom the asset was handed over."), field="handed_to")
     if kind == CustodyEventKind.CONDITION_REPORT and not (condition or reason):
-        raise TransitionRefused(_("Describe the asset's condition."))
+        raise TransitionRefused(_("Describe the asset's condition."), field="condition")
     event = custody_event_append(asset=asset, actor=actor, kind=kind, location=location, handed_to=handed_to,
                                  condition=condition, reason=reason)
     if location is not None:

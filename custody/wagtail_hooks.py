@@ -42,9 +42,12 @@ The asset's and the case's pages are also reachable under the stable URL names
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import BooleanField, DateField, DateTimeField
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.formats import date_format
@@ -67,17 +70,19 @@ from common.money import format_money
 from . import selectors, services
 from .forms import (
     PARTY_FIELDS,
+    AssetEditForm,
     AssetFilterSet,
     AssetRegisterForm,
     CaseEditForm,
     CaseForm,
+    CourtOrderEditForm,
     CourtOrderForm,
     CustodyEventForm,
     PartyForm,
     PhotoUploadForm,
     transition_form,
 )
-from .models import Asset, AssetStatus, Case, CourtOrder, CustodyEventKind, StorageLocation
+from .models import Asset, AssetIdentifier, AssetStatus, Case, CourtOrder, CustodyEventKind, StorageLocation
 
 # --------------------------------------------------------------------------------------------
 # Extension points: panels and buttons that apps above custody add to the asset page
@@ -123,6 +128,56 @@ def asset_actions(request, asset: Asset) -> list[SafeString]:
 
 def _person(user) -> str:
     return (user.get_full_name() or user.username) if user else "—"
+
+
+def _change_value(model, name: str, value) -> str:
+    """A value of the history as a person reads it: choices by their label, dates and yes/no in the
+    user's language, lists joined."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if name == "identifiers":
+        schemes = dict(AssetIdentifier.Scheme.choices)
+        return ", ".join(f"{schemes.get(scheme, scheme)}: {text}" for scheme, text in value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return str(value)
+    if isinstance(field, BooleanField):
+        return _("Yes") if value else _("No")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, DateField) and not isinstance(field, DateTimeField):
+        try:
+            return date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+        except (TypeError, ValueError):
+            return str(value)
+    return str(value)
+
+
+def _field_label(model, name: str) -> str:
+    if name == "identifiers":
+        return _("identifiers")
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def record_changes(changes) -> list[dict]:
+    """A record's corrections (RecordChange rows, newest first) for custody/admin/changes_panel.html:
+    when, who, why, and one line per field ("Changed title from “…” to “…”")."""
+    rows = []
+    for change in changes:
+        model = change.record_model
+        rows.append({
+            "at": change.at, "actor": _person(change.actor), "reason": change.reason,
+            "lines": [_("Changed %(field)s from “%(from)s” to “%(to)s”") % {
+                "field": _field_label(model, c["field"]), "from": _change_value(model, c["field"], c["from"]),
+                "to": _change_value(model, c["field"], c["to"])} for c in change.changes],
+        })
+    return rows
 
 
 def _record_order(request, record: Case | Asset, data: dict) -> CourtOrder:
@@ -232,6 +287,7 @@ class CaseViewSet(RecordViewSet):
             "assets_url": reverse("custody_assets:index") + f"?case={case.pk}",
             "register_asset_url": (reverse("custody_assets:add") + f"?case={case.pk}"
                                    if user.has_perm("custody.add_asset") else ""),
+            "changes": record_changes(case.changes.select_related("actor")),
         }
 
 
@@ -413,7 +469,7 @@ class AssetViewSet(RecordViewSet):
     url_prefix = "register/assets"
     icon = "folder-inverse"
     menu_label = gettext_lazy("Assets")
-    policy_actions = ("add", "view")
+    policy_actions = ("add", "change", "view")
     queryset = staticmethod(lambda: Asset.objects.select_related("case"))
     index_view_class = AssetIndexView
     add_view_class = AssetCreateView
@@ -423,6 +479,8 @@ class AssetViewSet(RecordViewSet):
     listing_search = selectors.ASSET_SEARCH  # (AssetIndexView hands the search to selectors.asset_list)
     create_service = staticmethod(lambda request, form: services.asset_register(actor=request.user,
                                                                                  **form.service_kwargs()))
+    update_service = staticmethod(lambda request, form, asset: services.asset_update(
+        asset_id=asset.pk, actor=request.user, **form.service_kwargs()))
     actions = ASSET_ACTIONS
     inspect_template_name = "custody/admin/asset_inspect.html"
     inspect_view_fields = ["reference", "title", "category", "quantity", "declared_value", "perishable", "case",
@@ -430,7 +488,7 @@ class AssetViewSet(RecordViewSet):
                            "description"]
 
     def get_form_class(self, for_update=False):
-        return AssetRegisterForm
+        return AssetEditForm if for_update else AssetRegisterForm
 
     def get_add_view_kwargs(self, **kwargs):
         return super().get_add_view_kwargs(success_message=gettext_lazy("Asset “%(object)s” registered."),
@@ -448,6 +506,7 @@ class AssetViewSet(RecordViewSet):
             "can_view_orders": request.user.has_perm("custody.view_courtorder"),
             "status_tone": "primary" if asset.status in WAITING_STATES else "",
             "panels": asset_panels(request, asset), "extra_actions": asset_actions(request, asset),
+            "changes": record_changes(asset.changes.select_related("actor")),
         }
 
 
@@ -487,8 +546,10 @@ class CourtOrderViewSet(RecordViewSet):
     url_prefix = "register/orders"
     icon = "doc-full"
     menu_label = gettext_lazy("Court orders")
-    policy_actions = ("view",)
+    policy_actions = ("change", "view")  # recorded from their case's or asset's page
     queryset = staticmethod(selectors.court_order_list)
+    update_service = staticmethod(lambda request, form, order: services.court_order_update(
+        order_id=order.pk, actor=request.user, **form.service_kwargs()))
     search_fields = ["reference", "issuing_court", "case__reference"]
     list_filter = ["order_type", "publishable"]
     list_display = [
@@ -506,12 +567,15 @@ class CourtOrderViewSet(RecordViewSet):
     inspect_view_fields = ["order_type", "reference", "case", "issued_on", "issuing_court", "document", "publishable",
                            "recipient_state", "summary", "created_by", "created_at"]
 
+    def get_form_class(self, for_update=False):
+        return CourtOrderEditForm
+
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(default_ordering="-issued_on", **kwargs)
 
     def inspect_context(self, request, order: CourtOrder) -> dict:
         assets = order.assets.order_by("reference") if request.user.has_perm("custody.view_asset") else []
-        return {"covered_assets": list(assets)}
+        return {"covered_assets": list(assets), "changes": record_changes(order.changes.select_related("actor"))}
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,9 +7,11 @@ not offered (`blocked`: the four-eyes rule), the form it asks for, and the servi
 takes the step. `ActionView` is the page behind the button:
 
 - GET shows the form, with the record's status as the user sees it (`expected_status`);
-- POST refuses a stale form (someone changed the record since: a conflict, nothing done), then
-  calls the service; a refusal (DomainError) comes back as a message on the record's page, a
-  ValidationError as errors beside the form's fields (400), success as a message.
+- POST refuses a stale form (someone changed the record since: a conflict, nothing done) and a
+  step not offered now (a message on the record's page, as for GET), then calls the service. An
+  invalid form, a ValidationError or a refusal (DomainError) shows the form again with what was
+  typed and the error beside its field (the DomainError's `field`) or on top (400); success is a
+  message on the record's page.
 
 The viewset (common.admin.viewsets.RecordViewSet) adds one URL per action and shows, on the
 record's page, a button for exactly the actions the user may take now.
@@ -158,6 +160,9 @@ class ActionView(WagtailAdminTemplateMixin, FormView):
                                       "“%(status)s”. Review it and try again.")
                            % {"status": status_label(self.object, self.action.status_field)})
             return redirect(self.record_url(self.object))
+        if not self.action.is_offered(request.user, self.object):
+            messages.error(request, self.not_possible_message())
+            return redirect(self.record_url(self.object))
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -167,8 +172,9 @@ class ActionView(WagtailAdminTemplateMixin, FormView):
             apply_validation_error(form, exc)
             return self.form_invalid(form)
         except DomainError as exc:
-            messages.error(self.request, str(exc))
-            return redirect(self.record_url(self.object))
+            # Shown with the form, which keeps what was typed: a redirect would throw it away.
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            return self.form_invalid(form)
         self.object.refresh_from_db()
         messages.success(self.request, self.action.success_message(self.object))
         return redirect(self.record_url(self.object))

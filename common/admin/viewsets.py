@@ -310,6 +310,8 @@ class RecordViewSet(ModelViewSet):
             patterns.append(path("new/", self.add_view, name="add"))
         if self.offers_edit:
             patterns.append(path(f"edit/<{conv}:pk>/", self.edit_view, name="edit"))
+            # The address people type after the record's own: its edit form.
+            patterns.append(path(f"<{conv}:pk>/edit/", lambda request, pk: redirect(self.get_url_name("edit"), pk)))
         if self.offers_delete:
             patterns.append(path(f"delete/<{conv}:pk>/", self.delete_view, name="delete"))
         for action in self.actions:

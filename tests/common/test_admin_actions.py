@@ -1,6 +1,8 @@
 """The admin kit's life-cycle action view (common.admin.actions), on a case: who may open it, when
 it is offered, the stale-form check, and how refusals come back to the user."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -59,13 +61,24 @@ def test_a_stale_form_does_nothing_and_says_so(client, case, case_officer):
     assert "Someone else changed this" in messages_of(response)[0]
 
 
-def test_a_refusal_comes_back_as_a_message_and_nothing_changes(client, case, case_officer):
+def test_a_refusal_comes_back_on_the_form_with_what_was_typed_and_nothing_changes(client, case, case_officer):
     client.force_login(case_officer)
-    response = client.post(url(case), {"expected_status": case.status, "reason": "refuse"})
-    assert response.status_code == 302 and response["Location"] == reverse("custody_case_detail", args=[case.pk])
-    assert messages_of(response) == ["The court has not ruled yet."]
+    response = client.post(url(case), {"expected_status": case.status, "reason": "refuse", "closing_number": "5"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The court has not ruled yet." in html
+    assert re.search(r">\s*refuse</textarea>", html) and 'value="5"' in html
     case.refresh_from_db()
     assert case.status != "closed"
+
+
+def test_a_post_for_an_action_not_offered_now_says_why_and_calls_nothing(client, case, case_officer):
+    Case.objects.filter(pk=case.pk).update(status="closed")
+    client.force_login(case_officer)
+    response = client.post(url(case), {"expected_status": "closed", "reason": "again"})
+    assert response.status_code == 302 and response["Location"] == reverse("custody_case_detail", args=[case.pk])
+    assert messages_of(response) == ["Already closed."]
+    assert kit_urls.CALLS == []
 
 
 def test_a_validation_error_shows_beside_its_field(client, case, case_officer):
