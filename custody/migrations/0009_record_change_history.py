@@ -16,7 +16,7 @@ CREATE TRIGGER record_change_no_update BEFORE UPDATE OR DELETE ON custody_record
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('custody', '0005_early_sale_request_moves_to_valuation'),
+        ('custody', '0008_party_identity_country'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
