@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -301,7 +302,7 @@ def screening_entry_remove(*, actor, entry_id: int) -> None:
 
 @transaction.atomic
 def watchlist_add(*, user, lot_id: int) -> WatchlistItem:
-    lot = Lot.objects.get(pk=lot_id, status__in=selectors.PUBLIC_LOT_STATES)
+    lot = Lot.objects.filter(Q(status__in=selectors.PUBLIC_LOT_STATES) | selectors.PREVIEW_LOTS).get(pk=lot_id)
     item, _created = WatchlistItem.objects.get_or_create(user=user, lot=lot)
     return item
 
