@@ -33,6 +33,8 @@ from .models import (
 )
 
 PUBLIC_LOT_STATES = [LotStatus.OPEN, LotStatus.CLOSED, LotStatus.AWAITING_PAYMENT, LotStatus.UNSOLD]
+# The lots of a published auction that has not opened yet: visible, with the date it opens, no bids.
+PREVIEW_LOTS = Q(status=LotStatus.SCHEDULED, auction__status=AuctionStatus.PUBLISHED)
 _TIERS_CACHE_SECONDS = 300
 
 
@@ -394,9 +396,6 @@ def bid_preflight(*, user_id: int, lot_id: int, generation: int, count_window: i
 # --------------------------------------------------------------------------------------------
 # Auctions listed on the public site: the current ones, and the upcoming ones as a preview
 # --------------------------------------------------------------------------------------------
-
-# The lots of a published auction that has not opened yet: visible, with the date it opens, no bids.
-PREVIEW_LOTS = Q(status=LotStatus.SCHEDULED, auction__status=AuctionStatus.PUBLISHED)
 
 
 def auctions_current(*, now: datetime | None = None) -> QuerySet[Auction]:
