@@ -74,6 +74,14 @@ def test_consent_is_recorded_with_its_time_and_version(signed_up, settings):
     assert profile.consent_at is not None and abs(timezone.now() - profile.consent_at).total_seconds() < 60
 
 
+def test_the_auction_manager_sees_when_and_which_version_was_accepted(client, signed_up, auction_manager, settings):
+    profile = BidderProfile.objects.get(user=signed_up)
+    client.force_login(auction_manager)
+    html = client.get(reverse("auctions_bidders:inspect", args=[profile.pk])).content.decode()
+    local = timezone.localtime(profile.consent_at)
+    assert f"Accepted on {local.day} {local:%B %Y, %H:%M} (version {settings.CONSENT_VERSION})" in html
+
+
 # --------------------------------------------------------------------------------------------
 # Links in e-mails
 # --------------------------------------------------------------------------------------------
