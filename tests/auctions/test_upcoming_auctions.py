@@ -69,3 +69,11 @@ def test_an_upcoming_lot_is_not_in_the_catalogue_of_lots_for_sale(client, upcomi
     _auction, lot = upcoming
     html = client.get(reverse("auctions:catalogue")).content.decode()
     assert reverse("auctions:lot_detail", args=[lot.pk]) not in html
+
+
+def test_an_upcoming_lot_can_be_watched(client, upcoming, auction_manager):
+    _auction, lot = upcoming
+    client.force_login(make_bidder(reviewer=auction_manager))
+    response = client.post(reverse("auctions:lot_watch", args=[lot.pk]))
+    assert response.status_code == 302
+    assert "Grand piano, 1998" in client.get(reverse("auctions:my_bids")).content.decode()
