@@ -7,6 +7,7 @@ have no bidder pages: they may not bid, so they get no sign-up or profile.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -20,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.forms import apply_validation_error
+from common.urls import absolute_reverse
 
 from .exceptions import DomainError
-from .forms import ProfileForm, SignUpForm
+from .forms import BidderPasswordResetForm, EmailChangeForm, ProfileForm, SignUpForm
 from .models import BidderProfile, BidderStatus, Lot, WatchlistItem
 from .services import bidders
 
@@ -30,7 +32,9 @@ LOGIN_URL = reverse_lazy("auctions:login")
 
 
 def _verify_url_template(request: HttpRequest) -> str:
-    return request.build_absolute_uri(reverse("auctions:verify_email", args=["TOKEN"]))
+    """On the configured base URL, never the request's host: a link to another host name than the
+    one the reader signed in on would carry no session cookie."""
+    return absolute_reverse("auctions:verify_email", "TOKEN")
 
 
 class BidderLoginView(auth_views.LoginView):
@@ -60,7 +64,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         try:
             user = bidders.bidder_sign_up(
                 username=data["username"], email=data["email"], password=data["password1"],
-                verify_url_template=_verify_url_template(request), profile=profile)
+                verify_url_template=_verify_url_template(request), profile=profile, consent=data["consent"])
         except ValidationError as exc:
             apply_validation_error(form, exc)
         except DomainError as exc:
@@ -71,7 +75,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     account = ("username", "email", "password1", "password2")
     return render(request, "auctions/account/sign_up.html", {
         "form": form, "account_fields": [form[name] for name in account],
-        "profile_fields": [form[name] for name in form.fields if name not in account],
+        "profile_fields": [form[name] for name in form.fields if name not in account and name != "consent"],
+        "terms_url": settings.INFO_PAGE_PATHS["terms"], "privacy_url": settings.INFO_PAGE_PATHS["privacy"],
     }, status=400 if form.is_bound and form.errors else 200)
 
 
@@ -153,3 +158,83 @@ def my_bids(request: HttpRequest) -> HttpResponse:
                        "lot__current_price", "lot__starting_price", "lot__ends_at", "lot__auction__time_zone",
                        "lot__auction__title", "lot__auction__status")[:200])
     return render(request, "auctions/account/my_bids.html", {"lots": lots, "watch": watch})
+
+
+# --------------------------------------------------------------------------------------------
+# Password: forgotten (Django's reset views, links on the configured base URL) and changed
+# --------------------------------------------------------------------------------------------
+
+
+class BidderPasswordResetView(auth_views.PasswordResetView):
+    form_class = BidderPasswordResetForm
+    template_name = "auctions/account/password_reset.html"
+    email_template_name = "auctions/account/email/password_reset.txt"
+    subject_template_name = "auctions/account/email/password_reset_subject.txt"
+    success_url = reverse_lazy("auctions:password_reset_done")
+
+    @property
+    def extra_email_context(self) -> dict:
+        """The mail's link is built on the base URL, not on the host the request came to."""
+        return {"base_url": settings.PUBLIC_BASE_URL, "agency_name": settings.AGENCY_NAME}
+
+
+class BidderPasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "auctions/account/password_reset_done.html"
+
+
+class BidderPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "auctions/account/password_reset_confirm.html"
+    success_url = reverse_lazy("auctions:password_reset_complete")
+
+
+class BidderPasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "auctions/account/password_reset_complete.html"
+
+
+class BidderPasswordChangeView(auth_views.PasswordChangeView):
+    """Keeps the bidder signed in (Django updates the session's hash)."""
+
+    template_name = "auctions/account/password_change.html"
+    success_url = reverse_lazy("auctions:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is changed."))
+        return response
+
+
+# --------------------------------------------------------------------------------------------
+# Changing the e-mail address
+# --------------------------------------------------------------------------------------------
+
+
+@login_required(login_url=LOGIN_URL)
+def email_change(request: HttpRequest) -> HttpResponse:
+    """Ask for a new address: a link goes there, and the address changes when it is followed."""
+    if request.user.is_staff:
+        messages.error(request, _("Agency staff cannot register as bidders."))
+        return redirect("auctions:catalogue")
+    form = EmailChangeForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bidders.bidder_email_change_request(user=request.user, new_email=form.cleaned_data["new_email"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("We sent a link to %(email)s. Your address changes when you open it; until "
+                                        "then we write to %(old)s.")
+                             % {"email": form.cleaned_data["new_email"], "old": request.user.email})
+            return redirect("auctions:profile")
+    return render(request, "auctions/account/email_change.html", {"form": form},
+                  status=400 if form.is_bound and form.errors else 200)
+
+
+def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the e-mail sent to the new address. It signs nobody in or out."""
+    try:
+        bidders.bidder_email_change_confirm(token=token)
+    except DomainError as exc:
+        return render(request, "auctions/account/verify_failed.html", {"detail": str(exc), "email_change": True},
+                      status=400)
+    messages.success(request, _("Your e-mail address is changed."))
+    return redirect("auctions:profile" if request.user.is_authenticated else "auctions:login")

@@ -8,7 +8,7 @@ from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import UsernameField
+from django.contrib.auth.forms import PasswordResetForm, UsernameField
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -183,6 +183,9 @@ class SignUpForm(ProfileFieldsMixin, forms.Form):
                                 help_text=password_validation.password_validators_help_text_html())
     password2 = forms.CharField(label=_("Password again"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    consent = forms.BooleanField(
+        label=_("I accept the terms of sale and the privacy notice."),
+        error_messages={"required": _("Accept the terms of sale and the privacy notice to register.")})
     field_order = ["username", "email", "password1", "password2"]
 
     def clean_username(self):
@@ -209,6 +212,30 @@ class SignUpForm(ProfileFieldsMixin, forms.Form):
             except ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class BidderPasswordResetForm(PasswordResetForm):
+    """Django's reset form, for bidders only: staff reset their password in the staff admin."""
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if not user.is_staff)
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(label=_("New e-mail address"))
+    password = forms.CharField(label=_("Your password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                               help_text=_("So that nobody else can change it from a computer you left signed in."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password") or ""
+        if not self.user.check_password(password):
+            raise ValidationError(_("This is not your password."))
+        return password
 
 
 class ProfileForm(ProfileFieldsMixin, forms.Form):

@@ -407,6 +407,10 @@ class BidderProfile(ConcurrentTransitionMixin, models.Model):
     id_document_file = models.FileField(_("copy of the identity document"), storage=private_storage,
                                         upload_to="bidders/%Y/%m/", blank=True, validators=[validate_document])
     email_verified_at = models.DateTimeField(_("e-mail verified"), null=True, blank=True)
+    consent_at = models.DateTimeField(_("accepted the terms and privacy notice"), null=True, blank=True,
+                                      editable=False)
+    consent_version = models.CharField(_("version of the terms and privacy notice accepted"), max_length=32,
+                                       blank=True, editable=False)
     status = StateField(_("status"), max_length=16, choices=BidderStatus.choices, default=BidderStatus.PENDING,
                       protected=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)

@@ -1,6 +1,7 @@
 """The public auction site, under /auctions/ (the site's root and editorial pages are Wagtail's, see cms):
 its home, the catalogue, lots and sales; and the bidders' accounts under /account/."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from . import accounts, views
@@ -23,6 +24,18 @@ urlpatterns = [
     path("account/verify-again/", accounts.resend_verification, name="resend_verification"),
     path("account/sign-in/", accounts.BidderLoginView.as_view(), name="login"),
     path("account/sign-out/", accounts.BidderLogoutView.as_view(), name="logout"),
+    path("account/password/forgotten/", accounts.BidderPasswordResetView.as_view(), name="password_reset"),
+    path("account/password/forgotten/sent/", accounts.BidderPasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("account/password/reset/<uidb64>/<token>/", accounts.BidderPasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("account/password/reset/done/", accounts.BidderPasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("account/password/change/",
+         login_required(accounts.BidderPasswordChangeView.as_view(), login_url=accounts.LOGIN_URL),
+         name="password_change"),
+    path("account/email/", accounts.email_change, name="email_change"),
+    path("account/email/confirm/<str:token>/", accounts.email_change_confirm, name="email_change_confirm"),
     path("account/profile/", accounts.profile, name="profile"),
     path("account/bids/", accounts.my_bids, name="my_bids"),
 ]

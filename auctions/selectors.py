@@ -17,6 +17,8 @@ from custody.models import AssetPhoto, Party, StorageLocation
 from .cache import count_and_get_many
 from .engine import BidState, Tiers, next_minimum_bid
 from .models import (
+    Auction,
+    AuctionStatus,
     Bid,
     BidderProfile,
     Deposit,
@@ -33,6 +35,8 @@ from .models import (
 from .search import lot_document, lot_query, search_config
 
 PUBLIC_LOT_STATES = [LotStatus.OPEN, LotStatus.CLOSED, LotStatus.AWAITING_PAYMENT, LotStatus.UNSOLD]
+# The lots of a published auction that has not opened yet: visible, with the date it opens, no bids.
+PREVIEW_LOTS = Q(status=LotStatus.SCHEDULED, auction__status=AuctionStatus.PUBLISHED)
 _TIERS_CACHE_SECONDS = 300
 
 
@@ -166,9 +170,11 @@ def public_figures(*, ending_within: timedelta, now: datetime | None = None) -> 
 
 
 def lot_detail(lot_id: int) -> Lot:
-    """A public lot with its auction, assets and their photos (for the lot page)."""
+    """A public lot with its auction, assets and their photos (for the lot page); the lots of a
+    published auction that has not opened yet are shown as a preview."""
     return (
-        Lot.objects.filter(pk=lot_id, auction__status__in=["published", "closed"], status__in=PUBLIC_LOT_STATES)
+        Lot.objects.filter(PREVIEW_LOTS | Q(auction__status__in=["published", "closed"], status__in=PUBLIC_LOT_STATES),
+                           pk=lot_id)
         .select_related("auction")
         .prefetch_related(Prefetch("lot_assets", LotAsset.objects.select_related("asset", "asset__location")),
                           Prefetch("assets__photos", AssetPhoto.objects.order_by("uploaded_at", "id")))
@@ -432,3 +438,26 @@ def bid_preflight(*, user_id: int, lot_id: int, generation: int, count_window: i
     # (the bidder's pseudonym on the lot is given, or made, under the lot's lock by the bid itself)
     eligibility = eligibility_of(facts, auction_id=info.auction_id, screen=info.screen, pseudonym=None)
     return info, eligibility, count
+
+
+# --------------------------------------------------------------------------------------------
+# Auctions listed on the public site: the current ones, and the upcoming ones as a preview
+# --------------------------------------------------------------------------------------------
+
+
+def auctions_current(*, now: datetime | None = None) -> QuerySet[Auction]:
+    """Published auctions that have opened, the first to close first."""
+    return (Auction.objects.filter(status=AuctionStatus.PUBLISHED, opens_at__lte=now or timezone.now())
+            .order_by("closes_at", "id"))
+
+
+def auctions_upcoming(*, now: datetime | None = None) -> QuerySet[Auction]:
+    """Published auctions that open later, the soonest first."""
+    return (Auction.objects.filter(status=AuctionStatus.PUBLISHED, opens_at__gt=now or timezone.now())
+            .order_by("opens_at", "id"))
+
+
+def auction_lots_public(auction: Auction) -> QuerySet[Lot]:
+    """An auction's lots as its public page lists them: those the public may see, and before the
+    auction opens its scheduled lots (the preview)."""
+    return Lot.objects.filter(Q(status__in=PUBLIC_LOT_STATES) | PREVIEW_LOTS, auction=auction).order_by("number")

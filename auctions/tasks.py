@@ -12,6 +12,8 @@ from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.urls import absolute_url
+
 from .exceptions import DepositError
 from .models import Lot, LotStatus
 from .services import auctions, bidding, closing, deposits
@@ -79,7 +81,7 @@ def _lot_url(lot: Lot) -> str:
         path = reverse("auctions:lot_detail", args=[lot.pk])
     except NoReverseMatch:
         path = f"/api/v1/lots/{lot.pk}/"
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+    return absolute_url(path)
 
 
 @shared_task(ignore_result=True)

@@ -19,12 +19,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -84,18 +84,19 @@ def _iso(value) -> str | None:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page: what the agency sells, the open auctions, lots ending soonest."""
-    auctions = list(Auction.objects.filter(status=AuctionStatus.PUBLISHED)
-                    .only("id", "slug", "title", "opens_at", "closes_at", "time_zone").order_by("closes_at")[:6])
+    fields = ("id", "slug", "title", "opens_at", "closes_at", "time_zone")
+    auctions = list(selectors.auctions_current().only(*fields)[:6])
+    upcoming = list(selectors.auctions_upcoming().only(*fields)[:6])
     ending = _as_cards(list(_card_queryset(selectors.lots_public(status=LotStatus.OPEN))[:4]))
-    return render(request, "auctions/public/home.html", {"auctions": auctions, "ending": ending,
-                                                         "agency_name": settings.AGENCY_NAME})
+    return render(request, "auctions/public/home.html", {"auctions": auctions, "upcoming": upcoming,
+                                                         "ending": ending, "agency_name": settings.AGENCY_NAME})
 
 
 def _card_queryset(qs):
     return qs.select_related("auction").only(
         "id", "number", "title", "category", "status", "currency", "starting_price", "current_price", "bid_count",
         "ends_at", "reserve_met", "auction__id", "auction__status", "auction__title", "auction__slug",
-        "auction__time_zone")
+        "auction__time_zone", "auction__opens_at")
 
 
 def _with_thumbnails(lots: list[Lot]) -> list[Lot]:
@@ -132,6 +133,10 @@ def _as_cards(lots: list[Lot]) -> list[Lot]:
         lot.card_ends = (dateformat.format(lot.ends_at.astimezone(_zone(lot.auction.time_zone)), "j M, H:i")
                          if lot.ends_at else "")
         lot.card_ends_iso = _iso(lot.ends_at)
+        if lot.status == LotStatus.SCHEDULED:
+            lot.card_opens = dateformat.format(lot.auction.opens_at.astimezone(_zone(lot.auction.time_zone)),
+                                               "j M, H:i")
+            lot.card_opens_iso = _iso(lot.auction.opens_at)
     return lots
 
 
@@ -234,9 +239,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def auction_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An auction's terms, viewing and pickup, premium, deposit rule, and its lots."""
     auction = get_object_or_404(Auction, slug=slug, status__in=PUBLIC_AUCTION_STATES)
-    lots = _as_cards(list(_card_queryset(selectors.lots_public().filter(auction=auction))
-                                 .order_by("number")))
-    context = {"auction": auction, "lots": lots, "deposit_amount": auction.required_deposit()}
+    lots = _as_cards(list(_card_queryset(selectors.auction_lots_public(auction))))
+    context = {"auction": auction, "lots": lots, "deposit_amount": auction.required_deposit(),
+               "upcoming": auction.status == AuctionStatus.PUBLISHED and auction.opens_at > timezone.now()}
     context.update(_bidder_auction_state(request, auction))
     return render(request, "auctions/public/auction.html", context)
 
@@ -551,8 +556,11 @@ def photo(request: HttpRequest, photo_id: int, rendition: str) -> HttpResponse:
     if rendition not in RENDITIONS:
         raise Http404
     item = (AssetPhoto.objects.filter(
-        pk=_safe_id(photo_id), asset__lot_assets__lot__status__in=selectors.PUBLIC_LOT_STATES,
-        asset__lot_assets__lot__auction__status__in=PUBLIC_AUCTION_STATES).only("id", "thumbnail", "medium").first())
+        Q(asset__lot_assets__lot__status__in=selectors.PUBLIC_LOT_STATES,
+          asset__lot_assets__lot__auction__status__in=PUBLIC_AUCTION_STATES)
+        | Q(asset__lot_assets__lot__status=LotStatus.SCHEDULED,  # an upcoming auction's preview
+            asset__lot_assets__lot__auction__status=AuctionStatus.PUBLISHED),
+        pk=_safe_id(photo_id)).only("id", "thumbnail", "medium").first())
     if item is None:
         raise Http404
     fieldfile = getattr(item, rendition)

@@ -4,8 +4,9 @@ import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from common.api import error_response as api_error_response
@@ -70,3 +71,23 @@ def healthz(request):
             checks["redis"] = "down"
     healthy = all(v == "ok" for v in checks.values())
     return JsonResponse({"status": "ok" if healthy else "degraded", "checks": checks}, status=200 if healthy else 503)
+
+
+# --------------------------------------------------------------------------------------------
+# What browsers and crawlers ask every site for
+# --------------------------------------------------------------------------------------------
+
+ROBOTS_DISALLOW = ("/admin/", "/django-admin/", "/account/", "/api/", "/custody/", "/documents/")
+
+
+def robots_txt(request):
+    """Public pages may be indexed; the staff admin, bidders' accounts, the API and private files not."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "Allow: /", ""]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static icon."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

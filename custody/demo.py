@@ -103,14 +103,17 @@ CITIES = ["Brussels", "Antwerp", "Ghent", "Liège", "Knokke", "Namur", "Leuven",
 ORIGINS = ["BE", "BE", "BE", "NL", "FR", "DE", "LU", "ES", "IT", "CH", "AE", "CY"]
 BANKS = ["BNP Paribas Fortis", "KBC", "ING Belgium", "Belfius", "Argenta", "Crelan"]
 
-# category, weight, title templates, value range (EUR), identifier schemes, unit
+# category, weight, title templates, value range (EUR, for titles with no price of their own),
+# identifier schemes, unit. A title's value comes from what it names (see _value): a 2024
+# Lamborghini is not worth the price of a 2012 Golf, nor 9 BTC that of a used moped.
 CATEGORIES = [
     ("real_estate", 8, ["Apartment, {street} {n}, {city}", "Villa with swimming pool, {city}",
                         "Office building, {street} {n}, {city}", "Agricultural land, {n} ha near {city}"],
      (150_000, 3_500_000), ["land_registry"], "item"),
     ("vehicle", 24, ["{car} ({year})", "{car}, {km} km ({year})"], (6_000, 220_000), ["vin", "registration"],
      "item"),
-    ("vessel", 3, ["Motor yacht “{boat}”, {n} m", "Sailing yacht “{boat}”, {n} m", "RIB speedboat {n} m"],
+    ("vessel", 3, ["Motor yacht “{boat}”, {metres} m", "Sailing yacht “{boat}”, {metres} m",
+                   "RIB speedboat {rib} m"],
      (40_000, 4_000_000), ["hull"], "item"),
     ("aircraft", 1, ["Cessna 172 light aircraft", "Embraer Phenom 300 business jet", "Robinson R44 helicopter"],
      (180_000, 9_000_000), ["aircraft_reg"], "item"),
@@ -118,22 +121,62 @@ CATEGORIES = [
      (4_000, 950_000), [], "EUR"),
     ("bank_account", 15, ["Current account at {bank}", "Savings account at {bank}", "Business account at {bank}"],
      (1_000, 5_000_000), ["iban"], "item"),
-    ("securities", 5, ["{n} shares of {company}", "Bond portfolio at {bank}"], (10_000, 2_500_000), ["isin"],
+    ("securities", 5, ["{shares} shares of {company}", "Bond portfolio at {bank}"], (10_000, 2_500_000), ["isin"],
      "item"),
-    ("virtual_assets", 5, ["{n} BTC in a hardware wallet", "{n} ETH on an exchange account"],
+    ("virtual_assets", 5, ["{coins} BTC in a hardware wallet", "{n} ETH on an exchange account"],
      (5_000, 3_000_000), ["wallet"], "item"),
-    ("jewellery_art", 8, ["Diamond necklace, {n} carat", "Rolex Submariner watch", "Oil painting, {city} school",
-                          "Gold bars, {n} × 1 kg"], (2_000, 1_500_000), ["serial"], "item"),
+    ("jewellery_art", 8, ["Diamond necklace, {carat} carat", "Rolex Submariner watch", "Oil painting, {city} school",
+                          "Gold bars, {kg} × 1 kg"], (2_000, 1_500_000), ["serial"], "item"),
     ("business", 3, ["Restaurant “{boat}” in {city} (going concern)", "Car dealership {company}"],
      (100_000, 5_000_000), ["company_reg"], "item"),
-    ("livestock", 2, ["Herd of {n} dairy cows", "{n} thoroughbred horses"], (20_000, 600_000), ["other"], "head"),
-    ("perishable", 3, ["{n} tonnes of frozen seafood", "Container of fresh fruit ({n} t)"], (5_000, 300_000),
+    ("livestock", 2, ["Herd of {n} dairy cows", "{horses} thoroughbred horses"], (20_000, 600_000), ["other"],
+     "head"),
+    ("perishable", 3, ["{n} tonnes of frozen seafood", "Container of fresh fruit ({fruit} t)"], (5_000, 300_000),
      ["other"], "t"),
     ("other", 5, ["Industrial printing press", "Container of consumer electronics", "{n} luxury handbags"],
      (2_000, 400_000), ["serial"], "item"),
 ]
-CARS = ["BMW X5 xDrive", "Mercedes-Benz S 500", "Porsche Cayenne", "Audi RS6 Avant", "Range Rover Sport",
-        "Toyota Land Cruiser", "Lamborghini Urus", "Volkswagen Golf GTI", "Tesla Model S", "Ferrari 488 GTB"]
+# New price (EUR), the share of its value a year of age keeps, the first model year, and the
+# thousands of km a year such a car is driven.
+CARS = {"BMW X5 xDrive": (85_000, 0.85, 2012, (10, 25)), "Mercedes-Benz S 500": (130_000, 0.84, 2012, (10, 25)),
+        "Porsche Cayenne": (95_000, 0.87, 2012, (8, 20)), "Audi RS6 Avant": (130_000, 0.86, 2013, (8, 20)),
+        "Range Rover Sport": (100_000, 0.85, 2012, (10, 25)), "Toyota Land Cruiser": (70_000, 0.9, 2012, (10, 25)),
+        "Lamborghini Urus": (240_000, 0.9, 2018, (3, 8)), "Volkswagen Golf GTI": (42_000, 0.86, 2012, (10, 25)),
+        "Tesla Model S": (95_000, 0.82, 2013, (10, 25)), "Ferrari 488 GTB": (250_000, 0.93, 2015, (2, 6))}
+# Market prices the demo's values are computed from (EUR, late 2026, rounded).
+GOLD_PER_KG = 75_000
+BTC = 80_000
+ETH = 3_000
+# Per title: the value in EUR of what it names, given the numbers drawn for it (before a ±15 % spread).
+_UNIT_VALUES = {
+    "Apartment": lambda p, r: r.randint(180, 650) * 1000,
+    "Villa with swimming pool": lambda p, r: r.randint(700, 3500) * 1000,
+    "Office building": lambda p, r: r.randint(1200, 6000) * 1000,
+    "Agricultural land": lambda p, r: p["n"] * r.randint(30, 60) * 1000,
+    "Motor yacht": lambda p, r: p["metres"] ** 2 * 2_500,
+    "Sailing yacht": lambda p, r: p["metres"] ** 2 * 1_500,
+    "RIB speedboat": lambda p, r: p["rib"] * 9_000,
+    "Cessna 172": lambda p, r: 280_000,
+    "Embraer Phenom 300": lambda p, r: 7_500_000,
+    "Robinson R44": lambda p, r: 350_000,
+    "shares of": lambda p, r: p["shares"] * r.randint(8, 90),
+    "Bond portfolio": lambda p, r: r.randint(50, 2500) * 1000,
+    "BTC": lambda p, r: p["coins"] * BTC,
+    "ETH": lambda p, r: p["n"] * ETH,
+    "Diamond necklace": lambda p, r: p["carat"] * r.randint(6, 18) * 1000,
+    "Rolex Submariner": lambda p, r: r.randint(9, 14) * 1000,
+    "Oil painting": lambda p, r: r.randint(4, 180) * 1000,
+    "Gold bars": lambda p, r: p["kg"] * GOLD_PER_KG,
+    "Restaurant": lambda p, r: r.randint(150, 900) * 1000,
+    "Car dealership": lambda p, r: r.randint(1000, 5000) * 1000,
+    "dairy cows": lambda p, r: p["n"] * r.randint(1500, 2200),
+    "thoroughbred horses": lambda p, r: p["horses"] * r.randint(15, 80) * 1000,
+    "frozen seafood": lambda p, r: p["n"] * r.randint(6, 12) * 1000,
+    "fresh fruit": lambda p, r: p["fruit"] * r.randint(1000, 2500),
+    "printing press": lambda p, r: r.randint(40, 350) * 1000,
+    "consumer electronics": lambda p, r: r.randint(80, 500) * 1000,
+    "luxury handbags": lambda p, r: p["n"] * r.randint(1500, 5000),
+}
 BOATS = ["Sea Breeze", "Blue Horizon", "Libertad", "Nordlys", "Aurora", "Bella Vita", "Poseidon"]
 
 # Where assets end up, and how often (weights). Perishables and livestock stay in custody (for
@@ -163,6 +206,12 @@ SPREAD = {
     "released_from_custody": 3, "returned": 1, "destroyed": 2, "lost": 1,
 }
 PERISHABLE_SPREAD = {"in_custody": 15, "destroyed": 1}
+# Ends that only some goods meet: a court orders counterfeits or spoilt food destroyed, not a
+# restaurant; a storm damages what sits in a yard or a marina, not a bank account.
+ONLY_FOR = {
+    "destroyed": {"perishable", "other"},
+    "lost": {"vehicle", "vessel", "jewellery_art", "livestock", "perishable", "other"},
+}
 
 REASONS = {
     "release": "Acquitted on appeal; the restraint is lifted",
@@ -258,8 +307,16 @@ class CaseSpec:
     parties: list[dict] = field(default_factory=list)
 
 
+def _case_opened(rng: random.Random, year: int) -> datetime.date:
+    """A day of `year`, at least a month ago: cases are spread over past years."""
+    latest = timezone.localdate() - datetime.timedelta(days=30)
+    day = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randint(0, 364))
+    return min(day, latest)
+
+
 def _case_spec(rng: random.Random, number: int) -> CaseSpec:
-    year = 2026 - rng.choice([0, 0, 1, 1, 2, 3])
+    year = timezone.localdate().year - rng.choice([0, 1, 1, 2, 2, 3, 4, 5])
+    opened = _case_opened(rng, year)
     defendant = _person(rng) if rng.random() < 0.75 else rng.choice(COMPANIES)
     requesting = rng.choice(["FR", "NL", "DE", "ES", "IT", "US"]) if rng.random() < 0.15 else ""
     title = (f"Request from {requesting}: proceeds of {defendant}" if requesting else f"State v. {defendant}")
@@ -280,7 +337,8 @@ def _case_spec(rng: random.Random, number: int) -> CaseSpec:
         origin=requesting or rng.choice(ORIGINS), requesting_state=requesting,
         status=rng.choice([CaseStatus.INVESTIGATION, CaseStatus.PROSECUTION, CaseStatus.TRIAL, CaseStatus.TRIAL,
                            CaseStatus.APPEAL, CaseStatus.FINAL]),
-        officer=rng.choice(["officer", "officer2"]), created_days_ago=rng.randint(30, 1400), parties=parties,
+        officer=rng.choice(["officer", "officer2"]), created_days_ago=(timezone.localdate() - opened).days,
+        parties=parties,
     )
 
 
@@ -326,19 +384,47 @@ def _identifier(scheme: str, serial: int, rng: random.Random) -> str:
     return f"SN-{serial:09d}"
 
 
+def _value(template: str, params: dict, low: int, high: int, rng: random.Random) -> Decimal:
+    """What the title names is worth: from its model and age, weight, size or count, within ±15 %."""
+    if "{car}" in template:
+        new_price, keeps, _first_year, _km_a_year = CARS[params["car"]]
+        age = max(0, timezone.localdate().year - params["year"])
+        base = new_price * keeps ** age * (1 - min(params["km_driven"], 250_000) / 1_000_000)
+    else:
+        rule = next((fn for key, fn in _UNIT_VALUES.items() if key in template), None)
+        # Values cluster at the low end, like real seizures.
+        base = rule(params, rng) if rule else low + (high - low) * rng.random() ** 3
+    return Decimal(int(base * rng.uniform(0.85, 1.15)))
+
+
 def _asset_spec(rng: random.Random, serial: int) -> AssetSpec:
     category, _, titles, (low, high), schemes, unit = rng.choices(CATEGORIES, weights=_WEIGHTS)[0]
     n = rng.randint(2, 60)
-    title = rng.choice(titles).format(
-        street=rng.choice(LAST) + "laan", n=n, city=rng.choice(CITIES), car=rng.choice(CARS),
-        year=rng.randint(2012, 2025), km=f"{rng.randint(5, 180) * 1000:,}", boat=rng.choice(BOATS),
-        bank=rng.choice(BANKS), company=rng.choice(COMPANIES))
-    # Values cluster at the low end, like real seizures.
-    value = Decimal(int(low + (high - low) * rng.random() ** 3))
+    car = rng.choice(list(CARS))
+    _price, _keeps, first_year, (km_low, km_high) = CARS[car]
+    year = rng.randint(first_year, timezone.localdate().year - 1)
+    age = max(0, timezone.localdate().year - year)
+    km_driven = max(1, age) * rng.randint(km_low, km_high) * 1000
+    params = {
+        "street": rng.choice(LAST) + "laan", "n": n, "city": rng.choice(CITIES), "car": car,
+        "year": year, "km_driven": km_driven, "km": f"{km_driven:,}", "boat": rng.choice(BOATS),
+        "bank": rng.choice(BANKS), "company": rng.choice(COMPANIES), "metres": rng.randint(9, 32),
+        "rib": rng.randint(5, 9), "shares": rng.randint(1, 200) * 500, "coins": rng.randint(1, 25),
+        "carat": rng.randint(2, 12), "kg": rng.randint(1, 12), "horses": rng.randint(2, 12),
+        "fruit": rng.randint(10, 26),
+    }
+    template = rng.choice(titles)
+    title = template.format(**params)
+    value = _value(template, params, low, high, rng)
     perishable = category in {"perishable", "livestock"}
-    spread = PERISHABLE_SPREAD if perishable else SPREAD
+    spread = {path: weight for path, weight in (PERISHABLE_SPREAD if perishable else SPREAD).items()
+              if category in ONLY_FOR.get(path, {category})}
     path = rng.choices(list(spread), weights=list(spread.values()))[0]
     quantity = Decimal(n) if unit in {"head", "t"} else Decimal("1")
+    if "{horses}" in template:
+        quantity = Decimal(params["horses"])
+    elif "{fruit}" in template:
+        quantity = Decimal(params["fruit"])
     if category == "cash":
         quantity, unit = value, "EUR"
     return AssetSpec(category=category, title=title[:255], value=value, quantity=quantity, unit=unit,
@@ -413,6 +499,9 @@ def _seed_through_services(rng, users, locations, n_cases, n_assets, command) ->
             legal_basis=spec.legal_basis, offence_type=spec.offence_type, country_of_origin=spec.origin,
             requesting_state=spec.requesting_state, status=spec.status,
             expected_decision_date=today + datetime.timedelta(days=rng.randint(60, 700)))
+        opened = today - datetime.timedelta(days=spec.created_days_ago)
+        Case.objects.filter(pk=case.pk).update(  # the case was opened then, not today
+            created_at=timezone.make_aware(datetime.datetime.combine(opened, datetime.time(9, 30))))
         for party in spec.parties:
             services.party_add(actor=officer, case=case, **party)
         plans = []
@@ -432,7 +521,7 @@ def _seed_through_services(rng, users, locations, n_cases, n_assets, command) ->
                                                           for s in PATHS[a.path][1])]
             orders[order_type] = services.court_order_record(
                 actor=officer, case=case, order_type=order_type, reference=f"{order_type[:3].upper()}/"
-                f"{spec.reference}", issued_on=today - datetime.timedelta(days=rng.randint(1, 25)),
+                f"{spec.reference}", issued_on=_order_date(order_type, opened, rng),
                 issuing_court=spec.court, assets=covered, publishable=order_type == "confiscation",
                 recipient_state=(spec.requesting_state or "FR") if order_type == "return" else "",
                 summary=f"{order_type.replace('_', ' ').capitalize()} order in {spec.reference}.")
@@ -442,6 +531,17 @@ def _seed_through_services(rng, users, locations, n_cases, n_assets, command) ->
                 services.asset_photo_add(asset_id=asset.pk, upload=_photo(a.title, a.category, rng),
                                          actor=users["custodian"], caption=a.title)
                 photos_left -= 1
+
+
+# How long after a case opens a court gives each kind of order (days, from and to).
+_ORDER_DELAY = {"restraint": (0, 20), "seizure": (5, 45), "early_sale": (40, 300), "release": (90, 500),
+                "destruction": (30, 200), "confiscation": (250, 800), "return": (300, 900)}
+
+
+def _order_date(order_type: str, opened: datetime.date, rng: random.Random) -> datetime.date:
+    low, high = _ORDER_DELAY.get(order_type, (0, 60))
+    return min(opened + datetime.timedelta(days=rng.randint(low, high)),
+               timezone.localdate() - datetime.timedelta(days=1))
 
 
 def _drive(asset: Asset, a: AssetSpec, orders, users, locations, rng) -> None:

@@ -661,7 +661,7 @@ def early_sale_digest_send(*, run_id: int, officer_id: int) -> int:
     candidates = list(EarlySaleCandidate.objects.filter(asset_id__in=[n.asset_id for n in notices])
                       .select_related("asset", "case").order_by("-urgent", "-net_benefit", "asset_id"))
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"officer": officer, "candidates": candidates, "base_url": settings.WAGTAILADMIN_BASE_URL,
+        context = {"officer": officer, "candidates": candidates, "base_url": settings.PUBLIC_BASE_URL,
                    "count": len(candidates)}
         subject = render_to_string("valuation/email/digest_subject.txt", context).strip()
         body = render_to_string("valuation/email/digest.txt", context)

@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -19,6 +20,7 @@ from django.utils.translation import override
 from common.dates import age_on
 from common.identifiers import national_id_clean
 from common.transitions import require_perm, save_or_conflict, transition_run
+from common.urls import absolute_reverse, absolute_url
 
 from .. import selectors
 from ..events import auction_log_write
@@ -49,17 +51,19 @@ PROFILE_EDITABLE_FIELDS = ("legal_name", "address", "country", "phone", "date_of
 
 @transaction.atomic
 def bidder_sign_up(*, username: str, email: str, password: str, verify_url_template: str,
-                   profile: dict[str, Any]):
+                   profile: dict[str, Any], consent: bool):
     """A member of the public opens an account and a bidder profile in one go; the profile waits
     for an auction manager, and a verification link goes to the e-mail address after commit."""
     User = get_user_model()
+    if not consent:
+        raise ValidationError({"consent": _("Accept the terms of sale and the privacy notice to register.")})
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("An account with this e-mail address already exists.")})
     user = User(username=username, email=email, is_staff=False, is_superuser=False)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    bidder_profile_create(user=user, **profile)
+    bidder_profile_create(user=user, consent_version=settings.CONSENT_VERSION, **profile)
     bidder_verification_send(user=user, verify_url_template=verify_url_template)
     return user
 
@@ -120,6 +124,79 @@ def bidder_email_verify(*, user) -> BidderProfile:
 
 
 # --------------------------------------------------------------------------------------------
+# Changing the e-mail address: the link goes to the new address, which replaces the old one only
+# when the link is followed; the old address is told.
+# --------------------------------------------------------------------------------------------
+
+EMAIL_CHANGE_SALT = "auctions.bidder-email-change"
+EMAIL_CHANGE_MAX_AGE_SECONDS = 24 * 3600
+
+
+def bidder_email_change_request(*, user, new_email: str) -> None:
+    """Mail a confirmation link to `new_email` after commit. Nothing changes until it is followed."""
+    new_email = get_user_model().objects.normalize_email((new_email or "").strip())
+    if new_email.lower() == (user.email or "").lower():
+        raise ValidationError({"new_email": _("This is already your e-mail address.")})
+    if get_user_model().objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+        raise ValidationError({"new_email": _("An account with this e-mail address already exists.")})
+    token = signing.dumps({"u": user.pk, "old": user.email, "new": new_email}, salt=EMAIL_CHANGE_SALT, compress=True)
+    url = absolute_reverse("auctions:email_change_confirm", token)
+
+    def send() -> None:
+        with override(settings.LANGUAGE_CODE):
+            send_mail(
+                _("Confirm your new e-mail address"),
+                _("You asked to use this address for your account at the online auctions of %(agency)s.\n\n"
+                  "Confirm it by opening this link within a day:\n\n%(url)s\n\nUntil then we keep writing to "
+                  "your current address. If you did not ask for this, ignore this message.")
+                % {"agency": settings.AGENCY_NAME, "url": url},
+                settings.DEFAULT_FROM_EMAIL, [new_email], fail_silently=False,
+            )
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def bidder_email_change_confirm(*, token: str):
+    """Follow the link: the account's address becomes the new one (verified, since the link reached
+    it), and the old address gets a notice. Raises TransitionRefused for a bad, expired or used link."""
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE_SECONDS)
+    except signing.SignatureExpired:
+        raise TransitionRefused(_("This link has expired. Sign in and ask for a new one.")) from None
+    except signing.BadSignature:
+        raise TransitionRefused(_("This link is not valid.")) from None
+    User = get_user_model()
+    user = User.objects.select_for_update().filter(pk=data.get("u")).first()
+    if user is None or user.email != data.get("old"):
+        raise TransitionRefused(_("This link is not valid any more: the address was changed since."))
+    new_email = data.get("new") or ""
+    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+        raise TransitionRefused(_("An account with this e-mail address already exists."))
+    old_email, user.email = user.email, new_email
+    user.save(update_fields=["email"])
+    profile = BidderProfile.objects.select_for_update().filter(user=user).first()
+    if profile is not None:
+        profile.email_verified_at = timezone.now()
+        profile.save(update_fields=["email_verified_at", "updated_at"])
+        auction_log_write(subject="bidder", obj=profile, action="change_email", actor=user)
+    if old_email:
+        def notify_old() -> None:
+            with override(settings.LANGUAGE_CODE):
+                send_mail(
+                    _("Your e-mail address was changed"),
+                    _("The e-mail address of your account at the online auctions of %(agency)s is now "
+                      "%(email)s.\n\nIf you did not make this change, contact us at once: %(contact)s")
+                    % {"agency": settings.AGENCY_NAME, "email": new_email,
+                       "contact": absolute_url(settings.INFO_PAGE_PATHS["contact"])},
+                    settings.DEFAULT_FROM_EMAIL, [old_email], fail_silently=False,
+                )
+
+        transaction.on_commit(notify_old)
+    return user
+
+
+# --------------------------------------------------------------------------------------------
 # The bidder profile and its review
 # --------------------------------------------------------------------------------------------
 
@@ -160,7 +237,7 @@ def _phone(value) -> str:
 @transaction.atomic
 def bidder_profile_create(*, user, legal_name: str, address: str, phone, id_document_type: str,
                           id_document_number: str, date_of_birth=None, country: str = "",
-                          id_document_file=None) -> BidderProfile:
+                          id_document_file=None, consent_version: str = "") -> BidderProfile:
     """A member of the public signs up as a bidder; the profile waits for an auction manager.
     Bidders must be adults (BIDDER_MINIMUM_AGE)."""
     if user.is_staff:
@@ -168,6 +245,8 @@ def bidder_profile_create(*, user, legal_name: str, address: str, phone, id_docu
     profile = BidderProfile(user=user, legal_name=legal_name.strip(), address=address.strip(), phone=_phone(phone),
                             id_document_type=id_document_type, id_document_number=id_document_number.strip(),
                             date_of_birth=date_of_birth, country=country)
+    if consent_version:
+        profile.consent_version, profile.consent_at = consent_version, timezone.now()
     if id_document_file is not None:
         profile.id_document_file = id_document_file
     profile.full_clean(exclude=["status", "user"])
@@ -264,7 +343,7 @@ def screening_entry_remove(*, actor, entry_id: int) -> None:
 
 @transaction.atomic
 def watchlist_add(*, user, lot_id: int) -> WatchlistItem:
-    lot = Lot.objects.get(pk=lot_id, status__in=selectors.PUBLIC_LOT_STATES)
+    lot = Lot.objects.filter(Q(status__in=selectors.PUBLIC_LOT_STATES) | selectors.PREVIEW_LOTS).get(pk=lot_id)
     item, _created = WatchlistItem.objects.get_or_create(user=user, lot=lot)
     return item
 

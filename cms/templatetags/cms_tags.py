@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
+from django.utils.translation import gettext as _
 
 from cms.selectors import site_menu_links
 
@@ -27,3 +29,11 @@ def site_menu(context) -> dict:
             current = None
         links.append({"text": link.text, "href": link.href, "current": current})
     return {"links": links}
+
+
+@register.inclusion_tag("cms/includes/footer_links.html")
+def footer_links() -> dict:
+    """The information pages every public page links to (created by cms' migrations)."""
+    paths = settings.INFO_PAGE_PATHS
+    return {"links": [(paths["how_to_buy"], _("How to buy")), (paths["terms"], _("Terms of sale")),
+                      (paths["privacy"], _("Privacy notice")), (paths["contact"], _("Contact"))]}

@@ -134,7 +134,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "/admin/login/"
 
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Asset Recovery Office")
-WAGTAILADMIN_BASE_URL = env_str("BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 

@@ -25,7 +25,7 @@ def sign_up_data(**overrides) -> dict:
         "username": "newbidder", "email": "new.bidder@example.org", "password1": PASSWORD, "password2": PASSWORD,
         "legal_name": "Nora Newbidder", "address": "5 Market Square\n1000 Brussels", "country": "BE",
         "phone": "+32 2 555 12 12", "date_of_birth": "1985-03-02", "id_document_type": "id_card",
-        "id_document_number": "591-1234567-53",
+        "id_document_number": "591-1234567-53", "consent": "on",
     }
     data.update(overrides)
     return data
