@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('auctions', '0006_bid_indexes_covered'),
+        ('auctions', '0008_bidder_country_phone_currency'),
     ]
 
     operations = [
