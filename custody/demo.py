@@ -390,6 +390,8 @@ def _value(template: str, params: dict, low: int, high: int, rng: random.Random)
         new_price, keeps, _first_year, _km_a_year = CARS[params["car"]]
         age = max(0, timezone.localdate().year - params["year"])
         base = new_price * keeps ** age * (1 - min(params["km_driven"], 250_000) / 1_000_000)
+        # Prices of old cars flatten out: a sound car keeps at least a sixth of its new price.
+        base = max(base, new_price / 6)
     else:
         rule = next((fn for key, fn in _UNIT_VALUES.items() if key in template), None)
         # Values cluster at the low end, like real seizures.
