@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -56,6 +56,11 @@ def parse_amount(raw: object) -> Decimal:
     if value.as_tuple().exponent < -2 and value != value.quantize(CENT, rounding=ROUND_DOWN):
         raise BidRejected("too_many_decimals", _("Amounts have at most two decimals."))
     return value.quantize(CENT)
+
+
+def buyers_premium(amount: Decimal, percent: Decimal) -> Decimal:
+    """The buyer's premium on `amount` at `percent`, to the cent (half up)."""
+    return (amount * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def increment_at(price: Decimal, tiers: Tiers) -> Decimal:
