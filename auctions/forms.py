@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.admin.actions import ActionForm
-from common.forms import AmountField
+from common.forms import AmountField, NumberField
 from common.money import format_money, read_as
 from custody.models import Asset, AssetCategory, AssetStatus, Case
 from custody.validators import validate_document
@@ -229,7 +229,8 @@ class AuctionForm(forms.ModelForm):
         fields = ["title", "slug", "description", "terms", "opens_at", "closes_at", "time_zone", "currency",
                   "buyers_premium_percent", "deposit_rule", "deposit_amount", "deposit_percent", "pickup_info",
                   "viewing_info", "soft_close_minutes", "soft_close_cap_minutes", "stagger_seconds"]
-        field_classes = {"deposit_amount": AmountField}
+        field_classes = {"deposit_amount": AmountField, "buyers_premium_percent": NumberField,
+                         "deposit_percent": NumberField}
         widgets = {
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -28,10 +28,13 @@ class AmountField(forms.DecimalField):
     `Meta.field_classes` for a model DecimalField: it takes the model field's digits and places."""
 
     widget = forms.TextInput
+    allow_zero = False
 
     def __init__(self, *, currency: str = "", max_digits=None, decimal_places=2, min_value=None, max_value=None,
-                 **kwargs):
+                 allow_zero: bool | None = None, **kwargs):
         self.currency = currency
+        if allow_zero is not None:
+            self.allow_zero = allow_zero
         super().__init__(max_digits=max_digits, decimal_places=decimal_places, min_value=min_value,
                          max_value=max_value, **kwargs)
 
@@ -45,12 +48,21 @@ class AmountField(forms.DecimalField):
             return None
         if isinstance(value, Decimal):
             return value
-        return parse_amount(str(value), currency=self.currency)
+        return parse_amount(str(value), currency=self.currency, places=self.decimal_places or 2,
+                            allow_zero=self.allow_zero)
 
     def validate(self, value):
         forms.Field.validate(self, value)
 
     def prepare_value(self, value):
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-            return amount_for_input(Decimal(value))
+            return amount_for_input(Decimal(value), self.decimal_places or 2)
         return value
+
+
+class NumberField(AmountField):
+    """Any decimal number a person types in a staff form (a rate, a percentage, a quantity), read
+    like an amount; zero allowed (the model's validators set the bounds). Wagtail's model forms use
+    it for every model DecimalField (common.apps)."""
+
+    allow_zero = True

@@ -67,10 +67,11 @@ def _strict(text: str, locale: Locale | str) -> Decimal | None:
         return None
 
 
-def parse_amount(raw: str | None, *, currency: str = "", locale: Locale | str | None = None) -> Decimal:
+def parse_amount(raw: str | None, *, currency: str = "", locale: Locale | str | None = None, places: int = 2,
+                 allow_zero: bool = False) -> Decimal:
     """The amount a person typed, read in the active language (or `locale`) with Babel's strict
-    parser: a positive Decimal with at most two decimals. Raises ValidationError, whose message
-    says how the text was read, for anything that could be misread:
+    parser: a positive Decimal (or zero, with allow_zero) with at most `places` decimals. Raises
+    ValidationError, whose message says how the text was read, for anything that could be misread:
 
     - scientific notation ("1e6") and signs are refused;
     - a lone separator followed by three digits ("1.000" in English, "3,700" in French) is
@@ -95,7 +96,7 @@ def parse_amount(raw: str | None, *, currency: str = "", locale: Locale | str | 
                      % {"text": text, "example": example}, "invalid")
 
     lone = _LONE_SEPARATOR.fullmatch(text)
-    if lone and lone.group(1) != get_group_symbol(locale):
+    if lone and lone.group(1) != get_group_symbol(locale) and places < 3:
         whole, cents = lone.group(0).split(lone.group(1))
         small, large = Decimal(f"{whole}.{cents}"), Decimal(whole + cents)
         raise _error(_("We could not tell whether “%(text)s” means %(small)s or %(large)s. Type %(plain)s, or "
@@ -110,20 +111,24 @@ def parse_amount(raw: str | None, *, currency: str = "", locale: Locale | str | 
             raise _error(_("We could not read “%(text)s” as an amount. Type it like %(example)s.")
                          % {"text": text, "example": example}, "invalid")
         value = readings.pop()
-    if not value.is_finite() or value <= 0:
+    if not value.is_finite() or value < 0 or (value == 0 and not allow_zero):
         raise _error(_("The amount must be positive."), "negative")
     if value > MAX_AMOUNT:
         raise _error(_("%(read)s, which is more than the largest amount we take (%(max)s).")
                      % {"read": read_as(value, currency), "max": format_money(MAX_AMOUNT, currency)}, "too_large")
-    if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise _error(_("“%(text)s” has more than two decimals; amounts are in cents, e.g. %(example)s.")
-                     % {"text": text, "example": example}, "decimals")
-    return value.quantize(CENT)
+    unit = Decimal(1).scaleb(-places)
+    if value != value.quantize(unit, rounding=ROUND_HALF_UP):
+        if places == 2:
+            raise _error(_("“%(text)s” has more than two decimals; amounts are in cents, e.g. %(example)s.")
+                         % {"text": text, "example": example}, "decimals")
+        raise _error(_("“%(text)s” has more than %(places)s decimals.") % {"text": text, "places": places},
+                     "decimals")
+    return value.quantize(unit)
 
 
-def amount_for_input(amount: Decimal | None) -> str:
-    """An amount as the active language writes it in a form field (grouped, two decimals), so that
-    what a form shows back is what `parse_amount` reads."""
+def amount_for_input(amount: Decimal | None, places: int = 2) -> str:
+    """An amount as the active language writes it in a form field (grouped, `places` decimals), so
+    that what a form shows back is what `parse_amount` reads."""
     if amount is None or amount == "":
         return ""
-    return number_format(Decimal(amount), 2, use_l10n=True, force_grouping=True)
+    return number_format(Decimal(amount), places, use_l10n=True, force_grouping=True)

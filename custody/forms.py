@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from common.admin.actions import ActionForm
+from common.forms import AmountField, NumberField
 
 from . import selectors
 from .models import (
@@ -159,6 +160,7 @@ class AssetRegisterForm(forms.ModelForm):
         model = Asset
         fields = ["case", "category", "title", "description", "quantity", "unit", "location", "custodian",
                   "perishable", "declared_value", "currency"]
+        field_classes = {"declared_value": AmountField, "quantity": NumberField}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -263,7 +265,8 @@ class PartyForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(forms.fields_for_model(Party, fields=PARTY_FIELDS, widgets={
+        self.fields.update(forms.fields_for_model(Party, fields=PARTY_FIELDS, field_classes={
+            "claim_amount": AmountField}, widgets={
             "date_of_birth": forms.DateInput(attrs={"type": "date"}), "address": forms.Textarea(attrs={"rows": 2}),
             "claim_description": forms.Textarea(attrs={"rows": 3})}))
 
