@@ -6,7 +6,9 @@ A bidder gives a maximum; the system bids for them by increments:
   increment (the increment that applies at that second-highest maximum). With one bidder it is the
   starting price.
 - Ties go to the earlier maximum: an equal maximum from someone else does not take the lead.
-- The leader may raise their own maximum without raising the price.
+- The leader may raise their own maximum without raising the price. Such a raise is not a public
+  step: the public history shows, and the bid count counts, only bids that moved the price or the
+  lead (`BidOutcome.public`), so that the two always agree.
 - When the leader's maximum reaches the reserve, the price rises to at least the reserve.
 - A new maximum must be at least the next minimum bid (the starting price before the first bid,
   then the current price plus one increment), and a leader's new maximum must exceed their old one.
@@ -114,6 +116,11 @@ class BidOutcome:
     @property
     def price_changed(self) -> bool:
         return self.state.current_price != self.previous_price
+
+    @property
+    def public(self) -> bool:
+        """Shown in the public bid history and counted in the lot's bids: the price or the lead moved."""
+        return self.price_changed or self.leader_changed
 
     @property
     def outbid(self) -> int | None:
