@@ -25,14 +25,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat
-from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from common.money import amount_for_input, format_money, read_as
+from common.money import amount_for_input, format_money, format_percent, read_as
 from custody.models import AssetCategory, AssetPhoto, StorageLocation
 
 from . import engine, selectors
@@ -308,6 +307,7 @@ def _render_lot(request: HttpRequest, lot: Lot, form: BidForm, *, status: int = 
         "state_url": reverse("auctions:lot_state", args=[lot.pk]),
         "history_url": reverse("auctions:lot_history", args=[lot.pk]),
         "preview_url": reverse("auctions:lot_bid_preview", args=[lot.pk]),
+        "premium_percent": format_percent(lot.auction.buyers_premium_percent),
         "js_strings": _js_strings(),
     }
     context.update(_bidder_lot_context(request, lot))
@@ -451,8 +451,8 @@ def lot_bid_preview(request: HttpRequest, lot_id: int) -> JsonResponse:
     percent = lot.auction.buyers_premium_percent
     premium = engine.buyers_premium(amount, percent)
     lines = [read_as(amount, lot.currency),
-             _("With the buyer's premium of %(percent)s %%, you would pay %(total)s if you win at this amount.")
-             % {"percent": number_format(percent, use_l10n=True),
+             _("With the buyer's premium of %(percent)s, you would pay %(total)s if you win at this amount.")
+             % {"percent": format_percent(percent),
                 "total": format_money(amount + premium, lot.currency)}]
     if form.to_confirm is not None:
         lines.append(" ".join(form.errors["max_amount"]))

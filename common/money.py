@@ -41,6 +41,13 @@ def format_money(amount: Decimal | None, currency: str = "") -> str:
     return f"{number_format(amount, 2, use_l10n=True, force_grouping=True)} {currency}".strip()
 
 
+def format_percent(value: Decimal) -> str:
+    """`10 %`, `2,5 %`: a percentage without trailing zeros, in the active locale."""
+    value = Decimal(value)
+    exact = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return f"{number_format(exact, use_l10n=True)} %"
+
+
 def active_locale() -> Locale:
     """Babel's locale for the active language (English when none or an unknown one is active)."""
     try:
