@@ -409,8 +409,6 @@ def lot_bid(request: HttpRequest, lot_id: int) -> HttpResponse:
         result = bidding.lot_place_bid(lot_id=lot.pk, bidder=request.user, max_amount=amount, throttle=True)
     except BidRefused as exc:
         lot = _public_lot_or_404(lot_id)
-        form = BidForm(request.POST, lot=lot)
-        form.is_valid()
         message = str(exc)
         if exc.code == "below_minimum":
             message = _("%(read)s, below the next minimum bid of %(minimum)s.") % {
@@ -455,7 +453,8 @@ def lot_bid_preview(request: HttpRequest, lot_id: int) -> JsonResponse:
              % {"percent": format_percent(percent),
                 "total": format_money(amount + premium, lot.currency)}]
     if form.to_confirm is not None:
-        lines.append(" ".join(form.errors["max_amount"]))
+        lines.append(_("That is more than %(n)s times the current price: you will be asked to confirm it.")
+                     % {"n": settings.AUCTIONS_CONFIRM_MAX_MULTIPLE})
     next_min = selectors.lot_next_minimum_bid(lot, selectors.increment_tiers(lot.increment_table_id)) \
         if lot.status == LotStatus.OPEN else None
     if next_min is not None and amount < next_min:

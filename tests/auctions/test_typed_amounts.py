@@ -200,3 +200,46 @@ def test_the_bid_message_is_marked_for_the_live_page_to_replace(client, lot, bid
     bid(client, lot, "500")
     html = client.get(lot_url(lot)).content.decode()
     assert 'class="message message-success bid-status"' in html
+
+
+# ---- staff forms read amounts in the staff member's language too --------------------------------
+
+
+def _tiers(*rows) -> dict:
+    data = {"tiers-TOTAL_FORMS": str(len(rows)), "tiers-INITIAL_FORMS": "0", "tiers-MIN_NUM_FORMS": "0",
+            "tiers-MAX_NUM_FORMS": "20"}
+    for i, (up_to, increment) in enumerate(rows):
+        data[f"tiers-{i}-up_to"], data[f"tiers-{i}-increment"] = up_to, increment
+    return data
+
+
+def test_an_increment_table_typed_in_french(client, auction_manager):
+    from auctions.models import IncrementTable
+
+    client.force_login(auction_manager)
+    url = reverse("auctions_increments:add")
+    # "1.000" on a French screen could be 1,00 or 1 000,00: refused beside its field, nothing saved
+    refused = client.post(url, {"name": "Cars", **_tiers(("1.000", "50"), ("", "100"))}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert refused.status_code == 400 and not IncrementTable.objects.filter(name="Cars").exists()
+    assert "We could not tell whether “1.000” means 1,00 or 1\u00a0000,00" in refused.content.decode()
+    # "1 000,00" and "2,50" are read as a French reader means them
+    taken = client.post(url, {"name": "Cars", **_tiers(("1 000,00", "2,50"), ("", "100"))},
+                        HTTP_ACCEPT_LANGUAGE="fr")
+    assert taken.status_code == 302
+    table = IncrementTable.objects.get(name="Cars")
+    assert table.tiers_as_tuples() == ((D("1000.00"), D("2.50")), (None, D("100.00")))
+    # and shown back in French on the edit screen
+    form = client.get(reverse("auctions_increments:edit", args=[table.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    assert 'value="1\u00a0000,00"' in form.content.decode() and 'value="2,50"' in form.content.decode()
+
+
+def test_a_wagtail_model_form_reads_decimals_in_the_staff_members_language(client, custodian):
+    from custody.models import StorageLocation
+
+    client.force_login(custodian)
+    data = {"name": "East cold store", "kind": "cold_store", "address": "Dock 7", "currency": "EUR", "active": "on"}
+    url = reverse("custody_storage:add")
+    refused = client.post(url, {**data, "daily_rate": "1e3"}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert refused.status_code != 302 and "scientific notation" in refused.content.decode()
+    assert client.post(url, {**data, "daily_rate": "80,50"}, HTTP_ACCEPT_LANGUAGE="fr").status_code == 302
+    assert StorageLocation.objects.get(name="East cold store").daily_rate == D("80.50")
