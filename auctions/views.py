@@ -308,6 +308,7 @@ def _render_lot(request: HttpRequest, lot: Lot, form: BidForm, *, status: int = 
         "history_url": reverse("auctions:lot_history", args=[lot.pk]),
         "preview_url": reverse("auctions:lot_bid_preview", args=[lot.pk]),
         "premium_percent": format_percent(lot.auction.buyers_premium_percent),
+        "reading": _bid_reading(form, lot) if form.is_bound else None,
         "js_strings": _js_strings(),
     }
     context.update(_bidder_lot_context(request, lot))
@@ -442,16 +443,25 @@ def lot_bid_preview(request: HttpRequest, lot_id: int) -> JsonResponse:
         return JsonResponse({"error": "not_found", "detail": _("There is no such lot.")}, status=404)
     raw = request.GET.get("amount", "")[:40]
     form = BidForm({"max_amount": raw, "confirm_amount": request.GET.get("confirm", "")[:24]}, lot=lot)
-    if not form.is_valid() and form.to_confirm is None:
+    reading = _bid_reading(form, lot)
+    if reading is None:
         return JsonResponse({"error": "invalid_amount", "detail": " ".join(form.errors.get("max_amount", []))},
                             status=400)
-    amount = form.to_confirm or form.cleaned_data["max_amount"]
+    return JsonResponse(reading)
+
+
+def _bid_reading(form: BidForm, lot: Lot) -> dict | None:
+    """What a bound bid form read (None if it could not read an amount): the amount, the buyer's
+    premium and the total, and the lines that say so to the bidder."""
+    form.is_valid()
+    amount = form.to_confirm or (getattr(form, "cleaned_data", None) or {}).get("max_amount")
+    if amount is None:
+        return None
     percent = lot.auction.buyers_premium_percent
     premium = engine.buyers_premium(amount, percent)
     lines = [read_as(amount, lot.currency),
              _("With the buyer's premium of %(percent)s, you would pay %(total)s if you win at this amount.")
-             % {"percent": format_percent(percent),
-                "total": format_money(amount + premium, lot.currency)}]
+             % {"percent": format_percent(percent), "total": format_money(amount + premium, lot.currency)}]
     if form.to_confirm is not None:
         lines.append(_("That is more than %(n)s times the current price: you will be asked to confirm it.")
                      % {"n": settings.AUCTIONS_CONFIRM_MAX_MULTIPLE})
@@ -460,11 +470,11 @@ def lot_bid_preview(request: HttpRequest, lot_id: int) -> JsonResponse:
     if next_min is not None and amount < next_min:
         lines.append(_("This is below the next minimum bid of %(minimum)s.")
                      % {"minimum": format_money(next_min, lot.currency)})
-    return JsonResponse({"amount": _money_str(amount), "read": format_money(amount, lot.currency),
-                         "premium": _money_str(premium), "total": _money_str(amount + premium),
-                         "confirm": f"{amount:.2f}" if form.to_confirm is not None else None,
-                         "confirm_label": form.confirm_label if form.to_confirm is not None else None,
-                         "messages": lines})
+    return {"amount": _money_str(amount), "read": format_money(amount, lot.currency),
+            "premium": _money_str(premium), "total": _money_str(amount + premium),
+            "confirm": f"{amount:.2f}" if form.to_confirm is not None else None,
+            "confirm_label": form.confirm_label if form.to_confirm is not None else None,
+            "messages": lines}
 
 
 def _fmt(amount: Decimal) -> str:

@@ -84,6 +84,8 @@ def test_a_maximum_far_above_the_price_is_taken_only_once_confirmed(client, watc
     assert first.status_code == 400 and Lot.objects.get(pk=watch_lot.pk).leader_id is None
     assert "Read as 1,000,000,000.00 EUR: more than 10 times the current price of 3,000.00 EUR." in html
     assert 'name="confirm_amount" value="1000000000.00"' in html and "Yes, I mean 1,000,000,000.00 EUR" in html
+    # with the total the bidder would pay, buyer's premium included, shown before they confirm
+    assert "you would pay 1,100,000,000.00 EUR if you win at this amount." in html
     # A box ticked for another amount confirms nothing
     assert bid(client, watch_lot, "2,000,000,000", confirm_amount="1000000000.00").status_code == 400
     # Ticked for this amount, the bid is placed
