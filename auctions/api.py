@@ -113,7 +113,8 @@ class Lot(BaseModel):
     starting_price: Amount
     current_price: Amount | None = Field(description="null before the first bid")
     next_minimum_bid: Amount | None = Field(description="null unless the lot is open")
-    bid_count: int
+    bid_count: int = Field(description="the lines of the public bid history: bids that moved the price or the "
+                                       "lead (a leader raising their own maximum is not counted)")
     ends_at: DateTime = Field(description="moves later under soft close")
     reserve_met: bool
     version: int = Field(description="changes with every accepted bid")

@@ -6,7 +6,9 @@ A bidder gives a maximum; the system bids for them by increments:
   increment (the increment that applies at that second-highest maximum). With one bidder it is the
   starting price.
 - Ties go to the earlier maximum: an equal maximum from someone else does not take the lead.
-- The leader may raise their own maximum without raising the price.
+- The leader may raise their own maximum without raising the price. Such a raise is not a public
+  step: the public history shows, and the bid count counts, only bids that moved the price or the
+  lead (`BidOutcome.public`), so that the two always agree.
 - When the leader's maximum reaches the reserve, the price rises to at least the reserve.
 - A new maximum must be at least the next minimum bid (the starting price before the first bid,
   then the current price plus one increment), and a leader's new maximum must exceed their old one.
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -56,6 +58,11 @@ def parse_amount(raw: object) -> Decimal:
     if value.as_tuple().exponent < -2 and value != value.quantize(CENT, rounding=ROUND_DOWN):
         raise BidRejected("too_many_decimals", _("Amounts have at most two decimals."))
     return value.quantize(CENT)
+
+
+def buyers_premium(amount: Decimal, percent: Decimal) -> Decimal:
+    """The buyer's premium on `amount` at `percent`, to the cent (half up)."""
+    return (amount * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def increment_at(price: Decimal, tiers: Tiers) -> Decimal:
@@ -109,6 +116,11 @@ class BidOutcome:
     @property
     def price_changed(self) -> bool:
         return self.state.current_price != self.previous_price
+
+    @property
+    def public(self) -> bool:
+        """Shown in the public bid history and counted in the lot's bids: the price or the lead moved."""
+        return self.price_changed or self.leader_changed
 
     @property
     def outbid(self) -> int | None:

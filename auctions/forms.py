@@ -3,10 +3,11 @@ rules themselves live in `auctions.services`."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from zoneinfo import available_timezones
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm, UsernameField
 from django.core.exceptions import ValidationError
@@ -16,45 +17,13 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from common.admin.actions import ActionForm
 from common.dates import validate_past_date
+from common.forms import AmountField, NumberField
+from common.money import format_money, read_as
 from custody.models import Asset, AssetCategory, AssetStatus, Case
 from custody.validators import validate_document
 
 from .models import Auction, AuctionStatus, BidderProfile, IdentityDocumentType, IncrementTable, LotStatus
 from .search import MAX_QUERY
-
-MAX_PRICE = Decimal("999999999999.99")
-
-
-def parse_money(raw: str, *, field: str = "") -> Decimal:
-    """A decimal string with at most two decimals, positive: never a float."""
-    text = (raw or "").strip().replace(" ", "").replace("\u00a0", "")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")  # "1500,50" typed with a decimal comma
-    text = text.replace(",", "")
-    try:
-        value = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise ValidationError(_("Enter an amount, e.g. 1500 or 1500.50."), code="invalid") from None
-    if not value.is_finite() or value <= 0 or value > MAX_PRICE:
-        raise ValidationError(_("Enter a positive amount."), code="invalid")
-    if value != value.quantize(Decimal("0.01")):
-        raise ValidationError(_("Amounts have at most two decimals."), code="decimals")
-    return value.quantize(Decimal("0.01"))
-
-
-class MoneyField(forms.CharField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 24)
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-        self.widget.attrs.setdefault("autocomplete", "off")
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in self.empty_values:
-            return None
-        return parse_money(value)
-
 
 # --------------------------------------------------------------------------------------------
 # Catalogue
@@ -81,8 +50,8 @@ class CatalogueFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Car, watch, flat…")}))
     category = forms.ChoiceField(label=_("Category"), required=False)
     location = forms.ChoiceField(label=_("Location"), required=False)
-    min_price = MoneyField(label=_("Price from"), required=False)
-    max_price = MoneyField(label=_("Price to"), required=False)
+    min_price = AmountField(label=_("Price from"), required=False)
+    max_price = AmountField(label=_("Price to"), required=False)
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORTS)
 
     def __init__(self, *args, categories: list[tuple[str, str]] = (), locations: list[tuple[str, str]] = (),
@@ -121,11 +90,42 @@ class CatalogueFilterForm(forms.Form):
 
 
 class BidForm(forms.Form):
-    max_amount = forms.CharField(
-        label=_("Your maximum bid"), max_length=24,
-        help_text=_("We bid for you, one increment at a time, up to this amount."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+    """A bidder's maximum on a lot, typed in the page's language (`common.money.parse_amount`).
+
+    A maximum far above the current price (more than AUCTIONS_CONFIRM_MAX_MULTIPLE times it) is a
+    typing slip more often than an intent: it is taken only with `confirm_amount` ticked, whose value
+    is that very amount ("Yes, I mean 1,000,000,000.00 EUR"), so a box ticked for one amount never
+    confirms another."""
+
+    max_amount = AmountField(
+        label=_("Your maximum bid"),
+        help_text=_("We bid for you, one increment at a time, up to this amount."))
+    confirm_amount = forms.CharField(required=False, max_length=24, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, lot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lot = lot
+        self.fields["max_amount"].currency = lot.currency
+        self.to_confirm: Decimal | None = None  # the amount the bidder is asked to confirm
+
+    def clean(self):
+        data = super().clean()
+        amount = data.get("max_amount")
+        multiple = settings.AUCTIONS_CONFIRM_MAX_MULTIPLE
+        price = self.lot.current_price or self.lot.starting_price
+        if amount is not None and multiple > 0 and amount > price * multiple \
+                and data.get("confirm_amount") != f"{amount:.2f}":
+            self.to_confirm = amount
+            self.add_error("max_amount", _(
+                "%(read)s: more than %(n)s times the current price of %(price)s. If you mean it, tick the box "
+                "and place the bid again.") % {"read": read_as(amount, self.lot.currency), "n": multiple,
+                                               "price": format_money(price, self.lot.currency)})
+        return data
+
+    @property
+    def confirm_label(self) -> str:
+        return _("Yes, I mean %(amount)s") % {"amount": format_money(self.to_confirm, self.lot.currency)}
 
 
 class TermsForm(forms.Form):
@@ -262,6 +262,8 @@ class AuctionForm(forms.ModelForm):
         fields = ["title", "slug", "description", "terms", "opens_at", "closes_at", "time_zone", "currency",
                   "buyers_premium_percent", "deposit_rule", "deposit_amount", "deposit_percent", "pickup_info",
                   "viewing_info", "soft_close_minutes", "soft_close_cap_minutes", "stagger_seconds"]
+        field_classes = {"deposit_amount": AmountField, "buyers_premium_percent": NumberField,
+                         "deposit_percent": NumberField}
         widgets = {
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -311,8 +313,8 @@ class LotForm(forms.Form):
                     "are the assets' photos."))
     title = forms.CharField(label=_("Title"), max_length=255)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    starting_price = MoneyField(label=_("Starting price"))
-    reserve_price = MoneyField(label=_("Reserve price (hidden)"), required=False,
+    starting_price = AmountField(label=_("Starting price"))
+    reserve_price = AmountField(label=_("Reserve price (hidden)"), required=False,
                                help_text=_("Never shown to bidders. Below it the lot is not sold."))
     increment_table = forms.ModelChoiceField(label=_("Increment table"), queryset=IncrementTable.objects.all(),
                                              required=False, empty_label=_("The default table"))
@@ -333,9 +335,9 @@ class LotForm(forms.Form):
 
 
 class IncrementTierForm(forms.Form):
-    up_to = MoneyField(label=_("Price below"), required=False,
+    up_to = AmountField(label=_("Price below"), required=False,
                        help_text=_("Leave empty for the top tier."))
-    increment = MoneyField(label=_("Increment"), required=False)
+    increment = AmountField(label=_("Increment"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -346,8 +348,9 @@ class IncrementTierForm(forms.Form):
 
 IncrementTierFormSet = forms.formset_factory(IncrementTierForm, extra=3, max_num=20, validate_max=True)
 
-STARTER_TIERS = [{"up_to": "500.00", "increment": "10.00"}, {"up_to": "1000.00", "increment": "25.00"},
-                 {"up_to": None, "increment": "50.00"}]
+STARTER_TIERS = [{"up_to": Decimal("500.00"), "increment": Decimal("10.00")},
+                 {"up_to": Decimal("1000.00"), "increment": Decimal("25.00")},
+                 {"up_to": None, "increment": Decimal("50.00")}]
 
 
 class IncrementTableForm(forms.Form):

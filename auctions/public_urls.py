@@ -13,6 +13,7 @@ urlpatterns = [
     path("auctions/lots/<int:lot_id>/state.json", views.lot_state, name="lot_state"),
     path("auctions/lots/<int:lot_id>/history.json", views.lot_history, name="lot_history"),
     path("auctions/lots/<int:lot_id>/bid/", views.lot_bid, name="lot_bid"),
+    path("auctions/lots/<int:lot_id>/bid/preview.json", views.lot_bid_preview, name="lot_bid_preview"),
     path("auctions/lots/<int:lot_id>/watch/", views.lot_watch, name="lot_watch"),
     path("auctions/photos/<int:photo_id>/<str:rendition>/", views.photo, name="photo"),
     path("auctions/sales/<slug:slug>/", views.auction_detail, name="auction_detail"),

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import SearchRank, SearchVector, TrigramWordSimilarity
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from custody.models import AssetPhoto, Party, StorageLocation
@@ -192,6 +192,12 @@ class HistoryLine:
     amount: Decimal
     bidder: int
     placed_at: datetime
+
+
+def bidder_lot_maximum(*, user_id: int, lot_id: int) -> Decimal | None:
+    """The highest maximum this bidder has had accepted on this lot (shown to them alone)."""
+    return (Bid.objects.filter(lot_id=lot_id, bidder_id=user_id, accepted=True)
+            .aggregate(top=Max("max_amount"))["top"])
 
 
 def lot_public_history(lot_id: int, *, limit: int = 100) -> list[HistoryLine]:

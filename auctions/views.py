@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from common.money import format_money
+from common.money import amount_for_input, format_money, format_percent, read_as
 from custody.models import AssetCategory, AssetPhoto
 
 from . import engine, selectors
@@ -274,7 +274,8 @@ def _bidder_lot_context(request: HttpRequest, lot: Lot) -> dict:
     """What the signed-in visitor may do on this lot, and why not."""
     user = request.user
     context = {"can_bid": False, "refusal": None, "refusal_message": None, "refusal_url": None,
-               "my_pseudonym": None, "watching": False, "is_staff_user": False, "has_profile": False}
+               "my_pseudonym": None, "my_maximum": None, "watching": False, "is_staff_user": False,
+               "has_profile": False}
     if not user.is_authenticated:
         return context
     context["watching"] = WatchlistItem.objects.filter(user=user, lot=lot).exists()
@@ -284,6 +285,8 @@ def _bidder_lot_context(request: HttpRequest, lot: Lot) -> dict:
     eligibility = selectors.bidder_eligibility(user_id=user.pk, lot_id=lot.pk, auction_id=lot.auction_id)
     context["has_profile"] = eligibility.has_profile
     context["my_pseudonym"] = eligibility.pseudonym
+    if eligibility.pseudonym is not None:
+        context["my_maximum"] = selectors.bidder_lot_maximum(user_id=user.pk, lot_id=lot.pk)
     refusal = eligibility.refusal(deposit_required=lot.auction.requires_deposit)
     if refusal:
         context["refusal"] = refusal
@@ -302,7 +305,7 @@ def _bidder_lot_context(request: HttpRequest, lot: Lot) -> dict:
 @require_GET
 def lot_detail(request: HttpRequest, lot_id: int) -> HttpResponse:
     lot = _public_lot_or_404(lot_id)
-    return _render_lot(request, lot, BidForm(initial={"version": lot.version}))
+    return _render_lot(request, lot, BidForm(initial={"version": lot.version}, lot=lot))
 
 
 def _render_lot(request: HttpRequest, lot: Lot, form: BidForm, *, status: int = 200) -> HttpResponse:
@@ -310,12 +313,16 @@ def _render_lot(request: HttpRequest, lot: Lot, form: BidForm, *, status: int = 
     next_min = selectors.lot_next_minimum_bid(lot, tiers) if lot.status == LotStatus.OPEN else None
     context = {
         "lot": lot, "auction": lot.auction, "photos": selectors.lot_photos(lot), "form": form,
-        "next_minimum_bid": next_min, "history": selectors.lot_public_history(lot.pk, limit=20),
+        "next_minimum_bid": next_min, "next_minimum_input": amount_for_input(next_min),
+        "history": selectors.lot_public_history(lot.pk, limit=20),
         "increment": engine.increment_at(lot.current_price or lot.starting_price, tiers) if tiers else None,
         "locations": sorted({la.asset.location.public_area for la in lot.lot_assets.all()
                              if la.asset.location and la.asset.location.public_area}),
         "state_url": reverse("auctions:lot_state", args=[lot.pk]),
         "history_url": reverse("auctions:lot_history", args=[lot.pk]),
+        "preview_url": reverse("auctions:lot_bid_preview", args=[lot.pk]),
+        "premium_percent": format_percent(lot.auction.buyers_premium_percent),
+        "reading": _bid_reading(form, lot) if form.is_bound else None,
         "js_strings": _js_strings(),
     }
     context.update(_bidder_lot_context(request, lot))
@@ -327,6 +334,8 @@ def _js_strings() -> dict:
         "ended": _("Ended"), "closing": _("Closing…"), "days": _("d"),
         "bidding_ended": _("Bidding on this lot has ended."),
         "leading": _("You are the highest bidder."), "outbid": _("You have been outbid."),
+        "outbid_banner": _("You have been outbid: another bidder's maximum is higher. The next minimum bid is "
+                           "%(amount)s."),
         "bidder": _("Bidder %(n)s"), "highest": _("highest: %(who)s"),
         "bid_one": ngettext("%(n)s bid", "%(n)s bids", 1), "bid_many": ngettext("%(n)s bid", "%(n)s bids", 2),
         "current_bid": _("Current bid"), "starting_price": _("Starting price"),
@@ -399,35 +408,87 @@ def _login_redirect(request: HttpRequest, next_url: str) -> HttpResponse:
 @require_POST
 def lot_bid(request: HttpRequest, lot_id: int) -> HttpResponse:
     """A signed-in bidder gives a maximum through the lot page's form. Every refusal comes back as
-    a message on the lot page (the form keeps the amount)."""
+    a message on the lot page (the form keeps the amount, and says how it was read)."""
     lot_url = reverse("auctions:lot_detail", args=[lot_id])
     if not request.user.is_authenticated:
         return _login_redirect(request, lot_url)
     lot = _public_lot_or_404(lot_id)
-    form = BidForm(request.POST)
+    form = BidForm(request.POST, lot=lot)
     if not form.is_valid():
         return _render_lot(request, lot, form, status=400)
     if request.user.is_staff:
         form.add_error(None, bidding.ELIGIBILITY_MESSAGES["not_eligible"])
         return _render_lot(request, lot, form, status=403)
-    raw = form.cleaned_data["max_amount"].strip().replace("\u00a0", "").replace(" ", "")
-    if "," in raw and "." not in raw:
-        raw = raw.replace(",", ".")
-    raw = raw.replace(",", "")
+    amount = form.cleaned_data["max_amount"]
     try:
-        result = bidding.lot_place_bid(lot_id=lot.pk, bidder=request.user, max_amount=raw, throttle=True)
+        result = bidding.lot_place_bid(lot_id=lot.pk, bidder=request.user, max_amount=amount, throttle=True)
     except BidRefused as exc:
         lot = _public_lot_or_404(lot_id)
-        form.add_error("max_amount" if exc.status == 400 else None, str(exc))
+        message = str(exc)
+        if exc.code == "below_minimum":
+            message = _("%(read)s, below the next minimum bid of %(minimum)s.") % {
+                "read": read_as(amount, lot.currency),
+                "minimum": format_money(Decimal(exc.extra["next_minimum_bid"]), lot.currency)}
+        elif exc.status == 400:
+            message = f"{read_as(amount, lot.currency)}: {message}"
+        form.add_error("max_amount" if exc.status == 400 else None, message)
         return _render_lot(request, lot, form, status=exc.status if exc.status in (400, 403, 409, 429) else 400)
     if result.leading:
         messages.success(request, _("Your maximum of %(amount)s %(currency)s is registered: you are the highest "
-                                    "bidder.") % {"amount": _fmt(result.bid.max_amount), "currency": lot.currency})
+                                    "bidder.") % {"amount": _fmt(result.bid.max_amount), "currency": lot.currency},
+                         extra_tags="bid-status")
     else:
         messages.warning(request, _("Your bid is registered, but another bidder's maximum is higher: you have been "
                                     "outbid. The next minimum bid is %(amount)s %(currency)s.")
-                         % {"amount": _fmt(result.next_minimum_bid), "currency": lot.currency})
+                         % {"amount": _fmt(result.next_minimum_bid), "currency": lot.currency},
+                         extra_tags="bid-status")
     return redirect(lot_url)
+
+
+@require_GET
+def lot_bid_preview(request: HttpRequest, lot_id: int) -> JsonResponse:
+    """How the lot page's bid form reads an amount, as the bidder types it: the same form and parser
+    as the bid itself, in the page's language. Public, and about the typed text only (no bidder)."""
+    lot = (Lot.objects.select_related("auction")
+           .filter(pk=_safe_id(lot_id), status__in=selectors.PUBLIC_LOT_STATES,
+                   auction__status__in=PUBLIC_AUCTION_STATES)
+           .first())
+    if lot is None:
+        return JsonResponse({"error": "not_found", "detail": _("There is no such lot.")}, status=404)
+    raw = request.GET.get("amount", "")[:40]
+    form = BidForm({"max_amount": raw, "confirm_amount": request.GET.get("confirm", "")[:24]}, lot=lot)
+    reading = _bid_reading(form, lot)
+    if reading is None:
+        return JsonResponse({"error": "invalid_amount", "detail": " ".join(form.errors.get("max_amount", []))},
+                            status=400)
+    return JsonResponse(reading)
+
+
+def _bid_reading(form: BidForm, lot: Lot) -> dict | None:
+    """What a bound bid form read (None if it could not read an amount): the amount, the buyer's
+    premium and the total, and the lines that say so to the bidder."""
+    form.is_valid()
+    amount = form.to_confirm or (getattr(form, "cleaned_data", None) or {}).get("max_amount")
+    if amount is None:
+        return None
+    percent = lot.auction.buyers_premium_percent
+    premium = engine.buyers_premium(amount, percent)
+    lines = [read_as(amount, lot.currency),
+             _("With the buyer's premium of %(percent)s, you would pay %(total)s if you win at this amount.")
+             % {"percent": format_percent(percent), "total": format_money(amount + premium, lot.currency)}]
+    if form.to_confirm is not None:
+        lines.append(_("That is more than %(n)s times the current price: you will be asked to confirm it.")
+                     % {"n": settings.AUCTIONS_CONFIRM_MAX_MULTIPLE})
+    next_min = selectors.lot_next_minimum_bid(lot, selectors.increment_tiers(lot.increment_table_id)) \
+        if lot.status == LotStatus.OPEN else None
+    if next_min is not None and amount < next_min:
+        lines.append(_("This is below the next minimum bid of %(minimum)s.")
+                     % {"minimum": format_money(next_min, lot.currency)})
+    return {"amount": _money_str(amount), "read": format_money(amount, lot.currency),
+            "premium": _money_str(premium), "total": _money_str(amount + premium),
+            "confirm": f"{amount:.2f}" if form.to_confirm is not None else None,
+            "confirm_label": form.confirm_label if form.to_confirm is not None else None,
+            "messages": lines}
 
 
 def _fmt(amount: Decimal) -> str:

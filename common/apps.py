@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class CommonConfig(AppConfig):
     name = "common"
     verbose_name = "Common"
+
+    def ready(self) -> None:
+        from django.db import models
+        from wagtail.admin.forms.models import register_form_field_override
+
+        from common.forms import NumberField
+
+        # Every decimal typed in a Wagtail model form (the staff viewsets) is read in the staff
+        # member's language, like the public site's amounts: "1 500,50" on a French admin.
+        register_form_field_override(models.DecimalField, override={"form_class": NumberField})

@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 from wagtail.admin.filters import WagtailFilterSet
 
 from common.admin.actions import ActionForm
+from common.forms import AmountField, NumberField
 from common.identifiers import identifier_clean
 
 from . import selectors
@@ -172,6 +173,7 @@ class AssetRegisterForm(forms.ModelForm):
         model = Asset
         fields = ["case", "category", "title", "description", "quantity", "unit", "location", "custodian",
                   "perishable", "declared_value", "currency"]
+        field_classes = {"declared_value": AmountField, "quantity": NumberField}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -386,7 +388,8 @@ class PartyForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(forms.fields_for_model(Party, fields=PARTY_FIELDS, widgets={
+        self.fields.update(forms.fields_for_model(Party, fields=PARTY_FIELDS, field_classes={
+            "claim_amount": AmountField}, widgets={
             "date_of_birth": forms.DateInput(attrs={"type": "date"}), "address": forms.Textarea(attrs={"rows": 2}),
             "claim_description": forms.Textarea(attrs={"rows": 3})}))
 

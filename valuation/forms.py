@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from common.admin.actions import ActionForm
+from common.forms import AmountField
 from custody import selectors as custody_selectors
 from custody.models import Asset, OrderType, Party
 from custody.validators import validate_document
@@ -66,7 +65,7 @@ class DepreciationProfileForm(WagtailAdminModelForm):
 
 class DirectSaleForm(WagtailAdminModelForm):
     asset = AssetReferenceField()
-    price = forms.DecimalField(label=_("Price"), max_digits=16, decimal_places=2, min_value=Decimal("0.01"))
+    price = AmountField(label=_("Price"), max_digits=16, decimal_places=2)
 
     class Meta:
         model = DirectSale

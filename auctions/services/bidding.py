@@ -103,14 +103,15 @@ def _refusal(code: str, minimum: Decimal | None) -> BidRefused:
     return BidRefused(code=code)
 
 
-# The function's result: eight fields about the bid, then the lot's columns as they are now.
+# The function's result: nine fields about the bid, then the lot's columns as they are now.
 _PLACE_BID_LOT_FIELDS = ("id", "auction_id", "number", "title", "category", "status", "currency", "starting_price",
                          "reserve_price", "increment_table_id", "current_price", "leader_id", "leader_max",
                          "leader_pseudonym", "bid_count", "reserve_met", "ends_at", "original_ends_at",
                          "pseudonym_seq", "version")
 _PLACE_BID_SQL = ("SELECT o_refusal, o_minimum, o_next_minimum, o_bid_id, o_previous_leader, o_public, o_placed_at, "
-                  "o_notice_new, " + ", ".join(_PLACE_BID_LOT_FIELDS) + " FROM auctions_place_bid(%s, %s, %s, %s)")
-_PLACE_BID_META = 8
+                  "o_notice_new, o_seq, " + ", ".join(_PLACE_BID_LOT_FIELDS)
+                  + " FROM auctions_place_bid(%s, %s, %s, %s)")
+_PLACE_BID_META = 9
 
 
 @functools.cache
@@ -122,7 +123,7 @@ def _place_bid_in_database(*, lot_id: int, bidder, amount: Decimal, now: datetim
     with connection.cursor() as cursor:
         cursor.execute(_PLACE_BID_SQL, [lot_id, bidder.pk, amount, now])
         row = cursor.fetchone()
-    refusal, minimum, next_minimum, bid_id, previous_leader, public, placed_at, notice_new = row[:_PLACE_BID_META]
+    refusal, minimum, next_minimum, bid_id, previous_leader, public, placed_at, notice_new, seq = row[:_PLACE_BID_META]
     if refusal:
         raise _refusal(refusal, minimum)
     # from_db wants the values in the model's field order; the fields not returned stay deferred.
@@ -130,7 +131,7 @@ def _place_bid_in_database(*, lot_id: int, bidder, amount: Decimal, now: datetim
     fields = _lot_fields_in_model_order()
     lot = Lot.from_db(connection.alias, fields, [values[name] for name in fields])
     bid = Bid(id=bid_id, lot_id=lot_id, bidder=bidder, max_amount=amount, placed_at=placed_at, accepted=True,
-              seq=lot.bid_count, price_after=lot.current_price, leader_after_id=lot.leader_id,
+              seq=seq, price_after=lot.current_price, leader_after_id=lot.leader_id,
               leader_pseudonym=lot.leader_pseudonym, public=public)
     bid._state.adding = False
     outbid = previous_leader if previous_leader is not None and previous_leader != lot.leader_id else None

@@ -7,6 +7,11 @@
 --
 -- Installed by migrations (each holds the text it installed); tests/config/test_sql_files.py fails
 -- when this file differs from what the migrations installed: change it, then add a migration.
+--
+-- The lot's bid count is the number of lines of its public bid history: accepted bids that moved
+-- the price or the lead (`public`). A leader raising their own maximum changes neither, is not
+-- shown, and is not counted; it is still numbered (`seq`, the order of acceptance).
+DROP FUNCTION IF EXISTS auctions_place_bid(bigint, integer, numeric, timestamptz);
 CREATE OR REPLACE FUNCTION auctions_increment_at(p_table bigint, p_price numeric) RETURNS numeric
 LANGUAGE sql STABLE AS $fn$
   SELECT coalesce(
@@ -20,6 +25,7 @@ $fn$;
 CREATE OR REPLACE FUNCTION auctions_place_bid(p_lot bigint, p_bidder integer, p_amount numeric, p_now timestamptz)
 RETURNS TABLE (o_refusal text, o_minimum numeric, o_next_minimum numeric, o_bid_id bigint,
                o_previous_leader integer, o_public boolean, o_placed_at timestamptz, o_notice_new boolean,
+               o_seq integer,
                id bigint, auction_id bigint, number integer, title varchar, category varchar, status varchar,
                currency varchar, starting_price numeric, reserve_price numeric, increment_table_id bigint,
                current_price numeric, leader_id integer, leader_max numeric, leader_pseudonym integer,
@@ -134,10 +140,12 @@ BEGIN
     v_ends := greatest(l.ends_at, least(v_now + v_soft, coalesce(l.original_ends_at, l.ends_at) + v_cap));
   END IF;
 
-  v_seq := l.bid_count + 1;
+  -- The lot's row lock orders the accepted bids; the (lot, seq) unique index answers this at once.
+  SELECT coalesce(max(b.seq), 0) + 1 INTO v_seq FROM auctions_bid b WHERE b.lot_id = p_lot;
   v_public := v_price IS DISTINCT FROM l.current_price OR v_leader IS DISTINCT FROM l.leader_id;
+  l.bid_count := l.bid_count + CASE WHEN v_public THEN 1 ELSE 0 END;
   UPDATE auctions_lot lot SET current_price = v_price, leader_id = v_leader, leader_max = v_max,
-         leader_pseudonym = v_lpseudo, reserve_met = v_reserve_met, bid_count = v_seq, ends_at = v_ends,
+         leader_pseudonym = v_lpseudo, reserve_met = v_reserve_met, bid_count = l.bid_count, ends_at = v_ends,
          pseudonym_seq = l.pseudonym_seq, updated_at = v_now, version = l.version + 1
    WHERE lot.id = p_lot;
   INSERT INTO auctions_bid (lot_id, bidder_id, max_amount, placed_at, accepted, refusal, seq, price_after,
@@ -152,9 +160,9 @@ BEGIN
   END IF;
 
   RETURN QUERY SELECT NULL::text, v_min, v_price + auctions_increment_at(l.increment_table_id, v_price), v_bid,
-    l.leader_id, v_public, v_now, v_notice_new,
+    l.leader_id, v_public, v_now, v_notice_new, v_seq,
     l.id, l.auction_id, l.number, l.title, l.category, l.status, l.currency, l.starting_price, l.reserve_price,
-    l.increment_table_id, v_price, v_leader, v_max, v_lpseudo, v_seq, v_reserve_met, v_ends, l.original_ends_at,
+    l.increment_table_id, v_price, v_leader, v_max, v_lpseudo, l.bid_count, v_reserve_met, v_ends, l.original_ends_at,
     l.pseudonym_seq, l.version + 1;
 END
 $fn$;

@@ -39,7 +39,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from common.exceptions import DomainError
-from common.forms import apply_validation_error
+from common.forms import NumberField, apply_validation_error
 from common.search import ListingSearch
 
 from .actions import Action, ActionView, action_buttons
@@ -228,6 +228,12 @@ class RecordViewSet(ModelViewSet):
 
     def construct_view(self, view_class, **kwargs):
         return refuse_with_403(super().construct_view(view_class, **kwargs))
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        """Decimals (amounts, rates) typed in the staff member's language (common.money)."""
+        if isinstance(db_field, models.DecimalField) and not db_field.choices:
+            kwargs.setdefault("form_class", NumberField)
+        return super().formfield_for_dbfield(db_field, **kwargs)
 
     # ---- views ----------------------------------------------------------------------------
 

@@ -10,3 +10,8 @@ AUCTIONS_API_PAGE_SIZE = env_int("AUCTIONS_API_PAGE_SIZE", 50)
 
 # Each lot also gets a task at its end time; the sweep catches anything missed.
 CELERY_BEAT_SCHEDULE["auctions-sweep"] = {"task": "auctions.tasks.sweep", "schedule": 60.0}
+
+# A bidder's maximum above this many times the lot's current price (its starting price before any
+# bid) is taken only once the bidder confirms that very amount on the lot page ("1,000,000,000" typed
+# for a 3,000 EUR watch is a slip more often than an intent). 0 turns the confirmation off.
+AUCTIONS_CONFIRM_MAX_MULTIPLE = env_int("AUCTIONS_CONFIRM_MAX_MULTIPLE", 10)

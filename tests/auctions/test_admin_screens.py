@@ -343,7 +343,7 @@ def test_increment_table_editing(client, auction_manager, auditor):
     assert table.tiers_as_tuples() == ((Decimal("1000.00"), Decimal("50.00")), (None, Decimal("100.00")))
 
     form = client.get(reverse("auctions_increments:edit", args=[table.pk])).content.decode()
-    assert 'value="Cars"' in form and 'value="1000.00"' in form and 'value="100.00"' in form
+    assert 'value="Cars"' in form and 'value="1,000.00"' in form and 'value="100.00"' in form
     response = client.post(reverse("auctions_increments:edit", args=[table.pk]),
                            {"name": "Cars", **_tiers(("1000", "50"), ("", "100"), ("", "200"))})
     assert response.status_code == 400

@@ -124,7 +124,8 @@ class Model:
     soft_close: timedelta
     cap: timedelta
     updated_at: datetime
-    bid_count: int = 0
+    bid_count: int = 0  # the public steps: the lines of the public history
+    accepted: int = 0  # every accepted bid, numbered in order (seq)
     version: int = 0
     pseudonyms: dict = field(default_factory=dict)
     pending_notices: dict = field(default_factory=dict)
@@ -165,7 +166,8 @@ class Model:
             extra = {"next_minimum_bid": f"{minimum:.2f}"} if exc.code == "below_minimum" else {}
             return self.seen(refusal=exc.code, http_status=REFUSAL_STATUS[exc.code], extra=extra, answer=None)
         self.state = outcome.state
-        self.bid_count += 1
+        self.accepted += 1
+        self.bid_count += 1 if outcome.public else 0
         self.version += 1
         self.updated_at = now
         self.pseudonyms.setdefault(bidder, len(self.pseudonyms) + 1)
@@ -174,9 +176,9 @@ class Model:
         if self.ends_at - now < self.soft_close:
             self.ends_at = max(self.ends_at, min(now + self.soft_close, self.original_ends_at + self.cap))
         self.last_bid = {"bidder_id": bidder, "max_amount": amount, "placed_at": now, "accepted": True,
-                         "refusal": "", "seq": self.bid_count, "price_after": self.state.current_price,
+                         "refusal": "", "seq": self.accepted, "price_after": self.state.current_price,
                          "leader_after_id": self.state.leader, "leader_pseudonym": self.pseudonyms[self.state.leader],
-                         "public": outcome.price_changed or outcome.leader_changed}
+                         "public": outcome.public}
         answer = {"leading": self.state.leader == bidder, "next_minimum_bid": next_minimum_bid(self.state),
                   "outbid_user_id": outcome.outbid, "lot": self.lot(), "bid": self.last_bid}
         return self.seen(refusal=None, http_status=None, extra={}, answer=answer)

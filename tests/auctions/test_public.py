@@ -112,7 +112,7 @@ def test_catalogue_bad_query_strings_never_fail(client, lot, params):
 
 def test_catalogue_reports_an_unreadable_price(client, lot):
     html = client.get(reverse("auctions:catalogue"), {"min_price": "xyz"}).content.decode()
-    assert "Enter an amount" in html
+    assert "We could not read “xyz” as an amount" in html
     assert lot.title in html  # the other filters (none) still apply
 
 
@@ -298,13 +298,13 @@ def test_eligible_bidder_bids_through_the_form(client, lot, bidder_factory):
     client.force_login(bidder)
     page = client.get(lot_url(lot)).content.decode()
     assert 'name="max_amount"' in page and "Place bid" in page
-    response = _bid(client, lot, "1 500,00")
+    response = _bid(client, lot, "1 000,00")  # a space groups the thousands; ten times the starting price
     assert response.status_code == 302 and response["Location"] == lot_url(lot)
     html = client.get(lot_url(lot)).content.decode()
     assert "you are the highest bidder" in html
     assert "You are the highest bidder." in html
     lot.refresh_from_db()
-    assert lot.bid_count == 1 and lot.leader_id == bidder.pk and lot.leader_max == Decimal("1500.00")
+    assert lot.bid_count == 1 and lot.leader_id == bidder.pk and lot.leader_max == Decimal("1000.00")
 
 
 def test_outbid_bidder_is_told(client, lot, bidder_factory):
@@ -330,7 +330,7 @@ def test_refusal_below_minimum_keeps_the_amount_and_says_why(client, lot, bidder
     response = _bid(client, lot, "99.99")
     assert response.status_code == 400
     html = response.content.decode()
-    assert "The next minimum bid is 100.00" in html
+    assert "Read as 99.99 EUR, below the next minimum bid of 100.00 EUR." in html
     assert 'value="99.99"' in html
 
 

@@ -500,7 +500,7 @@ def test_direct_sale_through_the_admin(client, asset, case_officer, approver, se
     client.force_login(case_officer)
     url = reverse("valuation_direct_sales:add")
     form = client.get(url, {"asset": asset.pk}).content.decode()
-    assert f'value="{asset.reference}"' in form and 'value="20000.00"' in form
+    assert f'value="{asset.reference}"' in form and 'value="20,000.00"' in form
     data = {"asset": asset.reference, "buyer_name": "Dupont", "buyer_contact": "x@example.org", "currency": "EUR",
             "justification": "Rots"}
     low = client.post(url, {**data, "price": "100.00"})

@@ -1,6 +1,10 @@
 /* Live lot page: polls the lot's state.json every second and updates the price, bid count,
- * leader, next minimum bid and countdown without reloading. Amounts stay decimal strings: they
- * are only re-grouped for display, never turned into binary floating point numbers. */
+ * leader, next minimum bid and countdown without reloading; a bid message the new state makes
+ * stale (the green "you are the highest bidder" after being outbid) is replaced. As the bidder
+ * types a maximum, the server reads it (bid/preview.json: the bid form's own parser, in the page's
+ * language) and the page shows how it was read and the total with the buyer's premium, before
+ * anything is sent. Amounts stay decimal strings: they are only re-grouped for display, never
+ * turned into binary floating point numbers. */
 (function () {
   "use strict";
   var root = document.getElementById("lot");
@@ -96,7 +100,7 @@
     if (state.next_minimum_bid) {
       setText("lot-next-min", money(state.next_minimum_bid));
       var input = document.querySelector(".bid-form input[name=max_amount]");
-      if (input) { input.placeholder = state.next_minimum_bid; }
+      if (input) { input.placeholder = money(state.next_minimum_bid).slice(0, -currency.length - 1); }
     }
     if (endsAt !== null) {
       var ends = $("lot-ends");
@@ -109,6 +113,13 @@
       var leading = state.leader === myPseudonym;
       mine.textContent = leading ? T.leading : T.outbid;
       mine.className = "my-status " + (leading ? "leading" : "outbid");
+      // The message left by the bidder's own bid describes the state when it was placed: once the
+      // lead has changed hands, it is replaced, never left standing above the live status.
+      document.querySelectorAll(".message.bid-status").forEach(function (banner) {
+        if (leading === banner.classList.contains("message-success")) { return; }
+        banner.className = "message bid-status " + (leading ? "message-success" : "message-warning");
+        banner.textContent = leading ? T.leading : fmt(T.outbid_banner, { amount: money(state.next_minimum_bid) });
+      });
     }
     if (status !== "open") {
       var area = $("bid-area");
@@ -184,6 +195,41 @@
       .then(function (state) { if (state) { apply(state); } })
       .catch(function () { /* offline for a moment: keep the last state */ })
       .then(function () { inFlight = false; });
+  }
+
+  // What the typed maximum was read as, and the total with the buyer's premium, before it is sent.
+  var amountInput = document.querySelector(".bid-form input[name=max_amount]");
+  var preview = $("bid-preview");
+  var previewTimer = null, previewSeq = 0;
+  function showPreview(lines, isError) {
+    preview.innerHTML = "";
+    lines.forEach(function (line) {
+      var p = document.createElement("p");
+      p.textContent = line;
+      preview.appendChild(p);
+    });
+    preview.className = "bid-preview" + (isError ? " bid-preview-error" : "");
+    preview.hidden = !lines.length;
+  }
+  function readAmount() {
+    var text = amountInput.value.trim();
+    var seq = ++previewSeq;
+    if (!text) { showPreview([], false); return; }
+    var url = root.dataset.previewUrl + "?amount=" + encodeURIComponent(text);
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (res) {
+        if (seq !== previewSeq) { return; }  // a later keystroke has its own answer coming
+        if (res.ok) { showPreview(res.body.messages, false); } else { showPreview([res.body.detail], true); }
+      })
+      .catch(function () { /* the server reads it again when the bid is sent */ });
+  }
+  if (amountInput && preview && root.dataset.previewUrl) {
+    amountInput.addEventListener("input", function () {
+      clearTimeout(previewTimer);
+      previewTimer = setTimeout(readAmount, 250);
+    });
+    if (amountInput.value.trim()) { readAmount(); }
   }
 
   // Photo gallery: thumbnails switch the main photo.
