@@ -358,7 +358,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("auctions", "0006_bid_indexes_covered"),
+        ("auctions", "0009_bidder_consent"),
     ]
 
     operations = [
