@@ -8,16 +8,19 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from common.selectors import counts_by
 from custody.models import AssetPhoto, Party
 
 from .cache import count_and_get_many
 from .engine import BidState, Tiers, next_minimum_bid
 from .models import (
+    Auction,
     Bid,
     BidderProfile,
+    BidderStatus,
     Deposit,
     DepositStatus,
     IncrementTable,
@@ -385,3 +388,23 @@ def bid_preflight(*, user_id: int, lot_id: int, generation: int, count_window: i
     # (the bidder's pseudonym on the lot is given, or made, under the lot's lock by the bid itself)
     eligibility = eligibility_of(facts, auction_id=info.auction_id, screen=info.screen, pseudonym=None)
     return info, eligibility, count
+
+
+# ---- the staff dashboard --------------------------------------------------------------------
+
+
+def bidders_to_review_q() -> Q:
+    """Profiles awaiting review, and rejected ones corrected since their review."""
+    return Q(status=BidderStatus.PENDING) | Q(status=BidderStatus.REJECTED, updated_at__gt=F("reviewed_at"))
+
+
+def bidders_to_review_count() -> int:
+    return BidderProfile.objects.filter(bidders_to_review_q()).count()
+
+
+def auction_counts(statuses) -> dict[str, int]:
+    return counts_by(Auction.objects.all(), "status", statuses)
+
+
+def lot_counts(statuses) -> dict[str, int]:
+    return counts_by(Lot.objects.all(), "status", statuses)

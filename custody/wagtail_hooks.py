@@ -60,16 +60,18 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 
 from common.admin.actions import Action, ActionView
 from common.admin.columns import MoneyColumn, StatusColumn
+from common.admin.dashboard import queue_panel_hook
 from common.admin.pagination import PerPageMixin
 from common.admin.viewsets import RecordIndexView, RecordInspectView, RecordViewSet, ServiceCreateView
 from common.money import format_money
 
-from . import selectors, services
+from . import dashboard, selectors, services
 from .forms import (
     PARTY_FIELDS,
     AssetFilterSet,
     AssetRegisterForm,
     CaseEditForm,
+    CaseFilterSet,
     CaseForm,
     CourtOrderForm,
     CustodyEventForm,
@@ -190,7 +192,7 @@ class CaseViewSet(RecordViewSet):
         case_id=case.pk, actor=request.user, **form.cleaned_data))
     actions = CASE_ACTIONS
     search_fields = ["reference", "title", "court"]
-    list_filter = ["status", "legal_basis", "offence_type", "country_of_origin"]
+    filterset_class = CaseFilterSet
     list_display = [
         "reference",
         Column("title", label=gettext_lazy("Title"), sort_key="title"),
@@ -570,6 +572,11 @@ class RegisterGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return RegisterGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def register_dashboard_panel(request, panels):
+    queue_panel_hook(request, panels, name="register", title=_("Register"), order=100, queues=dashboard.queues)
 
 
 @hooks.register("register_admin_urls")

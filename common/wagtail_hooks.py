@@ -1,0 +1,19 @@
+"""The staff admin's frame, for every app: the agency's help menu, without Wagtail's release notes
+and editor guide (the templates in common/templates/wagtailadmin/ carry the agency's name and logo)."""
+
+from __future__ import annotations
+
+from wagtail import hooks
+
+from common.admin.dashboard import nothing_waiting_hook
+
+WAGTAIL_HELP_ITEMS = ("whats-new-in-wagtail-", "editor-guide")
+
+
+@hooks.register("construct_help_menu")
+def hide_wagtail_help(request, menu_items):
+    menu_items[:] = [item for item in menu_items if not item.name.startswith(WAGTAIL_HELP_ITEMS)]
+
+
+# After every app's panel (hooks run in `order`, then app order).
+hooks.register("construct_homepage_panels", nothing_waiting_hook, order=1000)
