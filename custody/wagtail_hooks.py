@@ -66,6 +66,7 @@ from common.admin.viewsets import RecordIndexView, RecordInspectView, RecordView
 from common.money import format_money
 
 from . import dashboard, selectors, services
+from .chain_admin import ChainVerificationViewSet
 from .forms import (
     PARTY_FIELDS,
     AssetFilterSet,
@@ -566,7 +567,7 @@ class RegisterGroup(ViewSetGroup):
     menu_label = gettext_lazy("Register")
     menu_icon = "folder-open-inverse"
     menu_order = 150
-    items = (case_viewset, asset_viewset, CourtOrderViewSet, StorageLocationViewSet)
+    items = (case_viewset, asset_viewset, CourtOrderViewSet, StorageLocationViewSet, ChainVerificationViewSet)
 
 
 @hooks.register("register_admin_viewset")
