@@ -404,9 +404,6 @@ class LotViewSet(AuctionsViewSet):
 # --------------------------------------------------------------------------------------------
 
 
-_to_review = bidders_to_review_q
-
-
 class BidderFilterSet(WagtailFilterSet):
     to_review = django_filters.BooleanFilter(label=_("To review"), method="filter_to_review")
 
@@ -417,12 +414,12 @@ class BidderFilterSet(WagtailFilterSet):
     def filter_to_review(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(_to_review()) if value else queryset.exclude(_to_review())
+        return queryset.filter(bidders_to_review_q()) if value else queryset.exclude(bidders_to_review_q())
 
 
 def _bidders():
     return (BidderProfile.objects.select_related("user", "reviewed_by")
-            .annotate(queued=ExpressionWrapper(_to_review(), output_field=BooleanField())))
+            .annotate(queued=ExpressionWrapper(bidders_to_review_q(), output_field=BooleanField())))
 
 
 BIDDER_ACTIONS = [
