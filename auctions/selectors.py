@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import SearchRank, SearchVector, TrigramWordSimilarity
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from common.selectors import counts_by
 from custody.models import AssetPhoto, Party, StorageLocation
 
 from .cache import count_and_get_many
@@ -21,6 +22,7 @@ from .models import (
     AuctionStatus,
     Bid,
     BidderProfile,
+    BidderStatus,
     Deposit,
     DepositStatus,
     IncrementTable,
@@ -467,3 +469,23 @@ def auction_lots_public(auction: Auction) -> QuerySet[Lot]:
     """An auction's lots as its public page lists them: those the public may see, and before the
     auction opens its scheduled lots (the preview)."""
     return Lot.objects.filter(Q(status__in=PUBLIC_LOT_STATES) | PREVIEW_LOTS, auction=auction).order_by("number")
+
+
+# ---- the staff dashboard --------------------------------------------------------------------
+
+
+def bidders_to_review_q() -> Q:
+    """Profiles awaiting review, and rejected ones corrected since their review."""
+    return Q(status=BidderStatus.PENDING) | Q(status=BidderStatus.REJECTED, updated_at__gt=F("reviewed_at"))
+
+
+def bidders_to_review_count() -> int:
+    return BidderProfile.objects.filter(bidders_to_review_q()).count()
+
+
+def auction_counts(statuses) -> dict[str, int]:
+    return counts_by(Auction.objects.all(), "status", statuses)
+
+
+def lot_counts(statuses) -> dict[str, int]:
+    return counts_by(Lot.objects.all(), "status", statuses)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import django_filters
 from django.contrib import messages
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, path, reverse
@@ -26,6 +26,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 
 from common.admin.actions import Action
 from common.admin.columns import DateTimeColumn, MoneyColumn, StatusColumn
+from common.admin.dashboard import queue_panel_hook
 from common.admin.responses import refuse_with_403, require_perms
 from common.admin.viewsets import (
     RecordIndexView,
@@ -39,7 +40,7 @@ from common.money import format_money
 from common.search import ListingSearch, code, words
 from custody.models import AssetPhoto
 
-from . import events
+from . import dashboard, events
 from .forms import (
     AuctionForm,
     CancelForm,
@@ -62,7 +63,7 @@ from .models import (
     LotStatus,
     ScreeningEntry,
 )
-from .selectors import lot_public_history
+from .selectors import bidders_to_review_q, lot_public_history
 from .services import auctions, bidders
 
 
@@ -406,11 +407,6 @@ class LotViewSet(AuctionsViewSet):
 # --------------------------------------------------------------------------------------------
 
 
-def _to_review():
-    """Profiles awaiting review, and rejected ones corrected since their review."""
-    return Q(status=BidderStatus.PENDING) | Q(status=BidderStatus.REJECTED, updated_at__gt=F("reviewed_at"))
-
-
 class BidderFilterSet(WagtailFilterSet):
     to_review = django_filters.BooleanFilter(label=_("To review"), method="filter_to_review")
 
@@ -421,12 +417,12 @@ class BidderFilterSet(WagtailFilterSet):
     def filter_to_review(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(_to_review()) if value else queryset.exclude(_to_review())
+        return queryset.filter(bidders_to_review_q()) if value else queryset.exclude(bidders_to_review_q())
 
 
 def _bidders():
     return (BidderProfile.objects.select_related("user", "reviewed_by")
-            .annotate(queued=ExpressionWrapper(_to_review(), output_field=BooleanField())))
+            .annotate(queued=ExpressionWrapper(bidders_to_review_q(), output_field=BooleanField())))
 
 
 BIDDER_ACTIONS = [
@@ -653,6 +649,11 @@ class AuctionsGroup(ViewSetGroup):
     menu_icon = "tag"
     menu_order = 250
     items = (AuctionViewSet, LotViewSet, BidderProfileViewSet, ScreeningEntryViewSet, IncrementTableViewSet)
+
+
+@hooks.register("construct_homepage_panels")
+def auctions_dashboard(request, panels):
+    queue_panel_hook(request, panels, name="auctions", title=_("Auctions"), order=120, queues=dashboard.queues)
 
 
 @hooks.register("register_admin_viewset")

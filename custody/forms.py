@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from wagtail.admin.filters import WagtailFilterSet
@@ -79,6 +80,22 @@ class AssetFilterSet(WagtailFilterSet):
         elif case:
             kwargs["case_reference"] = case
         return kwargs
+
+
+class CaseFilterSet(WagtailFilterSet):
+    """The case listing's filters; "past decision date" is the dashboard's overdue queue."""
+
+    overdue = django_filters.BooleanFilter(label=_("Past the expected decision date"), method="filter_overdue")
+
+    class Meta:
+        model = Case
+        fields = ["status", "legal_basis", "offence_type", "country_of_origin", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = selectors.cases_past_decision_date(today=timezone.localdate())
+        return queryset.filter(pk__in=overdue.values("pk")) if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 
 class TransitionForm(ActionForm):

@@ -4,10 +4,14 @@ rows it shows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 
 from common.search import ListingSearch, code, words
+from common.selectors import counts_by
 
 from . import roles
 from .models import (
@@ -15,6 +19,7 @@ from .models import (
     AssetIdentifier,
     AssetPhoto,
     Case,
+    CaseStatus,
     CourtOrder,
     CustodyEvent,
     Party,
@@ -134,3 +139,18 @@ def custodians() -> QuerySet:
 
 def court_order_list() -> QuerySet[CourtOrder]:
     return CourtOrder.objects.select_related("case", "created_by")
+
+
+# ---- the staff dashboard --------------------------------------------------------------------
+
+CASES_DECIDED = (CaseStatus.FINAL, CaseStatus.CLOSED)
+
+
+def cases_past_decision_date(*, today: date) -> QuerySet[Case]:
+    """Cases still undecided after the date the court was expected to decide."""
+    return Case.objects.filter(expected_decision_date__lt=today).exclude(status__in=CASES_DECIDED)
+
+
+def asset_counts_by_status(statuses: Iterable[str]) -> dict[str, int]:
+    """How many assets are in each of `statuses` (0 for none), in one query."""
+    return counts_by(Asset.objects.all(), "status", statuses)

@@ -63,17 +63,20 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 
 from common.admin.actions import Action, ActionView
 from common.admin.columns import MoneyColumn, StatusColumn
+from common.admin.dashboard import queue_panel_hook
 from common.admin.pagination import PerPageMixin
 from common.admin.viewsets import RecordIndexView, RecordInspectView, RecordViewSet, ServiceCreateView
 from common.money import format_money
 
-from . import selectors, services
+from . import dashboard, selectors, services
+from .chain_admin import ChainVerificationViewSet
 from .forms import (
     PARTY_FIELDS,
     AssetEditForm,
     AssetFilterSet,
     AssetRegisterForm,
     CaseEditForm,
+    CaseFilterSet,
     CaseForm,
     CourtOrderEditForm,
     CourtOrderForm,
@@ -245,7 +248,7 @@ class CaseViewSet(RecordViewSet):
         case_id=case.pk, actor=request.user, **form.cleaned_data))
     actions = CASE_ACTIONS
     listing_search = selectors.CASE_SEARCH
-    list_filter = ["status", "legal_basis", "offence_type", "country_of_origin"]
+    filterset_class = CaseFilterSet
     list_display = [
         "reference",
         Column("title", label=gettext_lazy("Title"), sort_key="title"),
@@ -625,12 +628,17 @@ class RegisterGroup(ViewSetGroup):
     menu_label = gettext_lazy("Register")
     menu_icon = "folder-open-inverse"
     menu_order = 150
-    items = (case_viewset, asset_viewset, CourtOrderViewSet, StorageLocationViewSet)
+    items = (case_viewset, asset_viewset, CourtOrderViewSet, StorageLocationViewSet, ChainVerificationViewSet)
 
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return RegisterGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def register_dashboard_panel(request, panels):
+    queue_panel_hook(request, panels, name="register", title=_("Register"), order=100, queues=dashboard.queues)
 
 
 @hooks.register("register_admin_urls")

@@ -62,6 +62,16 @@ class Account(models.Model):
         return f"{self.code} — {self.name}"
 
 
+class EntryKind(models.TextChoices):
+    """What kind of business event an entry records: the prefix of its idempotency key, which the
+    service that posts it chooses (ledger.services)."""
+
+    ESCROW_IN = "escrow-in", _("Sale proceeds into escrow")
+    ESCROW_STATE = "escrow-state", _("Escrow to the state (confiscation)")
+    ESCROW_OWNER = "escrow-owner", _("Escrow to the owner (release)")
+    COST = "cost", _("Storage and upkeep cost")
+
+
 class JournalEntry(models.Model):
     """One business event (a sale's proceeds, a confiscation, a refund) as balanced postings."""
 
@@ -87,6 +97,14 @@ class JournalEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.memo}"
+
+    @property
+    def kind(self) -> str:
+        prefix = self.idempotency_key.split(":", 1)[0]
+        return prefix if prefix in EntryKind.values else ""
+
+    def get_kind_display(self) -> str:
+        return str(EntryKind(self.kind).label) if self.kind else str(_("Other"))
 
 
 class Posting(models.Model):

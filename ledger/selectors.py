@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, QuerySet, Sum, Value
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import DecimalField, Exists, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from .models import Account, AccountPurpose, JournalEntry, Posting
@@ -30,8 +31,32 @@ def case_escrow_balances(case_id: int) -> dict[str, Decimal]:
     return {currency: -(total or Decimal("0")) for currency, total in rows}
 
 
+def _entry_postings(*, debit: bool) -> QuerySet[Posting]:
+    return Posting.objects.filter(entry=OuterRef("pk"), **{"amount__gt" if debit else "amount__lt": 0}).order_by()
+
+
 def journal_entries() -> QuerySet[JournalEntry]:
-    return JournalEntry.objects.select_related("case", "asset", "actor").order_by("-occurred_at", "-id")
+    """Entries, newest first, each with what it moved: `amount` (its debits' total), `currency`, and
+    the codes of the accounts debited and credited (subqueries, so that filtering on postings
+    never multiplies the rows)."""
+    debits = _entry_postings(debit=True)
+    credits = _entry_postings(debit=False)
+    return (JournalEntry.objects.select_related("case", "asset", "actor")
+            .annotate(
+                amount=Subquery(debits.values("entry").annotate(total=Sum("amount")).values("total")[:1],
+                                output_field=DecimalField(max_digits=18, decimal_places=2)),
+                currency=Subquery(debits.values("currency")[:1]),
+                debit_accounts=Subquery(debits.values("entry").annotate(
+                    codes=StringAgg("account__code", ", ", order_by="account__code")).values("codes")[:1]),
+                credit_accounts=Subquery(credits.values("entry").annotate(
+                    codes=StringAgg("account__code", ", ", order_by="account__code")).values("codes")[:1]),
+            )
+            .order_by("-occurred_at", "-id"))
+
+
+def entries_touching_account(queryset: QuerySet[JournalEntry], account_id: int) -> QuerySet[JournalEntry]:
+    """The entries of `queryset` with a posting to the account (the drill-down from its balance)."""
+    return queryset.filter(Exists(Posting.objects.filter(entry=OuterRef("pk"), account_id=account_id)))
 
 
 def entry_postings(entry_id: int) -> QuerySet[Posting]:
@@ -42,3 +67,14 @@ def account_postings(account_id: int, *, limit: int = 100) -> list[Posting]:
     """The account's latest postings, newest first."""
     return list(Posting.objects.filter(account_id=account_id).select_related("entry")
                 .order_by("-entry__occurred_at", "-id")[:limit])
+
+
+def open_balance_counts(purposes: list[str]) -> dict[str, int]:
+    """How many accounts of each purpose hold a balance (money waiting to move on), in one query."""
+    rows = (Account.objects.filter(purpose__in=purposes).order_by()
+            .annotate(total=Sum("postings__amount")).exclude(total=0).exclude(total__isnull=True)
+            .values_list("purpose", flat=True))
+    counts = {purpose: 0 for purpose in purposes}
+    for purpose in rows:
+        counts[purpose] += 1
+    return counts

@@ -5,19 +5,37 @@ Who: ledger.view_* (finance, case officers, approvers, auditors)."""
 from __future__ import annotations
 
 import django_filters
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from common.admin.columns import DateTimeColumn, MoneyColumn
+from common.admin.dashboard import queue_panel_hook
 from common.admin.listings import ListingActionsMixin
-from common.admin.viewsets import RecordViewSet
+from common.admin.viewsets import RecordIndexView, RecordViewSet
 from common.money import format_money
 
-from . import selectors
-from .models import Account, JournalEntry
+from . import dashboard, selectors
+from .models import Account, EntryKind, JournalEntry
+
+
+def journal_of_account_url(account_id: int) -> str:
+    return f"{reverse('ledger_entries:index')}?{urlencode({'account': account_id})}"
+
+
+class BalanceColumn(MoneyColumn):
+    """An account's balance, linked to the journal's entries on that account (the drill-down)."""
+
+    cell_template_name = "ledger/admin/balance_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        return {**super().get_cell_context_data(instance, parent_context),
+                "link_url": journal_of_account_url(instance.pk)}
 
 
 class AccountViewSet(ListingActionsMixin, RecordViewSet):
@@ -32,7 +50,7 @@ class AccountViewSet(ListingActionsMixin, RecordViewSet):
     search_fields = ["code", "name", "case__reference"]
     list_display = ["code", "name", Column("kind", label=_("Kind"), accessor="get_kind_display"),
                     Column("case", label=_("Case"), accessor=lambda a: a.case.reference if a.case_id else "—"),
-                    MoneyColumn("balance", label=_("Balance (debit +, credit −)"), sort_key="balance")]
+                    BalanceColumn("balance", label=_("Balance (debit +, credit −)"), sort_key="balance")]
     inspect_view_fields = ["code", "name", "kind", "purpose", "currency", "case", "created_at"]
     inspect_template_name = "ledger/admin/postings.html"
 
@@ -43,15 +61,51 @@ class AccountViewSet(ListingActionsMixin, RecordViewSet):
 
     def inspect_context(self, request, obj) -> dict:
         return {"postings": selectors.account_postings(obj.pk), "postings_title": _("Latest postings"),
-                "per_entry": True}
+                "per_entry": True, "journal_url": journal_of_account_url(obj.pk)}
 
 
 class JournalEntryFilterSet(WagtailFilterSet):
     occurred_at = django_filters.DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
+    account = django_filters.ModelChoiceFilter(label=_("Account"), method="filter_account",
+                                               queryset=lambda request: Account.objects.order_by("code"))
+    case = django_filters.CharFilter(label=_("Case reference"), field_name="case__reference", lookup_expr="iexact")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=EntryKind.choices, method="filter_kind")
 
     class Meta:
         model = JournalEntry
-        fields = ["occurred_at"]
+        fields = ["occurred_at", "account", "case", "kind"]
+
+    def filter_account(self, queryset, name, value):
+        return selectors.entries_touching_account(queryset, value.pk) if value else queryset
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(idempotency_key__startswith=f"{value}:") if value else queryset
+
+
+def _csv_text(value) -> str:
+    """A text cell that a spreadsheet will not run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class JournalIndexView(RecordIndexView):
+    """The journal; `?export=csv` (or xlsx) gives the filtered entries, one row each, with amounts as
+    plain decimals beside their currency and times in the agency's time zone."""
+
+    def to_row_dict(self, entry):
+        return {
+            "id": entry.pk,
+            "occurred_at": timezone.localtime(entry.occurred_at).isoformat(timespec="seconds"),
+            "kind": entry.get_kind_display(),
+            "memo": _csv_text(entry.memo),
+            "case": entry.case.reference if entry.case_id else "",
+            "asset": entry.asset.reference if entry.asset_id else "",
+            "debit_accounts": entry.debit_accounts or "",
+            "credit_accounts": entry.credit_accounts or "",
+            "amount": f"{entry.amount:f}" if entry.amount is not None else "",
+            "currency": entry.currency or "",
+            "source": _csv_text(entry.source),
+        }
 
 
 class JournalEntryViewSet(RecordViewSet):
@@ -62,12 +116,24 @@ class JournalEntryViewSet(RecordViewSet):
     menu_label = _("Journal")
     policy_actions = ("view",)
     queryset = staticmethod(selectors.journal_entries)
+    index_view_class = JournalIndexView
     filterset_class = JournalEntryFilterSet
     search_fields = ["memo", "source", "case__reference", "asset__reference"]
-    list_display = [Column("__str__", label=_("Entry")), DateTimeColumn("occurred_at", label=_("Date")),
+    list_display = [TitleColumn("__str__", label=_("Entry"), get_url=lambda e: reverse("ledger_entries:inspect",
+                                                                                        args=[e.pk])),
+                    DateTimeColumn("occurred_at", label=_("Date")),
+                    Column("kind", label=_("Kind"), accessor="get_kind_display"),
                     Column("case", label=_("Case"), accessor=lambda e: e.case.reference if e.case_id else "—"),
                     Column("asset", label=_("Asset"), accessor=lambda e: e.asset.reference if e.asset_id else "—"),
-                    "source"]
+                    Column("debit_accounts", label=_("Debited")), Column("credit_accounts", label=_("Credited")),
+                    MoneyColumn("amount", label=_("Amount"))]
+    list_export = ["id", "occurred_at", "kind", "memo", "case", "asset", "debit_accounts", "credit_accounts",
+                   "amount", "currency", "source"]
+    export_headings = {"id": _("Entry"), "occurred_at": _("Date"), "kind": _("Kind"), "memo": _("Memo"),
+                       "case": _("Case"), "asset": _("Asset"), "debit_accounts": _("Debited"),
+                       "credit_accounts": _("Credited"), "amount": _("Amount"), "currency": _("Currency"),
+                       "source": _("Source")}
+    export_filename = "journal"
     inspect_view_fields = ["occurred_at", "memo", "source", "case", "asset", "actor", "created_at"]
     inspect_template_name = "ledger/admin/postings.html"
 
@@ -85,3 +151,8 @@ class LedgerGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_ledger():
     return LedgerGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def ledger_dashboard(request, panels):
+    queue_panel_hook(request, panels, name="ledger", title=_("Ledger"), order=130, queues=dashboard.queues)

@@ -4,6 +4,7 @@ recommendation query."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -29,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 
+from common.selectors import counts_by
 from custody.models import Asset, AssetStatus, Party, PartyRole
 
 from .models import (
@@ -330,3 +332,20 @@ def early_sale_candidates(*, officer=None, ordering: str = "") -> QuerySet[Early
     if officer is not None:
         qs = qs.filter(case_officer=officer)
     return qs.order_by(*(ordering.split(",") if ordering else ["-urgent", "-net_benefit"]), "asset_id")
+
+
+# --------------------------------------------------------------------------------------------
+# The staff dashboard
+# --------------------------------------------------------------------------------------------
+
+
+def early_sale_request_counts(statuses: Iterable[str]) -> dict[str, int]:
+    return counts_by(EarlySaleRequest.objects.all(), "status", statuses)
+
+
+def appraisal_counts(statuses: Iterable[str]) -> dict[str, int]:
+    return counts_by(Appraisal.objects.all(), "status", statuses)
+
+
+def direct_sale_counts(statuses: Iterable[str]) -> dict[str, int]:
+    return counts_by(DirectSale.objects.all(), "status", statuses)

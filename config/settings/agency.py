@@ -15,6 +15,7 @@ PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 # Bidders must be adults: the youngest age at which one may sign up and be approved.
 BIDDER_MINIMUM_AGE = env_int("BIDDER_MINIMUM_AGE", 18)
 
+
 def _base_url(raw: str) -> str:
     parts = urlsplit(raw.strip())
     if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
@@ -39,3 +40,9 @@ INFO_PAGE_PATHS = {
 }
 # Bumped whenever the terms of sale or the privacy notice change: each bidder's consent records it.
 CONSENT_VERSION = env_str("CONSENT_VERSION", "2026-12")
+
+# The staff admin carries the agency's name and logo, not Wagtail's (common/templates/wagtailadmin/).
+WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", AGENCY_NAME)
+# No gravatar.com: staff pictures are not fetched from a third party (and it broke behind the firewall);
+# Wagtail shows its own default avatar instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None

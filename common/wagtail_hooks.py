@@ -1,0 +1,27 @@
+"""The staff admin's frame, for every app: the agency's help menu, without Wagtail's release notes
+and editor guide (the templates in common/templates/wagtailadmin/ carry the agency's name and logo),
+and the listings' look (common/static/common/admin.css: they fit a 1366-pixel screen)."""
+
+from __future__ import annotations
+
+from django.templatetags.static import static
+from django.utils.html import format_html
+from wagtail import hooks
+
+from common.admin.dashboard import nothing_waiting_hook
+
+WAGTAIL_HELP_ITEMS = ("whats-new-in-wagtail-", "editor-guide")
+
+
+@hooks.register("construct_help_menu")
+def hide_wagtail_help(request, menu_items):
+    menu_items[:] = [item for item in menu_items if not item.name.startswith(WAGTAIL_HELP_ITEMS)]
+
+
+# After every app's panel (hooks run in `order`, then app order).
+hooks.register("construct_homepage_panels", nothing_waiting_hook, order=1000)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("common/admin.css"))
