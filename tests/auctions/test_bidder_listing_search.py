@@ -3,6 +3,8 @@ or phone however typed, part of an e-mail address."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -20,7 +22,7 @@ def applicants(db):
         user = UserFactory(username=username, email=f"{username}@mail.example", is_staff=False)
         return bidders.bidder_profile_create(
             user=user, legal_name=name, address="1 Main Street", phone=phone, id_document_type="passport",
-            id_document_number=document)
+            id_document_number=document, date_of_birth=datetime.date(1980, 5, 17), country="BE")
 
     return [apply("elodie", "Élodie Moreau", "EM-482 193", "+32 470 12 34 56"),
             apply("karim", "Karim El Amrani", "KA-900 111", "+32 2 555 00 11")]

@@ -25,7 +25,7 @@ def register(case_officer):
     car = AssetFactory(case=dubois, actor=case_officer, title="Lamborghini Urus 2021",
                        identifiers=[("vin", "ZPBUA1ZL9KLA00421"), ("registration", "1-ABC-234")])
     account = AssetFactory(case=dubois, actor=case_officer, title="Current account", category="bank_account",
-                           identifiers=[("iban", "BE68539007547034")])
+                           identifiers=[("iban", "BE71096123456769")])
     other = CaseFactory(reference="AUC-2026-002", title="State v. Novak", court="Court of Ghent")
     watch = AssetFactory(case=other, actor=case_officer, title="Gold Rolex Submariner watch",
                          category="jewellery_art")
@@ -41,7 +41,7 @@ def _found(client, url, q, *records) -> set[str]:
 def test_assets_are_found_by_identifiers_however_they_are_typed(client, auditor, register):
     client.force_login(auditor)
     everything = (register["car"], register["account"], register["watch"])
-    assert _found(client, ASSETS, "be68 5390 0754 7034", *everything) == {register["account"].reference}
+    assert _found(client, ASSETS, "be71 0961 2345 6769", *everything) == {register["account"].reference}
     assert _found(client, ASSETS, "1abc234", *everything) == {register["car"].reference}
     assert _found(client, ASSETS, "ZPBUA1ZL9", *everything) == {register["car"].reference}  # the start of a VIN
 
@@ -68,7 +68,7 @@ def test_cases_are_found_by_reference_party_identifier_and_order(client, auditor
     cases = (register["dubois"], register["other"])
     assert _found(client, CASES, "2026-001", *cases) == {"AUC-2026-001"}
     assert _found(client, CASES, "marc dubois", *cases) == {"AUC-2026-001"}
-    assert _found(client, CASES, "be68539007547034", *cases) == {"AUC-2026-001"}  # an asset's IBAN
+    assert _found(client, CASES, "be71096123456769", *cases) == {"AUC-2026-001"}  # an asset's IBAN
     assert _found(client, CASES, "sz 77 2026", *cases) == {"AUC-2026-002"}  # a court order
     assert _found(client, CASES, "Ghent", *cases) == {"AUC-2026-002"}  # the court
 
