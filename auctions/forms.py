@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.admin.actions import ActionForm
-from custody.models import Asset, AssetCategory, AssetStatus, Case
+from custody.models import Asset, AssetCategory, AssetStatus, Case, categories_where, category_rule
 from custody.validators import validate_document
 
 from .models import Auction, AuctionStatus, BidderProfile, IdentityDocumentType, IncrementTable, LotStatus
@@ -71,7 +71,9 @@ class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=MAX_SEARCH,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Car, watch, flat…")}))
     category = forms.ChoiceField(label=_("Category"), required=False,
-                                 choices=[("", _("All categories"))] + list(AssetCategory.choices))
+                                 choices=[("", _("All categories"))] + [  # only what may be auctioned
+                                     (value, label) for value, label in AssetCategory.choices
+                                     if category_rule(value).auctioned])
     location = forms.ChoiceField(label=_("Location"), required=False)
     min_price = MoneyField(label=_("Price from"), required=False)
     max_price = MoneyField(label=_("Price to"), required=False)
@@ -262,7 +264,8 @@ def for_sale_assets():
     from .models import LotAsset
 
     busy = LotAsset.objects.exclude(lot__status__in=[LotStatus.UNSOLD, LotStatus.CANCELLED]).values("asset_id")
-    return (Asset.objects.filter(status=AssetStatus.FOR_SALE).exclude(pk__in=busy)
+    return (Asset.objects.filter(status=AssetStatus.FOR_SALE, category__in=categories_where(lambda r: r.auctioned))
+            .exclude(pk__in=busy)
             .only("id", "reference", "title").order_by("reference"))
 
 

@@ -77,7 +77,7 @@ from .forms import (
     PhotoUploadForm,
     transition_form,
 )
-from .models import Asset, AssetStatus, Case, CourtOrder, CustodyEventKind, StorageLocation
+from .models import Asset, AssetStatus, Case, CourtOrder, CustodyEventKind, StorageLocation, category_rule
 
 # --------------------------------------------------------------------------------------------
 # Extension points: panels and buttons that apps above custody add to the asset page
@@ -257,10 +257,15 @@ def _transition_action(name: str) -> Action:
             order_id=data["order"].pk if data.get("order") else None,
             expected_status=data.get("expected_status") or None, disposition=data.get("disposition") or None)
 
+    def available(user, asset: Asset) -> bool:
+        # "For sale" from this page means the public auction (a direct sale is valuation's own step).
+        if name == "put_up_for_sale" and not category_rule(asset.category).auctioned:
+            return False
+        return any(t.name == name for t in services.asset_available_transitions(asset=asset, user=user))
+
     return Action(
         name=name, label=label, call=call, permission=("custody.view_asset", TRANSITION_PERMISSIONS[name]),
-        available=lambda user, asset: any(t.name == name for t in services.asset_available_transitions(
-            asset=asset, user=user)),
+        available=available,
         form_class=transition_form(name), danger=name in DANGEROUS_TRANSITIONS,
         success=lambda asset: _("%(action)s: the asset is now “%(status)s”.") % {
             "action": label, "status": asset.get_status_display()})

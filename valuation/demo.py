@@ -44,6 +44,7 @@ PROFILES = {
     AssetCategory.OTHER: {"yearly_rate_percent": Decimal("20")},
     AssetCategory.REAL_ESTATE: {},
     AssetCategory.CASH: {},
+    AssetCategory.PRECIOUS_METALS: {"notes": "Bullion keeps its value; sold at the market price if at all."},
     AssetCategory.BANK_ACCOUNT: {},
 }
 

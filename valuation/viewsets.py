@@ -36,7 +36,7 @@ from common.admin.display import FormattedInspectView, MoneyColumn, person_name
 from common.admin.listings import ListingAction, ListingActionsMixin, ListingIndexView
 from common.admin.viewsets import RecordViewSet, ServiceCreateView
 from common.money import format_money
-from custody.models import Asset, AssetCategory, AssetStatus
+from custody.models import Asset, AssetCategory, AssetStatus, SaleChannel, category_rule
 
 from . import selectors, services
 from .forms import (
@@ -109,7 +109,7 @@ def _expected(data: dict) -> str | None:
 
 REQUEST = Action(
     name="request", label=gettext_lazy("Request early sale"), permission="custody.request_early_sale",
-    available=lambda user, asset: asset.status == AssetStatus.IN_CUSTODY,
+    available=lambda user, asset: asset.status == AssetStatus.IN_CUSTODY and category_rule(asset.category).early_sale,
     form_class=EarlySaleRequestForm,
     call=lambda request, asset, d: services.early_sale_request(
         actor=request.user, asset_id=asset.pk, reason=d["reason"], justification=d["justification"],
@@ -171,7 +171,8 @@ AUTHORISE = Action(
 AUCTION = Action(
     name="auction", label=gettext_lazy("Sell at public auction"), permission="custody.sell_asset",
     available=lambda user, req: (req.status == EarlySaleStatus.AUTHORISED
-                                 and req.asset.status == AssetStatus.EARLY_SALE_AUTHORISED),
+                                 and req.asset.status == AssetStatus.EARLY_SALE_AUTHORISED
+                                 and not services.sale_channel_refusal(req.asset, SaleChannel.AUCTION)),
     call=lambda request, req, d: services.early_sale_route_to_auction(actor=request.user, asset_id=req.asset_id),
     success=gettext_lazy("The asset is for sale; it appears as a draft lot for the auction manager."),
 )
@@ -179,7 +180,8 @@ AUCTION = Action(
 
 def may_propose_direct_sale(user, req: EarlySaleRequest) -> bool:
     return (user.has_perm("valuation.add_directsale") and req.status == EarlySaleStatus.AUTHORISED
-            and req.asset.status == AssetStatus.EARLY_SALE_AUTHORISED)
+            and req.asset.status == AssetStatus.EARLY_SALE_AUTHORISED
+            and not services.sale_channel_refusal(req.asset, SaleChannel.DIRECT))
 
 
 def direct_sale_add_url(asset_id: int) -> str:
