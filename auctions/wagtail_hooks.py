@@ -17,7 +17,6 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -34,6 +33,7 @@ from common.admin.viewsets import (
     ServiceCreateView,
     ServiceEditView,
 )
+from common.formats import format_day
 from common.money import format_money
 from custody.models import AssetPhoto
 
@@ -563,8 +563,7 @@ class ScreeningEntryViewSet(AuctionsViewSet):
     default_ordering = "name"
     list_display = ["name", Column("identity_number", label=_("Identity number")),
                     Column("date_of_birth", label=_("Date of birth"),
-                           accessor=lambda e: date_format(e.date_of_birth, "SHORT_DATE_FORMAT") if e.date_of_birth
-                           else "—"),
+                           accessor=lambda e: format_day(e.date_of_birth)),
                     Column("case", label=_("Case"),
                            accessor=lambda e: e.case.reference if e.case_id else _("All lots")),
                     Column("reason", label=_("Reason")),

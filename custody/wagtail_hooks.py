@@ -47,7 +47,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
@@ -55,13 +54,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from common.admin.actions import Action, ActionView
-from common.admin.columns import MoneyColumn, StatusColumn
+from common.admin.columns import DayColumn, MoneyColumn, StatusColumn
 from common.admin.pagination import PerPageMixin
 from common.admin.viewsets import RecordIndexView, RecordInspectView, RecordViewSet, ServiceCreateView
+from common.formats import format_day, format_number
 from common.money import format_money
 
 from . import selectors, services
@@ -199,7 +199,7 @@ class CaseViewSet(RecordViewSet):
         Column("legal_basis", label=gettext_lazy("Legal basis"), accessor="get_legal_basis_display"),
         Column("offence_type", label=gettext_lazy("Offence"), accessor="get_offence_type_display"),
         Column("country_of_origin", label=gettext_lazy("Origin"), sort_key="country_of_origin"),
-        DateColumn("created_at", label=gettext_lazy("Opened"), sort_key="created_at"),
+        DayColumn("created_at", label=gettext_lazy("Opened"), sort_key="created_at"),
     ]
     inspect_view_class = CaseInspectView
     inspect_template_name = "custody/admin/case_inspect.html"
@@ -364,7 +364,7 @@ class AssetInspectView(RegisterInspectView):
     shown_when_set = ("confiscated_at", "disposition_method", "description")
 
     def get_quantity_display_value(self):
-        return f"{self.object.quantity.normalize():f} {self.object.unit}"
+        return f"{format_number(self.object.quantity)} {self.object.unit}"
 
     def get_declared_value_display_value(self):
         return format_html('<span data-money>{}</span>', format_money(self.object.declared_value,
@@ -504,7 +504,7 @@ class CourtOrderViewSet(RecordViewSet):
         Column("order_type", label=gettext_lazy("Type"), accessor="get_order_type_display", sort_key="order_type"),
         Column("case", label=gettext_lazy("Case"), accessor="case.reference"),
         Column("issued_on", label=gettext_lazy("Date issued"), sort_key="issued_on",
-               accessor=lambda o: date_format(o.issued_on, "DATE_FORMAT")),
+               accessor=lambda o: format_day(o.issued_on)),
         Column("issuing_court", label=gettext_lazy("Issuing court")),
         BooleanColumn("publishable", label=gettext_lazy("May be published")),
         Column("document", label=gettext_lazy("Document"), accessor=_document_link),
