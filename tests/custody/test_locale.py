@@ -1,6 +1,6 @@
 """The register's pages write dates, times and quantities one way, in the active language and the
-agency's time zone (common.formats): not "12/02/2026" beside "Dec. 2, 2026, 5:03 p.m.", and a
-status history in words."""
+agency's time zone (common.formats): not "12/02/2026" beside "Dec. 2, 2026, 5:03 p.m."
+"""
 
 import datetime
 import re
