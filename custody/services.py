@@ -28,7 +28,6 @@ from .models import (
     HASHED_FIELDS,
     ORDER_REQUIRED,
     Asset,
-    AssetCategory,
     AssetIdentifier,
     AssetPhoto,
     Case,
@@ -330,8 +329,7 @@ def _category_refusal(asset: Asset, method, label) -> TransitionRefused | None:
         return None
     return TransitionRefused(
         _("“%(action)s” is not possible for an asset of the category “%(category)s”.")
-        % {"action": label, "category": AssetCategory(asset.category).label if asset.category in AssetCategory.values
-           else asset.category})
+        % {"action": label, "category": asset.get_category_display()})
 
 
 def _not_possible(asset: Asset, label: str) -> TransitionRefused:

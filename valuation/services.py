@@ -443,7 +443,7 @@ def sale_channel_refusal(asset: Asset, channel: str) -> str | None:
     """Why the asset's category may not be sold through `channel` (custody's CATEGORY_RULES), or None."""
     if channel in category_rule(asset.category).channels:
         return None
-    return _("An asset of the category “%(category)s” is not sold by “%(channel)s”.") % {
+    return _("An asset of the category “%(category)s” is not sold through “%(channel)s”.") % {
         "category": asset.get_category_display(), "channel": SaleChannel(channel).label}
 
 
