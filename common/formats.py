@@ -99,6 +99,8 @@ def format_value(value) -> str | None:
         return format_moment(value)
     if isinstance(value, dt.date):
         return format_day(value)
-    if isinstance(value, int | Decimal):
+    if isinstance(value, int):
         return format_number(value)
+    if isinstance(value, Decimal):  # its own decimals kept ("100.00" is read as 100.00, not 100)
+        return number_format(value, use_l10n=True, force_grouping=True)
     return None
