@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from common.exceptions import TransitionRefused
 from custody import services
-from custody.models import Asset, AssetStatus, CustodyEvent
+from custody.models import CATEGORY_RULES, Asset, AssetCategory, AssetStatus, CustodyEvent
 from tests.custody.admin_helpers import bring_to, order_for
 from tests.factories import AssetFactory
 
@@ -33,6 +33,11 @@ def _buttons(client, asset) -> set[str]:
 
 def _asset(case, officer, category: str, **kwargs):
     return AssetFactory(case=case, actor=officer, category=category, title=f"A {category}", **kwargs)
+
+
+def test_every_category_has_its_rule():
+    # A new category must say what it allows: no silent "anything goes" default.
+    assert set(CATEGORY_RULES) == set(AssetCategory.values)
 
 
 @pytest.mark.parametrize("category,state,expected", [

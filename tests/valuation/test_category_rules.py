@@ -72,7 +72,8 @@ def test_securities_sold_early_go_to_a_broker_not_to_the_auction(client, case, c
     authorised_for_early_sale(shares, case_officer, approver)
     client.force_login(auction_manager)
     buttons = _buttons(client, shares)
-    assert "early_sale_auction" not in buttons and "direct_sale_propose" in buttons
+    assert "early_sale_auction" not in buttons and "put_up_for_sale" not in buttons
+    assert "direct_sale_propose" in buttons
     with pytest.raises(TransitionRefused, match="not sold through “Public auction”"):
         services.early_sale_route_to_auction(actor=auction_manager, asset_id=shares.pk)
     sale = services.direct_sale_propose(actor=case_officer, asset_id=shares.pk, buyer_name="Broker SA",
