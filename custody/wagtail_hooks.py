@@ -54,11 +54,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from common.admin.actions import Action, ActionView
-from common.admin.columns import DayColumn, MoneyColumn, StatusColumn
+from common.admin.columns import DayColumn, MoneyColumn, StatusColumn, YesNoColumn
 from common.admin.pagination import PerPageMixin
 from common.admin.viewsets import RecordIndexView, RecordInspectView, RecordViewSet, ServiceCreateView
 from common.formats import format_day, format_number
@@ -506,7 +506,7 @@ class CourtOrderViewSet(RecordViewSet):
         Column("issued_on", label=gettext_lazy("Date issued"), sort_key="issued_on",
                accessor=lambda o: format_day(o.issued_on)),
         Column("issuing_court", label=gettext_lazy("Issuing court")),
-        BooleanColumn("publishable", label=gettext_lazy("May be published")),
+        YesNoColumn("publishable", label=gettext_lazy("May be published")),
         Column("document", label=gettext_lazy("Document"), accessor=_document_link),
     ]
     inspect_view_class = CourtOrderInspectView
@@ -552,7 +552,7 @@ class StorageLocationViewSet(RecordViewSet):
     list_display = ["name", Column("kind", label=gettext_lazy("Kind"), accessor="get_kind_display"),
                     Column("public_area", label=gettext_lazy("Area shown to the public")),
                     MoneyColumn("daily_rate", label=gettext_lazy("Daily rate"), sort_key="daily_rate"),
-                    BooleanColumn("active", label=gettext_lazy("Active"))]
+                    YesNoColumn("active", label=gettext_lazy("Active"))]
     inspect_view_class = StorageLocationInspectView
     inspect_view_fields = list(services.STORAGE_LOCATION_FIELDS)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wagtail.admin.ui.tables import Column, StatusTagColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, StatusTagColumn
 
 from common.formats import format_day, format_moment
 from common.money import format_money
@@ -48,6 +48,12 @@ class DayColumn(DateTimeColumn):
 
     def get_value(self, instance):
         return format_day(Column.get_value(self, instance))
+
+
+class YesNoColumn(BooleanColumn):
+    """Wagtail's tick or cross, titled "Yes" or "No" in the active language (Wagtail's says "True")."""
+
+    cell_template_name = "common/admin/yes_no_cell.html"
 
 
 class StatusColumn(StatusTagColumn):

@@ -48,3 +48,16 @@ def test_the_asset_page_and_listing_write_dates_one_way(client, auditor, cash, l
     listing = client.get(reverse("custody_assets:index"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert day in listing
 
+
+
+def test_yes_and_no_in_listings_not_true_and_false(client, auditor, case, case_officer):
+    from tests.custody.admin_helpers import order_for
+
+    order = order_for(AssetFactory(case=case, actor=case_officer), "confiscation")
+    order.publishable = True
+    order.save()
+    client.force_login(auditor)
+    html = client.get(reverse("custody_orders:index")).content.decode()
+    table = re.search(r"<table class=\"listing.*?</table>", html, re.S).group(0)
+    assert "Yes" in table
+    assert not re.search(r"\b(True|False)\b", table)
