@@ -19,7 +19,7 @@ from common.admin.actions import ActionForm
 from common.dates import validate_past_date
 from common.forms import AmountField, NumberField
 from common.money import format_money, read_as
-from custody.models import Asset, AssetCategory, AssetStatus, Case
+from custody.models import Asset, AssetCategory, AssetStatus, Case, categories_where, category_rule
 from custody.validators import validate_document
 
 from .models import Auction, AuctionStatus, BidderProfile, IdentityDocumentType, IncrementTable, LotStatus
@@ -58,9 +58,10 @@ class CatalogueFilterForm(forms.Form):
                  **kwargs):
         super().__init__(*args, **kwargs)
         categories = list(categories)
-        # A known category no open lot has now (an old link) is still a valid choice: it finds nothing.
+        # A category that may be auctioned but no open lot has now (an old link) is still a valid choice:
+        # it finds nothing.
         asked = self.data.get("category", "") if self.is_bound else ""
-        if asked in AssetCategory.values and asked not in dict(categories):
+        if asked in AssetCategory.values and category_rule(asked).auctioned and asked not in dict(categories):
             categories.append((asked, AssetCategory(asked).label))
         self.fields["category"].choices = [("", _("All categories"))] + categories
         self.fields["location"].choices = [("", _("All locations"))] + list(locations)
@@ -299,7 +300,8 @@ def for_sale_assets():
     from .models import LotAsset
 
     busy = LotAsset.objects.exclude(lot__status__in=[LotStatus.UNSOLD, LotStatus.CANCELLED]).values("asset_id")
-    return (Asset.objects.filter(status=AssetStatus.FOR_SALE).exclude(pk__in=busy)
+    return (Asset.objects.filter(status=AssetStatus.FOR_SALE, category__in=categories_where(lambda r: r.auctioned))
+            .exclude(pk__in=busy)
             .only("id", "reference", "title").order_by("reference"))
 
 

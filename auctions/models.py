@@ -600,6 +600,23 @@ class Bid(models.Model):
     def __str__(self) -> str:
         return f"{self.max_amount} on lot {self.lot_id}"
 
+    # Why a bid was refused (the codes of auctions.engine and auctions_place_bid), in words.
+    REFUSAL_LABELS = {
+        "below_minimum": _("below the next minimum bid"),
+        "not_above_own_maximum": _("not above the bidder's own maximum"),
+        "lot_not_open": _("lot not open for bids"),
+        "lot_ended": _("bidding had ended"),
+        "invalid_amount": _("not a valid amount"),
+        "too_many_decimals": _("too many decimals"),
+        "not_found": _("no such lot"),
+        "not_approved": _("bidder not approved"),
+        "rate_limited": _("too many bids in a short time"),
+    }
+
+    @property
+    def refusal_label(self) -> str:
+        return str(self.REFUSAL_LABELS.get(self.refusal) or self.refusal.replace("_", " "))
+
 
 class LotPseudonym(models.Model):
     lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="pseudonyms")
@@ -735,3 +752,35 @@ class AuctionLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} {self.subject_id}: {self.action}"
+
+    # What the log's codes mean, for the history tables (staff read words, not "sign_up → pending").
+    SUBJECT_LABELS = {"auction": _("Auction"), "lot": _("Lot"), "bidder": _("Bidder"), "deposit": _("Deposit")}
+    ACTION_LABELS = {
+        "create": _("created"), "update": _("changed"), "schedule": _("scheduled"), "unschedule": _("unscheduled"),
+        "publish": _("published"), "open": _("opened for bids"), "close": _("closed"), "cancel": _("cancelled"),
+        "sign_up": _("signed up"), "verify_email": _("e-mail address confirmed"), "approve": _("approved"),
+        "reject": _("rejected"), "view_document": _("identity document viewed"),
+    }
+    STATE_CHOICES = {"auction": AuctionStatus, "lot": LotStatus, "bidder": BidderStatus, "deposit": DepositStatus}
+
+    @property
+    def subject_label(self) -> str:
+        return str(self.SUBJECT_LABELS.get(self.subject, self.subject))
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action) or self.action.replace("_", " "))
+
+    def _state_label(self, value: str) -> str:
+        choices = self.STATE_CHOICES.get(self.subject)
+        if not value or choices is None or value not in choices.values:
+            return value
+        return str(choices(value).label)
+
+    @property
+    def from_label(self) -> str:
+        return self._state_label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return self._state_label(self.to_state)

@@ -24,13 +24,14 @@ from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from common.formats import format_moment
 from common.money import amount_for_input, format_money, format_percent, read_as
 from custody.models import AssetCategory, AssetPhoto
 
@@ -130,12 +131,10 @@ def _as_cards(lots: list[Lot]) -> list[Lot]:
         lot.card_category = categories.get(lot.category, lot.category)
         lot.card_price = format_money(lot.current_price or lot.starting_price, lot.currency)
         lot.card_bids = ngettext("%(n)s bid", "%(n)s bids", lot.bid_count) % {"n": lot.bid_count}
-        lot.card_ends = (dateformat.format(lot.ends_at.astimezone(_zone(lot.auction.time_zone)), "j M, H:i")
-                         if lot.ends_at else "")
+        lot.card_ends = format_moment(lot.ends_at, tz=_zone(lot.auction.time_zone)) if lot.ends_at else ""
         lot.card_ends_iso = _iso(lot.ends_at)
         if lot.status == LotStatus.SCHEDULED:
-            lot.card_opens = dateformat.format(lot.auction.opens_at.astimezone(_zone(lot.auction.time_zone)),
-                                               "j M, H:i")
+            lot.card_opens = format_moment(lot.auction.opens_at, tz=_zone(lot.auction.time_zone))
             lot.card_opens_iso = _iso(lot.auction.opens_at)
     return lots
 

@@ -17,15 +17,14 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from common.admin.actions import Action
-from common.admin.columns import DateTimeColumn, MoneyColumn, StatusColumn
+from common.admin.columns import DateTimeColumn, MoneyColumn, StatusColumn, YesNoColumn
 from common.admin.dashboard import queue_panel_hook
 from common.admin.responses import refuse_with_403, require_perms
 from common.admin.viewsets import (
@@ -35,6 +34,7 @@ from common.admin.viewsets import (
     ServiceCreateView,
     ServiceEditView,
 )
+from common.formats import format_day
 from common.identifiers import national_id_format
 from common.money import format_money
 from common.search import ListingSearch, code, words
@@ -366,7 +366,7 @@ class LotViewSet(AuctionsViewSet):
                     MoneyColumn("starting_price", label=_("Starting price"), sort_key="starting_price"),
                     MoneyColumn("current_price", label=_("Current price"), sort_key="current_price"),
                     Column("bid_count", label=_("Bids"), sort_key="bid_count"),
-                    BooleanColumn("reserve_met", label=_("Reserve met")),
+                    YesNoColumn("reserve_met", label=_("Reserve met")),
                     DateTimeColumn("ends_at", label=_("Ends"), sort_key="ends_at")]
     inspect_view_fields = ["status", "auction", "category", "starting_price", "reserve_price", "current_price",
                            "bid_count", "reserve_met", "leader", "ends_at", "original_ends_at", "winner",
@@ -506,7 +506,7 @@ class BidderProfileViewSet(AuctionsViewSet):
     list_display = ["legal_name",
                     Column("user", label=_("Username")),
                     StatusColumn(waiting=(BidderStatus.PENDING,)),
-                    BooleanColumn("email_verified", label=_("E-mail verified")),
+                    YesNoColumn("email_verified", label=_("E-mail verified")),
                     DateTimeColumn("created_at", label=_("Signed up"), sort_key="created_at"),
                     Column("reviewed_by", label=_("Reviewed by"), accessor=lambda p: _person(p.reviewed_by))]
     inspect_view_fields = ["status", "rejection_reason", "legal_name", "user", "address", "country", "phone",
@@ -573,8 +573,7 @@ class ScreeningEntryViewSet(AuctionsViewSet):
     default_ordering = "name"
     list_display = ["name", Column("identity_number", label=_("Identity number")),
                     Column("date_of_birth", label=_("Date of birth"),
-                           accessor=lambda e: date_format(e.date_of_birth, "SHORT_DATE_FORMAT") if e.date_of_birth
-                           else "—"),
+                           accessor=lambda e: format_day(e.date_of_birth)),
                     Column("case", label=_("Case"),
                            accessor=lambda e: e.case.reference if e.case_id else _("All lots")),
                     Column("reason", label=_("Reason")),
@@ -629,7 +628,7 @@ class IncrementTableViewSet(AuctionsViewSet):
     search_fields = ["name"]
     default_ordering = "name"
     list_display = ["name", Column("tiers", label=_("Tiers"), accessor=_tiers_text),
-                    BooleanColumn("is_default", label=_("Default")),
+                    YesNoColumn("is_default", label=_("Default")),
                     Column("n_lots", label=_("Lots"), sort_key="n_lots")]
     inspect_view_fields = ["name", "is_default", "tiers"]
     create_template_name = edit_template_name = "auctions/admin/increment_form.html"

@@ -11,8 +11,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from common.formats import format_day
 
 EARLIEST_PLAUSIBLE_DATE = datetime.date(1900, 1, 1)
 
@@ -33,7 +34,7 @@ class PastDateValidator:
             raise ValidationError(_("This date is in the future."), code="future_date")
         if value < EARLIEST_PLAUSIBLE_DATE:
             raise ValidationError(_("Give a date after %(date)s."), code="implausible_date",
-                                  params={"date": date_format(EARLIEST_PLAUSIBLE_DATE, "SHORT_DATE_FORMAT")})
+                                  params={"date": format_day(EARLIEST_PLAUSIBLE_DATE)})
 
     def __eq__(self, other) -> bool:
         return isinstance(other, PastDateValidator)

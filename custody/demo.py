@@ -47,6 +47,7 @@ from .models import (
     PartyRole,
     StorageKind,
     StorageLocation,
+    category_rule,
     custody_hash,
 )
 
@@ -86,7 +87,8 @@ _LOCATION_FOR = {
     "vessel": "Marina Nieuwpoort, berth 14", "aircraft": "Hangar 7, Brussels Airport",
     "cash": "High-security vault, National Bank", "bank_account": "Frozen accounts (held by the banks)",
     "securities": "Frozen accounts (held by the banks)", "virtual_assets": "High-security vault, National Bank",
-    "jewellery_art": "High-security vault, National Bank", "business": "On site (immovable property)",
+    "jewellery_art": "High-security vault, National Bank", "precious_metals": "High-security vault, National Bank",
+    "business": "On site (immovable property)",
     "livestock": "Partner farm, Gembloux", "perishable": "Cold store, Zeebrugge port",
     "other": "Central warehouse, Vilvoorde",
 }
@@ -125,8 +127,10 @@ CATEGORIES = [
      "item"),
     ("virtual_assets", 5, ["{coins} BTC in a hardware wallet", "{n} ETH on an exchange account"],
      (5_000, 3_000_000), ["wallet"], "item"),
-    ("jewellery_art", 8, ["Diamond necklace, {carat} carat", "Rolex Submariner watch", "Oil painting, {city} school",
-                          "Gold bars, {kg} × 1 kg"], (2_000, 1_500_000), ["serial"], "item"),
+    ("jewellery_art", 7, ["Diamond necklace, {carat} carat", "Rolex Submariner watch", "Oil painting, {city} school"],
+     (2_000, 1_500_000), ["serial"], "item"),
+    ("precious_metals", 1, ["Gold bars, {kg} × 1 kg", "Silver bullion, {kg} × 15 kg"], (10_000, 1_500_000), ["serial"],
+     "item"),
     ("business", 3, ["Restaurant “{boat}” in {city} (going concern)", "Car dealership {company}"],
      (100_000, 5_000_000), ["company_reg"], "item"),
     ("livestock", 2, ["Herd of {n} dairy cows", "{horses} thoroughbred horses"], (20_000, 600_000), ["other"],
@@ -145,6 +149,7 @@ CARS = {"BMW X5 xDrive": (85_000, 0.85, 2012, (10, 25)), "Mercedes-Benz S 500": 
         "Tesla Model S": (95_000, 0.82, 2013, (10, 25)), "Ferrari 488 GTB": (250_000, 0.93, 2015, (2, 6))}
 # Market prices the demo's values are computed from (EUR, late 2026, rounded).
 GOLD_PER_KG = 75_000
+SILVER_PER_KG = 900
 BTC = 80_000
 ETH = 3_000
 # Per title: the value in EUR of what it names, given the numbers drawn for it (before a ±15 % spread).
@@ -167,6 +172,7 @@ _UNIT_VALUES = {
     "Rolex Submariner": lambda p, r: r.randint(9, 14) * 1000,
     "Oil painting": lambda p, r: r.randint(4, 180) * 1000,
     "Gold bars": lambda p, r: p["kg"] * GOLD_PER_KG,
+    "Silver bullion": lambda p, r: p["kg"] * 15 * SILVER_PER_KG,
     "Restaurant": lambda p, r: r.randint(150, 900) * 1000,
     "Car dealership": lambda p, r: r.randint(1000, 5000) * 1000,
     "dairy cows": lambda p, r: p["n"] * r.randint(1500, 2200),
@@ -220,6 +226,27 @@ REASONS = {
     "dispose": "Allocated for social reuse to a youth centre",
     "record_sale": "Sold at public auction",
 }
+# What each step of a path needs of the asset's category (models.CATEGORY_RULES): after confiscation
+# "for sale" is the public auction; cash and bank accounts are never sold nor destroyed.
+_STEP_NEEDS = {
+    "put_up_for_sale": lambda rule: rule.auctioned,
+    "record_sale": lambda rule: rule.auctioned,
+    "dispose": lambda rule: bool(rule.dispositions),
+    "destroy": lambda rule: rule.destroy,
+    "declare_lost": lambda rule: rule.lose,
+}
+
+
+def _path_allowed(category: str, path: str) -> bool:
+    rule = category_rule(category)
+    return all(_STEP_NEEDS.get(step, lambda _rule: True)(rule) for step in PATHS[path][1])
+
+
+def _disposition(category: str, rng: random.Random) -> str:
+    """Social reuse or transfer to a public body, among those the category allows (cash: the fund)."""
+    return rng.choice(sorted(category_rule(category).dispositions))
+
+
 _STEP_TARGET = {
     "restrain": S.RESTRAINED, "seize": S.IN_CUSTODY, "put_up_for_sale": S.FOR_SALE, "confiscate": S.CONFISCATED,
     "refer_for_disposition": S.AWAITING_DISPOSITION, "dispose": S.DISPOSED, "release": S.RELEASED,
@@ -420,7 +447,7 @@ def _asset_spec(rng: random.Random, serial: int) -> AssetSpec:
     value = _value(template, params, low, high, rng)
     perishable = category in {"perishable", "livestock"}
     spread = {path: weight for path, weight in (PERISHABLE_SPREAD if perishable else SPREAD).items()
-              if category in ONLY_FOR.get(path, {category})}
+              if _path_allowed(category, path) and category in ONLY_FOR.get(path, {category})}
     path = rng.choices(list(spread), weights=list(spread.values()))[0]
     quantity = Decimal(n) if unit in {"head", "t"} else Decimal("1")
     if "{horses}" in template:
@@ -558,7 +585,7 @@ def _drive(asset: Asset, a: AssetSpec, orders, users, locations, rng) -> None:
             services.asset_transition(
                 asset_id=asset.pk, transition=step, actor=actor, reason=REASONS.get(step, ""),
                 order_id=order.pk if order else None,
-                disposition=rng.choice(["social_reuse", "public_use"]) if step == "dispose" else None)
+                disposition=_disposition(a.category, rng) if step == "dispose" else None)
         if step == "seize":
             location = locations[_LOCATION_FOR[a.category]]
             services.custody_event_record(asset_id=asset.pk, actor=users["custodian"], kind="received",
@@ -683,7 +710,7 @@ class _BulkSeeder:
             if step in {"dispose", "record_sale", "return_to_state", "destroy"} and target in {
                     S.DISPOSED, S.RETURNED, S.DESTROYED}:
                 asset.disposition_method = {
-                    "dispose": rng.choice([DispositionMethod.SOCIAL_REUSE, DispositionMethod.PUBLIC_USE]),
+                    "dispose": _disposition(a.category, rng),
                     "record_sale": DispositionMethod.SALE, "return_to_state": DispositionMethod.RETURN,
                     "destroy": DispositionMethod.DESTRUCTION}[step]
             actor = {"put_up_for_sale": users["auctions"], "record_sale": users["auctions"],

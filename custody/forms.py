@@ -31,6 +31,7 @@ from .models import (
     OrderType,
     Party,
     StorageLocation,
+    category_rule,
 )
 from .services import (
     ASSET_EDITABLE_FIELDS,
@@ -128,7 +129,10 @@ class TransitionForm(ActionForm):
         else:
             del self.fields["order"]
         if transition == "dispose":
-            self.fields["disposition"].required = True
+            allowed = category_rule(asset.category).dispositions
+            field = self.fields["disposition"]
+            field.required = True
+            field.choices = [(value, label) for value, label in field.choices if value in allowed]
         else:
             del self.fields["disposition"]
         self.fields["reason"].required = self.needs_reason

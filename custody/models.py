@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
 
@@ -19,13 +20,13 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, transition
 
 from common.dates import validate_past_date
 from common.fields import CurrencyField, StateField
+from common.formats import format_day
 from common.identifiers import identifier_clean, identifier_format, national_id_clean, national_id_format
 from common.search import code_index, words_indexes
 
@@ -113,7 +114,7 @@ class Case(models.Model):
         if self.expected_decision_date < opened:
             raise ValidationError({"expected_decision_date": _(
                 "The decision cannot be expected before the case was opened (%(date)s).")
-                % {"date": date_format(opened, "SHORT_DATE_FORMAT")}})
+                % {"date": format_day(opened)}})
         if self.expected_decision_date > latest:
             raise ValidationError({"expected_decision_date": _(
                 "More than %(years)d years after the case was opened: check the year.")
@@ -284,6 +285,7 @@ class AssetCategory(models.TextChoices):
     VESSEL = "vessel", _("Vessel")
     AIRCRAFT = "aircraft", _("Aircraft")
     CASH = "cash", _("Cash")
+    PRECIOUS_METALS = "precious_metals", _("Precious metals (bullion)")
     BANK_ACCOUNT = "bank_account", _("Bank account")
     SECURITIES = "securities", _("Securities")
     VIRTUAL_ASSETS = "virtual_assets", _("Virtual assets")
@@ -329,6 +331,75 @@ class DispositionMethod(models.TextChoices):
     DESTRUCTION = "destruction", _("Destruction")
 
 
+class SaleChannel(models.TextChoices):
+    AUCTION = "auction", _("Public auction")
+    DIRECT = "direct", _("Direct sale at market price (dealer, broker, exchange)")
+
+
+@dataclass(frozen=True)
+class CategoryRule:
+    """What the life cycle allows for one asset category: how it may be sold, whether it may be sold
+    before confiscation, whether it can be destroyed or lost, and which non-sale dispositions apply."""
+
+    channels: frozenset[str] = frozenset({SaleChannel.AUCTION, SaleChannel.DIRECT})
+    early_sale: bool = True
+    destroy: bool = True
+    lose: bool = True
+    dispositions: frozenset[str] = frozenset({DispositionMethod.SOCIAL_REUSE, DispositionMethod.PUBLIC_USE})
+
+    @property
+    def sold(self) -> bool:
+        return bool(self.channels)
+
+    @property
+    def auctioned(self) -> bool:
+        return SaleChannel.AUCTION in self.channels
+
+
+_AUCTION, _DIRECT = SaleChannel.AUCTION, SaleChannel.DIRECT
+_TO_THE_STATE = frozenset({DispositionMethod.PUBLIC_USE})
+_C = AssetCategory
+
+# Each category's rules; the transitions' conditions below read this table, so the admin's buttons
+# (which follow the allowed transitions), the services and the catalogue all follow it.
+# - Money is never sold, destroyed nor sold early: cash is deposited, a frozen account is
+#   transferred, both to the State's fund ("transfer to a public body"). A bank balance or a
+#   book-entry security cannot be physically lost either.
+# - Securities, bullion and virtual assets have a market price: they are sold through a broker,
+#   dealer or exchange, never at the public auction (virtual assets may be, as some agencies do).
+# - Bullion keeps its value: never an early-sale candidate (it loses nothing by waiting).
+# - Real estate and going concerns are not destroyed; counterfeit goods, vehicles, perishables,
+#   animals are (on a court's order).
+CATEGORY_RULES: dict[str, CategoryRule] = {
+    _C.REAL_ESTATE: CategoryRule(channels=frozenset({_AUCTION}), destroy=False),
+    _C.VEHICLE: CategoryRule(),
+    _C.VESSEL: CategoryRule(),
+    _C.AIRCRAFT: CategoryRule(),
+    _C.CASH: CategoryRule(channels=frozenset(), early_sale=False, destroy=False, dispositions=_TO_THE_STATE),
+    _C.PRECIOUS_METALS: CategoryRule(channels=frozenset({_DIRECT}), early_sale=False, destroy=False,
+                                     dispositions=_TO_THE_STATE),
+    _C.BANK_ACCOUNT: CategoryRule(channels=frozenset(), early_sale=False, destroy=False, lose=False,
+                                  dispositions=_TO_THE_STATE),
+    _C.SECURITIES: CategoryRule(channels=frozenset({_DIRECT}), destroy=False, lose=False,
+                                dispositions=_TO_THE_STATE),
+    _C.VIRTUAL_ASSETS: CategoryRule(destroy=False, dispositions=_TO_THE_STATE),
+    _C.JEWELLERY_ART: CategoryRule(),
+    _C.BUSINESS: CategoryRule(destroy=False),
+    _C.LIVESTOCK: CategoryRule(),
+    _C.PERISHABLE: CategoryRule(),
+    _C.OTHER: CategoryRule(),
+}
+
+
+def category_rule(category: str) -> CategoryRule:
+    return CATEGORY_RULES.get(category, CategoryRule())
+
+
+def categories_where(predicate) -> list[str]:
+    """The categories whose rule satisfies `predicate` (e.g. ``lambda r: r.auctioned``), in choice order."""
+    return [value for value in AssetCategory.values if predicate(category_rule(value))]
+
+
 # Which court order each transition needs; the services and the admin read this table.
 ORDER_REQUIRED: dict[str, str] = {
     "restrain": OrderType.RESTRAINT,
@@ -350,6 +421,24 @@ def _cites_required_order(transition_name: str):
 
     condition.__name__ = f"cites_{order_type}_order"
     return condition
+
+
+def _category(test, name: str):
+    """A transition condition reading the asset's category in CATEGORY_RULES."""
+
+    def condition(asset: Asset) -> bool:
+        return bool(test(category_rule(asset.category)))
+
+    condition.__name__ = f"category_{name}"
+    return condition
+
+
+_may_sell_early = _category(lambda r: r.early_sale, "sold_early")
+_may_be_sold = _category(lambda r: r.sold, "sold")
+_may_be_auctioned = _category(lambda r: r.auctioned, "auctioned")
+_may_be_destroyed = _category(lambda r: r.destroy, "destroyed")
+_may_be_lost = _category(lambda r: r.lose, "lost")
+_may_be_disposed = _category(lambda r: r.dispositions, "disposed")
 
 
 def _not_confiscated(asset: Asset) -> bool:
@@ -445,7 +534,7 @@ class Asset(ConcurrentTransitionMixin, models.Model):
     # told) is valuation's: its services call them, and it adds its checks to the court's
     # authorisation through services.transition_precondition_register.
     @transition(field=status, source=S.IN_CUSTODY, target=S.EARLY_SALE_REQUESTED,
-                permission="custody.request_early_sale")
+                conditions=[_may_sell_early], permission="custody.request_early_sale")
     def request_early_sale(self) -> None:
         pass
 
@@ -455,15 +544,17 @@ class Asset(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(field=status, source=S.EARLY_SALE_REQUESTED, target=S.EARLY_SALE_AUTHORISED,
-                conditions=[_cites_required_order("authorise_early_sale")],
+                conditions=[_cites_required_order("authorise_early_sale"), _may_sell_early],
                 permission="custody.request_early_sale")
     def authorise_early_sale(self) -> None:
         pass
 
+    # An early sale may go through any channel of the category (valuation's direct sale or the
+    # auction); after confiscation, "for sale" means the public auction.
     @transition(field=status, source=S.EARLY_SALE_AUTHORISED, target=S.FOR_SALE,
-                conditions=[_not_confiscated], permission="custody.sell_asset")
+                conditions=[_not_confiscated, _may_be_sold], permission="custody.sell_asset")
     @transition(field=status, source=S.AWAITING_DISPOSITION, target=S.FOR_SALE,
-                conditions=[_was_confiscated], permission="custody.sell_asset")
+                conditions=[_was_confiscated, _may_be_auctioned], permission="custody.sell_asset")
     def put_up_for_sale(self) -> None:
         pass
 
@@ -474,7 +565,7 @@ class Asset(ConcurrentTransitionMixin, models.Model):
         return S.AWAITING_DISPOSITION if self.confiscated_at else S.EARLY_SALE_AUTHORISED
 
     @transition(field=status, source=S.FOR_SALE, target=RETURN_VALUE(S.SOLD, S.DISPOSED),
-                permission="custody.sell_asset")
+                conditions=[_may_be_sold], permission="custody.sell_asset")
     def record_sale(self) -> str:
         """Sold before confiscation: proceeds go to escrow. Sold after it: that is the disposition."""
         if self.confiscated_at:
@@ -501,7 +592,7 @@ class Asset(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(field=status, source=S.AWAITING_DISPOSITION, target=S.DISPOSED,
-                permission="custody.dispose_asset")
+                conditions=[_may_be_disposed], permission="custody.dispose_asset")
     def dispose(self, disposition: str = DispositionMethod.SOCIAL_REUSE) -> None:
         """Social reuse or transfer to a public body; sale, return and destruction have their own."""
         self.disposition_method = disposition
@@ -517,12 +608,12 @@ class Asset(ConcurrentTransitionMixin, models.Model):
         self.disposition_method = DispositionMethod.RETURN
 
     @transition(field=status, source=HELD_STATES, target=S.DESTROYED,
-                conditions=[_cites_required_order("destroy")], permission="custody.dispose_asset")
+                conditions=[_cites_required_order("destroy"), _may_be_destroyed], permission="custody.dispose_asset")
     def destroy(self) -> None:
         self.disposition_method = DispositionMethod.DESTRUCTION
 
     @transition(field=status, source=[S.RESTRAINED, *HELD_STATES], target=S.LOST,
-                permission="custody.dispose_asset")
+                conditions=[_may_be_lost], permission="custody.dispose_asset")
     def declare_lost(self) -> None:
         pass
 

@@ -43,6 +43,7 @@ from .models import (
     Party,
     RecordChange,
     StorageLocation,
+    category_rule,
     custody_hash,
 )
 from .signals import asset_status_changed, asset_transition_applied
@@ -517,6 +518,19 @@ def _cited_order(asset: Asset, transition: str, order_id: int | None) -> CourtOr
     return order
 
 
+def _category_refusal(asset: Asset, method, label) -> TransitionRefused | None:
+    """The refusal when the asset's category does not allow this move (CATEGORY_RULES), else None."""
+    meta = method._django_fsm
+    transition = meta.get_transition(asset.status)
+    if transition is None:
+        return None
+    if all(c(asset) for c in transition.conditions if c.__name__.startswith("category_")):
+        return None
+    return TransitionRefused(
+        _("“%(action)s” is not possible for an asset of the category “%(category)s”.")
+        % {"action": label, "category": asset.get_category_display()})
+
+
 def _not_possible(asset: Asset, label: str) -> TransitionRefused:
     return TransitionRefused(
         _("“%(action)s” is not possible while the asset is “%(status)s”.")
@@ -550,6 +564,8 @@ def _apply(asset: Asset, transition: str, *, actor, reason: str, order_id: int |
         raise _not_possible(asset, label)
     if not _may(method, actor):
         raise NotPermitted(_("Your role does not allow “%(action)s”.") % {"action": label})
+    if refusal := _category_refusal(asset, method, label):
+        raise refusal
     reason = (reason or "").strip()
     if transition in REASON_REQUIRED and not reason:
         raise TransitionRefused(_("Give a reason for this action."))
@@ -604,6 +620,10 @@ def asset_transition(
             raise TransitionRefused(_("Choose social reuse or transfer to a public body."))
         kwargs["disposition"] = disposition
     asset = _locked_asset(asset_id, expected_status)
+    if transition == "dispose" and disposition not in category_rule(asset.category).dispositions:
+        raise ValidationError({"disposition": _("“%(disposition)s” is not possible for an asset of the category "
+                                                "“%(category)s”.") % {
+            "disposition": DispositionMethod(disposition).label, "category": asset.get_category_display()}})
     return _apply(asset, transition, actor=actor, reason=reason, order_id=order_id, **kwargs)
 
 

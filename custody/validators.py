@@ -1,14 +1,25 @@
-"""Upload validation: type by content (not by name), size, and decompression bombs."""
+"""Upload validation: type by content (not by name), size, and decompression bombs.
+
+A document is accepted only once the library made for its format has opened it: a PDF is parsed
+by pypdf (its cross-reference table, its catalogue and at least one page), a scan is decoded by
+Pillow. The first bytes alone say nothing: "%PDF-1.4" followed by a script is not an order.
+"""
 
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+# pypdf reports what it repairs through logging; a refused upload is reported to the user instead.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 _DOCUMENT_SIGNATURES = {
@@ -32,10 +43,51 @@ def validate_document(upload) -> None:
         )
     pos = upload.tell() if hasattr(upload, "tell") else 0
     upload.seek(0)
-    head = upload.read(8)
+    data = upload.read()
     upload.seek(pos)
-    if not any(head.startswith(sig) for sig in _DOCUMENT_SIGNATURES):
+    kind = next((k for sig, k in _DOCUMENT_SIGNATURES.items() if data.startswith(sig)), None)
+    if kind is None:
         raise ValidationError(_("Upload the document as a PDF, PNG or JPEG file."), code="bad_type")
+    if kind == "pdf":
+        _check_pdf(data)
+    else:
+        _check_scan(data, kind)
+
+
+def _check_pdf(data: bytes) -> None:
+    """Open the PDF with pypdf in strict mode: it must parse, not be encrypted, and have a page."""
+    not_pdf = ValidationError(_("The document is not a readable PDF file (it may be damaged, or another kind of "
+                                "file named .pdf)."), code="bad_pdf")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        if reader.is_encrypted:
+            raise ValidationError(_("The PDF is protected by a password; upload it without protection."),
+                                  code="encrypted")
+        pages = len(reader.pages)
+    except ValidationError:
+        raise
+    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError,
+            OSError) as exc:
+        raise not_pdf from exc
+    if pages == 0:
+        raise ValidationError(_("The PDF has no pages."), code="no_pages")
+
+
+def _check_scan(data: bytes, kind: str) -> None:
+    """A scanned order (PNG or JPEG): Pillow must recognise the format the bytes claim and verify it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format != kind.upper():
+                raise ValidationError(_("Upload the document as a PDF, PNG or JPEG file."), code="bad_type")
+            image.verify()
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(_("The scan is too large to process safely."), code="bomb") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(_("The scan is not a readable image."), code="bad_image") from exc
 
 
 def open_checked_image(upload) -> Image.Image:

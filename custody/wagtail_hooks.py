@@ -50,7 +50,6 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import BooleanField, DateField, DateTimeField
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
@@ -58,14 +57,15 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from common.admin.actions import Action, ActionView
-from common.admin.columns import MoneyColumn, StatusColumn
+from common.admin.columns import DayColumn, MoneyColumn, StatusColumn, YesNoColumn
 from common.admin.dashboard import queue_panel_hook
 from common.admin.pagination import PerPageMixin
 from common.admin.viewsets import RecordIndexView, RecordInspectView, RecordViewSet, ServiceCreateView
+from common.formats import format_day, format_number
 from common.money import format_money
 
 from . import dashboard, selectors, services
@@ -85,7 +85,16 @@ from .forms import (
     PhotoUploadForm,
     transition_form,
 )
-from .models import Asset, AssetIdentifier, AssetStatus, Case, CourtOrder, CustodyEventKind, StorageLocation
+from .models import (
+    Asset,
+    AssetIdentifier,
+    AssetStatus,
+    Case,
+    CourtOrder,
+    CustodyEventKind,
+    StorageLocation,
+    category_rule,
+)
 
 # --------------------------------------------------------------------------------------------
 # Extension points: panels and buttons that apps above custody add to the asset page
@@ -153,7 +162,7 @@ def _change_value(model, name: str, value) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, DateField) and not isinstance(field, DateTimeField):
         try:
-            return date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+            return format_day(datetime.date.fromisoformat(value))
         except (TypeError, ValueError):
             return str(value)
     return str(value)
@@ -257,7 +266,7 @@ class CaseViewSet(RecordViewSet):
         Column("legal_basis", label=gettext_lazy("Legal basis"), accessor="get_legal_basis_display"),
         Column("offence_type", label=gettext_lazy("Offence"), accessor="get_offence_type_display"),
         Column("country_of_origin", label=gettext_lazy("Origin"), sort_key="country_of_origin"),
-        DateColumn("created_at", label=gettext_lazy("Opened"), sort_key="created_at"),
+        DayColumn("created_at", label=gettext_lazy("Opened"), sort_key="created_at"),
     ]
     inspect_view_class = CaseInspectView
     inspect_template_name = "custody/admin/case_inspect.html"
@@ -316,10 +325,15 @@ def _transition_action(name: str) -> Action:
             order_id=data["order"].pk if data.get("order") else None,
             expected_status=data.get("expected_status") or None, disposition=data.get("disposition") or None)
 
+    def available(user, asset: Asset) -> bool:
+        # "For sale" from this page means the public auction (a direct sale is valuation's own step).
+        if name == "put_up_for_sale" and not category_rule(asset.category).auctioned:
+            return False
+        return any(t.name == name for t in services.asset_available_transitions(asset=asset, user=user))
+
     return Action(
         name=name, label=label, call=call, permission=("custody.view_asset", TRANSITION_PERMISSIONS[name]),
-        available=lambda user, asset: any(t.name == name for t in services.asset_available_transitions(
-            asset=asset, user=user)),
+        available=available,
         form_class=transition_form(name), danger=name in DANGEROUS_TRANSITIONS,
         success=lambda asset: _("%(action)s: the asset is now “%(status)s”.") % {
             "action": label, "status": asset.get_status_display()})
@@ -415,7 +429,7 @@ class AssetInspectView(RegisterInspectView):
     shown_when_set = ("confiscated_at", "disposition_method", "description")
 
     def get_quantity_display_value(self):
-        return f"{self.object.quantity.normalize():f} {self.object.unit}"
+        return f"{format_number(self.object.quantity)} {self.object.unit}"
 
     def get_declared_value_display_value(self):
         return format_html('<span data-money>{}</span>', format_money(self.object.declared_value,
@@ -560,9 +574,9 @@ class CourtOrderViewSet(RecordViewSet):
         Column("order_type", label=gettext_lazy("Type"), accessor="get_order_type_display", sort_key="order_type"),
         Column("case", label=gettext_lazy("Case"), accessor="case.reference"),
         Column("issued_on", label=gettext_lazy("Date issued"), sort_key="issued_on",
-               accessor=lambda o: date_format(o.issued_on, "DATE_FORMAT")),
+               accessor=lambda o: format_day(o.issued_on)),
         Column("issuing_court", label=gettext_lazy("Issuing court")),
-        BooleanColumn("publishable", label=gettext_lazy("May be published")),
+        YesNoColumn("publishable", label=gettext_lazy("May be published")),
         Column("document", label=gettext_lazy("Document"), accessor=_document_link),
     ]
     inspect_view_class = CourtOrderInspectView
@@ -611,7 +625,7 @@ class StorageLocationViewSet(RecordViewSet):
     list_display = ["name", Column("kind", label=gettext_lazy("Kind"), accessor="get_kind_display"),
                     Column("public_area", label=gettext_lazy("Area shown to the public")),
                     MoneyColumn("daily_rate", label=gettext_lazy("Daily rate"), sort_key="daily_rate"),
-                    BooleanColumn("active", label=gettext_lazy("Active"))]
+                    YesNoColumn("active", label=gettext_lazy("Active"))]
     inspect_view_class = StorageLocationInspectView
     inspect_view_fields = list(services.STORAGE_LOCATION_FIELDS)
 

@@ -2,14 +2,26 @@
 has the first entry of its custody chain, as a real one would."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from pypdf import PdfWriter
 
 from custody import services
 from custody.models import Asset, AssetCategory, Case, CourtOrder, LegalBasis, OffenceType, StorageLocation
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real PDF (A4 blank pages), as the document validators parse it."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 class UserFactory(factory.django.DjangoModelFactory):

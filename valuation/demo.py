@@ -7,11 +7,13 @@ of the early-sale recommendation. Idempotent; with --bulk the appraisals are wri
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from custody import services as custody_services
 from custody.models import HELD_STATES, Asset, AssetCategory
@@ -42,10 +44,20 @@ PROFILES = {
     AssetCategory.OTHER: {"yearly_rate_percent": Decimal("20")},
     AssetCategory.REAL_ESTATE: {},
     AssetCategory.CASH: {},
+    AssetCategory.PRECIOUS_METALS: {"notes": "Bullion keeps its value; sold at the market price if at all."},
     AssetCategory.BANK_ACCOUNT: {},
 }
 
-_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def _pdf() -> bytes:
+    """A one-page PDF: the evidence validator opens uploads with pypdf, so it must be a real one."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+_PDF = _pdf()
 
 
 def _user(username: str):

@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from common.admin.actions import action_buttons
+from common.formats import format_day
 from custody.models import Asset
 
 from . import depreciation, selectors
@@ -67,13 +68,13 @@ def _chart(points: list[tuple[date, Decimal, str]], projection: list[tuple[date,
     dots = []
     for d, v, s in points:
         x, y = xy(d, v)
-        dots.append({"x": x, "y": y, "status": s, "title": f"{formats.date_format(d, 'SHORT_DATE_FORMAT')}: "
+        dots.append({"x": x, "y": y, "status": s, "title": f"{format_day(d)}: "
                      f"{formats.number_format(v, 2, use_l10n=True, force_grouping=True)} {currency}"})
     y_labels = [{"y": round(PAD_T + (H - PAD_T - PAD_B) * (1 - f), 1),
                  "text": formats.number_format(top * Decimal(str(f)), 0, use_l10n=True, force_grouping=True)}
                 for f in (0.0, 0.5, 1.0)]
-    x_labels = [{"x": PAD_L, "text": formats.date_format(d0, "SHORT_DATE_FORMAT"), "anchor": "start"},
-                {"x": W - PAD_R, "text": formats.date_format(d1, "SHORT_DATE_FORMAT"), "anchor": "end"}]
+    x_labels = [{"x": PAD_L, "text": format_day(d0), "anchor": "start"},
+                {"x": W - PAD_R, "text": format_day(d1), "anchor": "end"}]
     return Chart(line, proj, dots, y_labels, x_labels)
 
 

@@ -31,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 
 from common.selectors import counts_by
-from custody.models import Asset, AssetStatus, Party, PartyRole
+from custody.models import Asset, AssetStatus, Party, PartyRole, categories_where
 
 from .models import (
     Appraisal,
@@ -297,9 +297,10 @@ def early_sale_sql(*, as_of: date, only_candidates: bool = True,
             out.append(piece)
     sql = "".join(out)
     if only_candidates:
-        sql = ("SELECT * FROM (" + sql + ") r "
-               "WHERE r.urgent OR (r.net_benefit >= %s AND r.net_benefit >= r.value_today * %s)")
-        positional += [params["threshold"], params["threshold_pct"]]
+        # Only categories that may be sold early (custody's CATEGORY_RULES: not cash, bank accounts, bullion).
+        sql = ("SELECT * FROM (" + sql + ") r WHERE r.category = ANY(%s) "
+               "AND (r.urgent OR (r.net_benefit >= %s AND r.net_benefit >= r.value_today * %s))")
+        positional += [categories_where(lambda rule: rule.early_sale), params["threshold"], params["threshold_pct"]]
     return sql, positional
 
 

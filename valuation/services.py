@@ -18,7 +18,7 @@ from common.exceptions import DomainError, NotPermitted, TransitionConflict, Tra
 from common.transitions import require_perm, transition_run
 from custody import services as custody_services
 from custody.events import custody_event_append
-from custody.models import HELD_STATES, Asset, AssetStatus, CustodyEventKind, Party
+from custody.models import HELD_STATES, Asset, AssetStatus, CustodyEventKind, Party, SaleChannel, category_rule
 from ledger import services as ledger_services
 
 from . import selectors
@@ -439,6 +439,19 @@ def _check_authorised_for_sale(asset: Asset) -> None:
     early_sale_due_process_check(asset)
 
 
+def sale_channel_refusal(asset: Asset, channel: str) -> str | None:
+    """Why the asset's category may not be sold through `channel` (custody's CATEGORY_RULES), or None."""
+    if channel in category_rule(asset.category).channels:
+        return None
+    return _("An asset of the category “%(category)s” is not sold through “%(channel)s”.") % {
+        "category": asset.get_category_display(), "channel": SaleChannel(channel).label}
+
+
+def _check_channel(asset: Asset, channel: str) -> None:
+    if refusal := sale_channel_refusal(asset, channel):
+        raise TransitionRefused(refusal)
+
+
 @transaction.atomic
 def early_sale_route_to_auction(*, actor, asset_id: int, expected_status: str | None = None) -> Asset:
     """Put an authorised asset up for sale at auction: the auctions app offers every asset for sale
@@ -449,6 +462,7 @@ def early_sale_route_to_auction(*, actor, asset_id: int, expected_status: str | 
     if expected_status and asset.status != expected_status:
         raise TransitionConflict()
     _check_authorised_for_sale(asset)
+    _check_channel(asset, SaleChannel.AUCTION)
     pending = [DirectSaleStatus.PROPOSED, DirectSaleStatus.APPROVED]
     if DirectSale.objects.filter(asset=asset, status__in=pending).exists():
         raise TransitionRefused(_("A direct sale of this asset is pending; reject it before choosing an auction."))
@@ -467,6 +481,7 @@ def direct_sale_propose(
     if asset is None:
         raise TransitionRefused(_("This asset does not exist."))
     _check_authorised_for_sale(asset)
+    _check_channel(asset, SaleChannel.DIRECT)
     price = _decimal(price, "price")
     if not buyer_name.strip() or not buyer_contact.strip():
         raise ValidationError(_("Name the buyer and give their contact details."))

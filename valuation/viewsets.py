@@ -21,22 +21,24 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn, StatusFlagColumn, StatusTagColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, StatusFlagColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from common.admin.actions import Action, ActionView, RequiredReasonForm
+from common.admin.columns import DateTimeColumn
 from common.admin.display import FormattedInspectView, MoneyColumn, person_name
 from common.admin.listings import ListingAction, ListingActionsMixin, ListingIndexView
 from common.admin.viewsets import RecordViewSet, ServiceCreateView
+from common.formats import format_day, format_moment
 from common.money import format_money
-from custody.models import Asset, AssetCategory, AssetStatus
+from custody.models import Asset, AssetCategory, AssetStatus, SaleChannel, category_rule
 
 from . import selectors, services
 from .forms import (
@@ -109,7 +111,7 @@ def _expected(data: dict) -> str | None:
 
 REQUEST = Action(
     name="request", label=gettext_lazy("Request early sale"), permission="custody.request_early_sale",
-    available=lambda user, asset: asset.status == AssetStatus.IN_CUSTODY,
+    available=lambda user, asset: asset.status == AssetStatus.IN_CUSTODY and category_rule(asset.category).early_sale,
     form_class=EarlySaleRequestForm,
     call=lambda request, asset, d: services.early_sale_request(
         actor=request.user, asset_id=asset.pk, reason=d["reason"], justification=d["justification"],
@@ -171,7 +173,8 @@ AUTHORISE = Action(
 AUCTION = Action(
     name="auction", label=gettext_lazy("Sell at public auction"), permission="custody.sell_asset",
     available=lambda user, req: (req.status == EarlySaleStatus.AUTHORISED
-                                 and req.asset.status == AssetStatus.EARLY_SALE_AUTHORISED),
+                                 and req.asset.status == AssetStatus.EARLY_SALE_AUTHORISED
+                                 and not services.sale_channel_refusal(req.asset, SaleChannel.AUCTION)),
     call=lambda request, req, d: services.early_sale_route_to_auction(actor=request.user, asset_id=req.asset_id),
     success=gettext_lazy("The asset is for sale; it appears as a draft lot for the auction manager."),
 )
@@ -179,7 +182,8 @@ AUCTION = Action(
 
 def may_propose_direct_sale(user, req: EarlySaleRequest) -> bool:
     return (user.has_perm("valuation.add_directsale") and req.status == EarlySaleStatus.AUTHORISED
-            and req.asset.status == AssetStatus.EARLY_SALE_AUTHORISED)
+            and req.asset.status == AssetStatus.EARLY_SALE_AUTHORISED
+            and not services.sale_channel_refusal(req.asset, SaleChannel.DIRECT))
 
 
 def direct_sale_add_url(asset_id: int) -> str:
@@ -205,7 +209,7 @@ class EarlySaleRequestViewSet(RecordViewSet):
                         primary=lambda r: r.is_open),
         Column("reason", label=gettext_lazy("Ground"), accessor="get_reason_display"),
         Column("requested_by", label=gettext_lazy("Requested by"), accessor=lambda r: person_name(r.requested_by)),
-        DateColumn("requested_at", label=gettext_lazy("Requested"), sort_key="requested_at"),
+        DateTimeColumn("requested_at", label=gettext_lazy("Requested"), sort_key="requested_at"),
         Column("decided_by", label=gettext_lazy("Decided by"), accessor=lambda r: person_name(r.decided_by)),
     ]
     inspect_view_class = AssetLinkInspectView
@@ -257,7 +261,7 @@ def _value_today(c: EarlySaleCandidate) -> str:
 
 
 def _decision(c: EarlySaleCandidate) -> str:
-    return _("%(date)s (in %(days)s days)") % {"date": date_format(c.decision_date, "SHORT_DATE_FORMAT"),
+    return _("%(date)s (in %(days)s days)") % {"date": format_day(c.decision_date),
                                                "days": c.days_to_decision}
 
 
@@ -334,7 +338,7 @@ class EarlySaleCandidateViewSet(ListingActionsMixin, RecordViewSet):
         last = EarlySaleRun.objects.filter(finished_at__isnull=False).first()
         if last:
             ran = _("Last computed %(when)s: %(n)d candidates among %(total)d assets in custody.") % {
-                "when": date_format(last.finished_at, "DATETIME_FORMAT"), "n": last.candidate_count,
+                "when": format_moment(last.finished_at), "n": last.candidate_count,
                 "total": last.assets_considered}
         else:
             ran = _("The recommendation has not been computed yet.")
@@ -410,7 +414,7 @@ class AppraisalViewSet(RecordViewSet):
         Column("method", label=gettext_lazy("Method"), accessor="get_method_display"),
         MoneyColumn("amount", label=gettext_lazy("Value"), sort_key="amount"),
         Column("value_date", label=gettext_lazy("Value as of"), sort_key="value_date",
-               accessor=lambda a: date_format(a.value_date, "SHORT_DATE_FORMAT")),
+               accessor=lambda a: format_day(a.value_date)),
         Column("valuer", label=gettext_lazy("Valuer"), accessor=lambda a: person_name(a.valuer)),
         StatusTagColumn("status", label=gettext_lazy("Status"), accessor="get_status_display", sort_key="status",
                         primary=lambda a: a.status == AppraisalStatus.SUBMITTED),
@@ -504,7 +508,7 @@ class DirectSaleViewSet(RecordViewSet):
         StatusTagColumn("status", label=gettext_lazy("Status"), accessor="get_status_display", sort_key="status",
                         primary=lambda s: s.status in (DirectSaleStatus.PROPOSED, DirectSaleStatus.APPROVED)),
         Column("requested_by", label=gettext_lazy("Proposed by"), accessor=lambda s: person_name(s.requested_by)),
-        DateColumn("requested_at", label=gettext_lazy("Proposed"), sort_key="requested_at"),
+        DateTimeColumn("requested_at", label=gettext_lazy("Proposed"), sort_key="requested_at"),
     ]
     inspect_view_class = AssetLinkInspectView
     inspect_view_fields = ["asset", "status", "buyer_name", "buyer_contact", "price", "valuation", "justification",
@@ -592,7 +596,7 @@ class DepreciationProfileViewSet(ListingActionsMixin, RecordViewSet):
         Column("shelf_life_days", label=gettext_lazy("Shelf life"), sort_key="shelf_life_days",
                accessor=lambda p: _("%(d)s days") % {"d": p.shelf_life_days} if p.shelf_life_days else "—"),
         MoneyColumn("daily_upkeep", label=gettext_lazy("Daily upkeep per unit"), sort_key="daily_upkeep"),
-        DateColumn("updated_at", label=gettext_lazy("Last changed"), sort_key="updated_at"),
+        DateTimeColumn("updated_at", label=gettext_lazy("Last changed"), sort_key="updated_at"),
         Column("updated_by", label=gettext_lazy("By"), accessor=lambda p: person_name(p.updated_by)),
     ]
     inspect_view_class = FormattedInspectView

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.transitions import require_perm, save_or_conflict, transition_run
-from custody.models import Asset, AssetStatus
+from custody.models import Asset, AssetStatus, category_rule
 
 from .. import selectors
 from ..events import auction_log_write
@@ -69,6 +69,12 @@ def _check_assets_for_sale(assets: list[Asset]) -> None:
     if wrong:
         raise TransitionRefused(
             _("Only assets that are for sale can be auctioned; not: %(refs)s.") % {"refs": ", ".join(wrong)})
+    # custody's CATEGORY_RULES: cash, bank accounts, securities and bullion never go to the public auction.
+    never = [f"{a.reference} ({a.get_category_display()})" for a in assets if not category_rule(a.category).auctioned]
+    if never:
+        raise TransitionRefused(
+            _("These assets are not sold at public auction because of their category: %(refs)s.")
+            % {"refs": ", ".join(never)})
 
 
 def _assets_in_other_lots(asset_ids: list[int], lot_id: int | None) -> list[str]:

@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.utils import timezone
-from django.utils.formats import date_format
-from wagtail.admin.ui.tables import Column, StatusTagColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, StatusTagColumn
 
+from common.formats import format_day, format_moment
 from common.money import format_money
 
 
@@ -32,18 +31,29 @@ class MoneyColumn(Column):
 
 
 class DateTimeColumn(Column):
-    """A date and time as such (`12/05/2026 8:24 p.m.`), where Wagtail's DateColumn says "just now"
-    or "3 days ago" (and nothing useful of a time to come, such as a lot's end); "—" for none."""
+    """A date and time as such (`5 Dec 2026, 20:24`, common.formats, in the agency's time zone), where
+    Wagtail's DateColumn says "just now" or "3 days ago" (and nothing useful of a time to come, such
+    as a lot's end); "—" for none."""
 
     def __init__(self, name, **kwargs):
         kwargs.setdefault("sort_key", name)
         super().__init__(name, **kwargs)
 
     def get_value(self, instance):
-        value = super().get_value(instance)
-        if value is None:
-            return "—"
-        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        return format_moment(super().get_value(instance))
+
+
+class DayColumn(DateTimeColumn):
+    """A date (`5 Dec 2026`), or the date of a moment in the agency's time zone; "—" for none."""
+
+    def get_value(self, instance):
+        return format_day(Column.get_value(self, instance))
+
+
+class YesNoColumn(BooleanColumn):
+    """Wagtail's tick or cross, titled "Yes" or "No" in the active language (Wagtail's says "True")."""
+
+    cell_template_name = "common/admin/yes_no_cell.html"
 
 
 class StatusColumn(StatusTagColumn):

@@ -22,7 +22,6 @@ group viewsets with Wagtail's ViewSetGroup in the app's wagtail_hooks.py.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -30,8 +29,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from wagtail.admin.views import generic
@@ -39,6 +36,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from common.exceptions import DomainError
+from common.formats import format_value
 from common.forms import NumberField, apply_validation_error
 from common.search import ListingSearch
 
@@ -98,8 +96,10 @@ class RecordInspectView(generic.InspectView):
 
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
-        if isinstance(value, datetime):  # shown in the agency's time zone, as everywhere else
-            return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        # Dates, times (in the agency's time zone), yes/no and numbers as every page shows them.
+        shown = format_value(value)
+        if shown is not None:
+            return shown
         if value is None or value == "":
             return "—"
         return value

@@ -1,10 +1,12 @@
-"""Template helpers every app's pages use: money in the active locale, status tags."""
+"""Template helpers every app's pages use: money in the active locale, dates, times and numbers as
+common.formats shows them (one format everywhere), status tags."""
 
 from __future__ import annotations
 
 from django import template
 from django.conf import settings
 
+from common import formats
 from common.money import format_money
 
 register = template.Library()
@@ -13,6 +15,32 @@ register = template.Library()
 @register.filter
 def money(amount, currency: str = "") -> str:
     return format_money(amount, currency)
+
+
+@register.filter
+def moment(value, precision: str = "") -> str:
+    """A date and time in the active language and the current time zone (the agency's, or the one a
+    ``{% timezone %}`` block sets): ``{{ lot.ends_at|moment }}``, ``{{ bid.placed_at|moment:"seconds" }}``."""
+    return formats.format_moment(value, seconds=precision == "seconds")
+
+
+@register.filter
+def day(value) -> str:
+    """A date in the active language: ``{{ order.issued_on|day }}``."""
+    return formats.format_day(value)
+
+
+@register.filter
+def number(value, decimal_places=None) -> str:
+    """A count or quantity grouped as amounts are."""
+    return formats.format_number(value, None if decimal_places in (None, "") else int(decimal_places))
+
+
+@register.simple_tag
+def format_locale() -> str:
+    """The BCP 47 tag of the locale dates are written in ("en-BE"), for scripts that format them too."""
+    locale = formats.active_locale()
+    return "-".join(part for part in (locale.language, locale.territory) if part)
 
 
 @register.inclusion_tag("common/admin/status_tag.html")

@@ -123,6 +123,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("AGENCY_TIME_ZONE", "Europe/Brussels")
+# The agency's country (ISO 3166 alpha-2): dates are shown in the active language as written there
+# (en_BE, fr_BE; common.formats).
+AGENCY_COUNTRY = env_str("AGENCY_COUNTRY", "BE").upper()
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

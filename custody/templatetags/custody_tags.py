@@ -46,5 +46,6 @@ def transition_label(value: str) -> str:
 
     from custody.services import TRANSITION_LABELS
 
-    extra = {"register": gettext("Registered"), "endorse_early_sale": gettext("Early sale endorsed")}
-    return str(TRANSITION_LABELS.get(value) or extra.get(value) or value)
+    extra = {"register": gettext("Registered"), "endorse_early_sale": gettext("Early sale endorsed"),
+             "early_sale_notice": gettext("Parties notified of the early sale")}
+    return str(TRANSITION_LABELS.get(value) or extra.get(value) or value.replace("_", " ").capitalize())

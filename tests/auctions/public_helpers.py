@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from custody import services as custody
+from tests.factories import pdf_bytes
 
 
 def jpeg_upload(name: str = "photo.jpg", size=(640, 480), colour=(40, 120, 200)) -> SimpleUploadedFile:
@@ -21,5 +22,5 @@ def add_photo(asset, actor, caption: str = ""):
 
 
 def pdf_upload(name: str = "passport.pdf") -> SimpleUploadedFile:
-    content = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    content = pdf_bytes()
     return SimpleUploadedFile(name, content, content_type="application/pdf")

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from common.admin.columns import DateTimeColumn, MoneyColumn, StatusColumn
 from custody.models import Party
@@ -79,5 +80,9 @@ def test_money_and_status_columns():
 def test_datetime_column_shows_the_time_in_the_agency_zone(settings):
     settings.TIME_ZONE = "Europe/Brussels"
     row = type("Row", (), {"ends_at": datetime.datetime(2026, 12, 5, 19, 24, tzinfo=datetime.UTC), "none": None})()
-    assert DateTimeColumn("ends_at").get_value(row) == "12/05/2026 8:24 p.m."
+    # One way of writing a moment everywhere: the active language as written in the agency's
+    # country (common.formats), never "12/05/2026 8:24 p.m." whose day and month depend on the reader
+    assert DateTimeColumn("ends_at").get_value(row) == "05 Dec 2026, 20:24"
+    with translation.override("fr"):
+        assert DateTimeColumn("ends_at").get_value(row) == "5 déc. 2026, 20:24"
     assert DateTimeColumn("none").get_value(row) == "—"

@@ -26,7 +26,7 @@ from custody.models import (
     Party,
 )
 from tests.custody.admin_helpers import bring_to, order_for, png_bytes
-from tests.factories import AssetFactory, CaseFactory, StorageLocationFactory, UserFactory
+from tests.factories import AssetFactory, CaseFactory, StorageLocationFactory, UserFactory, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -402,7 +402,7 @@ def test_duplicate_identifier_is_a_form_error_and_nothing_is_written(client, cas
 
 def test_case_officer_records_a_court_order_with_its_document(client, asset, case_officer, valuer, no_role_staff):
     client.force_login(case_officer)
-    pdf = SimpleUploadedFile("order.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+    pdf = SimpleUploadedFile("order.pdf", pdf_bytes(),
                              content_type="application/pdf")
     response = client.post(reverse("custody_cases:action_record_order", args=[asset.case_id]), {
         "order_type": "restraint", "reference": "RO-2026/17", "issued_on": datetime.date.today().isoformat(),
@@ -669,7 +669,7 @@ def test_the_order_page_shows_the_order_its_case_assets_and_document(client, ass
     order = services.court_order_record(
         actor=case_officer, case=asset.case, order_type="seizure", reference="SO-77", issued_on=datetime.date.today(),
         issuing_court="Regional Court", assets=[asset],
-        document=SimpleUploadedFile("o.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
+        document=SimpleUploadedFile("o.pdf", pdf_bytes(), content_type="application/pdf"))
     client.force_login(auditor)
     listing = client.get(reverse("custody_orders:index")).content.decode()
     page = reverse("custody_orders:inspect", args=[order.pk])

@@ -19,6 +19,7 @@ from PIL import ExifTags, Image, ImageFile
 from custody import services
 from custody.models import AssetPhoto, CourtOrder
 from custody.validators import open_checked_image, validate_document
+from tests.factories import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +205,7 @@ def test_open_checked_image_reports_no_file():
 
 # ---- court documents ------------------------------------------------------------------------
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.mark.parametrize("data,name", [
@@ -252,3 +253,62 @@ def test_recording_an_order_with_a_pdf_keeps_it_privately(case, case_officer):
     assert order.document.storage.exists(order.document.name)
     with order.document.open("rb") as f:
         assert f.read() == PDF
+
+
+# ---- court documents are opened with the library made for them --------------------------------
+
+
+def _encrypted_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _pdf_without_pages() -> bytes:
+    from pypdf import PdfWriter
+
+    out = io.BytesIO()
+    PdfWriter().write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("data,code", [
+    (b"%PDF-1.4\n<script>fetch('/admin/').then(r => r.text())</script>\n", "bad_pdf"),  # a header, then a script
+    (b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "bad_pdf"),  # no catalogue, no cross-reference
+    (PDF[: len(PDF) // 2], "bad_pdf"),  # truncated
+    (_encrypted_pdf(), "encrypted"),
+    (_pdf_without_pages(), "no_pages"),
+])
+def test_a_file_that_only_starts_like_a_pdf_is_refused(data, code):
+    with pytest.raises(ValidationError) as refused:
+        validate_document(upload(data, "order.pdf", "application/pdf"))
+    assert refused.value.code == code
+
+
+def test_a_real_pdf_and_real_scans_are_accepted():
+    validate_document(upload(pdf_bytes(pages=3), "order.pdf", "application/pdf"))
+    validate_document(upload(png(), "order.png", "image/png"))
+    validate_document(upload(phone_jpeg(), "order.jpg", "image/jpeg"))
+
+
+def test_a_scan_that_only_starts_like_a_png_is_refused():
+    with pytest.raises(ValidationError) as refused:
+        validate_document(upload(b"\x89PNG\r\n\x1a\n<script>alert(1)</script>", "order.png", "image/png"))
+    assert refused.value.code == "bad_image"
+
+
+def test_the_order_form_refuses_a_pdf_header_followed_by_a_script(client, case, case_officer):
+    from django.urls import reverse
+
+    client.force_login(case_officer)
+    response = client.post(reverse("custody_cases:action_record_order", args=[case.pk]), {
+        "order_type": "restraint", "reference": "RO-9", "issued_on": "2026-02-01", "issuing_court": "Court",
+        "document": upload(b"%PDF-1.4\n<script>alert(1)</script>\n", "order.pdf", "application/pdf")})
+    assert response.status_code == 400
+    assert "not a readable PDF" in response.content.decode()
+    assert not CourtOrder.objects.filter(reference="RO-9").exists()

@@ -10,13 +10,12 @@ from django.utils import timezone
 
 from custody import services as custody_services
 from custody.models import PartyRole
-from tests.factories import CourtOrderFactory
+from tests.factories import CourtOrderFactory, pdf_bytes
 from valuation import services
 
 
 def pdf(name: str = "report.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
-                              content_type="application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
 
 
 def order_for(asset, order_type: str):

@@ -99,6 +99,10 @@ def test_officers_get_one_digest_and_reruns_do_not_repeat_it(portfolio, case_off
     assert portfolio["car"].reference in officer_mail.body
     assert portfolio["fruit"].reference not in officer_mail.body  # not this officer's case
     assert "1 asset" in officer_mail.subject
+    # Amounts grouped with their currency, the decision date written as on every page
+    assert "Value today: 38,000.00 EUR" in officer_mail.body
+    decision = (TODAY() + datetime.timedelta(days=730)).strftime("%d %b %Y")
+    assert f"at the expected decision ({decision})" in officer_mail.body
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         call_command("compute_early_sale_candidates")

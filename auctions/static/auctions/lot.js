@@ -11,6 +11,8 @@
   if (!root) { return; }
   var T = JSON.parse(document.getElementById("lot-strings").textContent);
   var lang = document.documentElement.lang || "en";
+  // Dates as the server writes them (common.formats: the CLDR medium date and time of this locale).
+  var dateLocale = root.dataset.locale || lang;
   var tz = root.dataset.timeZone;
   var currency = root.dataset.currency;
   var myPseudonym = root.dataset.myPseudonym ? parseInt(root.dataset.myPseudonym, 10) : null;
@@ -45,10 +47,7 @@
     return template.replace(/%\((\w+)\)s/g, function (_m, k) { return values[k]; });
   }
 
-  var endFormat = new Intl.DateTimeFormat(lang, {
-    timeZone: tz, day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
-    second: "2-digit", hour12: false
-  });
+  var endFormat = new Intl.DateTimeFormat(dateLocale, { timeZone: tz, dateStyle: "medium", timeStyle: "medium" });
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
@@ -104,7 +103,10 @@
     }
     if (endsAt !== null) {
       var ends = $("lot-ends");
-      if (ends) { ends.textContent = endFormat.format(new Date(endsAt)); ends.setAttribute("datetime", state.ends_at); }
+      if (ends && Date.parse(ends.getAttribute("datetime")) !== endsAt) {
+        ends.textContent = endFormat.format(new Date(endsAt));
+        ends.setAttribute("datetime", state.ends_at);
+      }
       var ext = $("lot-extended");
       if (ext) { ext.hidden = !state.extended; }
     }
@@ -146,10 +148,7 @@
         if (!data) { return; }
         var body = $("history-body");
         if (!body) { return; }
-        var timeFormat = new Intl.DateTimeFormat(lang, {
-          timeZone: tz, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit",
-          hour12: false
-        });
+        var timeFormat = new Intl.DateTimeFormat(dateLocale, { timeZone: tz, dateStyle: "medium", timeStyle: "medium" });
         body.innerHTML = "";
         if (!data.results.length) {
           var empty = body.insertRow();
