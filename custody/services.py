@@ -531,6 +531,16 @@ def _category_refusal(asset: Asset, method, label) -> TransitionRefused | None:
         % {"action": label, "category": asset.get_category_display()})
 
 
+def asset_category_refusal(*, asset: Asset, transition: str, label: str) -> str | None:
+    """Why the asset's category does not allow this step now (CATEGORY_RULES), or None: for the
+    screens, which word a refusal as the service would."""
+    method = getattr(asset, transition, None)
+    if method is None or not hasattr(method, "_django_fsm"):
+        return None
+    refusal = _category_refusal(asset, method, label)
+    return str(refusal) if refusal else None
+
+
 def _not_possible(asset: Asset, label: str) -> TransitionRefused:
     return TransitionRefused(
         _("“%(action)s” is not possible while the asset is “%(status)s”.")

@@ -461,6 +461,9 @@ class AssetActionView(ActionView):
     def not_possible_message(self) -> str:
         if why := self.action.blocked(self.request.user, self.object):
             return str(why)
+        if why := services.asset_category_refusal(asset=self.object, transition=self.action.name,
+                                                  label=self.action.label):
+            return why
         return _("“%(action)s” is not possible while the asset is “%(status)s”.") % {
             "action": self.action.label, "status": self.object.get_status_display()}
 

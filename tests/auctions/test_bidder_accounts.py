@@ -15,6 +15,7 @@ from django.utils import timezone
 from auctions import tasks
 from auctions.models import BidderProfile
 from auctions.services import bidding
+from common.formats import format_moment
 from tests.auctions.test_public_accounts import PASSWORD, sign_up_data
 from tests.factories import UserFactory
 
@@ -78,8 +79,7 @@ def test_the_auction_manager_sees_when_and_which_version_was_accepted(client, si
     profile = BidderProfile.objects.get(user=signed_up)
     client.force_login(auction_manager)
     html = client.get(reverse("auctions_bidders:inspect", args=[profile.pk])).content.decode()
-    local = timezone.localtime(profile.consent_at)
-    assert f"Accepted on {local.day} {local:%B %Y, %H:%M} (version {settings.CONSENT_VERSION})" in html
+    assert f"Accepted on {format_moment(profile.consent_at)} (version {settings.CONSENT_VERSION})" in html
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from common.formats import format_moment
 from tests.auctions.factories import asset_for_sale, make_bidder, open_auction_with_lots
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +28,8 @@ def upcoming(case, case_officer, approver, auction_manager):
 
 
 def shown(value: datetime.datetime) -> str:
-    """How the pages write a time: in the auction's zone, '5 March 2027, 14:00'."""
-    local = value.astimezone(ZoneInfo("Europe/Brussels"))
-    return f"{local.day} {local:%B %Y, %H:%M}"
+    """How the pages write a time: in the auction's zone and the page's language, '05 Mar 2027, 14:00'."""
+    return format_moment(value, tz=ZoneInfo("Europe/Brussels"))
 
 
 def test_the_home_page_lists_an_upcoming_auction_apart_from_the_current_ones(client, upcoming, auction_and_lot):

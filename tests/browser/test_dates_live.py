@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import translation
 
 from auctions.models import Bid, Lot
 from common.formats import format_moment
@@ -15,7 +16,16 @@ from tests.browser.test_bidding_live import scene, sign_in  # noqa: F401 - the f
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_a_moved_end_and_the_history_are_written_as_the_server_writes_them(browser, live_server, scene):  # noqa: F811
+@pytest.fixture
+def english():
+    """The page is served in English (the browser asks for en-US): the expected texts are written so
+    too, whatever language an earlier test of this process left active."""
+    with translation.override("en"):
+        yield
+
+
+def test_a_moved_end_and_the_history_are_written_as_the_server_writes_them(browser, live_server, scene,  # noqa: F811
+                                                                            english):
     from playwright.sync_api import expect
 
     base, lot, zone = live_server.url, scene["lot"], scene["auction"].time_zone

@@ -18,7 +18,7 @@ from custody import services
 from custody.forms import AssetEditForm, CaseEditForm, CourtOrderEditForm
 from custody.models import Asset, Case, CaseStatus, CourtOrder, CustodyEvent, RecordChange
 from tests.custody.admin_helpers import bring_to, order_for
-from tests.factories import AssetFactory, StorageLocationFactory
+from tests.factories import AssetFactory, StorageLocationFactory, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -263,10 +263,10 @@ def test_an_attached_order_document_is_not_replaced(asset, case_officer):
     order = services.court_order_record(
         actor=case_officer, case=asset.case, order_type="seizure", reference="SO-9", issued_on=datetime.date.today(),
         issuing_court="Regional Court", assets=[asset],
-        document=SimpleUploadedFile("o.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
+        document=SimpleUploadedFile("o.pdf", pdf_bytes(), content_type="application/pdf"))
     with pytest.raises(ValidationError) as refused:
         services.court_order_update(order_id=order.pk, actor=case_officer, document=SimpleUploadedFile(
-            "other.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
+            "other.pdf", pdf_bytes(), content_type="application/pdf"))
     assert "document" in refused.value.error_dict
 
 
