@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.money import format_money
 from common.urls import absolute_url
 
 from .exceptions import DepositError
@@ -95,8 +96,8 @@ def _send_outbid_mail(notice) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         send_mail(
             _("You have been outbid on lot %(number)s") % {"number": lot.number},
-            _("Another bidder has outbid you on “%(title)s”. The current price is %(price)s %(currency)s.\n\n"
-              "Bid again: %(url)s") % {"title": lot.title, "price": lot.current_price, "currency": lot.currency,
+            _("Another bidder has outbid you on “%(title)s”. The current price is %(price)s.\n\n"
+              "Bid again: %(url)s") % {"title": lot.title, "price": format_money(lot.current_price, lot.currency),
                                         "url": _lot_url(lot)},
             settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False,
         )
@@ -111,8 +112,8 @@ def notify_won(*, lot_id: int, user_id: int) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         send_mail(
             _("You won lot %(number)s") % {"number": lot.number},
-            _("You won “%(title)s” for %(price)s %(currency)s. We will send you the invoice and the payment "
-              "instructions.\n\n%(url)s") % {"title": lot.title, "price": lot.hammer_price, "currency": lot.currency,
+            _("You won “%(title)s” for %(price)s. We will send you the invoice and the payment "
+              "instructions.\n\n%(url)s") % {"title": lot.title, "price": format_money(lot.hammer_price, lot.currency),
                                              "url": _lot_url(lot)},
             settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False,
         )

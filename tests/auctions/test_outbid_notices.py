@@ -228,3 +228,16 @@ def test_a_failing_address_does_not_make_others_hear_twice(lot, bidder_factory, 
     assert len(mails_to(alice)) == 1 and mails_to(bob) == []
     failed = OutbidNotice.objects.get(lot=lot, user=bob)
     assert failed.sent_at is not None and "SMTPRecipientsRefused" in failed.error
+
+
+def test_the_outbid_email_writes_the_price_as_people_read_it(lot, bidder_factory):
+    # Given Alice outbid on a lot whose price passes a thousand
+    alice, bob = bidder_factory(), bidder_factory()
+    place(lot, alice, "1200")
+    place(lot, bob, "2500")
+    # When the notice goes out
+    tasks.send_outbid_notices()
+    # Then its price is grouped and carries its currency, as on the lot page (not "1250.00 EUR")
+    price = Lot.objects.get(pk=lot.pk).current_price
+    body = mails_to(alice)[0].body
+    assert price > 1000 and f"{price:,.2f} {lot.currency}" in body and f"{price:.2f}" not in body
