@@ -34,6 +34,10 @@ def queues(user) -> list[Queue]:
         counts = selectors.asset_counts_by_status(status for status, _label in mine) if mine else {}
         result += [Queue(str(label), counts[status], _listing("custody_assets:index", status=status))
                    for status, label in mine]
+    if user.has_perm("custody.view_asset") and user.has_perm("custody.record_custody_event"):
+        result.append(Queue(_("Assets held with no storage site recorded, to receive"),
+                            selectors.assets_without_storage().count(),
+                            _listing("custody_assets:index", unstored="true")))
     if user.has_perm("custody.view_case") and user.has_perm("custody.change_case"):
         overdue = selectors.cases_past_decision_date(today=timezone.localdate()).count()
         result.append(Queue(_("Cases past their expected decision date"), overdue,

@@ -56,6 +56,7 @@ class AssetFilterSet(WagtailFilterSet):
                                                 queryset=lambda request: StorageLocation.objects.order_by("name"))
     custodian = django_filters.ModelChoiceFilter(label=_("Custodian"), queryset=lambda request: selectors.custodians())
     perishable = django_filters.BooleanFilter(label=_("Perishable"))
+    unstored = django_filters.BooleanFilter(label=_("Held with no storage site recorded"))
 
     class Meta:
         model = Asset
@@ -75,6 +76,7 @@ class AssetFilterSet(WagtailFilterSet):
             "location_id": data["location"].pk if data.get("location") else None,
             "custodian_id": data["custodian"].pk if data.get("custodian") else None,
             "perishable": data.get("perishable"),
+            "unstored": bool(data.get("unstored")),
         }
         if case.isdigit():
             kwargs["case_id"] = int(case)

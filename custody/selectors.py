@@ -15,6 +15,7 @@ from common.selectors import counts_by
 
 from . import roles
 from .models import (
+    HELD_STATES,
     Asset,
     AssetIdentifier,
     AssetPhoto,
@@ -23,6 +24,7 @@ from .models import (
     CourtOrder,
     CustodyEvent,
     Party,
+    categories_where,
 )
 
 # Orderings the asset listing accepts (with and without "-"); the default uses the
@@ -49,7 +51,7 @@ CASE_SEARCH = ListingSearch(
 
 def asset_list(*, search: str = "", status: str = "", category: str = "", case_id: int | None = None,
                case_reference: str = "", location_id: int | None = None, custodian_id: int | None = None,
-               perishable: bool | None = None, ordering: str = "", user=None,
+               perishable: bool | None = None, unstored: bool = False, ordering: str = "", user=None,
                by_relevance: bool = False) -> QuerySet[Asset]:
     """Assets for the staff listing: one query for the rows (case, location and custodian joined),
     whatever the page size. Search (ASSET_SEARCH, for `user`) covers reference, title, identifier
@@ -75,6 +77,8 @@ def asset_list(*, search: str = "", status: str = "", category: str = "", case_i
         qs = qs.filter(custodian_id=custodian_id)
     if perishable is not None:
         qs = qs.filter(perishable=perishable)
+    if unstored:
+        qs = qs.filter(pk__in=assets_without_storage().values("pk"))
     return ASSET_SEARCH.apply(qs.order_by(*asset_ordering(ordering)), search, user=user, by_relevance=by_relevance)
 
 
@@ -149,6 +153,13 @@ CASES_DECIDED = (CaseStatus.FINAL, CaseStatus.CLOSED)
 def cases_past_decision_date(*, today: date) -> QuerySet[Case]:
     """Cases still undecided after the date the court was expected to decide."""
     return Case.objects.filter(expected_decision_date__lt=today).exclude(status__in=CASES_DECIDED)
+
+
+def assets_without_storage() -> QuerySet[Asset]:
+    """Assets the agency holds that can be kept somewhere (a car, a painting; not a bank balance) and
+    whose storage site is not recorded: the custodian's queue, to receive them into storage."""
+    return Asset.objects.filter(status__in=HELD_STATES, location__isnull=True,
+                                category__in=categories_where(lambda rule: rule.lose))
 
 
 def asset_counts_by_status(statuses: Iterable[str]) -> dict[str, int]:

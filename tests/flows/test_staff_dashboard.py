@@ -13,7 +13,7 @@ from django.utils import timezone
 from auctions.services import auctions as auction_services
 from ledger import services as ledger_services
 from tests.auctions.factories import asset_for_sale, make_auction, make_bidder
-from tests.factories import AssetFactory, CaseFactory
+from tests.factories import AssetFactory, CaseFactory, StorageLocationFactory
 from tests.valuation.factories import into_custody, pdf
 from valuation import services as valuation_services
 
@@ -164,4 +164,22 @@ def test_a_registered_asset_identified_only_waits_on_the_case_officer(client, ca
     AssetFactory(case=case, actor=case_officer)
     url, count = queue(home(client, case_officer), "Assets identified, to restrain or seize")
     assert count == 1 and "status=identified" in url
-    assert "data-dashboard-panel=\"register\"" not in home(client, custodian)
+    assert "Assets identified, to restrain or seize" not in home(client, custodian)
+
+
+def test_the_custodian_sees_seized_assets_with_no_storage_site(client, case, case_officer, custodian):
+    # Given a car seized into custody, with no storage site recorded yet, and a bank account seized too
+    car = into_custody(AssetFactory(case=case, actor=case_officer, category="vehicle"), case_officer)
+    account = into_custody(AssetFactory(case=case, actor=case_officer, category="bank_account"), case_officer)
+    # Then the custodian's home asks to receive the car (a bank balance is kept by no one's warehouse)
+    label = "Assets held with no storage site recorded, to receive"
+    url, count = queue(home(client, custodian), label)
+    assert count == 1
+    listing = client.get(url).content.decode()
+    assert car.reference in listing and account.reference not in listing
+    # When it is received at a storage site, the queue empties
+    from custody import services as custody_services
+    site = StorageLocationFactory()
+    custody_services.custody_event_record(asset_id=car.pk, actor=custodian, kind="received", location_id=site.pk,
+                                          reason="Received with seals intact")
+    assert queue(home(client, custodian), label)[1] == 0
