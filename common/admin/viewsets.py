@@ -34,7 +34,7 @@ from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -153,9 +153,11 @@ class ServiceFormMixin:
         """Someone else changed the record since the form was opened (409): the form again, with
         what was typed, the refusal on top and beside the fields concerned, and the version now."""
         form.add_error(None, exc.messages[0])
+        current = type(self.object)._default_manager.filter(pk=self.object.pk).first()
         for name in exc.fields:
-            if name in form.fields:
-                form.add_error(name, _("Changed by someone else since you opened this form."))
+            if name in form.fields and current is not None:
+                form.add_error(name, _("Changed by someone else since you opened this form, to “%(value)s”.")
+                               % {"value": _shown(form.fields[name], getattr(current, name, None))})
         form.data = form.data.copy()
         form.data[form.add_prefix(VERSION_FIELD)] = exc.version
         self.produced_error_message = self.get_error_message()
@@ -169,6 +171,22 @@ class ServiceFormMixin:
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    """A record's value as its form field offers it (choices by label, people by name), short."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        shown = ", ".join(str(field.label_from_instance(obj)) for obj in value.all()) if value is not None else ""
+    elif isinstance(field, forms.ModelChoiceField):
+        shown = str(field.label_from_instance(value)) if value is not None else ""
+    elif isinstance(field, forms.ChoiceField):
+        labels = {}
+        for key, label in field.choices:
+            labels.update({str(k): lab for k, lab in label} if isinstance(label, list | tuple) else {str(key): label})
+        shown = str(labels.get(str(value if value is not None else ""), value or ""))
+    else:
+        shown = format_value(value) or ("" if value is None else str(value))
+    return Truncator(shown).chars(80) if shown else "—"
 
 
 class ServiceCreateView(ServiceFormMixin, generic.CreateView):

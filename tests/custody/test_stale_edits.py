@@ -69,7 +69,8 @@ def test_the_second_of_two_officers_editing_a_case_is_told_instead_of_undoing_th
     page = html_lib.unescape(response.content.decode())
     assert f"{STALE}: title. Review their change and save again." in page
     assert "Hearing moved to 12 May" in page
-    assert "Changed by someone else" in _error_beside(response.content.decode(), "title")
+    assert ("Changed by someone else since you opened this form, to “State v. Jansen”."
+            in html_lib.unescape(_error_beside(response.content.decode(), "title")))
     # And the case keeps Alice's title, without Bob's note, and the history has only her change
     case = Case.objects.get(pk=case.pk)
     assert (case.title, case.notes) == ("State v. Jansen", "")
@@ -165,8 +166,9 @@ def test_a_court_order_whose_covered_assets_changed_meanwhile_is_refused(two_off
     assert alice.post(url, {**alice_form, "assets": [str(asset.pk), str(other.pk)]}).status_code == 302
     response = bob.post(url, {**bob_form, "summary": "Seizure of the van"})
     assert response.status_code == 409
-    assert "Someone else changed this court order while you were editing it" in html_lib.unescape(
-        response.content.decode())
+    page = html_lib.unescape(response.content.decode())
+    assert "Someone else changed this court order while you were editing it: assets." in page
+    assert f"{other.reference} — {other.title}" in html_lib.unescape(_error_beside(page, "assets"))
     order = CourtOrder.objects.get(pk=order.pk)
     assert set(order.assets.values_list("pk", flat=True)) == {asset.pk, other.pk}
     assert order.summary == ""
@@ -179,3 +181,8 @@ def test_a_mangled_version_is_refused_as_stale_not_a_500(client, case, case_offi
                            {**form, "expected_version": "not a version", "notes": "Mine"})
     assert response.status_code == 409
     assert Case.objects.get(pk=case.pk).notes != "Mine"
+    # Each field is marked, with the case's value shown as the form offers it (labels, not codes)
+    case = Case.objects.get(pk=case.pk)
+    page = html_lib.unescape(response.content.decode())
+    assert f"to “{case.jurisdiction.name}”" in html_lib.unescape(_error_beside(page, "jurisdiction"))
+    assert f"to “{case.get_legal_basis_display()}”" in html_lib.unescape(_error_beside(page, "legal_basis"))
