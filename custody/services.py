@@ -23,6 +23,7 @@ from PIL import Image, ImageOps
 
 from common.exceptions import NotPermitted, TransitionConflict, TransitionRefused
 from common.transitions import require_perm
+from common.versions import refuse_stale, version_token
 
 from .events import custody_event_append
 from .models import (
@@ -165,14 +166,28 @@ def case_locked_fields(*, case: Case) -> dict[str, str]:
     return {}
 
 
+def _case_values(case: Case) -> dict[str, Any]:
+    return {name: getattr(case, name) for name in CASE_EDITABLE_FIELDS}
+
+
+def case_version(case: Case) -> str:
+    """The version of `case` an edit form is opened on (common.versions): its editable fields."""
+    return version_token(_case_values(case))
+
+
 @transaction.atomic
-def case_update(*, case_id: int, actor, reason: str = "", **fields: Any) -> Case:
+def case_update(*, case_id: int, actor, reason: str = "", expected_version: str | None = None,
+                **fields: Any) -> Case:
     """Correct a case's particulars (CASE_EDITABLE_FIELDS but those `case_locked_fields` names),
-    recording who changed what, from and to, in its history."""
+    recording who changed what, from and to, in its history. With `expected_version` (the
+    `case_version` the edit form was opened on), refuses if someone changed the case since."""
     require_perm(actor, "custody.change_case")
     case = Case.objects.select_for_update().filter(pk=_as_id(case_id, _("This case does not exist."))).first()
     if case is None:
         raise TransitionRefused(_("This case does not exist."))
+    refuse_stale(expected_version=expected_version, model=Case, values=_case_values(case),
+                 message=_("Someone else changed this case while you were editing it: %(fields)s. "
+                           "Review their change and save again."))
     _check_editable(fields, CASE_EDITABLE_FIELDS)
     changes = _diff(case, fields)
     _refuse_locked(changes, case_locked_fields(case=case))
@@ -239,16 +254,32 @@ def court_order_locked_fields(*, order: CourtOrder) -> dict[str, str]:
     return locked
 
 
+def _order_values(order: CourtOrder) -> dict[str, Any]:
+    return {name: (sorted(order.assets.values_list("pk", flat=True)) if name == "assets" else getattr(order, name))
+            for name in ORDER_EDITABLE_FIELDS}
+
+
+def court_order_version(order: CourtOrder) -> str:
+    """The version of `order` an edit form is opened on (common.versions): its editable fields and
+    the assets it covers."""
+    return version_token(_order_values(order))
+
+
 @transaction.atomic
-def court_order_update(*, order_id: int, actor, reason: str = "", **fields: Any) -> CourtOrder:
+def court_order_update(*, order_id: int, actor, reason: str = "", expected_version: str | None = None,
+                       **fields: Any) -> CourtOrder:
     """Correct a court order (ORDER_EDITABLE_FIELDS but those `court_order_locked_fields` names;
     `assets`, the assets it covers, may not drop one whose step cited it), recording who changed
-    what, from and to, in its history."""
+    what, from and to, in its history. With `expected_version` (the `court_order_version` the edit
+    form was opened on), refuses if someone changed the order since."""
     require_perm(actor, "custody.change_courtorder")
     order = (CourtOrder.objects.select_for_update()
              .filter(pk=_as_id(order_id, _("This court order does not exist."))).first())
     if order is None:
         raise TransitionRefused(_("This court order does not exist."))
+    refuse_stale(expected_version=expected_version, model=CourtOrder, values=_order_values(order),
+                 message=_("Someone else changed this court order while you were editing it: %(fields)s. "
+                           "Review their change and save again."))
     _check_editable(fields, ORDER_EDITABLE_FIELDS)
     assets = fields.pop("assets", None)
     if fields.get("document") is None:
@@ -385,14 +416,30 @@ def _identifier_pairs(pairs) -> list[list[str]]:
     return sorted([scheme, value] for scheme, value in pairs)
 
 
+def _asset_values(asset: Asset) -> dict[str, Any]:
+    return {**{name: getattr(asset, name) for name in ASSET_EDITABLE_FIELDS},
+            "identifiers": _identifier_pairs(asset.identifiers.values_list("scheme", "value"))}
+
+
+def asset_version(asset: Asset) -> str:
+    """The version of `asset` an edit form is opened on (common.versions): its editable fields and
+    identifiers."""
+    return version_token(_asset_values(asset))
+
+
 @transaction.atomic
 def asset_update(*, asset_id: int, actor, reason: str = "", identifiers: list[tuple[str, str]] | None = None,
-                 **fields: Any) -> Asset:
+                 expected_version: str | None = None, **fields: Any) -> Asset:
     """Correct an asset's particulars (ASSET_EDITABLE_FIELDS) and identifiers (all of them, when
     given), but not those `asset_locked_fields` names, recording who changed what, from and to,
-    in its history."""
+    in its history. With `expected_version` (the `asset_version` the edit form was opened on),
+    refuses if someone changed the asset since."""
     require_perm(actor, "custody.change_asset")
     asset = _locked_asset(asset_id, None)
+    refuse_stale(expected_version=expected_version, model=Asset, values=_asset_values(asset),
+                 labels={"identifiers": _("identifiers")},
+                 message=_("Someone else changed this asset while you were editing it: %(fields)s. "
+                           "Review their change and save again."))
     _check_editable(fields, ASSET_EDITABLE_FIELDS)
     changes = _diff(asset, fields)
     new_identifiers = None

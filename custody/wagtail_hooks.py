@@ -67,6 +67,7 @@ from common.admin.pagination import PerPageMixin
 from common.admin.viewsets import RecordIndexView, RecordInspectView, RecordViewSet, ServiceCreateView
 from common.formats import format_day, format_number
 from common.money import format_money
+from common.versions import VERSION_FIELD
 
 from . import dashboard, selectors, services
 from .chain_admin import ChainVerificationViewSet
@@ -254,7 +255,8 @@ class CaseViewSet(RecordViewSet):
     create_service = staticmethod(lambda request, form: services.case_create(actor=request.user,
                                                                               **form.cleaned_data))
     update_service = staticmethod(lambda request, form, case: services.case_update(
-        case_id=case.pk, actor=request.user, **form.cleaned_data))
+        case_id=case.pk, actor=request.user, **form.cleaned_data))  # (with the form's VERSION_FIELD)
+    record_version = staticmethod(services.case_version)
     actions = CASE_ACTIONS
     listing_search = selectors.CASE_SEARCH
     filterset_class = CaseFilterSet
@@ -500,7 +502,9 @@ class AssetViewSet(RecordViewSet):
     create_service = staticmethod(lambda request, form: services.asset_register(actor=request.user,
                                                                                  **form.service_kwargs()))
     update_service = staticmethod(lambda request, form, asset: services.asset_update(
-        asset_id=asset.pk, actor=request.user, **form.service_kwargs()))
+        asset_id=asset.pk, actor=request.user, expected_version=form.cleaned_data.get(VERSION_FIELD),
+        **form.service_kwargs()))
+    record_version = staticmethod(services.asset_version)
     actions = ASSET_ACTIONS
     inspect_template_name = "custody/admin/asset_inspect.html"
     inspect_view_fields = ["reference", "title", "category", "quantity", "declared_value", "perishable", "case",
@@ -569,7 +573,9 @@ class CourtOrderViewSet(RecordViewSet):
     policy_actions = ("change", "view")  # recorded from their case's or asset's page
     queryset = staticmethod(selectors.court_order_list)
     update_service = staticmethod(lambda request, form, order: services.court_order_update(
-        order_id=order.pk, actor=request.user, **form.service_kwargs()))
+        order_id=order.pk, actor=request.user, expected_version=form.cleaned_data.get(VERSION_FIELD),
+        **form.service_kwargs()))
+    record_version = staticmethod(services.court_order_version)
     search_fields = ["reference", "issuing_court", "case__reference"]
     list_filter = ["order_type", "publishable"]
     list_display = [

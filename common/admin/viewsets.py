@@ -11,7 +11,10 @@ A RecordViewSet is Wagtail's ModelViewSet with this project's rules built in:
 - Create and edit forms save through services (`create_service`, `update_service`), never
   around them: a service's ValidationError shows beside the form's fields, a DomainError on top.
   Without a service, the generic view is not offered (records that change only through their
-  life cycle have no edit form). Deleting goes through `delete_service` where one is given.
+  life cycle have no edit form). With a `record_version` (common.versions), an edit form carries
+  the version its editor opened and the service refuses it once someone else changed the record:
+  the form comes back with what was typed, the refusal on top and beside the fields concerned.
+  Deleting goes through `delete_service` where one is given.
 - Wagtail's own history and usage views are off: each app keeps its audit trail (events.py).
 
 Declare it like any ModelViewSet (model, icon, menu_label, list_display, list_filter or
@@ -24,13 +27,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext as _
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry, register_permission_policy
@@ -39,6 +44,7 @@ from common.exceptions import DomainError
 from common.formats import format_value
 from common.forms import NumberField, apply_validation_error
 from common.search import ListingSearch
+from common.versions import VERSION_FIELD, StaleEditError
 
 from .actions import Action, ActionView, action_buttons
 from .policies import ALL_ACTIONS, RolePermissionPolicy
@@ -131,6 +137,8 @@ class ServiceFormMixin:
         self.form = form
         try:
             self.object = self.call_service(form)
+        except StaleEditError as exc:
+            return self.stale(form, exc)
         except ValidationError as exc:
             apply_validation_error(form, exc)
             return self.form_invalid(form)
@@ -141,12 +149,44 @@ class ServiceFormMixin:
         hook_response = self.run_after_hook()
         return hook_response if hook_response is not None else response
 
+    def stale(self, form, exc: StaleEditError):
+        """Someone else changed the record since the form was opened (409): the form again, with
+        what was typed, the refusal on top and beside the fields concerned, and the version now."""
+        form.add_error(None, exc.messages[0])
+        current = type(self.object)._default_manager.filter(pk=self.object.pk).first()
+        for name in exc.fields:
+            if name in form.fields and current is not None:
+                form.add_error(name, _("Changed by someone else since you opened this form, to “%(value)s”.")
+                               % {"value": _shown(form.fields[name], getattr(current, name, None))})
+        form.data = form.data.copy()
+        form.data[form.add_prefix(VERSION_FIELD)] = exc.version
+        self.produced_error_message = self.get_error_message()
+        response = self.form_invalid(form)
+        response.status_code = 409
+        return response
+
     def form_invalid(self, form):
         if not hasattr(self, "produced_error_message"):  # the service refused, not the form
             self.produced_error_message = self.get_error_message()
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    """A record's value as its form field offers it (choices by label, people by name), short."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        shown = ", ".join(str(field.label_from_instance(obj)) for obj in value.all()) if value is not None else ""
+    elif isinstance(field, forms.ModelChoiceField):
+        shown = str(field.label_from_instance(value)) if value is not None else ""
+    elif isinstance(field, forms.ChoiceField):
+        labels = {}
+        for key, label in field.choices:
+            labels.update({str(k): lab for k, lab in label} if isinstance(label, list | tuple) else {str(key): label})
+        shown = str(labels.get(str(value if value is not None else ""), value or ""))
+    else:
+        shown = format_value(value) or ("" if value is None else str(value))
+    return Truncator(shown).chars(80) if shown else "—"
 
 
 class ServiceCreateView(ServiceFormMixin, generic.CreateView):
@@ -165,6 +205,20 @@ class ServiceCreateView(ServiceFormMixin, generic.CreateView):
 
 
 class ServiceEditView(ServiceFormMixin, generic.EditView):
+    """With a `record_version` (record -> token), the form carries the version it was opened on in a
+    hidden field (`VERSION_FIELD`, in the form's cleaned_data for the service); a StaleEditError from
+    the service shows the form again with what was typed, and with the record's current version,
+    so that saving again (once the editor has read the message) is possible."""
+
+    record_version: Callable[[Any], str] | None = None
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.record_version is not None:
+            form.fields[VERSION_FIELD] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=self.record_version(self.object))
+        return form
+
     def call_service(self, form):
         return self.service(self.request, form, self.object)
 
@@ -211,6 +265,9 @@ class RecordViewSet(ModelViewSet):
     """(request, form) -> the new record, made by the app's service."""
     update_service: Callable[..., Any] | None = None
     """(request, form, record) -> the record, changed by the app's service."""
+    record_version: Callable[[Any], str] | None = None
+    """record -> the version token its edit form carries (common.versions); the update service gets
+    it as `form.cleaned_data[VERSION_FIELD]` and refuses a stale one. Without it, no check."""
     delete_service: Callable[..., Any] | None = None
     """(request, record) -> None, removed by the app's service; without it, "delete" in
     `policy_actions` uses Wagtail's own delete."""
@@ -281,7 +338,8 @@ class RecordViewSet(ModelViewSet):
         return super().get_add_view_kwargs(service=type(self).create_service, **kwargs)
 
     def get_edit_view_kwargs(self, **kwargs):
-        return super().get_edit_view_kwargs(service=type(self).update_service, **kwargs)
+        return super().get_edit_view_kwargs(service=type(self).update_service,
+                                            record_version=type(self).record_version, **kwargs)
 
     @property
     def delete_view(self):

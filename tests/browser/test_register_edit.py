@@ -65,3 +65,37 @@ def test_an_officer_corrects_an_asset_and_sees_the_change_in_its_history(browser
     expect(changes).to_contain_text("Side noted wrongly")
     page.screenshot(path=str(ARTIFACTS / "admin-asset-corrected.png"), full_page=True)
     context.close()
+
+
+def test_a_second_officer_editing_the_same_case_is_told_and_keeps_what_they_typed(browser, live_server, case,
+                                                                                   case_officer, second_case_officer):
+    from playwright.sync_api import expect
+
+    edit_url = f"{live_server.url}/admin/register/cases/edit/{case.pk}/"
+    context_a, alice = _sign_in(browser, live_server.url, case_officer)
+    context_b, bob = _sign_in(browser, live_server.url, second_case_officer)
+    # Both open the case's edit form
+    alice.goto(edit_url)
+    bob.goto(edit_url)
+    # Alice corrects the title and saves
+    alice.get_by_label("Title").fill("State v. Jansen")
+    alice.get_by_role("button", name="Save").click()
+    expect(alice.locator("[data-changes]")).to_contain_text("State v. Jansen")
+    # Bob, on the form he opened before, adds a note and saves
+    bob.get_by_label("Notes").fill("Hearing moved to 12 May")
+    bob.get_by_role("button", name="Save").click()
+    expect(bob.get_by_text("Someone else changed this case while you were editing it: title.")).to_be_visible()
+    expect(bob.get_by_label("Notes")).to_have_value("Hearing moved to 12 May")
+    title = bob.locator("[data-field-wrapper]", has=bob.get_by_label("Title"))
+    expect(title).to_contain_text("Changed by someone else since you opened this form, to “State v. Jansen”.")
+    bob.screenshot(path=str(ARTIFACTS / "admin-case-edit-stale.png"), full_page=True)
+    # Bob reloads the form: Alice's title is there, and his note is saved beside it
+    bob.goto(edit_url)
+    expect(bob.get_by_label("Title")).to_have_value("State v. Jansen")
+    bob.get_by_label("Notes").fill("Hearing moved to 12 May")
+    bob.get_by_role("button", name="Save").click()
+    changes = bob.locator("[data-changes]")
+    expect(changes).to_contain_text("Hearing moved to 12 May")
+    expect(changes).to_contain_text("State v. Jansen")
+    context_a.close()
+    context_b.close()
