@@ -24,7 +24,7 @@ def applicants(db):
             user=user, legal_name=name, address="1 Main Street", phone=phone, id_document_type="passport",
             id_document_number=document, date_of_birth=datetime.date(1980, 5, 17), country="BE")
 
-    return [apply("elodie", "Élodie Moreau", "EM-482 193", "+32 470 12 34 56"),
+    return [apply("em1980", "Élodie Moreau", "EM-482 193", "+32 470 12 34 56"),
             apply("karim", "Karim El Amrani", "KA-900 111", "+32 2 555 00 11")]
 
 
