@@ -2,10 +2,12 @@
 
 A lot's search document is its title (weight A), the words of its category (B) and its description
 (C), stemmed by the text-search configuration of the active language (English by default): "vehicles"
-finds "vehicle", "voitures" finds "voiture". Results are ranked (`ts_rank`), best match first. The
-public area of a lot's assets is searched too (selectors.lots_public), and when no lot matches the
-words themselves, pg_trgm's word similarity on the title catches typos and partial words ("lamborgini",
-"lambo").
+finds "vehicle", "voitures" finds "voiture". Accents are ignored (each language's configuration
+unaccents its words before stemming them, auctions/sql/search_configurations.sql): "vehicule" finds
+"Véhicule", "liege" finds "Liège", "camion" finds "camión". Results are ranked (`ts_rank`), best match
+first. The public area of a lot's assets is searched too (selectors.lots_public), and when no lot
+matches the words themselves, pg_trgm's word similarity on the title, accents ignored too, catches
+typos and partial words ("lamborgini", "lambo").
 
 A category is found by its name and a few everyday words for it, in each language: "car" and
 "motorbike" find the vehicles even when the title says "BMW X5", and "car" does not find "carat" (a
@@ -24,13 +26,16 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Case, TextField, Value, When
 from django.utils import translation
 
-# The text-search configuration of each language of the site (config/settings/base.py LANGUAGES).
-SEARCH_CONFIGS = {"en": "english", "fr": "french", "es": "spanish"}
-DEFAULT_CONFIG = "english"
+from common.search import unaccented_trigram_index
+
+# The text-search configuration of each language of the site (config/settings/base.py LANGUAGES):
+# PostgreSQL's own for the language, its words without their accents (auctions/sql/search_configurations.sql).
+SEARCH_CONFIGS = {"en": "english_unaccent", "fr": "french_unaccent", "es": "spanish_unaccent"}
+DEFAULT_CONFIG = "english_unaccent"
 
 # Each category's name and the words people search it by, per text-search configuration.
 CATEGORY_WORDS: dict[str, dict[str, str]] = {
-    "english": {
+    "english_unaccent": {
         "real_estate": "real estate property house flat apartment building land villa office",
         "vehicle": "vehicle car automobile motorcycle motorbike truck lorry van",
         "vessel": "vessel boat ship yacht speedboat",
@@ -45,7 +50,7 @@ CATEGORY_WORDS: dict[str, dict[str, str]] = {
         "perishable": "perishable goods food",
         "other": "other",
     },
-    "french": {
+    "french_unaccent": {
         "real_estate": "immobilier bien maison appartement immeuble terrain villa bureau",
         "vehicle": "véhicule voiture automobile auto moto motocyclette camion camionnette",
         "vessel": "navire bateau yacht vedette",
@@ -60,7 +65,7 @@ CATEGORY_WORDS: dict[str, dict[str, str]] = {
         "perishable": "denrées périssables aliments",
         "other": "autre",
     },
-    "spanish": {
+    "spanish_unaccent": {
         "real_estate": "inmueble propiedad casa piso apartamento edificio terreno villa oficina",
         "vehicle": "vehículo coche automóvil auto moto motocicleta camión furgoneta",
         "vessel": "buque barco embarcación yate lancha",
@@ -104,7 +109,7 @@ def lot_query(text: str, config: str) -> SearchQuery:
 
 
 def lot_search_indexes() -> list[GinIndex]:
-    """One GIN index of the search document per language, and a trigram index of the title (for
-    Lot.Meta.indexes)."""
-    return [GinIndex(fields=["title"], name="lot_title_trgm", opclasses=["gin_trgm_ops"]),
+    """One GIN index of the search document per language, and a trigram index of the title without its
+    accents (for Lot.Meta.indexes)."""
+    return [unaccented_trigram_index("title", "lot_title_trgm"),
             *(GinIndex(lot_document(config), name=f"lot_search_{config}") for config in CATEGORY_WORDS)]

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.contrib.postgres.search import SearchRank, SearchVector, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchRank, SearchVector
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
+from common.search import Unaccented, word_similarity
 from common.selectors import counts_by
 from custody.models import AssetPhoto, Party, StorageLocation
 
@@ -114,7 +115,8 @@ def lots_matching(qs: QuerySet[Lot], text: str) -> QuerySet[Lot]:
     Full-text first, in the active language (auctions.search): the lot's title, category words and
     description (through the language's GIN index), or the public area of one of its assets. Only when
     no lot of `qs` matches that way, the titles within pg_trgm's word similarity of the text (typos,
-    partial words), most similar first: a fall-back, so that "car" finds the cars and not "4.2 carat"."""
+    partial words), most similar first: a fall-back, so that "car" finds the cars and not "4.2 carat".
+    Accents are ignored throughout ("liege" finds "Liège")."""
     config = search_config()
     query = lot_query(text, config)
     # Each alternative is a subquery that its own index answers (the lot's document through its GIN
@@ -127,8 +129,8 @@ def lots_matching(qs: QuerySet[Lot], text: str) -> QuerySet[Lot]:
     matching = qs.filter(Q(pk__in=by_words) | Q(pk__in=by_area))
     if matching.exists():
         return matching.annotate(search_rank=SearchRank(lot_document(config), query))
-    return (qs.filter(title__trigram_word_similar=text)
-            .annotate(search_rank=TrigramWordSimilarity(text, "title")))
+    return (qs.filter(title__unaccented__trigram_word_similar=Unaccented(Value(text)))
+            .annotate(search_rank=word_similarity(text, "title")))
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,11 @@ A listing says what its search box looks through, field by field (paths may cros
 - `code`: references, registration numbers, VIN, IBAN ...: found from any part, whatever the spacing,
   dashes, dots and case ("be68 5390-0754" finds "BE68539007547034"): their letters and digits are
   compared (`Alnum`), through a trigram index of them (`code_index`).
-- `words`: titles and names: every word, in any order (PostgreSQL full-text search, the `simple`
-  configuration: names are not stemmed), or within pg_trgm's word similarity of the text (typos and
-  the start of a word: "Duboit", "Dub" find "Marc Dubois"), through `words_indexes`.
+- `words`: titles and names: every word, in any order (PostgreSQL full-text search, the
+  `simple_unaccent` configuration: names are not stemmed), or within pg_trgm's word similarity of
+  the text (typos and the start of a word: "Duboit", "Dub" find "Marc Dubois"), through
+  `words_indexes`. Accents are ignored both ways ("elodie" finds "Élodie", "Liège" finds "Liege"):
+  common/sql/unaccent.sql.
 - `permission`: personal data (a party's name, an identity number) is searched only for users who may
   see it; for the others the field does not exist.
 
@@ -36,6 +38,20 @@ from django.db.models.functions import Greatest
 MAX_SEARCH = 200  # characters; a longer text is cut here (a staff search box, not a public page)
 
 
+# The full-text configuration of `words` fields: `simple` (no stemming) without accents
+# (common/sql/unaccent.sql).
+WORDS_CONFIG = "simple_unaccent"
+
+
+class Unaccented(Transform):
+    """Text without its accents ("Liège" -> "Liege"): `f_unaccent`, the IMMUTABLE wrapper of PostgreSQL's
+    unaccent (common/sql/unaccent.sql), which an index may hold (`unaccented_trigram_index`)."""
+
+    lookup_name = "unaccented"
+    function = "f_unaccent"
+    output_field = TextField()
+
+
 class Alnum(Transform):
     """A code's letters and digits, upper-cased: what references and identifiers are compared by
     (`reference__alnum__contains="BE685390"`). Indexed by `code_index`."""
@@ -47,6 +63,19 @@ class Alnum(Transform):
 
 CharField.register_lookup(Alnum)
 TextField.register_lookup(Alnum)
+CharField.register_lookup(Unaccented)
+TextField.register_lookup(Unaccented)
+
+
+def unaccented_trigram_index(field: str, name: str) -> GinIndex:
+    """The trigram index of a field without its accents: it answers
+    `filter(field__unaccented__trigram_word_similar=Unaccented(Value(text)))`."""
+    return GinIndex(OpClass(Unaccented(F(field)), name="gin_trgm_ops"), name=name)
+
+
+def word_similarity(text: str, path: str) -> TrigramWordSimilarity:
+    """How similar `text` is to a word sequence of the field at `path` (0 to 1), accents ignored."""
+    return TrigramWordSimilarity(Unaccented(Value(text)), Unaccented(F(path)))
 
 
 def code_index(field: str, name: str) -> GinIndex:
@@ -55,9 +84,9 @@ def code_index(field: str, name: str) -> GinIndex:
 
 
 def words_indexes(field: str, name: str) -> list[GinIndex]:
-    """The indexes that answer a `words(field)` search: full-text (simple) and trigram."""
-    return [GinIndex(SearchVector(field, config="simple"), name=f"{name}_fts"),
-            GinIndex(fields=[field], opclasses=["gin_trgm_ops"], name=f"{name}_trgm")]
+    """The indexes that answer a `words(field)` search: full-text and trigram, without accents."""
+    return [GinIndex(SearchVector(field, config=WORDS_CONFIG), name=f"{name}_fts"),
+            unaccented_trigram_index(field, f"{name}_trgm")]
 
 
 @dataclass(frozen=True)
@@ -112,7 +141,7 @@ class ListingSearch:
         its own index answers (OR-ed in one WHERE, they would make PostgreSQL read every row); a
         record matching through several rows of a relation is listed once."""
         letters = _alnum(text)
-        query = SearchQuery(text, config="simple", search_type="plain")
+        query = SearchQuery(text, config=WORDS_CONFIG, search_type="plain")
         alternatives = []
         for field in self.fields_for(user):
             if field.kind == "code":
@@ -120,13 +149,13 @@ class ListingSearch:
                     continue
                 match = {"alnum__contains": letters}
             else:
-                match = {"search": query, "trigram_word_similar": text}
+                match = {"search": query, "unaccented__trigram_word_similar": Unaccented(Value(text))}
             alternatives.append(_through(model, field.path, match))
         return reduce(or_, alternatives) if alternatives else Q(pk__in=[])
 
     def rank(self, text: str, user=None):
         """How well a record's own fields (not its relations') match: the best trigram similarity."""
-        own = [TrigramWordSimilarity(text, f.path) for f in self.fields_for(user) if "__" not in f.path]
+        own = [word_similarity(text, f.path) for f in self.fields_for(user) if "__" not in f.path]
         if not own:
             return Value(0.0)
         return own[0] if len(own) == 1 else Greatest(*own)

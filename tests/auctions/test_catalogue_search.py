@@ -1,6 +1,6 @@
 """The public catalogue's search and filters as a visitor meets them: words find lots by title,
-category, description and town in the visitor's language, best match first, typos still find, and
-the menus offer only what open lots have. Bad filters are said beside their field and not applied."""
+category, description and town in the visitor's language, best match first, typos and missing accents
+still find, and the menus offer only what open lots have. Bad filters are said beside their field and not applied."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import re
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from auctions import selectors
+from auctions.models import Lot
 from custody.models import Asset
 from tests.auctions.factories import asset_for_sale, open_auction_with_lots
 from tests.factories import StorageLocationFactory
@@ -129,15 +131,76 @@ def test_an_old_link_to_a_category_without_lots_finds_nothing_without_an_error(c
     assert "0 lots" in html and "field-error" not in html
 
 
-def test_the_search_is_answered_by_the_languages_full_text_index(catalogue):
-    """With the index the search reads the matching lots only; without it, every lot's document."""
-    qs = selectors.lots_public(status="open", search="vehicle")
+# --------------------------------------------------------------------------------------------
+# Accents: "vehicule" finds "véhicule", "liege" finds "Liège", "cafe" finds "Café"
+# --------------------------------------------------------------------------------------------
+
+CAFE = "Café-restaurant Le Parvis, fittings and licence"
+HELICOPTER = "Hélicoptère Écureuil AS350 B3, 2012"
+
+
+@pytest.fixture
+def accented(catalogue, case, case_officer, approver, auction_manager):
+    """Besides the demo lots: a café and a helicopter whose titles have accents, and the boat viewable
+    in Liège."""
+    assets = [asset_for_sale(case=case, officer=case_officer, approver=approver, manager=auction_manager,
+                             title=title, category=category)
+              for title, category in [(CAFE, "business"), (HELICOPTER, "aircraft")]]
+    open_auction_with_lots(manager=auction_manager, approver=approver, assets=assets)
+    liege = StorageLocationFactory(name="Quay 4", public_area="Liège")
+    Asset.objects.filter(lot_assets__lot=catalogue[BOAT]).update(location=liege)
+
+
+@pytest.mark.parametrize("language, typed, found", [
+    ("fr", "vehicule", {TOYOTA, BMW, LAMBORGHINI}),  # the vehicles' word is "véhicule"
+    ("fr", "liege", {BOAT}),  # viewable in Liège
+    ("fr", "helicoptere ecureuil", {HELICOPTER}),
+    ("fr", "ecureil", {HELICOPTER}),  # a typo and no accent: the titles' trigrams
+    ("en", "cafe", {CAFE}),
+    ("en", "liege", {BOAT}),
+    ("en", "Tóyota", {TOYOTA}),  # an accent typed where the title has none
+    ("es", "camion", {TOYOTA, BMW, LAMBORGHINI}),  # "camión"
+    ("es", "helicoptero", {HELICOPTER}),  # "helicóptero"
+])
+def test_accents_are_ignored_in_each_language(client, accented, language, typed, found):
+    html = client.get(CATALOGUE, {"q": typed}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert {title for title in (*ALL, CAFE, HELICOPTER) if title in html} == found
+
+
+def _plan(qs) -> str:
+    """The plan PostgreSQL would follow with the register's many lots (no sequential scan)."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         sql, params = qs.query.sql_with_params()
         cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "lot_search_english" in plan
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+WORD_FOR_VEHICLE = {"en": "vehicle", "fr": "vehicule", "es": "vehiculo"}
+
+
+@pytest.mark.parametrize("language, index", [("en", "lot_search_english_unaccent"),
+                                             ("fr", "lot_search_french_unaccent"),
+                                             ("es", "lot_search_spanish_unaccent")])
+def test_the_search_is_answered_by_the_languages_full_text_index(catalogue, language, index):
+    """With the index the search reads the matching lots only; without it, every lot's document."""
+    with translation.override(language):
+        assert index in _plan(selectors.lots_public(status="open", search=WORD_FOR_VEHICLE[language]))
+
+
+def test_the_typo_fallback_is_answered_by_the_title_trigram_index(catalogue):
+    """Only the titles' index can narrow 3,000 open vans down to the Lamborghini (its expression must
+    be the query's very own: the unaccented title)."""
+    toyota = catalogue[TOYOTA]
+    fields = {f.attname: getattr(toyota, f.attname) for f in Lot._meta.concrete_fields if not f.primary_key}
+    Lot.objects.bulk_create([Lot(**{**fields, "number": 1000 + i, "title": f"Van {i}"}) for i in range(3000)])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE auctions_lot")
+    # given a search that no lot's words match (so the titles' trigrams are compared)
+    qs = selectors.lots_public(status="open", search="lamborgini")
+    assert [lot.title for lot in qs] == [LAMBORGHINI]
+    # then it reads the trigram index of the unaccented titles
+    assert "lot_title_trgm" in _plan(qs)
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
-"""The SQL that lives in the database (functions and triggers) is kept in `.sql` files in its app
-(`<app>/sql/*.sql`), and migrations install it. These tests hold the installed definitions to the
-files: a file edited without a migration that installs the new text fails here, and so does a
-function or trigger in the database that no file describes.
+"""The SQL that lives in the database (functions, triggers, text-search configurations) is kept in
+`.sql` files in its app (`<app>/sql/*.sql`), and migrations install it. These tests hold the installed
+definitions to the files: a file edited without a migration that installs the new text fails here,
+and so does a function, trigger or configuration in the database that no file describes.
 
 How: inside a transaction that is rolled back, the catalogue's definitions are read, the file is
-run (each file is idempotent: CREATE OR REPLACE, DROP ... IF EXISTS before CREATE), and the
-definitions are read again. Running a file that matches what is installed changes nothing."""
+run (each file is idempotent: CREATE OR REPLACE, DROP ... IF EXISTS before CREATE, a configuration
+created when missing and its mapping set), and the definitions are read again. Running a file that
+matches what is installed changes nothing. (A text-search configuration is defined by its parser and
+the dictionaries that read each kind of token.)"""
 
 from __future__ import annotations
 
@@ -32,6 +34,15 @@ UNION ALL
 SELECT 'trigger ' || t.tgname || ' on ' || c.relname, pg_get_triggerdef(t.oid)
   FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE NOT t.tgisinternal AND n.nspname = current_schema()
+UNION ALL
+SELECT 'configuration ' || cfg.cfgname,
+       'PARSER = ' || (SELECT prsname FROM pg_ts_parser WHERE oid = cfg.cfgparser) || '; ' ||
+       (SELECT string_agg(t.alias || ' WITH ' || m.dictionaries, '; ' ORDER BY t.alias)
+          FROM (SELECT maptokentype, string_agg(mapdict::regdictionary::text, ', ' ORDER BY mapseqno) AS dictionaries
+                  FROM pg_ts_config_map WHERE mapcfg = cfg.oid GROUP BY maptokentype) m
+          JOIN ts_token_type(cfg.cfgparser) t ON t.tokid = m.maptokentype)
+  FROM pg_ts_config cfg JOIN pg_namespace n ON n.oid = cfg.cfgnamespace
+ WHERE n.nspname = current_schema()
 """
 
 
@@ -76,6 +87,8 @@ def test_every_function_and_trigger_in_the_database_has_its_file():
         kind, _, rest = name.partition(" ")
         if kind == "function":
             return f"FUNCTION {rest.split('(')[0]}("
+        if kind == "configuration":
+            return f"CONFIGURATION {rest} "
         return f"TRIGGER {rest.split(' on ')[0]} "
 
     assert sorted(name for name in definitions() if declaration(name) not in texts) == []
@@ -90,3 +103,14 @@ def test_an_edited_file_would_be_caught(tmp_path):
     before, after = run_and_compare([edited])
     assert before["function auctions_place_bid(bigint,integer,numeric,timestamp with time zone)"] != \
         after["function auctions_place_bid(bigint,integer,numeric,timestamp with time zone)"]
+
+
+def test_an_edited_search_configuration_would_be_caught(tmp_path):
+    # given the catalogue's configurations with French words no longer unaccented, as a developer might leave it
+    original = Path(settings.BASE_DIR) / "auctions" / "sql" / "search_configurations.sql"
+    edited = tmp_path / "search_configurations.sql"
+    edited.write_text(original.read_text().replace("WITH unaccent, french_stem", "WITH french_stem"))
+    # then running it changes the installed definition: the check above would fail
+    before, after = run_and_compare([edited])
+    assert "unaccent, french_stem" in before["configuration french_unaccent"]
+    assert before["configuration french_unaccent"] != after["configuration french_unaccent"]

@@ -73,6 +73,25 @@ def test_cases_are_found_by_reference_party_identifier_and_order(client, auditor
     assert _found(client, CASES, "Ghent", *cases) == {"AUC-2026-002"}  # the court
 
 
+def test_names_and_places_are_found_without_their_accents(client, auditor, register, case_officer):
+    # given a case heard in Liège whose owner is Élodie Moreau, and a flat in "Liege" written without accent
+    moreau = CaseFactory(reference="AUC-2026-003", title="State v. Moreau",
+                         court="Tribunal de première instance de Liège")
+    Party.objects.create(case=moreau, role="owner", name="Élodie Moreau")
+    flat = AssetFactory(case=moreau, actor=case_officer, title="Flat in Liege, rue Léopold", category="real_estate")
+    client.force_login(auditor)
+    cases = (register["dubois"], register["other"], moreau)
+    # then typed without accents, or with them, they are found
+    assert _found(client, CASES, "elodie moreau", *cases) == {"AUC-2026-003"}
+    assert _found(client, CASES, "elodie", *cases) == {"AUC-2026-003"}
+    assert _found(client, CASES, "liege", *cases) == {"AUC-2026-003"}  # the court
+    assert _found(client, CASES, "premiere instance", *cases) == {"AUC-2026-003"}
+    assets = (register["car"], register["watch"], flat)
+    assert _found(client, ASSETS, "elodie", *assets) == {flat.reference}  # its owner
+    assert _found(client, ASSETS, "Liège", *assets) == {flat.reference}  # its title, typed with the accent
+    assert _found(client, ASSETS, "leopold", *assets) == {flat.reference}
+
+
 def test_parties_are_searched_only_for_those_who_may_see_them(client, register):
     reader = Group.objects.create(name="Case reader")
     reader.permissions.add(*Permission.objects.filter(
