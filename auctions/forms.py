@@ -151,8 +151,10 @@ class ProfileFieldsMixin(forms.Form):
     legal_name = forms.CharField(label=_("Legal name"), max_length=255,
                                  help_text=_("As it appears on your identity document."))
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 3}))
-    country = CountryField(blank=True, blank_label="—").formfield(
-        label=_("Country"), error_messages={"invalid_choice": _("Choose a country from the list.")})
+    country = CountryField(blank_label="—").formfield(
+        label=_("Country of residence"), required=True,
+        error_messages={"invalid_choice": _("Choose a country from the list."),
+                        "required": _("Choose your country of residence.")})
     phone = PhoneNumberField(
         label=_("Phone"), widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         help_text=_("With the country prefix (+33 …) unless it is a Belgian number."),

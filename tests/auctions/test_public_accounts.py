@@ -74,6 +74,7 @@ def test_no_mail_if_the_sign_up_fails(client, django_capture_on_commit_callbacks
     ("email", "not-an-address", "Enter a valid email address."),
     ("phone", "call me", "Enter a phone number"),
     ("country", "B1", "Choose a country from the list."),
+    ("country", "", "Choose your country of residence."),
     ("password1", "password", "This password is too common."),
     ("legal_name", "", "This field is required."),
     ("id_document_type", "library_card", "Select a valid choice."),
