@@ -70,6 +70,7 @@ class EntryKind(models.TextChoices):
     ESCROW_STATE = "escrow-state", _("Escrow to the state (confiscation)")
     ESCROW_OWNER = "escrow-owner", _("Escrow to the owner (release)")
     COST = "cost", _("Storage and upkeep cost")
+    REVERSAL = "reversal", _("Reversal (correction)")
 
 
 class JournalEntry(models.Model):
@@ -88,12 +89,19 @@ class JournalEntry(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+", verbose_name=_("by"))
     created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+    # A correction is a new entry mirroring the one it corrects; one reversal at most per entry
+    # (the one-to-one field's unique index says so in the database too).
+    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="reversed_by", verbose_name=_("reverses"))
 
     class Meta:
         verbose_name = _("journal entry")
         verbose_name_plural = _("journal entries")
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["source"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reverses=models.F("id")), name="ledger_entry_not_its_own_reversal"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.memo}"
@@ -105,6 +113,17 @@ class JournalEntry(models.Model):
 
     def get_kind_display(self) -> str:
         return str(EntryKind(self.kind).label) if self.kind else str(_("Other"))
+
+    @property
+    def source_type(self) -> str:
+        """The kind of record that caused the entry: the part of `source` before its first colon
+        (`direct_sale`, `order`, `asset`, `entry`; later `invoice`, `stripe_event`, `transfer`)."""
+        return self.source.split(":", 1)[0] if ":" in self.source else ""
+
+    @property
+    def source_id(self) -> str:
+        """That record's id (and, for some sources, a qualifier after it): what follows the colon."""
+        return self.source.split(":", 1)[1] if ":" in self.source else self.source
 
 
 class Posting(models.Model):

@@ -53,6 +53,7 @@ def _money(amount) -> Decimal:
 def ledger_post(
     *, memo: str, lines: Iterable[Line | tuple[Account, Decimal]], actor=None, idempotency_key: str,
     source: str = "", case: Case | None = None, asset: Asset | None = None, occurred_at: datetime | None = None,
+    reverses: JournalEntry | None = None,
 ) -> JournalEntry:
     """Record a balanced journal entry, once.
 
@@ -93,7 +94,7 @@ def ledger_post(
         case = asset.case
     entry = JournalEntry(memo=memo[:255], source=source[:96], case=case, asset=asset, idempotency_key=idempotency_key,
                          actor=actor if actor is not None and actor.pk else None,
-                         occurred_at=occurred_at or timezone.now())
+                         occurred_at=occurred_at or timezone.now(), reverses=reverses)
     try:
         with transaction.atomic():
             entry.save()
@@ -230,3 +231,35 @@ def storage_cost_post(*, asset: Asset, amount: Decimal, currency: str, source: s
     payable = account_for(purpose=AccountPurpose.ACCRUED_COSTS, currency=currency)
     return ledger_post(memo=memo, lines=[Line(expense, amount), Line(payable, -amount)], actor=actor, asset=asset,
                        source=source, idempotency_key=f"cost:{source}", occurred_at=occurred_at)
+
+
+# --------------------------------------------------------------------------------------------
+# Corrections
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def entry_reverse(*, entry_id: int, actor, reason: str) -> JournalEntry:
+    """Correct an entry by posting its mirror image (every posting with the opposite sign), linked
+    to it. Entries are never edited; an entry is reversed once at most, and a reversal is never
+    reversed itself (post the right entry again instead)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise LedgerError(_("Say why the entry is reversed."), field="reason")
+    try:
+        # Lock the entry so that two finance officers cannot reverse it at the same moment.
+        entry = JournalEntry.objects.select_for_update().get(pk=entry_id)
+    except JournalEntry.DoesNotExist:
+        raise LedgerError(_("There is no such journal entry.")) from None
+    if entry.reverses_id is not None:
+        raise LedgerError(_("Entry #%(id)s is itself a reversal; it cannot be reversed.") % {"id": entry.pk})
+    if JournalEntry.objects.filter(reverses=entry).exists():
+        raise LedgerError(_("Entry #%(id)s has already been reversed.") % {"id": entry.pk})
+    postings = list(entry.postings.select_related("account"))
+    reversal = ledger_post(
+        memo=_("Reversal of #%(id)s: %(reason)s") % {"id": entry.pk, "reason": reason},
+        lines=[Line(p.account, -p.amount, p.currency) for p in postings], actor=actor,
+        idempotency_key=f"reversal:{entry.pk}", source=f"entry:{entry.pk}", case=entry.case, asset=entry.asset,
+        reverses=entry,
+    )
+    return reversal

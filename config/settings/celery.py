@@ -25,6 +25,11 @@ CELERY_BEAT_SCHEDULE["valuation-accrue-storage-costs"] = {
     "task": "valuation.tasks.accrue_storage_costs",
     "schedule": crontab(day_of_month=1, hour=3, minute=0),
 }
+# ledger: reconciliation every night, after the day's postings (finance is e-mailed on a mismatch).
+CELERY_BEAT_SCHEDULE["ledger-reconcile"] = {
+    "task": "ledger.tasks.reconcile_nightly",
+    "schedule": crontab(hour=1, minute=30),
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL}}
