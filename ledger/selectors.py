@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import DecimalField, Exists, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from .models import Account, AccountPurpose, JournalEntry, Posting
@@ -78,3 +78,18 @@ def open_balance_counts(purposes: list[str]) -> dict[str, int]:
     for purpose in rows:
         counts[purpose] += 1
     return counts
+
+
+def case_statement(case_id: int) -> list[dict]:
+    """What the entries of a case moved, per account purpose and currency: `debits` (money that came
+    into the account: the bank receiving proceeds, a cost spent), `credits` (money that left it: proceeds
+    held in escrow, paid to the state) and the `net` (debit +, credit −). Postings to agency-wide
+    accounts (bank, costs, state proceeds) count when their entry is the case's."""
+    rows = (Posting.objects.filter(entry__case_id=case_id).values("account__purpose", "currency")
+            .annotate(debits=Coalesce(Sum("amount", filter=Q(amount__gt=0)), Value(Decimal("0.00"))),
+                      credits=Coalesce(-Sum("amount", filter=Q(amount__lt=0)), Value(Decimal("0.00"))),
+                      net=Sum("amount"))
+            .order_by("account__purpose", "currency"))
+    labels = dict(AccountPurpose.choices)
+    return [{**row, "purpose": row["account__purpose"], "purpose_label": labels.get(row["account__purpose"], "")}
+            for row in rows]
