@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from ledger import services, tasks
 from ledger.models import AccountPurpose, JournalEntry, Posting
@@ -152,3 +152,16 @@ def test_the_nightly_task_is_quiet_when_the_books_reconcile(proceeds, finance_of
 
 def test_the_nightly_task_is_scheduled(settings):
     assert any(job["task"] == "ledger.tasks.reconcile_nightly" for job in settings.CELERY_BEAT_SCHEDULE.values())
+
+
+def test_the_database_refuses_reversing_a_reversal_even_bypassing_the_service(proceeds, finance_officer):
+    reversal = services.entry_reverse(entry_id=proceeds.pk, actor=finance_officer, reason="Wrong amount")
+    with pytest.raises(IntegrityError, match="itself a reversal"), transaction.atomic():
+        JournalEntry.objects.create(memo="Sneaky", idempotency_key="raw:3", reverses=reversal)
+
+
+def test_the_database_refuses_relinking_a_reversal(proceeds, asset, finance_officer):
+    reversal = services.entry_reverse(entry_id=proceeds.pk, actor=finance_officer, reason="Wrong amount")
+    other = services.storage_cost_post(asset=asset, amount=Decimal("10.00"), currency="EUR", source="s:1", memo="x")
+    with pytest.raises(DatabaseError, match="already records what it reverses"), transaction.atomic():
+        JournalEntry.objects.filter(pk=reversal.pk).update(reverses=other)
