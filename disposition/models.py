@@ -35,7 +35,8 @@ class Award(ConcurrentTransitionMixin, models.Model):
     """A won lot handed to its winner: invoiced at once, or held when the winner matches the
     screening list or a party of the lot's cases, until the auction manager decides."""
 
-    lot = models.OneToOneField(Lot, on_delete=models.PROTECT, related_name="award", verbose_name=_("lot"))
+    lot = models.OneToOneField(Lot, on_delete=models.PROTECT, related_name="settlement_award",
+                               verbose_name=_("lot"))
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="awards",
                               verbose_name=_("buyer"))
     hammer_price = models.DecimalField(_("hammer price"), **MONEY)
@@ -66,7 +67,7 @@ class Award(ConcurrentTransitionMixin, models.Model):
     # ---- the table of allowed moves ----------------------------------------------------------
 
     @transition(field=status, source=AwardStatus.SCREENING_HOLD, target=AwardStatus.INVOICED)
-    def invoice(self) -> None:
+    def issue_invoice(self) -> None:
         """No screening hit (or the hold released): the invoice is issued in the same transaction."""
 
     @transition(field=status, source=AwardStatus.SCREENING_HOLD, target=AwardStatus.INVOICED,

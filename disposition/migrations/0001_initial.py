@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='awarded')),
                 ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='awards', to=settings.AUTH_USER_MODEL, verbose_name='buyer')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('lot', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='award', to='auctions.lot', verbose_name='lot')),
+                ('lot', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='settlement_award', to='auctions.lot', verbose_name='lot')),
             ],
             options={
                 'verbose_name': 'award',

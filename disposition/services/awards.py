@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 
 from auctions.models import Lot, LotStatus
@@ -31,7 +33,7 @@ def award_create(*, lot_id: int, winner_id: int) -> Award:
         award = Award.objects.create(lot=lot, buyer_id=winner_id, hammer_price=lot.hammer_price,
                                      currency=lot.currency, screening_hit=hit)
         if not hit:
-            transition_run(award, "invoice")
+            transition_run(award, "issue_invoice")
             invoice_issue(award=award)
         return award
 
@@ -43,7 +45,8 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def award_release(*, award_id: int, actor, reason: str, expected_status: str | None = None) -> Award:
+def award_release(*, award_id: int, actor, reason: str, expected_status: str | None = None,
+                  now: datetime | None = None) -> Award:
     """The auction manager releases an award held on a screening hit (the match was not the same
     person, say): the invoice is issued at once."""
     require_perm(actor, "disposition.decide_award")
@@ -54,7 +57,7 @@ def award_release(*, award_id: int, actor, reason: str, expected_status: str | N
         award.decision_reason, award.decided_by = reason, actor
         transition_run(award, "release", actor=actor, label="release", save=False)
         save_or_conflict(award)
-        invoice_issue(award=award)
+        invoice_issue(award=award, now=now)
     return award
 
 

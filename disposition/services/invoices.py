@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +28,7 @@ def invoice_number_next(*, year: int) -> tuple[int, str]:
     return counter.last, f"{year}-{counter.last:06d}"
 
 
-def invoice_issue(*, award: Award) -> Invoice:
+def invoice_issue(*, award: Award, now: datetime | None = None) -> Invoice:
     """Issue the invoice of an award the caller holds locked (same transaction): the amounts from
     the auction's premium, the agency's VAT rate and the buyer's deposit held for the auction; the
     deadline from the settings (business days, or calendar days for real estate). The buyer is
@@ -40,7 +42,7 @@ def invoice_issue(*, award: Award) -> Invoice:
                               premium_percent=auction.buyers_premium_percent,
                               tax_percent=settings.DISPOSITION_VAT_PERCENT,
                               deposit=deposit if deposit is not None else ZERO)
-    issued_at = timezone.now()
+    issued_at = now or timezone.now()
     issued_on = timezone.localdate(issued_at)
     due_on = payment_deadline(issued_on=issued_on, real_estate=lot.category == AssetCategory.REAL_ESTATE,
                               business_days=settings.DISPOSITION_PAYMENT_BUSINESS_DAYS,
