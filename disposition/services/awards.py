@@ -11,6 +11,7 @@ from auctions.selectors import bidder_screened_for_lot
 from common.exceptions import DomainError
 from common.transitions import require_perm, save_or_conflict, transition_run
 
+from ..events import award_log_write
 from ..models import Award
 from .invoices import invoice_issue
 
@@ -32,9 +33,12 @@ def award_create(*, lot_id: int, winner_id: int) -> Award:
         hit = bidder_screened_for_lot(user_id=winner_id, lot_id=lot_id)
         award = Award.objects.create(lot=lot, buyer_id=winner_id, hammer_price=lot.hammer_price,
                                      currency=lot.currency, screening_hit=hit)
+        award_log_write(award=award, action="create",
+                        note="screening hit: held for the auction manager" if hit else "")
         if not hit:
-            transition_run(award, "issue_invoice")
-            invoice_issue(award=award)
+            moved = transition_run(award, "issue_invoice")
+            invoice = invoice_issue(award=award)
+            award_log_write(award=award, action="invoice", moved=moved, note=invoice.number)
         return award
 
 
@@ -55,9 +59,11 @@ def award_release(*, award_id: int, actor, reason: str, expected_status: str | N
         award = Award.objects.select_for_update().select_related("lot__auction").get(pk=award_id)
         _check_expected(award, expected_status)
         award.decision_reason, award.decided_by = reason, actor
-        transition_run(award, "release", actor=actor, label="release", save=False)
+        moved = transition_run(award, "release", actor=actor, label="release", save=False)
         save_or_conflict(award)
-        invoice_issue(award=award, now=now)
+        invoice = invoice_issue(award=award, now=now)
+        award_log_write(award=award, action="release", moved=moved, actor=actor,
+                        note=f"{invoice.number}: {reason}")
     return award
 
 
@@ -69,8 +75,9 @@ def award_refuse(*, award_id: int, actor, reason: str, expected_status: str | No
         award = Award.objects.select_for_update().get(pk=award_id)
         _check_expected(award, expected_status)
         award.decision_reason, award.decided_by = reason, actor
-        transition_run(award, "refuse", actor=actor, label="refuse", save=False)
+        moved = transition_run(award, "refuse", actor=actor, label="refuse", save=False)
         save_or_conflict(award)
+        award_log_write(award=award, action="refuse", moved=moved, actor=actor, note=reason)
     return award
 
 

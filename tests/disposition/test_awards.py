@@ -121,6 +121,9 @@ def test_the_manager_releases_a_held_award_and_the_invoice_is_issued(lot, case, 
     assert award.decision_reason.startswith("Same name")
     assert award.invoice.buyer == alice
     assert any(award.invoice.number in m.subject for m in mailoutbox)
+    # And the lot's log says who released it, why, and which invoice followed
+    entry = lot.log.get(subject="award", action="release")
+    assert entry.actor == auction_manager and award.invoice.number in entry.note and "passport" in entry.note
 
 
 def test_the_manager_refuses_a_held_award(lot, case, bidder_factory, auction_manager, client):
