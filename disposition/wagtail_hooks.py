@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from auctions.models import BidderProfile
 from common.admin.actions import Action, RequiredReasonForm
 from common.admin.columns import DateTimeColumn, DayColumn, MoneyColumn, StatusColumn, YesNoColumn
 from common.admin.responses import refuse_with_403, require_perms
@@ -70,6 +71,18 @@ class AwardViewSet(RecordViewSet):
                     DateTimeColumn("created_at", label=_("Awarded"), sort_key="created_at")]
     inspect_view_fields = ["status", "lot", "buyer", "hammer_price", "currency", "screening_hit", "decided_by",
                            "decided_at", "decision_reason", "created_at"]
+    inspect_template_name = "disposition/admin/award_inspect.html"
+
+    def inspect_context(self, request, obj) -> dict:
+        invoice = getattr(obj, "invoice", None) if obj.status == AwardStatus.INVOICED else None
+        may_see_invoices = request.user.has_perm("disposition.view_invoice")
+        profile = BidderProfile.objects.filter(user_id=obj.buyer_id).values_list("pk", flat=True).first()
+        return {
+            "invoice_url": reverse("disposition_invoices:inspect", args=[invoice.pk])
+            if invoice and may_see_invoices else None,
+            "bidder_url": reverse("auctions_bidders:inspect", args=[profile])
+            if profile and request.user.has_perm("auctions.view_bidderprofile") else None,
+        }
 
 
 def invoice_pdf_staff(request: HttpRequest, pk: int) -> HttpResponse:
@@ -96,6 +109,10 @@ class InvoiceViewSet(RecordViewSet):
                     DayColumn("due_on", label=_("Payment deadline"), sort_key="due_on")]
     inspect_view_fields = ["number", "award", "buyer_name", "buyer_address", "hammer_price", "premium_percent",
                            "premium", "tax_percent", "tax", "total", "deposit", "amount_due", "issued_at", "due_on"]
+    inspect_template_name = "disposition/admin/invoice_inspect.html"
+
+    def inspect_context(self, request, obj) -> dict:
+        return {"pdf_url": reverse(self.get_url_name("pdf"), args=[obj.pk])}
 
     def get_urlpatterns(self):
         return [*super().get_urlpatterns(),

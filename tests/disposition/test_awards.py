@@ -124,6 +124,10 @@ def test_the_manager_releases_a_held_award_and_the_invoice_is_issued(lot, case, 
     # And the lot's log says who released it, why, and which invoice followed
     entry = lot.log.get(subject="award", action="release")
     assert entry.actor == auction_manager and award.invoice.number in entry.note and "passport" in entry.note
+    # And the award's page links to its invoice, and offers no decision any more
+    page = client.get(reverse("disposition_awards:inspect", args=[award.pk])).content.decode()
+    assert reverse("disposition_invoices:inspect", args=[award.invoice.pk]) in page
+    assert url not in page
 
 
 def test_the_manager_refuses_a_held_award(lot, case, bidder_factory, auction_manager, client):

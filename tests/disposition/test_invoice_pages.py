@@ -82,6 +82,8 @@ def test_staff_see_invoices_by_role(client, invoice, request, role, status):
     response = client.get(reverse("disposition_invoices:pdf", args=[invoice.pk]))
     assert response.status_code == status
     if status == 200:
+        page = client.get(reverse("disposition_invoices:inspect", args=[invoice.pk])).content.decode()
+        assert reverse("disposition_invoices:pdf", args=[invoice.pk]) in page and "Élodie Marchand" in page
         assert invoice.number in _pdf_text(response.content)
 
 
