@@ -24,7 +24,7 @@ def award_create(*, lot_id: int, winner_id: int) -> Award:
     (the rule that kept them from bidding, which may have changed since): a hit holds the award for
     the auction manager; otherwise the invoice is issued at once."""
     with transaction.atomic():
-        lot = Lot.objects.select_for_update().select_related("auction").get(pk=lot_id)
+        lot = Lot.objects.select_for_update(of=("self",)).select_related("auction").get(pk=lot_id)
         existing = Award.objects.filter(lot_id=lot_id).first()
         if existing is not None:
             return existing
@@ -56,7 +56,7 @@ def award_release(*, award_id: int, actor, reason: str, expected_status: str | N
     require_perm(actor, "disposition.decide_award")
     reason = _require_reason(reason)
     with transaction.atomic():
-        award = Award.objects.select_for_update().select_related("lot__auction").get(pk=award_id)
+        award = Award.objects.select_for_update(of=("self",)).select_related("lot__auction").get(pk=award_id)
         _check_expected(award, expected_status)
         award.decision_reason, award.decided_by = reason, actor
         moved = transition_run(award, "release", actor=actor, label="release", save=False)
