@@ -318,6 +318,14 @@ def lot_screen(lot_id: int) -> LotScreen:
     return LotScreen(frozenset(id_numbers), frozenset(names_born))
 
 
+def bidder_screened_for_lot(*, user_id: int, lot_id: int) -> bool:
+    """Whether the bidder matches the screening list (for all lots or the lot's cases) or a party of
+    one of the lot's cases: the same rule that keeps them from bidding (see `eligibility_of`), for
+    those who screen again later (the award of a won lot)."""
+    facts = bidder_facts(user_id)
+    return facts.has_profile and (facts.screened_everywhere or lot_screen(lot_id).bars(facts))
+
+
 def eligibility_of(facts: BidderFacts, *, auction_id: int, screen: LotScreen, pseudonym: int | None) -> Eligibility:
     """Whether a bidder may bid on a lot, from what is known of each (no query).
 

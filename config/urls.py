@@ -19,6 +19,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # The auction site (/auctions/…), bidders' accounts (/account/…) and the bidder API (/api/v1/…).
     path("", include("auctions.urls")),
+    # Settlement: the buyer's invoices (/account/invoices/…).
+    path("", include("disposition.urls")),
 ]
 
 if settings.DEBUG:

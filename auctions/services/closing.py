@@ -12,6 +12,7 @@ from common.transitions import save_or_conflict, transition_run
 
 from ..events import auction_log_write
 from ..models import Auction, AuctionStatus, Deposit, DepositStatus, Lot, LotStatus
+from ..signals import lot_won
 
 
 def _close_locked(lot: Lot, now: datetime) -> bool:
@@ -34,6 +35,8 @@ def _close_locked(lot: Lot, now: datetime) -> bool:
         from .. import tasks
 
         lot_id, winner_id = lot.pk, lot.winner_id
+        # Settlement (disposition) takes it from here, in this same transaction.
+        lot_won.send(sender=Lot, lot_id=lot_id, winner_id=winner_id)
         transaction.on_commit(lambda: tasks.notify_won.delay(lot_id=lot_id, user_id=winner_id))
     return True
 

@@ -12,4 +12,5 @@ from .stripe import *
 from .agency import *
 from .valuation import *
 from .auctions import *
+from .disposition import *
 from .testing import *

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ledger",
     "valuation",
     "auctions",
+    "disposition",
     "cms",
     # Wagtail
     "wagtail.contrib.forms",

@@ -1,0 +1,9 @@
+from config.env import env_decimal, env_int
+
+# VAT charged on the hammer price and the buyer's premium, in percent, for every sale (one agency-wide
+# rate: the agency's public sales are usually outside VAT, hence 0 by default).
+DISPOSITION_VAT_PERCENT = env_decimal("DISPOSITION_VAT_PERCENT", "0")
+# The buyer pays within this many business days (Monday to Friday) after the invoice's date ...
+DISPOSITION_PAYMENT_BUSINESS_DAYS = env_int("DISPOSITION_PAYMENT_BUSINESS_DAYS", 2)
+# ... or, for a lot of real estate, within this many calendar days.
+DISPOSITION_REAL_ESTATE_PAYMENT_DAYS = env_int("DISPOSITION_REAL_ESTATE_PAYMENT_DAYS", 30)

@@ -1,0 +1,17 @@
+from django.db import migrations
+
+from custody.roles import sync_roles
+from disposition.roles import DISPOSITION_ROLE_PERMISSIONS
+
+
+def grant(apps, schema_editor):
+    sync_roles(apps, "disposition", DISPOSITION_ROLE_PERMISSIONS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("disposition", "0001_initial"),
+        ("custody", "0002_roles_and_append_only"),
+    ]
+
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

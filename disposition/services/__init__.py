@@ -1,0 +1,1 @@
+"""Every change settlement makes: awards (awards.py) and invoices (invoices.py)."""

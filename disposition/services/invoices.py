@@ -1,0 +1,64 @@
+"""Invoices: the number (an unbroken sequence per year) and the issue of a won lot's invoice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from auctions.models import BidderProfile, Deposit, DepositStatus
+from custody.models import AssetCategory
+
+from ..amounts import ZERO, invoice_amounts, payment_deadline
+from ..models import Award, Invoice, InvoiceCounter
+
+
+def invoice_number_next(*, year: int) -> tuple[int, str]:
+    """The next number of `year` ("2026-000001"). Must run inside the transaction that inserts the
+    invoice: the year's counter row stays locked until it commits, and a rollback takes the number
+    back with the invoice, so numbers have neither gap nor duplicate."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("invoice_number_next must run inside the invoice's transaction")
+    InvoiceCounter.objects.get_or_create(year=year)  # ON CONFLICT-safe: the unique key serialises creators
+    counter = InvoiceCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last, f"{year}-{counter.last:06d}"
+
+
+def invoice_issue(*, award: Award, now: datetime | None = None) -> Invoice:
+    """Issue the invoice of an award the caller holds locked (same transaction): the amounts from
+    the auction's premium, the agency's VAT rate and the buyer's deposit held for the auction; the
+    deadline from the settings (business days, or calendar days for real estate). The buyer is
+    sent the link once it commits."""
+    lot = award.lot
+    auction = lot.auction
+    deposit = (Deposit.objects.filter(bidder_id=award.buyer_id, auction_id=auction.pk, status=DepositStatus.HELD,
+                                      currency=award.currency)
+               .values_list("amount", flat=True).first())
+    amounts = invoice_amounts(hammer_price=award.hammer_price, currency=award.currency,
+                              premium_percent=auction.buyers_premium_percent,
+                              tax_percent=settings.DISPOSITION_VAT_PERCENT,
+                              deposit=deposit if deposit is not None else ZERO)
+    issued_at = now or timezone.now()
+    issued_on = timezone.localdate(issued_at)
+    due_on = payment_deadline(issued_on=issued_on, real_estate=lot.category == AssetCategory.REAL_ESTATE,
+                              business_days=settings.DISPOSITION_PAYMENT_BUSINESS_DAYS,
+                              real_estate_days=settings.DISPOSITION_REAL_ESTATE_PAYMENT_DAYS)
+    profile = BidderProfile.objects.filter(user_id=award.buyer_id).order_by("-created_at").first()
+    with transaction.atomic():
+        sequence, number = invoice_number_next(year=issued_on.year)
+        invoice = Invoice.objects.create(
+            award=award, number=number, year=issued_on.year, sequence=sequence, buyer_id=award.buyer_id,
+            buyer_name=profile.legal_name if profile else "", buyer_address=profile.address if profile else "",
+            currency=amounts.currency, hammer_price=amounts.hammer_price, premium_percent=amounts.premium_percent,
+            premium=amounts.premium, tax_percent=amounts.tax_percent, tax=amounts.tax, total=amounts.total,
+            deposit=amounts.deposit, amount_due=amounts.amount_due, issued_at=issued_at, due_on=due_on)
+    from .. import tasks
+
+    invoice_id = invoice.pk
+    transaction.on_commit(lambda: tasks.invoice_notify.delay(invoice_id=invoice_id))
+    return invoice
+

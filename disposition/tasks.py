@@ -1,0 +1,33 @@
+"""Settlement's Celery tasks: they take ids and are safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from common.formats import format_day
+from common.money import format_money
+from common.urls import absolute_url
+
+from .models import Invoice
+
+
+@shared_task(ignore_result=True)
+def invoice_notify(*, invoice_id: int) -> None:
+    """Send the buyer the link to their invoice (the won e-mail promised it)."""
+    invoice = Invoice.objects.select_related("buyer", "award__lot").filter(pk=invoice_id).first()
+    if invoice is None or not invoice.buyer.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            _("Your invoice %(number)s") % {"number": invoice.number},
+            _("Your invoice for “%(title)s” is ready: %(amount)s to pay by %(due)s.\n\n%(url)s") % {
+                "title": invoice.award.lot.title, "amount": format_money(invoice.amount_due, invoice.currency),
+                "due": format_day(invoice.due_on),
+                "url": absolute_url(reverse("disposition:invoice", args=[invoice.number]))},
+            settings.DEFAULT_FROM_EMAIL, [invoice.buyer.email], fail_silently=False,
+        )
