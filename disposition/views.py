@@ -3,6 +3,7 @@ else is told the invoice does not exist (404), and a visitor who is not signed i
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -33,7 +34,8 @@ def pdf_response(invoice: Invoice) -> HttpResponse:
 @login_required(login_url=LOGIN_URL)
 def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
     invoice = _own_invoice(request, number)
-    response = render(request, "disposition/account/invoice.html", {"invoice": invoice, "lot": invoice.award.lot})
+    response = render(request, "disposition/account/invoice.html", {
+        "invoice": invoice, "lot": invoice.award.lot, "contact_url": settings.INFO_PAGE_PATHS["contact"]})
     response["Cache-Control"] = "private, no-store"
     return response
 

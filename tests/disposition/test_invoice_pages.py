@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
@@ -39,6 +40,8 @@ def test_the_buyer_sees_the_invoice_page(client, invoice):
     assert "133.10" in html and "83.10" not in html  # 100 + 10 + 23.10, no deposit
     assert format_day(invoice.due_on) in html
     assert response["Cache-Control"] == "private, no-store"
+    # The buyer is told how to pay (the contact page), not left with a deadline and no way to meet it
+    assert 'data-how-to-pay' in html and f'href="{settings.INFO_PAGE_PATHS["contact"]}"' in html
 
 
 def test_another_bidder_gets_404_for_the_page_and_the_pdf(client, invoice, bidder_factory):
