@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 import stripe
+from django.urls import reverse
 from django.utils import timezone
 
 from auctions import tasks
@@ -92,12 +93,22 @@ def test_the_task_is_idempotent(deposit_auction, auction_manager):
     assert _log(deposit, "save_card").count() == 1
 
 
-def test_a_hold_known_to_lapse_at_placement_is_replaced_at_once(settings, deposit_auction, auction_manager):
+def test_a_hold_known_to_lapse_at_placement_is_replaced_at_once(settings, client, deposit_auction, auction_manager):
     # Given holds that last two days (less the one-day margin) and lots settling two days after close
     settings.DEPOSIT_HOLD_DAYS = 2
     auction, lots = deposit_auction
     bidder = make_bidder(reviewer=auction_manager, auctions=[auction])
-    deposit = deposits.deposit_place(bidder=bidder, auction_id=auction.pk, payment_method="pm_card_visa")
+    client.force_login(bidder)
+    deposit_url = reverse("auctions:auction_deposit", args=[auction.slug])
+    lot_url = reverse("auctions:lot_detail", args=[lots[0].pk])
+    # When the bidder places the deposit on the page
+    response = client.post(deposit_url, {"payment_method": "pm_card_visa", "confirm": "on", "next": lot_url},
+                           follow=True)
+    # Then the card is saved instead of held, they are told so, and they may bid
+    page = response.content.decode()
+    assert "Your card is saved for the deposit" in page and 'name="max_amount"' in page
+    assert "secured by your saved card" in client.get(deposit_url).content.decode()
+    deposit = Deposit.objects.get(bidder=bidder, auction=auction)
     assert deposit.status == DepositStatus.CARD_SAVED
     assert stripe.PaymentIntent.retrieve(deposit.payment_intent_id).status == "canceled"
     # Placing it again does not hold the card again
