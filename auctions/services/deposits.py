@@ -124,7 +124,11 @@ def deposit_release(*, deposit_id: int) -> Deposit:
             intent = stripe.PaymentIntent.retrieve(deposit.payment_intent_id)
             if intent.status != "canceled":
                 stripe.PaymentIntent.cancel(deposit.payment_intent_id)
-        if deposit.status == DepositStatus.CARD_SAVED and deposit.payment_method_id:
+        # The same card may still secure the bidder's deposit in another auction.
+        still_used = (Deposit.objects.filter(status=DepositStatus.CARD_SAVED,
+                                             payment_method_id=deposit.payment_method_id)
+                      .exclude(pk=deposit.pk).exists())
+        if deposit.status == DepositStatus.CARD_SAVED and deposit.payment_method_id and not still_used:
             method = stripe.PaymentMethod.retrieve(deposit.payment_method_id)
             if getattr(method, "customer", None):
                 stripe.PaymentMethod.detach(deposit.payment_method_id)

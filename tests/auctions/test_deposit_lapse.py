@@ -220,3 +220,18 @@ def test_a_losing_bidder_s_saved_card_is_detached_at_close_and_the_winner_s_kept
     assert stripe.PaymentMethod.retrieve(won.payment_method_id).customer == won.stripe_customer_id
     # Releasing again is harmless
     assert deposits.deposit_release(deposit_id=lost.pk).status == DepositStatus.RELEASED
+
+
+def test_a_saved_card_that_still_secures_another_deposit_is_not_detached(
+        open_lot_factory, deposit_auction, auction_manager):
+    auction, lots = deposit_auction
+    other_auction, _other_lots = open_lot_factory(1, deposit_rule="fixed", deposit_amount=D("100.00"))
+    bidder = make_bidder(reviewer=auction_manager, auctions=[auction, other_auction])
+    deposit = _saved(auction, bidder, lots)
+    elsewhere = Deposit.objects.create(bidder=bidder, auction=other_auction, amount=D("100"), currency="EUR")
+    Deposit.objects.filter(pk=elsewhere.pk).update(
+        status=DepositStatus.CARD_SAVED, stripe_customer_id=deposit.stripe_customer_id,
+        setup_intent_id=deposit.setup_intent_id, payment_method_id=deposit.payment_method_id)
+
+    assert deposits.deposit_release(deposit_id=deposit.pk).status == DepositStatus.RELEASED
+    assert stripe.PaymentMethod.retrieve(deposit.payment_method_id).customer == deposit.stripe_customer_id
