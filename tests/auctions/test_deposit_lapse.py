@@ -93,6 +93,11 @@ def test_the_task_is_idempotent(deposit_auction, auction_manager):
     assert _log(deposit, "save_card").count() == 1
 
 
+def test_the_replacement_runs_every_hour_on_beat(settings):
+    job = settings.CELERY_BEAT_SCHEDULE["auctions-deposits-replace-lapsing"]
+    assert job["task"] == tasks.deposits_replace_lapsing.name and job["schedule"] <= 3600
+
+
 def test_a_hold_known_to_lapse_at_placement_is_replaced_at_once(settings, client, deposit_auction, auction_manager):
     # Given holds that last two days (less the one-day margin) and lots settling two days after close
     settings.DEPOSIT_HOLD_DAYS = 2
