@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from common.exceptions import DomainError, NotPermitted, TransitionConflict, TransitionRefused
 
 __all__ = ["BidRefused", "DomainError", "NotEligible", "LotNotOpen", "NotPermitted", "TransitionConflict",
-           "TransitionRefused", "DepositError"]
+           "TransitionRefused", "DepositError", "SavedCardChargeError"]
 
 
 class BidRefused(DomainError):
@@ -45,3 +45,18 @@ class DepositError(DomainError):
     code = "deposit_failed"
     status = 402
     default_message = _("The card hold for the deposit could not be placed.")
+
+
+class SavedCardChargeError(DomainError):
+    """The off-session charge of a saved card needs the buyer: the bank asks them to authenticate
+    (`authentication_required`) or the card was declined. The buyer pays on-session instead."""
+
+    code = "saved_card_charge_failed"
+    status = 402
+    default_message = _("The saved card could not be charged.")
+
+    def __init__(self, message=None, *, code: str | None = None, payment_intent_id: str = ""):
+        super().__init__(message)
+        if code:
+            self.code = code
+        self.payment_intent_id = payment_intent_id

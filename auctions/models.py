@@ -478,10 +478,13 @@ class DepositStatus(models.TextChoices):
     RELEASED = "released", _("Released")
     CAPTURED = "captured", _("Captured")
     FAILED = "failed", _("Failed")
+    CARD_SAVED = "card_saved", _("Card saved for a later charge")
 
 
 class Deposit(ConcurrentTransitionMixin, models.Model):
-    """A card hold (Stripe PaymentIntent with manual capture) a bidder places before bidding."""
+    """A card hold (Stripe PaymentIntent with manual capture) a bidder places before bidding. A hold
+    that would lapse before its lot is settled (card holds last about seven days) is replaced by the
+    card saved with a SetupIntent, charged off-session after the award (`card_saved`)."""
 
     bidder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deposits")
     auction = models.ForeignKey(Auction, on_delete=models.PROTECT, related_name="deposits")
@@ -494,6 +497,13 @@ class Deposit(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     held_at = models.DateTimeField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
+    # The saved card that replaces a lapsing hold: the bidder's Stripe Customer (reused by the bidder's
+    # later deposits), the SetupIntent that saved the card and the card (PaymentMethod) it saved.
+    stripe_customer_id = models.CharField(_("Stripe Customer"), max_length=255, blank=True)
+    setup_intent_id = models.CharField(_("Stripe SetupIntent"), max_length=255, blank=True)
+    payment_method_id = models.CharField(_("Stripe PaymentMethod"), max_length=255, blank=True)
+    card_saved_at = models.DateTimeField(null=True, blank=True)
+    hold_canceled_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -503,6 +513,10 @@ class Deposit(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["bidder", "auction"], name="one_deposit_per_bidder_auction"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="deposit_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="card_saved") | (~Q(setup_intent_id="") & ~Q(payment_method_id="")
+                                                     & ~Q(stripe_customer_id="")),
+                name="deposit_card_saved_has_card"),
         ]
 
     def __str__(self) -> str:
@@ -513,9 +527,15 @@ class Deposit(ConcurrentTransitionMixin, models.Model):
         self.held_at = timezone.now()
         self.last_error = ""
 
-    @transition(field=status, source=[DepositStatus.PENDING, DepositStatus.HELD], target=DepositStatus.RELEASED)
+    @transition(field=status, source=[DepositStatus.PENDING, DepositStatus.HELD, DepositStatus.CARD_SAVED],
+                target=DepositStatus.RELEASED)
     def release(self) -> None:
         self.released_at = timezone.now()
+
+    @transition(field=status, source=DepositStatus.HELD, target=DepositStatus.CARD_SAVED)
+    def save_card(self) -> None:
+        self.card_saved_at = timezone.now()
+        self.last_error = ""
 
     @transition(field=status, source=DepositStatus.HELD, target=DepositStatus.CAPTURED)
     def capture(self) -> None:

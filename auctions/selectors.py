@@ -291,8 +291,9 @@ def bidder_facts(user_id: int) -> BidderFacts:
     if row is None:
         return NO_FACTS
     terms = TermsAcceptance.objects.filter(bidder_id=user_id).values_list("auction_id", flat=True)
-    deposits = Deposit.objects.filter(bidder_id=user_id, status=DepositStatus.HELD).values_list("auction_id",
-                                                                                                flat=True)
+    # A hold replaced by a saved card (it would have lapsed before settlement) still counts.
+    deposits = Deposit.objects.filter(bidder_id=user_id, status__in=[DepositStatus.HELD, DepositStatus.CARD_SAVED]
+                                      ).values_list("auction_id", flat=True)
     return BidderFacts(True, row["status"] == "approved", row["email_verified_at"] is not None, frozenset(terms),
                        frozenset(deposits), row["screened"], row["id_number_normalised"], row["name_normalised"],
                        row["date_of_birth"])

@@ -58,6 +58,13 @@ def deposit_release(*, deposit_id: int) -> None:
     deposits.deposit_release(deposit_id=deposit_id)
 
 
+@shared_task(ignore_result=True)
+def deposits_replace_lapsing() -> list[int]:
+    """Every hour (beat): card holds that would lapse before their lot is settled are replaced by the
+    saved card. A Stripe failure is recorded on the deposit and tried again on the next run."""
+    return deposits.deposits_replace_lapsing()
+
+
 def schedule_lot_close(*, lot_id: int, ends_at: datetime) -> None:
     """Queue the closing of a lot at its end time (plus a second, so the end has passed)."""
     if settings.CELERY_TASK_ALWAYS_EAGER:

@@ -592,8 +592,11 @@ def auction_deposit(request: HttpRequest, slug: str) -> HttpResponse:
                                           "minutes."))
                 status = 503
             else:
-                if deposit.status == DepositStatus.HELD:
-                    messages.success(request, _("Your deposit is held on your card. You can now bid."))
+                if deposit.status in (DepositStatus.HELD, DepositStatus.CARD_SAVED):
+                    messages.success(request, _("Your deposit is held on your card. You can now bid.")
+                                     if deposit.status == DepositStatus.HELD else
+                                     _("Your card is saved for the deposit (a hold would expire before the lots "
+                                       "are settled). Nothing has been taken. You can now bid."))
                     return redirect(_next_or(request, reverse("auctions:auction_detail", args=[slug])))
                 messages.warning(request, _("The card hold is not confirmed yet; we will tell you when it is."))
         else:

@@ -92,7 +92,8 @@ def auction_finalise(*, auction_id: int) -> Auction:
             auction_log_write(subject="auction", obj=auction, action="close", moved=moved, auction_id=auction.pk)
         winners = set(auction.lots.filter(winner__isnull=False).values_list("winner_id", flat=True))
         to_release = list(Deposit.objects.filter(auction=auction, status__in=[DepositStatus.HELD,
-                                                                                DepositStatus.PENDING])
+                                                                                DepositStatus.PENDING,
+                                                                                DepositStatus.CARD_SAVED])
                           .exclude(bidder_id__in=winners).values_list("pk", flat=True))
     from .. import tasks
 

@@ -1,14 +1,18 @@
 """Deposits: the card hold an auction may require before bidding (a Stripe PaymentIntent with manual
-capture), its release for bidders who won nothing, and the Stripe webhook events that report on
-it. Stripe is called outside any transaction; every change of state is recorded on the Deposit."""
+capture), its replacement by a saved card when the hold would lapse before the lot is settled, the
+off-session charge of that card, its release for bidders who won nothing, and the Stripe webhook
+events that report on it. Stripe is called outside any transaction; every change of state is
+recorded on the Deposit."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -16,8 +20,8 @@ from django_fsm import can_proceed
 from common.transitions import save_or_conflict, transition_run
 
 from ..events import auction_log_write
-from ..exceptions import DepositError, DomainError, NotPermitted, TransitionRefused
-from ..models import Auction, AuctionStatus, Deposit, DepositStatus, StripeEvent
+from ..exceptions import DepositError, DomainError, NotPermitted, SavedCardChargeError, TransitionRefused
+from ..models import Auction, AuctionStatus, Deposit, DepositStatus, Lot, StripeEvent
 
 
 def _stripe():
@@ -46,7 +50,7 @@ def deposit_place(*, bidder, auction_id: int, payment_method: str) -> Deposit:
         if not auction.requires_deposit:
             raise TransitionRefused(_("This auction requires no deposit."))
         deposit = Deposit.objects.select_for_update().filter(bidder=bidder, auction=auction).first()
-        if deposit is not None and deposit.status == DepositStatus.HELD:
+        if deposit is not None and deposit.status in (DepositStatus.HELD, DepositStatus.CARD_SAVED):
             return deposit
         if deposit is not None and deposit.status in (DepositStatus.RELEASED, DepositStatus.CAPTURED):
             raise TransitionRefused(_("Your deposit for this auction has already been settled."))
@@ -74,7 +78,12 @@ def deposit_place(*, bidder, auction_id: int, payment_method: str) -> Deposit:
         raise DepositError(_("The card hold was refused: %(reason)s") % {"reason": message}) from None
     _deposit_record_intent(deposit.pk, intent.id)
     if intent.status == "requires_capture":
-        return _deposit_transition(deposit.pk, "mark_held")
+        held = _deposit_transition(deposit.pk, "mark_held")
+        if deposit_hold_would_lapse(deposit=held):
+            # Known already: the hold would lapse before the lot is settled. A failure is recorded on
+            # the deposit and retried by deposits_replace_lapsing; the hold stands meanwhile.
+            return deposit_replace_hold(deposit_id=held.pk)
+        return held
     if intent.status in ("requires_payment_method", "canceled"):
         message = ((intent.get("last_payment_error") or {}).get("message")) or intent.status
         _deposit_transition(deposit.pk, "fail", error=message)
@@ -103,20 +112,218 @@ def _deposit_transition(deposit_id: int, transition: str, *, error: str = "", ac
 
 
 def deposit_release(*, deposit_id: int) -> Deposit:
-    """Cancel the card hold of a bidder who won nothing. Idempotent."""
+    """Give back the deposit of a bidder who won nothing: cancel the card hold, or, when the hold was
+    replaced by a saved card, detach that card from the bidder's Stripe Customer (the agency keeps no
+    card it will not charge). Idempotent."""
     deposit = Deposit.objects.get(pk=deposit_id)
     if deposit.status in (DepositStatus.RELEASED, DepositStatus.CAPTURED, DepositStatus.FAILED):
         return deposit
-    if deposit.payment_intent_id:
-        stripe = _stripe()
-        try:
+    stripe = _stripe()
+    try:
+        if deposit.payment_intent_id and deposit.hold_canceled_at is None:
             intent = stripe.PaymentIntent.retrieve(deposit.payment_intent_id)
             if intent.status != "canceled":
                 stripe.PaymentIntent.cancel(deposit.payment_intent_id)
-        except stripe.StripeError as exc:
-            Deposit.objects.filter(pk=deposit_id).update(last_error=str(exc)[:2000], updated_at=timezone.now())
-            raise DepositError(str(exc)) from None
+        # The same card may still secure the bidder's deposit in another auction.
+        still_used = (Deposit.objects.filter(status=DepositStatus.CARD_SAVED,
+                                             payment_method_id=deposit.payment_method_id)
+                      .exclude(pk=deposit.pk).exists())
+        if deposit.status == DepositStatus.CARD_SAVED and deposit.payment_method_id and not still_used:
+            method = stripe.PaymentMethod.retrieve(deposit.payment_method_id)
+            if getattr(method, "customer", None):
+                stripe.PaymentMethod.detach(deposit.payment_method_id)
+    except stripe.StripeError as exc:
+        Deposit.objects.filter(pk=deposit_id).update(last_error=str(exc)[:2000], updated_at=timezone.now())
+        raise DepositError(str(exc)) from None
     return _deposit_transition(deposit_id, "release")
+
+
+# --------------------------------------------------------------------------------------------
+# Holds that would lapse before settlement: replaced by a saved card
+# --------------------------------------------------------------------------------------------
+
+
+def deposit_settles_by(*, auction: Auction) -> datetime:
+    """When the auction's lots are settled at the latest: its last lot's end (soft close included)
+    plus the payment window."""
+    last_end = Lot.objects.filter(auction=auction).aggregate(last=Max("ends_at"))["last"]
+    closes = max(filter(None, [last_end, auction.closes_at]))
+    return closes + timedelta(days=settings.DEPOSIT_PAYMENT_WINDOW_DAYS)
+
+
+def deposit_hold_lapses_at(*, deposit: Deposit) -> datetime:
+    """When the card hold is to be treated as gone: Stripe's limit less the safety margin."""
+    start = deposit.held_at or deposit.created_at
+    return start + timedelta(days=settings.DEPOSIT_HOLD_DAYS - settings.DEPOSIT_HOLD_MARGIN_DAYS)
+
+
+def deposit_hold_would_lapse(*, deposit: Deposit, settles_by: datetime | None = None) -> bool:
+    """Whether the deposit's card hold would lapse before its auction's lots are settled."""
+    if deposit.status != DepositStatus.HELD:
+        return False
+    settles_by = settles_by or deposit_settles_by(auction=deposit.auction)
+    return settles_by > deposit_hold_lapses_at(deposit=deposit)
+
+
+def _deposit_record_failure(deposit_id: int, action: str, message: str) -> Deposit:
+    with transaction.atomic():
+        deposit = Deposit.objects.select_for_update().get(pk=deposit_id)
+        deposit.last_error = message[:2000]
+        deposit.save(update_fields=["last_error", "updated_at"])
+        auction_log_write(subject="deposit", obj=deposit, action=action, from_state=deposit.status,
+                          to_state=deposit.status, note=message[:500], auction_id=deposit.auction_id)
+    return deposit
+
+
+def _stripe_message(exc) -> str:
+    return getattr(exc, "user_message", None) or str(exc) or "Stripe error"
+
+
+def deposit_replace_hold(*, deposit_id: int) -> Deposit:
+    """Replace a card hold by the same card saved for an off-session charge: a Stripe Customer for the
+    bidder (their earlier one if they have one), a SetupIntent (usage off_session) confirmed with
+    the hold's payment method, and only then the hold cancelled, so the deposit always has one or
+    the other. A Stripe failure is recorded on the deposit (last_error and a log row) and the hold
+    kept; calling again resumes where it stopped."""
+    deposit = Deposit.objects.get(pk=deposit_id)
+    if deposit.status == DepositStatus.CARD_SAVED:
+        return _deposit_cancel_replaced_hold(deposit.pk)
+    if deposit.status != DepositStatus.HELD:
+        return deposit
+    stripe = _stripe()
+    try:
+        customer_id = deposit.stripe_customer_id or (
+            Deposit.objects.filter(bidder_id=deposit.bidder_id).exclude(stripe_customer_id="")
+            .values_list("stripe_customer_id", flat=True).first())
+        if not customer_id:
+            customer_id = stripe.Customer.create(metadata={"bidder_id": str(deposit.bidder_id)}).id
+        if customer_id != deposit.stripe_customer_id:
+            Deposit.objects.filter(pk=deposit.pk).update(stripe_customer_id=customer_id, updated_at=timezone.now())
+        setup = stripe.SetupIntent.retrieve(deposit.setup_intent_id) if deposit.setup_intent_id else None
+        if setup is None or setup.status != "succeeded":
+            method = stripe.PaymentIntent.retrieve(deposit.payment_intent_id).payment_method
+            setup = stripe.SetupIntent.create(
+                customer=customer_id, usage="off_session",
+                metadata={"deposit_id": str(deposit.pk), "auction_id": str(deposit.auction_id)})
+            Deposit.objects.filter(pk=deposit.pk).update(setup_intent_id=setup.id, updated_at=timezone.now())
+            setup = stripe.SetupIntent.confirm(setup.id, payment_method=getattr(method, "id", method))
+        if setup.status != "succeeded":
+            return _deposit_record_failure(
+                deposit.pk, "save_card_failed",
+                f"The card could not be saved without the bidder (SetupIntent {setup.id}: {setup.status}).")
+        method_id = getattr(setup.payment_method, "id", setup.payment_method)
+        if getattr(stripe.PaymentMethod.retrieve(method_id), "customer", None) != customer_id:
+            stripe.PaymentMethod.attach(method_id, customer=customer_id)
+    except stripe.StripeError as exc:
+        return _deposit_record_failure(deposit.pk, "save_card_failed",
+                                       f"The card could not be saved: {_stripe_message(exc)}")
+    with transaction.atomic():
+        deposit = Deposit.objects.select_for_update().get(pk=deposit_id)
+        if deposit.status != DepositStatus.HELD:
+            return deposit
+        moved = transition_run(deposit, "save_card", save=False)
+        deposit.stripe_customer_id, deposit.setup_intent_id, deposit.payment_method_id = (
+            customer_id, setup.id, method_id)
+        save_or_conflict(deposit)
+        auction_log_write(subject="deposit", obj=deposit, action="save_card", moved=moved,
+                          note=f"hold {deposit.payment_intent_id} replaced by saved card {method_id}",
+                          auction_id=deposit.auction_id)
+    return _deposit_cancel_replaced_hold(deposit.pk)
+
+
+def _deposit_cancel_replaced_hold(deposit_id: int) -> Deposit:
+    deposit = Deposit.objects.get(pk=deposit_id)
+    if deposit.hold_canceled_at is not None or not deposit.payment_intent_id:
+        return deposit
+    stripe = _stripe()
+    try:
+        if stripe.PaymentIntent.retrieve(deposit.payment_intent_id).status != "canceled":
+            stripe.PaymentIntent.cancel(deposit.payment_intent_id)
+    except stripe.StripeError as exc:
+        return _deposit_record_failure(deposit.pk, "cancel_hold_failed",
+                                       f"The replaced hold could not be cancelled: {_stripe_message(exc)}")
+    Deposit.objects.filter(pk=deposit_id).update(hold_canceled_at=timezone.now(), last_error="",
+                                                 updated_at=timezone.now())
+    return Deposit.objects.get(pk=deposit_id)
+
+
+def deposits_replace_lapsing(*, now: datetime | None = None) -> list[int]:
+    """Every held deposit of an auction not yet settled whose hold would lapse before settlement is
+    replaced by the saved card; replacements that stopped half-way (hold not cancelled) are resumed.
+    Safe to run twice. Returns the ids of the deposits it worked on."""
+    now = now or timezone.now()
+    worked: list[int] = []
+    settles: dict[int, datetime] = {}
+    held = (Deposit.objects.filter(status=DepositStatus.HELD,
+                                   auction__status__in=[AuctionStatus.PUBLISHED, AuctionStatus.CLOSED])
+            .select_related("auction").order_by("pk"))
+    for deposit in held:
+        if deposit.auction_id not in settles:
+            settles[deposit.auction_id] = deposit_settles_by(auction=deposit.auction)
+        if settles[deposit.auction_id] > now and deposit_hold_would_lapse(
+                deposit=deposit, settles_by=settles[deposit.auction_id]):
+            deposit_replace_hold(deposit_id=deposit.pk)
+            worked.append(deposit.pk)
+    unfinished = (Deposit.objects.filter(status=DepositStatus.CARD_SAVED, hold_canceled_at__isnull=True)
+                  .exclude(payment_intent_id="").values_list("pk", flat=True))
+    for deposit_id in unfinished:
+        _deposit_cancel_replaced_hold(deposit_id)
+        worked.append(deposit_id)
+    return worked
+
+
+def deposit_charge_saved_card(*, deposit_id: int, amount: Decimal, description: str,
+                              idempotency_key: str | None = None):
+    """Charge the deposit's saved card off-session (a PaymentIntent with off_session and confirm) for
+    `amount` in the deposit's currency, and return the PaymentIntent. When the charge needs the
+    buyer (the bank asks for authentication, or the card is declined) the refusal is recorded on the
+    deposit and raised as SavedCardChargeError; the buyer then pays on-session."""
+    deposit = Deposit.objects.get(pk=deposit_id)
+    if deposit.status != DepositStatus.CARD_SAVED:
+        raise TransitionRefused(_("This deposit has no saved card to charge."))
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise TransitionRefused(_("The amount to charge must be more than zero."))
+    stripe = _stripe()
+    # localstripe refuses `description` on a PaymentIntent, so it travels in the metadata.
+    params = dict(amount=_minor_units(amount, deposit.currency), currency=deposit.currency.lower(),
+                  customer=deposit.stripe_customer_id, payment_method=deposit.payment_method_id,
+                  off_session=True, confirm=True,
+                  metadata={"deposit_id": str(deposit.pk), "auction_id": str(deposit.auction_id),
+                            "description": description[:500]})
+    if idempotency_key:
+        params["idempotency_key"] = idempotency_key
+    code, intent_id = "", ""
+    try:
+        intent = stripe.PaymentIntent.create(**params)
+    except stripe.CardError as exc:
+        code = "authentication_required" if exc.code == "authentication_required" else "card_declined"
+        error = getattr(exc, "error", None)
+        intent_id = getattr(getattr(error, "payment_intent", None), "id", "") or ""
+    else:
+        intent_id = intent.id
+        if intent.status == "requires_action":  # what localstripe answers where Stripe raises the error
+            code = "authentication_required"
+        elif intent.status in ("requires_payment_method", "canceled"):
+            code = "card_declined"
+    if code:
+        if code == "authentication_required":
+            message = _("The bank asks the buyer to confirm this payment, so the saved card cannot be charged "
+                        "without them. The buyer must pay on-session.")
+        else:
+            message = _("The saved card was declined. The buyer must pay on-session with another card.")
+        _deposit_record_failure(deposit.pk, "charge_saved_card_failed",
+                                f"{code}: {amount} {deposit.currency} ({description[:200]}) {intent_id}".strip())
+        raise SavedCardChargeError(message, code=code, payment_intent_id=intent_id)
+    with transaction.atomic():
+        deposit = Deposit.objects.select_for_update().get(pk=deposit_id)
+        deposit.last_error = ""
+        deposit.save(update_fields=["last_error", "updated_at"])
+        auction_log_write(subject="deposit", obj=deposit, action="charge_saved_card", from_state=deposit.status,
+                          to_state=deposit.status,
+                          note=f"{intent.id}: {amount} {deposit.currency} ({description[:200]})",
+                          auction_id=deposit.auction_id)
+    return intent
 
 
 # --------------------------------------------------------------------------------------------
@@ -182,11 +389,20 @@ def stripe_event_process(*, event_id: str) -> StripeEvent:
                 outcome = "no matching deposit"
             else:
                 message = ((obj.get("last_payment_error") or {}).get("message") or "") if transition == "fail" else ""
+                if transition == "release" and deposit.status == DepositStatus.CARD_SAVED:
+                    # The hold we cancelled ourselves once the card was saved: the deposit stands.
+                    Deposit.objects.filter(pk=deposit.pk, hold_canceled_at__isnull=True).update(
+                        hold_canceled_at=timezone.now())
+                    return _event_done(event, f"deposit {deposit.pk}: hold replaced by saved card", "")
                 try:
                     result = _deposit_transition(deposit.pk, transition, error=message)
                     outcome = f"deposit {deposit.pk}: {result.status}"
                 except DomainError as exc:
                     error = str(exc)
-        event.processed_at, event.outcome, event.error = timezone.now(), outcome, error
-        event.save(update_fields=["processed_at", "outcome", "error"])
+        return _event_done(event, outcome, error)
+
+
+def _event_done(event: StripeEvent, outcome: str, error: str) -> StripeEvent:
+    event.processed_at, event.outcome, event.error = timezone.now(), outcome, error
+    event.save(update_fields=["processed_at", "outcome", "error"])
     return event

@@ -15,3 +15,12 @@ CELERY_BEAT_SCHEDULE["auctions-sweep"] = {"task": "auctions.tasks.sweep", "sched
 # bid) is taken only once the bidder confirms that very amount on the lot page ("1,000,000,000" typed
 # for a 3,000 EUR watch is a slip more often than an intent). 0 turns the confirmation off.
 AUCTIONS_CONFIRM_MAX_MULTIPLE = env_int("AUCTIONS_CONFIRM_MAX_MULTIPLE", 10)
+
+# Deposits: Stripe lets a card hold (an authorisation) live about seven days. A hold that would lapse
+# (its start + DEPOSIT_HOLD_DAYS - DEPOSIT_HOLD_MARGIN_DAYS) before its lot is settled (the auction's
+# last lot ends + DEPOSIT_PAYMENT_WINDOW_DAYS) is replaced by the card saved for an off-session charge.
+DEPOSIT_HOLD_DAYS = env_int("DEPOSIT_HOLD_DAYS", 7)
+DEPOSIT_HOLD_MARGIN_DAYS = env_int("DEPOSIT_HOLD_MARGIN_DAYS", 1)
+DEPOSIT_PAYMENT_WINDOW_DAYS = env_int("DEPOSIT_PAYMENT_WINDOW_DAYS", 2)
+CELERY_BEAT_SCHEDULE["auctions-deposits-replace-lapsing"] = {
+    "task": "auctions.tasks.deposits_replace_lapsing", "schedule": 3600.0}
