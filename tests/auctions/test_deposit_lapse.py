@@ -17,7 +17,7 @@ from auctions.exceptions import SavedCardChargeError
 from auctions.models import Deposit, DepositStatus, Lot, LotStatus, StripeEvent
 from auctions.services import bidding, closing, deposits
 from tests.auctions.factories import make_bidder
-from tests.auctions.test_deposits import _event, _signed, localstripe_url, stripe_settings  # noqa: F401 - fixtures
+from tests.auctions.test_deposits import _event, _signed, stripe_settings  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db, pytest.mark.usefixtures("stripe_settings")]
 

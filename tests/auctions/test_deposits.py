@@ -3,13 +3,8 @@
 import hashlib
 import hmac
 import json
-import shutil
-import socket
-import subprocess
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -20,37 +15,6 @@ from tests.auctions.factories import make_bidder
 
 D = Decimal
 WEBHOOK_SECRET = "whsec_test_secret_for_tests"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def localstripe_url():
-    exe = Path(sys.executable).with_name("localstripe")
-    if not exe.exists() and not shutil.which("localstripe"):
-        pytest.skip("localstripe is not installed")
-    port = _free_port()
-    proc = subprocess.Popen([str(exe if exe.exists() else "localstripe"), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.skip("localstripe could not start")
-            time.sleep(0.2)
-    else:
-        proc.terminate()
-        pytest.skip("localstripe did not answer within 20 s")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 @pytest.fixture

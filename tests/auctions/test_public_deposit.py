@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from auctions.models import Deposit, Lot
 from tests.auctions.factories import make_bidder
-from tests.auctions.test_deposits import localstripe_url, stripe_settings  # noqa: F401 - fixtures
+from tests.auctions.test_deposits import stripe_settings  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db]
 
