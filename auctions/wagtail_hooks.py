@@ -331,9 +331,6 @@ class LotInspectView(RecordInspectView):
                                                                                             flat=True).first()
         return self._bidder(lot.winner_id, pseudonym, lot.winner.username)
 
-    def get_reserve_met_display_value(self):
-        return _("Yes") if self.object.reserve_met else _("No")
-
     def get_increment_table_display_value(self):
         table = self.object.increment_table
         return f"{table.name}: {_tiers_text(table)}"

@@ -437,9 +437,6 @@ class AssetInspectView(RegisterInspectView):
         return format_html('<span data-money>{}</span>', format_money(self.object.declared_value,
                                                                       self.object.currency))
 
-    def get_perishable_display_value(self):
-        return _("Yes") if self.object.perishable else _("No")
-
     def get_case_display_value(self):
         case = self.object.case
         return format_html('<a href="{}">{}</a> — {}', reverse("custody_cases:inspect", args=[case.pk]),
@@ -557,9 +554,6 @@ class CourtOrderInspectView(RegisterInspectView):
     def get_document_display_value(self):
         return _document_link(self.object)
 
-    def get_publishable_display_value(self):
-        return _("Yes") if self.object.publishable else _("No")
-
     def get_created_by_display_value(self):
         return _person(self.object.created_by)
 
@@ -612,9 +606,6 @@ class CourtOrderViewSet(RecordViewSet):
 class StorageLocationInspectView(RegisterInspectView):
     def get_daily_rate_display_value(self):
         return format_money(self.object.daily_rate, self.object.currency)
-
-    def get_active_display_value(self):
-        return _("Yes") if self.object.active else _("No")
 
 
 class StorageLocationViewSet(RecordViewSet):

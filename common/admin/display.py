@@ -4,7 +4,6 @@ active locale, with their currency (common.money.format_money), yes or no, and p
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext as _
 from wagtail.admin.ui.tables import Column
 
 from common.money import format_money
@@ -29,16 +28,14 @@ def person_name(user) -> str:
 
 class FormattedInspectView(RecordInspectView):
     """A record's page whose `money_fields` (field name -> the field holding its currency) show as
-    amounts, its yes/no fields as "Yes" or "No" and the people it names by their names."""
+    amounts and the people it names by their names (yes/no, dates and numbers: RecordInspectView)."""
 
     money_fields: dict[str, str] = {}
 
     def get_field_display_value(self, field_name, field):
         if field_name in self.money_fields:
             return format_money(getattr(self.object, field_name), getattr(self.object, self.money_fields[field_name]))
-        value = super().get_field_display_value(field_name, field)
-        if isinstance(value, bool):
-            return _("Yes") if value else _("No")
+        value = super().get_field_display_value(field_name, field)  # yes/no, dates, numbers: formatted there
         if isinstance(value, get_user_model()):
             return person_name(value)
         return value
