@@ -95,15 +95,20 @@ def bidder_verification_send(*, user, verify_url_template: str) -> None:
     transaction.on_commit(lambda: _send_verification(user_id=user_id, verify_url_template=verify_url_template))
 
 
-def bidder_email_confirm(*, token: str):
-    """Check a verification token and mark the address verified. Raises TransitionRefused for a
-    bad, expired or outdated token (the address was changed since)."""
+def _link_data(token: str, *, salt: str, max_age: int) -> dict:
+    """What a signed e-mail link carries; TransitionRefused for an expired or tampered one."""
     try:
-        data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE_SECONDS)
+        return signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired:
         raise TransitionRefused(_("This link has expired. Sign in and ask for a new one.")) from None
     except signing.BadSignature:
         raise TransitionRefused(_("This link is not valid.")) from None
+
+
+def bidder_email_confirm(*, token: str):
+    """Check a verification token and mark the address verified. Raises TransitionRefused for a
+    bad, expired or outdated token (the address was changed since)."""
+    data = _link_data(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE_SECONDS)
     user = get_user_model().objects.filter(pk=data.get("u")).first()
     if user is None or user.email != data.get("e"):
         raise TransitionRefused(_("This link is not valid."))
@@ -160,12 +165,7 @@ def bidder_email_change_request(*, user, new_email: str) -> None:
 def bidder_email_change_confirm(*, token: str):
     """Follow the link: the account's address becomes the new one (verified, since the link reached
     it), and the old address gets a notice. Raises TransitionRefused for a bad, expired or used link."""
-    try:
-        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE_SECONDS)
-    except signing.SignatureExpired:
-        raise TransitionRefused(_("This link has expired. Sign in and ask for a new one.")) from None
-    except signing.BadSignature:
-        raise TransitionRefused(_("This link is not valid.")) from None
+    data = _link_data(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE_SECONDS)
     User = get_user_model()
     user = User.objects.select_for_update().filter(pk=data.get("u")).first()
     if user is None or user.email != data.get("old"):
