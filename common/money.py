@@ -8,6 +8,7 @@ not come here: it takes plain decimal strings ("3700.00", `auctions.engine.parse
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -48,10 +49,18 @@ def format_percent(value: Decimal) -> str:
     return f"{number_format(exact, use_l10n=True)} %"
 
 
-def active_locale() -> Locale:
-    """Babel's locale for the active language (English when none or an unknown one is active)."""
+def _language_locale() -> Locale:
+    """Babel's locale for the active language alone (English when none or an unknown one is active).
+    Not common.formats.active_locale, which adds the agency's country for dates: amounts are read with
+    the language's own marks, as Django's number_format writes them ("en" has a decimal point, where
+    "en_BE" would have a comma)."""
+    return _parsed_locale(translation.get_language() or "en")
+
+
+@functools.cache
+def _parsed_locale(language: str) -> Locale:
     try:
-        return Locale.parse(translation.to_locale(translation.get_language() or "en"))
+        return Locale.parse(translation.to_locale(language))
     except (UnknownLocaleError, ValueError):
         return Locale.parse("en")
 
@@ -86,7 +95,7 @@ def parse_amount(raw: str | None, *, currency: str = "", locale: Locale | str | 
     - text the locale cannot read is tried in the two common conventions (1,234.56 and 1.234,56)
       and taken only when exactly one of them reads it ("3.700,00" on an English page is 3,700.00).
     """
-    locale = Locale.parse(locale) if locale is not None else active_locale()
+    locale = Locale.parse(locale) if locale is not None else _language_locale()
     text = (raw or "").strip()
     for symbol in {currency, "€", "$", "£"} - {""}:
         text = text.removeprefix(symbol).removesuffix(symbol).strip()
