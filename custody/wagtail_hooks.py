@@ -65,7 +65,7 @@ from common.admin.columns import DayColumn, MoneyColumn, StatusColumn, YesNoColu
 from common.admin.dashboard import queue_panel_hook
 from common.admin.pagination import PerPageMixin
 from common.admin.viewsets import RecordIndexView, RecordInspectView, RecordViewSet, ServiceCreateView
-from common.formats import format_day, format_number
+from common.formats import format_day, format_number, format_value
 from common.money import format_money
 from common.versions import VERSION_FIELD
 
@@ -158,7 +158,7 @@ def _change_value(model, name: str, value) -> str:
     except FieldDoesNotExist:
         return str(value)
     if isinstance(field, BooleanField):
-        return _("Yes") if value else _("No")
+        return format_value(bool(value))
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, DateField) and not isinstance(field, DateTimeField):
