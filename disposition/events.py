@@ -1,13 +1,15 @@
-"""Settlement's audit rows: each step of an award (held, invoiced, released, refused) is written to
-the auctions log of its lot and auction (subject "award"), in the transaction that took the step, so
-the lot's history reads on from its close to its settlement."""
+"""Settlement's audit rows: each step of an award (held, invoiced, released, refused), of an invoice
+(part-paid, paid, collected, defaulted) and of a payment (recorded, confirmed, rejected) is written
+to the auctions log of its lot and auction (subject "award", "invoice" or "payment"), in the
+transaction that took the step, so the lot's history reads on from its close to its settlement. A
+direct sale's invoice has no lot or auction: its rows carry neither."""
 
 from __future__ import annotations
 
 from auctions.events import auction_log_write
 from common.transitions import Moved
 
-from .models import Award
+from .models import Award, Invoice, Payment
 
 
 def award_log_write(*, award: Award, action: str, moved: Moved | None = None, from_state: str = "",
@@ -15,3 +17,24 @@ def award_log_write(*, award: Award, action: str, moved: Moved | None = None, fr
     auction_log_write(subject="award", obj=award, action=action, moved=moved, from_state=from_state,
                       to_state=to_state or award.status, actor=actor, note=note,
                       auction_id=award.lot.auction_id, lot_id=award.lot_id)
+
+
+def _lot_ids(invoice: Invoice) -> dict:
+    if invoice.award_id is None:
+        return {"auction_id": None, "lot_id": None}
+    lot = invoice.award.lot
+    return {"auction_id": lot.auction_id, "lot_id": lot.pk}
+
+
+def invoice_log_write(*, invoice: Invoice, action: str, moved: Moved | None = None, actor=None,
+                      note: str = "") -> None:
+    auction_log_write(subject="invoice", obj=invoice, action=action, moved=moved,
+                      from_state="" if moved else invoice.status, to_state="" if moved else invoice.status,
+                      actor=actor, note=note, **_lot_ids(invoice))
+
+
+def payment_log_write(*, payment: Payment, action: str, moved: Moved | None = None, actor=None,
+                      note: str = "") -> None:
+    auction_log_write(subject="payment", obj=payment, action=action, moved=moved,
+                      from_state="" if moved else payment.status, to_state="" if moved else payment.status,
+                      actor=actor, note=note, **_lot_ids(payment.invoice))

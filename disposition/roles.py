@@ -8,7 +8,10 @@ _VIEW_ALL = ["view_award", "view_invoice"]
 
 DISPOSITION_ROLE_PERMISSIONS: dict[str, list[str]] = {
     # The auction manager decides awards held on a screening hit (release or refuse, with a reason).
-    roles.AUCTION_MANAGER: _VIEW_ALL + ["decide_award"],
-    roles.FINANCE_OFFICER: list(_VIEW_ALL),
-    roles.AUDITOR: list(_VIEW_ALL),
+    roles.AUCTION_MANAGER: _VIEW_ALL + ["decide_award", "view_payment"],
+    # Finance records bank transfers, and a second finance officer confirms them (four eyes: the
+    # database refuses a transfer confirmed by the officer who recorded it).
+    roles.FINANCE_OFFICER: _VIEW_ALL + ["view_payment", "record_payment", "confirm_payment"],
+    roles.APPROVER: ["view_invoice", "view_payment", "confirm_payment"],
+    roles.AUDITOR: _VIEW_ALL + ["view_payment"],
 }

@@ -26,8 +26,26 @@ def invoice_notify(*, invoice_id: int) -> None:
         send_mail(
             _("Your invoice %(number)s") % {"number": invoice.number},
             _("Your invoice for “%(title)s” is ready: %(amount)s to pay by %(due)s.\n\n%(url)s") % {
-                "title": invoice.award.lot.title, "amount": format_money(invoice.amount_due, invoice.currency),
+                "title": invoice.title, "amount": format_money(invoice.amount_due, invoice.currency),
                 "due": format_day(invoice.due_on),
+                "url": absolute_url(reverse("disposition:invoice", args=[invoice.number]))},
+            settings.DEFAULT_FROM_EMAIL, [invoice.buyer.email], fail_silently=False,
+        )
+
+
+@shared_task(ignore_result=True)
+def invoice_paid_notify(*, invoice_id: int) -> None:
+    """Tell the buyer their invoice is paid, and where to book the collection."""
+    invoice = Invoice.objects.select_related("buyer").filter(pk=invoice_id).first()
+    if invoice is None or invoice.buyer is None or not invoice.buyer.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            _("Invoice %(number)s is paid") % {"number": invoice.number},
+            _("Thank you: invoice %(number)s for “%(title)s” is paid. Book a time to collect it by %(by)s:\n\n"
+              "%(url)s") % {
+                "number": invoice.number, "title": invoice.title,
+                "by": format_day(invoice.collect_by) if invoice.collect_by else "",
                 "url": absolute_url(reverse("disposition:invoice", args=[invoice.number]))},
             settings.DEFAULT_FROM_EMAIL, [invoice.buyer.email], fail_silently=False,
         )

@@ -33,6 +33,12 @@ class AccountPurpose(models.TextChoices):
     OWNER_REFUND = "owner_refund", _("Proceeds to be returned to the owner")
     STORAGE_EXPENSE = "storage_expense", _("Storage and upkeep costs")
     ACCRUED_COSTS = "accrued_costs", _("Accrued storage costs payable")
+    RECEIVABLE = "receivable", _("Buyers' balances (invoiced, less paid)")
+    PREMIUM_INCOME = "premium_income", _("Buyer's premium earned")
+    VAT_PAYABLE = "vat_payable", _("VAT payable on sales")
+    SALE_COSTS = "sale_costs", _("Costs of sale recovered from the proceeds")
+    STORAGE_FEE_INCOME = "storage_fee_income", _("Storage fees charged to buyers")
+    DEFAULT_DAMAGES = "default_damages", _("Deposits kept for a buyer's default")
     OTHER = "other", _("Other")
 
 
@@ -71,6 +77,11 @@ class EntryKind(models.TextChoices):
     ESCROW_OWNER = "escrow-owner", _("Escrow to the owner (release)")
     COST = "cost", _("Storage and upkeep cost")
     REVERSAL = "reversal", _("Reversal (correction)")
+    PAYMENT = "payment", _("Payment received toward an invoice")
+    SALE = "sale", _("Sale of an asset: gross proceeds, premium, tax, costs and net")
+    STORAGE_FEE = "storage-fee", _("Storage fee charged to a buyer")
+    REFUND = "refund", _("Refund to a buyer")
+    FORFEIT = "forfeit", _("Deposit kept for a buyer's default")
 
 
 class JournalEntry(models.Model):

@@ -124,6 +124,12 @@ _GLOBAL_ACCOUNTS = {
     AccountPurpose.STATE_PROCEEDS: (AccountKind.INCOME, "STATE-PROCEEDS", _("Confiscated proceeds due to the state")),
     AccountPurpose.STORAGE_EXPENSE: (AccountKind.EXPENSE, "STORAGE-COSTS", _("Storage and upkeep costs")),
     AccountPurpose.ACCRUED_COSTS: (AccountKind.LIABILITY, "ACCRUED-STORAGE", _("Accrued storage costs payable")),
+    AccountPurpose.RECEIVABLE: (AccountKind.ASSET, "RECEIVABLE", _("Buyers' balances (invoiced, less paid)")),
+    AccountPurpose.PREMIUM_INCOME: (AccountKind.INCOME, "PREMIUM", _("Buyer's premium earned")),
+    AccountPurpose.VAT_PAYABLE: (AccountKind.LIABILITY, "VAT-PAYABLE", _("VAT payable on sales")),
+    AccountPurpose.SALE_COSTS: (AccountKind.INCOME, "SALE-COSTS", _("Costs of sale recovered from the proceeds")),
+    AccountPurpose.STORAGE_FEE_INCOME: (AccountKind.INCOME, "STORAGE-FEES", _("Storage fees charged to buyers")),
+    AccountPurpose.DEFAULT_DAMAGES: (AccountKind.INCOME, "DEFAULT-DAMAGES", _("Deposits kept for a buyer's default")),
 }
 _CASE_ACCOUNTS = {
     AccountPurpose.ESCROW: (AccountKind.LIABILITY, "ESCROW", _("Sale proceeds in escrow")),

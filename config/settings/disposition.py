@@ -7,3 +7,8 @@ DISPOSITION_VAT_PERCENT = env_decimal("DISPOSITION_VAT_PERCENT", "0")
 DISPOSITION_PAYMENT_BUSINESS_DAYS = env_int("DISPOSITION_PAYMENT_BUSINESS_DAYS", 2)
 # ... or, for a lot of real estate, within this many calendar days.
 DISPOSITION_REAL_ESTATE_PAYMENT_DAYS = env_int("DISPOSITION_REAL_ESTATE_PAYMENT_DAYS", 30)
+# The agency's costs of selling (advertising, the sale itself), in percent of the hammer price, kept
+# from the proceeds before the net goes to the case's escrow or the confiscated-proceeds fund.
+DISPOSITION_SALE_COST_PERCENT = env_decimal("DISPOSITION_SALE_COST_PERCENT", "0")
+# Once paid, the buyer collects within this many business days; after that, storage fees accrue.
+DISPOSITION_COLLECTION_BUSINESS_DAYS = env_int("DISPOSITION_COLLECTION_BUSINESS_DAYS", 10)

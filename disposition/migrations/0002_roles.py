@@ -1,11 +1,15 @@
 from django.db import migrations
 
 from custody.roles import sync_roles
-from disposition.roles import DISPOSITION_ROLE_PERMISSIONS
 
 
 def grant(apps, schema_editor):
-    sync_roles(apps, "disposition", DISPOSITION_ROLE_PERMISSIONS)
+    # The roles as they stood at this migration (later ones grant the permissions of later models).
+    sync_roles(apps, "disposition", {
+        "Auction manager": ["view_award", "view_invoice", "decide_award"],
+        "Finance officer": ["view_award", "view_invoice"],
+        "Auditor": ["view_award", "view_invoice"],
+    })
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,14 @@
+"""Settlement's data, one module per concept: awards, invoices and payments (settlement.py)."""
+
+from .settlement import (  # noqa: F401
+    MONEY,
+    UNPAID_STATES,
+    Award,
+    AwardStatus,
+    Invoice,
+    InvoiceCounter,
+    InvoiceStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+)
