@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Award, Invoice
+from .models import Award, Invoice, Payment
 
 
 def invoices_with_lot() -> QuerySet[Invoice]:
@@ -22,3 +22,8 @@ def invoice_of_buyer(*, number: str, user) -> Invoice | None:
 
 def awards_with_lot() -> QuerySet[Award]:
     return Award.objects.select_related("lot__auction", "buyer", "decided_by", "invoice")
+
+
+def payments_with_invoice() -> QuerySet[Payment]:
+    """Payments with what the Payments listing shows: the invoice, who recorded and who confirmed."""
+    return Payment.objects.select_related("invoice", "recorded_by", "confirmed_by")

@@ -23,6 +23,7 @@ from common.admin.columns import DateTimeColumn, DayColumn, MoneyColumn, StatusC
 from common.admin.responses import refuse_with_403, require_perms
 from common.admin.viewsets import RecordViewSet
 
+from .admin_payments import INVOICE_PAYMENT_ACTIONS, PaymentViewSet, invoice_payments_context
 from .models import Award, AwardStatus, Invoice
 from .selectors import awards_with_lot, invoices_with_lot
 from .services import awards
@@ -100,6 +101,7 @@ class InvoiceViewSet(RecordViewSet):
     menu_order = 200
     policy_actions = ("view",)
     queryset = staticmethod(invoices_with_lot)
+    actions = [*INVOICE_PAYMENT_ACTIONS]
     list_filter = ["year", "currency"]
     search_fields = ["number", "buyer_name", "award__lot__title"]
     list_display = ["number", Column("buyer_name", label=_("Buyer")),
@@ -112,7 +114,8 @@ class InvoiceViewSet(RecordViewSet):
     inspect_template_name = "disposition/admin/invoice_inspect.html"
 
     def inspect_context(self, request, obj) -> dict:
-        return {"pdf_url": reverse(self.get_url_name("pdf"), args=[obj.pk])}
+        return {"pdf_url": reverse(self.get_url_name("pdf"), args=[obj.pk]),
+                **invoice_payments_context(request, obj)}
 
     def get_urlpatterns(self):
         return [*super().get_urlpatterns(),
@@ -123,7 +126,7 @@ class SettlementGroup(ViewSetGroup):
     menu_label = _("Settlement")
     menu_icon = "tasks"
     menu_order = 260
-    items = (AwardViewSet, InvoiceViewSet)
+    items = (AwardViewSet, InvoiceViewSet, PaymentViewSet)
 
 
 @hooks.register("register_admin_viewset")
