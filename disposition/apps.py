@@ -15,3 +15,8 @@ class DispositionConfig(AppConfig):
             award_create(lot_id=lot_id, winner_id=winner_id)
 
         lot_won.connect(_on_lot_won, dispatch_uid="disposition_award_on_lot_won", weak=False)
+
+        # Settlement's checks in the ledger's nightly reconciliation (invoices, payments, Stripe charges).
+        from .reconciliation import register as register_reconciliation_checks
+
+        register_reconciliation_checks()

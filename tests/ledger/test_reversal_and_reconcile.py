@@ -102,7 +102,7 @@ def test_clean_books_reconcile_and_the_counts_are_printed(proceeds, asset, finan
     assert code == 0, out
     assert "Checked 4 entries, 8 postings, 5 accounts, 1 cases." in out
     assert "No mismatch." in out
-    assert "Not yet checked: invoices, Stripe charges." in out
+    assert "Checked 0 paid invoices, 0 payments, 0 transfers, 0 Stripe charges." in out
 
 
 def test_a_reversed_early_sale_leaves_no_open_proceeds_and_reconciles(proceeds, finance_officer):
