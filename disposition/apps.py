@@ -15,3 +15,6 @@ class DispositionConfig(AppConfig):
             award_create(lot_id=lot_id, winner_id=winner_id)
 
         lot_won.connect(_on_lot_won, dispatch_uid="disposition_award_on_lot_won", weak=False)
+
+        # Stripe events about invoices: registered with the webhook's handlers by event type.
+        from . import webhooks  # noqa: F401
