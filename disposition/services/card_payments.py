@@ -90,6 +90,8 @@ def invoice_collect(*, invoice_id: int) -> str:
     if deposit is None:
         return "no deposit"
     if deposit.status == DepositStatus.HELD:
+        if not deposit.payment_intent_id:
+            return "deposit held without a card hold"
         try:
             deposits.deposit_capture(deposit_id=deposit.pk, amount=min(deposit.amount, invoice.amount_owed),
                                      metadata=_metadata(invoice), idempotency_key=f"invoice-{invoice.pk}-deposit")
