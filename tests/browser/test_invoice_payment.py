@@ -7,8 +7,14 @@ from __future__ import annotations
 import pytest
 
 from disposition.models import InvoiceStatus
-from tests.auctions.conftest import localstripe_url  # noqa: F401 - fixture
 from tests.browser.conftest import ARTIFACTS
+from tests.disposition.conftest import (  # noqa: F401 - fixtures
+    auction_and_lot,
+    bidder_factory,
+    localstripe_url,
+    lot,
+    open_lot_factory,
+)
 from tests.disposition.helpers import win
 from tests.disposition.stripe_helpers import post_event, recorded_event, stripe_settings  # noqa: F401 - fixtures
 
@@ -18,7 +24,7 @@ PASSWORD = "pw-for-tests-only"  # tests.factories.UserFactory's default
 
 
 def test_the_buyer_pays_the_invoice_by_card_and_sees_it_paid(browser, live_server, client, stripe_settings,  # noqa: F811
-                                                            lot, bidder_factory):
+                                                            lot, bidder_factory):  # noqa: F811
     from playwright.sync_api import expect
 
     buyer = bidder_factory(username="paying_buyer")
