@@ -124,3 +124,13 @@ def notify_won(*, lot_id: int, user_id: int) -> None:
                                              "url": _lot_url(lot)},
             settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False,
         )
+
+
+# ---- Stripe webhook events -------------------------------------------------------------------
+# Acknowledged only once processed, and given back to the queue when the worker dies half-way: the
+# event is then processed by the next worker, in one transaction with its effect, exactly once.
+
+
+@shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def stripe_event_process(*, stored_id: int) -> None:
+    deposits.stripe_event_process(stored_id=stored_id)

@@ -20,3 +20,6 @@ class DispositionConfig(AppConfig):
         from .reconciliation import register as register_reconciliation_checks
 
         register_reconciliation_checks()
+
+        # Stripe events about invoices: registered with the webhook's handlers by event type.
+        from . import webhooks  # noqa: F401

@@ -49,3 +49,37 @@ def invoice_paid_notify(*, invoice_id: int) -> None:
                 "url": absolute_url(reverse("disposition:invoice", args=[invoice.number]))},
             settings.DEFAULT_FROM_EMAIL, [invoice.buyer.email], fail_silently=False,
         )
+
+
+# ---- card payments (card_payments.py) ----------------------------------------------------------
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def invoice_collect(*, invoice_id: int) -> str:
+    """After the invoice is issued: capture the buyer's held deposit toward it, or charge the card
+    saved in its place. Safe to run twice."""
+    from .services.card_payments import invoice_collect as collect
+
+    return collect(invoice_id=invoice_id)
+
+
+@shared_task(ignore_result=True)
+def invoice_payment_problem_notify(*, invoice_id: int) -> None:
+    """Tell the buyer their saved card could not be charged, and how to pay on the invoice page."""
+    invoice = Invoice.objects.select_related("buyer").filter(pk=invoice_id).first()
+    if invoice is None or invoice.buyer is None or not invoice.buyer.email or not invoice.payment_problem:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        if invoice.payment_problem == "authentication_required":
+            why = _("Your bank asks you to confirm this payment yourself, so we could not charge your saved card.")
+        else:
+            why = _("Your saved card was declined.")
+        send_mail(
+            _("Invoice %(number)s: please pay by card") % {"number": invoice.number},
+            _("%(why)s\n\nPlease pay %(amount)s on the invoice page with your card (Pay by card) by %(due)s:"
+              "\n\n%(url)s") % {
+                "why": why, "amount": format_money(invoice.amount_owed, invoice.currency),
+                "due": format_day(invoice.due_on),
+                "url": absolute_url(reverse("disposition:invoice", args=[invoice.number]))},
+            settings.DEFAULT_FROM_EMAIL, [invoice.buyer.email], fail_silently=False,
+        )

@@ -7,4 +7,7 @@ app_name = "disposition"
 urlpatterns = [
     path("account/invoices/<str:number>/", views.invoice_detail, name="invoice"),
     path("account/invoices/<str:number>/pdf/", views.invoice_pdf_download, name="invoice_pdf"),
+    # paying by card (card_payments.py)
+    path("account/invoices/<str:number>/pay/", views.invoice_card_pay, name="invoice_card_pay"),
+    path("account/invoices/<str:number>/status/", views.invoice_status, name="invoice_status"),
 ]

@@ -7,6 +7,8 @@ recorded on the Deposit."""
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -20,8 +22,10 @@ from django_fsm import can_proceed
 from common.transitions import save_or_conflict, transition_run
 
 from ..events import auction_log_write
-from ..exceptions import DepositError, DomainError, NotPermitted, SavedCardChargeError, TransitionRefused
+from ..exceptions import DepositError, NotPermitted, SavedCardChargeError, TransitionRefused
 from ..models import Auction, AuctionStatus, Deposit, DepositStatus, Lot, StripeEvent
+
+log = logging.getLogger(__name__)
 
 
 def _stripe():
@@ -33,10 +37,24 @@ def _stripe():
     return stripe
 
 
+ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW", "VND", "CLP", "XOF", "XAF", "UGX", "RWF", "PYG", "ISK"}
+
+
 def _minor_units(amount: Decimal, currency: str) -> int:
-    zero_decimal = {"JPY", "KRW", "VND", "CLP", "XOF", "XAF", "UGX", "RWF", "PYG", "ISK"}
-    factor = 1 if currency.upper() in zero_decimal else 100
+    factor = 1 if currency.upper() in ZERO_DECIMAL_CURRENCIES else 100
     return int((amount * factor).to_integral_value())
+
+
+def stripe_amount(minor: int, currency: str) -> Decimal:
+    """An amount Stripe gave in the currency's minor units, as a Decimal of the currency."""
+    if currency.upper() in ZERO_DECIMAL_CURRENCIES:
+        return Decimal(int(minor))
+    return (Decimal(int(minor)) / 100).quantize(Decimal("0.01"))
+
+
+# What the apps above call Stripe through (the key and base come from the settings).
+stripe_api = _stripe
+minor_units = _minor_units
 
 
 def deposit_place(*, bidder, auction_id: int, payment_method: str) -> Deposit:
@@ -273,7 +291,7 @@ def deposits_replace_lapsing(*, now: datetime | None = None) -> list[int]:
 
 
 def deposit_charge_saved_card(*, deposit_id: int, amount: Decimal, description: str,
-                              idempotency_key: str | None = None):
+                              idempotency_key: str | None = None, metadata: dict[str, str] | None = None):
     """Charge the deposit's saved card off-session (a PaymentIntent with off_session and confirm) for
     `amount` in the deposit's currency, and return the PaymentIntent. When the charge needs the
     buyer (the bank asks for authentication, or the card is declined) the refusal is recorded on the
@@ -289,8 +307,8 @@ def deposit_charge_saved_card(*, deposit_id: int, amount: Decimal, description: 
     params = dict(amount=_minor_units(amount, deposit.currency), currency=deposit.currency.lower(),
                   customer=deposit.stripe_customer_id, payment_method=deposit.payment_method_id,
                   off_session=True, confirm=True,
-                  metadata={"deposit_id": str(deposit.pk), "auction_id": str(deposit.auction_id),
-                            "description": description[:500]})
+                  metadata={**(metadata or {}), "deposit_id": str(deposit.pk),
+                            "auction_id": str(deposit.auction_id), "description": description[:500]})
     if idempotency_key:
         params["idempotency_key"] = idempotency_key
     code, intent_id = "", ""
@@ -327,13 +345,76 @@ def deposit_charge_saved_card(*, deposit_id: int, amount: Decimal, description: 
 
 
 # --------------------------------------------------------------------------------------------
-# Stripe webhook events
+# The deposit captured toward an invoice
 # --------------------------------------------------------------------------------------------
 
 
+def deposit_capture(*, deposit_id: int, amount: Decimal, metadata: dict[str, str] | None = None,
+                    idempotency_key: str | None = None) -> Deposit:
+    """Capture `amount` of a held deposit (never more than the hold: Stripe gives the rest back, a
+    partial capture) and move the deposit to captured. `metadata` is added to the PaymentIntent
+    first, so the `payment_intent.succeeded` event names what the money pays for. Idempotent: a
+    hold Stripe already captured is only moved on here. The Stripe calls happen outside any
+    transaction; a refusal is recorded on the deposit and raised as DepositError."""
+    deposit = Deposit.objects.get(pk=deposit_id)
+    if deposit.status == DepositStatus.CAPTURED:
+        return deposit
+    if deposit.status != DepositStatus.HELD or not deposit.payment_intent_id:
+        raise TransitionRefused(_("This deposit is not held on a card."))
+    amount = min(Decimal(amount), deposit.amount)
+    if amount <= 0:
+        raise TransitionRefused(_("The amount to capture must be more than zero."))
+    stripe = _stripe()
+    try:
+        intent = stripe.PaymentIntent.retrieve(deposit.payment_intent_id)
+        if intent.status == "requires_capture":
+            if metadata:
+                stripe.PaymentIntent.modify(deposit.payment_intent_id, metadata=metadata)
+            params = {"amount_to_capture": _minor_units(amount, deposit.currency)}
+            if idempotency_key:
+                params["idempotency_key"] = idempotency_key
+            intent = stripe.PaymentIntent.capture(deposit.payment_intent_id, **params)
+    except stripe.StripeError as exc:
+        _deposit_record_failure(deposit.pk, "capture_failed", f"The hold could not be captured: {_stripe_message(exc)}")
+        raise DepositError(_stripe_message(exc)) from None
+    if intent.status != "succeeded":
+        message = f"The hold could not be captured (PaymentIntent {intent.id}: {intent.status})."
+        _deposit_record_failure(deposit.pk, "capture_failed", message)
+        raise DepositError(message)
+    return _deposit_transition(deposit.pk, "capture")
+
+
+# --------------------------------------------------------------------------------------------
+# Stripe webhook events
+# --------------------------------------------------------------------------------------------
+#
+# In dj-stripe's order: the raw event is stored first, its signature verified (a forged or
+# malformed call is refused and kept on record), and each genuine event id is processed once, in a
+# Celery task, in one transaction with its effect. What an event does is up to the handlers
+# registered for its type: the deposits' below, and those of the apps above this one (settlement
+# registers its invoice handler), so that auctions never imports them. A handler returns what it
+# did (the outcome kept on the event) or None when the event is none of its business; an older
+# event arriving after a newer one changes nothing and says "stale".
+
+StripeEventHandler = Callable[..., "str | None"]
+_EVENT_HANDLERS: dict[str, list[StripeEventHandler]] = {}
+
+
+def stripe_event_handler(*types: str) -> Callable[[StripeEventHandler], StripeEventHandler]:
+    """Register `handler(*, event, obj)` for these event types (`obj` is the event's data object)."""
+    def register(handler: StripeEventHandler) -> StripeEventHandler:
+        for type_ in types:
+            handlers = _EVENT_HANDLERS.setdefault(type_, [])
+            if handler not in handlers:
+                handlers.append(handler)
+        return handler
+    return register
+
+
 def stripe_event_receive(*, payload: bytes, signature: str) -> StripeEvent:
-    """A webhook call, in dj-stripe's order: store the raw event, verify Stripe's signature, then
-    process each genuine event id once. The outcome (or the refusal) is recorded on the stored row."""
+    """A webhook call: store the raw event (committed at once: the view runs outside a transaction),
+    verify Stripe's signature, then have a worker process the genuine event once this commits.
+    A refusal is recorded on the stored row and raised as NotPermitted."""
     try:
         data = json.loads(payload)
     except ValueError:
@@ -365,44 +446,79 @@ def stripe_event_receive(*, payload: bytes, signature: str) -> StripeEvent:
         stored = StripeEvent.objects.get(event_id=event_id, verified=True)
         if stored.processed_at is not None:
             return stored
-    return stripe_event_process(event_id=event_id)
+    stripe_event_enqueue(stored_id=stored.pk)
+    return stored
 
 
-HANDLED_EVENTS = {
-    "payment_intent.amount_capturable_updated": "mark_held",
-    "payment_intent.canceled": "release",
-    "payment_intent.payment_failed": "fail",
-}
+def stripe_event_enqueue(*, stored_id: int) -> None:
+    """Process the stored event in a worker once the current transaction commits."""
+    from .. import tasks
+
+    transaction.on_commit(lambda: tasks.stripe_event_process.delay(stored_id=stored_id))
 
 
-def stripe_event_process(*, event_id: str) -> StripeEvent:
+def stripe_event_retry(*, stored_id: int) -> StripeEvent:
+    """Process again a verified event whose processing failed (its error is kept until then)."""
+    event = StripeEvent.objects.get(pk=stored_id, verified=True)
+    if event.processed_at is None:
+        stripe_event_enqueue(stored_id=event.pk)
+    return event
+
+
+def stripe_event_process(*, stored_id: int) -> StripeEvent:
+    """Process one verified event, in one transaction with its effect: the stored row is locked (a
+    second delivery waits, then finds it done), the handlers of its type run, and the outcome is
+    recorded with them. An error rolls the effect back and is kept on the row, unprocessed, so the
+    event can be processed again. A worker killed half-way leaves nothing behind: its task is
+    delivered again (acks late) and starts over."""
     with transaction.atomic():
-        event = StripeEvent.objects.select_for_update().get(event_id=event_id, verified=True)
+        event = StripeEvent.objects.select_for_update().get(pk=stored_id, verified=True)
         if event.processed_at is not None:
             return event
-        transition = HANDLED_EVENTS.get(event.type)
+        handlers = _EVENT_HANDLERS.get(event.type, [])
+        if not handlers:
+            return _event_done(event, "ignored", "")
         obj = (event.payload.get("data") or {}).get("object") or {}
-        outcome, error = "ignored", ""
-        if transition:
-            deposit = Deposit.objects.filter(payment_intent_id=obj.get("id", "")).first()
-            if deposit is None:
-                outcome = "no matching deposit"
-            else:
-                message = ((obj.get("last_payment_error") or {}).get("message") or "") if transition == "fail" else ""
-                if transition == "release" and deposit.status == DepositStatus.CARD_SAVED:
-                    # The hold we cancelled ourselves once the card was saved: the deposit stands.
-                    Deposit.objects.filter(pk=deposit.pk, hold_canceled_at__isnull=True).update(
-                        hold_canceled_at=timezone.now())
-                    return _event_done(event, f"deposit {deposit.pk}: hold replaced by saved card", "")
-                try:
-                    result = _deposit_transition(deposit.pk, transition, error=message)
-                    outcome = f"deposit {deposit.pk}: {result.status}"
-                except DomainError as exc:
-                    error = str(exc)
-        return _event_done(event, outcome, error)
+        try:
+            with transaction.atomic():
+                outcomes = [outcome for handler in handlers if (outcome := handler(event=event, obj=obj))]
+        except Exception as exc:  # kept on the event, which stays unprocessed and can be retried
+            log.exception("Stripe event %s (%s) failed", event.event_id, event.type)
+            event.outcome, event.error = "error", f"{type(exc).__name__}: {exc}"[:5000]
+            event.save(update_fields=["outcome", "error"])
+            return event
+        return _event_done(event, "; ".join(outcomes)[:255] or "no matching record", "")
 
 
 def _event_done(event: StripeEvent, outcome: str, error: str) -> StripeEvent:
     event.processed_at, event.outcome, event.error = timezone.now(), outcome, error
     event.save(update_fields=["processed_at", "outcome", "error"])
     return event
+
+
+_DEPOSIT_MOVES = {
+    "payment_intent.amount_capturable_updated": ("mark_held", DepositStatus.HELD),
+    "payment_intent.canceled": ("release", DepositStatus.RELEASED),
+    "payment_intent.payment_failed": ("fail", DepositStatus.FAILED),
+    "payment_intent.succeeded": ("capture", DepositStatus.CAPTURED),
+}
+
+
+@stripe_event_handler(*_DEPOSIT_MOVES)
+def _deposit_event(*, event: StripeEvent, obj: dict) -> str | None:
+    """A deposit's hold reported on: held, cancelled, failed or captured."""
+    deposit = Deposit.objects.filter(payment_intent_id=obj.get("id") or "-").first()
+    if deposit is None:
+        return None
+    transition, target = _DEPOSIT_MOVES[event.type]
+    if transition == "release" and deposit.status == DepositStatus.CARD_SAVED:
+        # The hold we cancelled ourselves once the card was saved: the deposit stands.
+        Deposit.objects.filter(pk=deposit.pk, hold_canceled_at__isnull=True).update(hold_canceled_at=timezone.now())
+        return f"deposit {deposit.pk}: hold replaced by saved card"
+    if deposit.status == target:
+        return f"deposit {deposit.pk}: {deposit.status}"
+    message = ((obj.get("last_payment_error") or {}).get("message") or "") if transition == "fail" else ""
+    moved = _deposit_transition(deposit.pk, transition, error=message)
+    if moved.status != target:  # an older event after a newer one: the newer state stands
+        return f"stale: deposit {deposit.pk} is {moved.status}"
+    return f"deposit {deposit.pk}: {moved.status}"

@@ -7,3 +7,6 @@ STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "pk_test_localstripe"
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 # Empty means Stripe itself; set to http://127.0.0.1:8420 to use localstripe.
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
+# Stripe.js, loaded by the invoice page for paying by card (Elements). Empty means Stripe's own, or,
+# when STRIPE_API_BASE points at localstripe, the stand-in localstripe serves at /js.stripe.com/v3/.
+STRIPE_JS_URL = env_str("STRIPE_JS_URL", "")

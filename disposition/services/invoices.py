@@ -60,5 +60,7 @@ def invoice_issue(*, award: Award, now: datetime | None = None) -> Invoice:
 
     invoice_id = invoice.pk
     transaction.on_commit(lambda: tasks.invoice_notify.delay(invoice_id=invoice_id))
+    # The deposit is captured toward it, or the saved card charged (card_payments.invoice_collect).
+    transaction.on_commit(lambda: tasks.invoice_collect.delay(invoice_id=invoice_id))
     return invoice
 

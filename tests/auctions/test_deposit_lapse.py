@@ -208,8 +208,9 @@ def test_a_losing_bidder_s_saved_card_is_detached_at_close_and_the_winner_s_kept
 
     # Stripe reports the hold we cancelled ourselves: the saved card stands
     body, signature = _signed(_event("evt_replaced", "payment_intent.canceled", lost.payment_intent_id))
-    assert client.post("/api/v1/stripe/webhook/", body, content_type="application/json",
-                       HTTP_STRIPE_SIGNATURE=signature).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/api/v1/stripe/webhook/", body, content_type="application/json",
+                           HTTP_STRIPE_SIGNATURE=signature).status_code == 200
     assert "saved card" in StripeEvent.objects.get(event_id="evt_replaced", verified=True).outcome
     assert Deposit.objects.get(pk=lost.pk).status == DepositStatus.CARD_SAVED
 

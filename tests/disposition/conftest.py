@@ -5,6 +5,7 @@ from tests.auctions.conftest import (  # noqa: F401 - fixtures
     _fresh_cache,
     auction_and_lot,
     bidder_factory,
+    localstripe_url,
     lot,
     open_lot_factory,
     sale_asset,
