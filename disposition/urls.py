@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import views, views_collection
 
 app_name = "disposition"
 
 urlpatterns = [
     path("account/invoices/<str:number>/", views.invoice_detail, name="invoice"),
     path("account/invoices/<str:number>/pdf/", views.invoice_pdf_download, name="invoice_pdf"),
+    # Collection: the booking and the release note.
+    path("account/invoices/<str:number>/collection/", views_collection.collection_booking,
+         name="collection_booking"),
+    path("account/invoices/<str:number>/release-note/", views_collection.release_note_download,
+         name="release_note"),
 ]
