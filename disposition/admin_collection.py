@@ -58,7 +58,6 @@ class CollectionSlotViewSet(RecordViewSet):
     menu_order = 300
     policy_actions = ("add", "change", "view")
     queryset = staticmethod(slots_with_bookings)
-    form_class = CollectionSlotForm
     create_service = staticmethod(lambda request, form: collection.collection_slot_publish(
         actor=request.user, **form.cleaned_data))
     update_service = staticmethod(lambda request, form, slot: collection.collection_slot_update(
@@ -69,6 +68,9 @@ class CollectionSlotViewSet(RecordViewSet):
                     Column("booked", label=_("Booked"), sort_key="booked"),
                     Column("capacity", label=_("Buyers per slot"), sort_key="capacity")]
     inspect_view_fields = ["location", "starts_at", "ends_at", "capacity", "published_by", "published_at"]
+
+    def get_form_class(self, for_update=False):
+        return CollectionSlotForm
 
 
 # --------------------------------------------------------------------------------------------
