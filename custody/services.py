@@ -611,15 +611,16 @@ def transition_precondition_register(*, transition: str, check: Callable[[Asset]
 
 
 def _apply(asset: Asset, transition: str, *, actor, reason: str, order_id: int | None = None,
-           **kwargs: Any) -> Asset:
+           system_step: bool = False, **kwargs: Any) -> Asset:
     """Check, in this order, that the move exists from the current state, that the user's role
-    allows it, the reason, the cited order and the other conditions; run the transition on the
-    locked row; save; append the custody log entry; announce the change after commit."""
+    allows it (not for a system step: see `asset_record_sale`), the reason, the cited order and the
+    other conditions; run the transition on the locked row; save; append the custody log entry;
+    announce the change after commit."""
     method = getattr(asset, transition)
     label = TRANSITION_LABELS.get(transition, transition)
     if not method._django_fsm.has_transition(asset.status):
         raise _not_possible(asset, label)
-    if not _may(method, actor):
+    if not system_step and not _may(method, actor):
         raise NotPermitted(_("Your role does not allow “%(action)s”.") % {"action": label})
     if refusal := _category_refusal(asset, method, label):
         raise refusal
@@ -701,11 +702,18 @@ def asset_workflow_transition(
 
 
 @transaction.atomic
-def asset_record_sale(*, asset_id: int, actor, reason: str, expected_status: str | None = None) -> Asset:
+def asset_record_sale(*, asset_id: int, actor, reason: str, expected_status: str | None = None,
+                      system_step: bool = False) -> Asset:
     """Record that an asset for sale has been sold. Called by the sale routes (auction settlement,
-    direct sale), which post the proceeds to the ledger in the same transaction."""
+    direct sale), which post the proceeds to the ledger in the same transaction.
+
+    `system_step=True`: the sale route has already established the sale's authority itself (the
+    settlement of an auction: the award decided, the invoice paid by a verified payment) and the
+    sale is recorded as a step of it when the asset leaves the store. `actor` is then who carried
+    it out (the custodian who handed it over), named in the chain, and their role is not asked for
+    `sell_asset`, which would also let them put assets up for sale; every other check holds."""
     asset = _locked_asset(asset_id, expected_status)
-    return _apply(asset, "record_sale", actor=actor, reason=reason)
+    return _apply(asset, "record_sale", actor=actor, reason=reason, system_step=system_step)
 
 
 # --------------------------------------------------------------------------------------------

@@ -61,6 +61,10 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         (_("Deposit held"), -invoice.deposit),
         (_("Amount due"), invoice.amount_due),
     ]
+    # Collection: storage fees accrued after the collection deadline.
+    if invoice.storage_fees:
+        rows.append((_("Storage fees (not collected by %(day)s)") % {"day": format_day(invoice.collect_by)},
+                     invoice.storage_fees))
     for label, amount in rows:
         bold = label in (_("Total"), _("Amount due"))
         pdf.set_font("Helvetica", "B" if bold else "", 11)

@@ -15,3 +15,15 @@ DISPOSITION_ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.APPROVER: ["view_invoice", "view_payment", "confirm_payment"],
     roles.AUDITOR: _VIEW_ALL + ["view_payment"],
 }
+
+# Collection: the custodian publishes collection slots at their stores, sees the invoices and the
+# bookings, and records the handover (the custody chain's entry needs custody.record_custody_event,
+# which custodians hold); the auditor and the auction manager read.
+_COLLECTION_VIEW = ["view_collectionslot", "view_collectionbooking", "view_handover", "view_storagefeeaccrual"]
+COLLECTION_ROLE_PERMISSIONS: dict[str, list[str]] = {
+    roles.CUSTODIAN: ["view_invoice", *_COLLECTION_VIEW, "add_collectionslot", "change_collectionslot",
+                      "add_handover"],
+    roles.AUCTION_MANAGER: list(_COLLECTION_VIEW),
+    roles.FINANCE_OFFICER: list(_COLLECTION_VIEW),
+    roles.AUDITOR: list(_COLLECTION_VIEW),
+}

@@ -83,3 +83,14 @@ def invoice_payment_problem_notify(*, invoice_id: int) -> None:
                 "url": absolute_url(reverse("disposition:invoice", args=[invoice.number]))},
             settings.DEFAULT_FROM_EMAIL, [invoice.buyer.email], fail_silently=False,
         )
+
+# ---- collection ---------------------------------------------------------------------------------
+
+
+@shared_task(ignore_result=True)
+def storage_fees_accrue_daily() -> None:
+    """Each night: the storage fees of paid lots not collected by their deadline (safe to run twice:
+    each invoice is charged once per day)."""
+    from .services.collection import storage_fees_accrue
+
+    storage_fees_accrue()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_collection
 
 app_name = "disposition"
 
@@ -10,4 +10,10 @@ urlpatterns = [
     # paying by card (card_payments.py)
     path("account/invoices/<str:number>/pay/", views.invoice_card_pay, name="invoice_card_pay"),
     path("account/invoices/<str:number>/status/", views.invoice_status, name="invoice_status"),
+
+    # Collection: the booking and the release note.
+    path("account/invoices/<str:number>/collection/", views_collection.collection_booking,
+         name="collection_booking"),
+    path("account/invoices/<str:number>/release-note/", views_collection.release_note_download,
+         name="release_note"),
 ]

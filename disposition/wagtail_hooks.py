@@ -23,6 +23,7 @@ from common.admin.columns import DateTimeColumn, DayColumn, MoneyColumn, StatusC
 from common.admin.responses import refuse_with_403, require_perms
 from common.admin.viewsets import RecordViewSet
 
+from . import admin_collection
 from .admin_payments import INVOICE_PAYMENT_ACTIONS, PaymentViewSet, invoice_payments_context
 from .models import Award, AwardStatus, Invoice
 from .selectors import awards_with_lot, invoices_with_lot
@@ -127,6 +128,16 @@ class SettlementGroup(ViewSetGroup):
     menu_icon = "tasks"
     menu_order = 260
     items = (AwardViewSet, InvoiceViewSet, PaymentViewSet)
+
+
+# ---- collection (disposition/admin_collection.py) ------------------------------------------
+InvoiceViewSet.actions = [*InvoiceViewSet.actions, *admin_collection.INVOICE_ACTIONS]
+SettlementGroup.items = (*SettlementGroup.items, *admin_collection.VIEWSETS)
+
+
+@hooks.register("register_admin_urls")
+def register_collection_urls():
+    return admin_collection.ADMIN_URLS
 
 
 @hooks.register("register_admin_viewset")

@@ -1,4 +1,8 @@
+from celery.schedules import crontab
+
 from config.env import env_decimal, env_int
+
+from .celery import CELERY_BEAT_SCHEDULE
 
 # VAT charged on the hammer price and the buyer's premium, in percent, for every sale (one agency-wide
 # rate: the agency's public sales are usually outside VAT, hence 0 by default).
@@ -12,3 +16,12 @@ DISPOSITION_REAL_ESTATE_PAYMENT_DAYS = env_int("DISPOSITION_REAL_ESTATE_PAYMENT_
 DISPOSITION_SALE_COST_PERCENT = env_decimal("DISPOSITION_SALE_COST_PERCENT", "0")
 # Once paid, the buyer collects within this many business days; after that, storage fees accrue.
 DISPOSITION_COLLECTION_BUSINESS_DAYS = env_int("DISPOSITION_COLLECTION_BUSINESS_DAYS", 10)
+
+# Collection: a lot not collected by its deadline accrues this storage fee per day late, in the
+# invoice's currency (0 for real estate, which is not collected from a store).
+DISPOSITION_STORAGE_FEE_PER_DAY = env_decimal("DISPOSITION_STORAGE_FEE_PER_DAY", "25.00")
+# The storage fees are accrued every night, for the day that ended (disposition.tasks).
+CELERY_BEAT_SCHEDULE["disposition-storage-fees-accrue"] = {
+    "task": "disposition.tasks.storage_fees_accrue_daily",
+    "schedule": crontab(hour=0, minute=30),
+}

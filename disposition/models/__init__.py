@@ -12,3 +12,13 @@ from .settlement import (  # noqa: F401
     PaymentMethod,
     PaymentStatus,
 )
+
+# isort: split
+# Collection: slots, bookings, the handover and storage fees (collection.py).
+from .collection import (  # noqa: F401
+    CollectionBooking,
+    CollectionSlot,
+    Handover,
+    IdDocument,
+    StorageFeeAccrual,
+)
