@@ -12,3 +12,9 @@ DISPOSITION_REAL_ESTATE_PAYMENT_DAYS = env_int("DISPOSITION_REAL_ESTATE_PAYMENT_
 DISPOSITION_SALE_COST_PERCENT = env_decimal("DISPOSITION_SALE_COST_PERCENT", "0")
 # Once paid, the buyer collects within this many business days; after that, storage fees accrue.
 DISPOSITION_COLLECTION_BUSINESS_DAYS = env_int("DISPOSITION_COLLECTION_BUSINESS_DAYS", 10)
+
+# Defaults: a fixed cost of each buyer's default (added to the loss the deposit covers), the number of
+# defaults after which a bidder may not bid, and how long a second-chance offer stays open.
+DISPOSITION_DEFAULT_COSTS = env_decimal("DISPOSITION_DEFAULT_COSTS", "0")
+DISPOSITION_DEFAULTS_BEFORE_BAR = env_int("DISPOSITION_DEFAULTS_BEFORE_BAR", 2)
+DISPOSITION_SECOND_CHANCE_HOURS = env_int("DISPOSITION_SECOND_CHANCE_HOURS", 72)
