@@ -514,8 +514,8 @@ class BidderProfileViewSet(AuctionsViewSet):
                     DateTimeColumn("created_at", label=_("Signed up"), sort_key="created_at"),
                     Column("reviewed_by", label=_("Reviewed by"), accessor=lambda p: _person(p.reviewed_by))]
     inspect_view_fields = ["status", "rejection_reason", "suspension_reason", "defaults_count", "legal_name", "user",
-                           "address", "country", "phone", "date_of_birth", "id_document_type", "id_document_number", "reviewed_by", "reviewed_at",
-                           "created_at"]
+                           "address", "country", "phone", "date_of_birth", "id_document_type", "id_document_number",
+                           "reviewed_by", "reviewed_at", "created_at"]
     inspect_template_name = "auctions/admin/bidder_inspect.html"
 
     def inspect_context(self, request, obj) -> dict:

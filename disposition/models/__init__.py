@@ -2,6 +2,7 @@
 refunds and second-chance offers (defaults.py)."""
 
 from .settlement import (  # noqa: F401
+    CLOSED_AWARD_STATES,
     MONEY,
     UNPAID_STATES,
     Award,
@@ -14,8 +15,9 @@ from .settlement import (  # noqa: F401
     PaymentStatus,
 )
 
+# isort: split
 # defaults: a buyer's default, refunds, second-chance offers
-from .defaults import (  # noqa: F401, E402
+from .defaults import (  # noqa: F401
     BuyerDefault,
     DefaultStatus,
     OfferStatus,
@@ -24,4 +26,3 @@ from .defaults import (  # noqa: F401, E402
     RefundStatus,
     SecondChanceOffer,
 )
-from .settlement import CLOSED_AWARD_STATES  # noqa: F401, E402
