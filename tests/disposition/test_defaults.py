@@ -108,7 +108,8 @@ def test_a_refund_stripe_refuses_is_recorded_and_retried(lot, bidder_factory, se
     settings.DISPOSITION_DEFAULT_COSTS = D("0")
     invoice = win(lot, bidder_factory(), "500").invoice
     _pay(invoice, "50.00", "pi_part")
-    assert defaults.invoices_default_due(now=_day_ends(invoice.due_on, settings) + datetime.timedelta(hours=1)) == [invoice.pk]
+    after = _day_ends(invoice.due_on, settings) + datetime.timedelta(hours=1)
+    assert defaults.invoices_default_due(now=after) == [invoice.pk]
     buyer_default = BuyerDefault.objects.get(invoice=invoice)
     settled = defaults.default_settle(default_id=buyer_default.pk)
     # The whole 50 is kept: the loss (the total) is above it
@@ -140,7 +141,7 @@ def test_a_refund_stripe_refuses_is_recorded_and_retried(lot, bidder_factory, se
 
 
 @pytest.fixture
-def stripe_settings(settings, localstripe_url):
+def stripe_settings(settings, localstripe_url):  # noqa: F811 - the fixture imported above
     settings.STRIPE_API_BASE = localstripe_url
     settings.STRIPE_SECRET_KEY = "sk_test_localstripe"
     return settings
