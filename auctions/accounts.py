@@ -114,7 +114,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     item = BidderProfile.objects.filter(user=request.user).first()
     if item is None:
         return render(request, "auctions/account/profile_missing.html")
-    editable = item.status != BidderStatus.APPROVED
+    editable = item.status not in (BidderStatus.APPROVED, BidderStatus.SUSPENDED)
     form = None
     status = 200
     if editable:

@@ -241,10 +241,11 @@ class LotStatus(models.TextChoices):
     AWAITING_PAYMENT = "awaiting_payment", _("Won, awaiting payment")
     UNSOLD = "unsold", _("Unsold")
     CANCELLED = "cancelled", _("Cancelled")
+    DEFAULTED = "defaulted", _("Won, not paid by the deadline")
 
 
 LS = LotStatus
-ENDED_LOT_STATES = [LS.CLOSED, LS.AWAITING_PAYMENT, LS.UNSOLD, LS.CANCELLED]
+ENDED_LOT_STATES = [LS.CLOSED, LS.AWAITING_PAYMENT, LS.UNSOLD, LS.CANCELLED, LS.DEFAULTED]
 
 
 def _lot_has_winner(lot: Lot) -> bool:
@@ -353,6 +354,22 @@ class Lot(ConcurrentTransitionMixin, models.Model):
     def cancel(self) -> None:
         pass
 
+    # After the close: the winner did not pay by the deadline (settlement's default sweep); the lot
+    # is then offered to the next-highest bidder (a second chance: awaiting payment again, from them)
+    # or given up as unsold, its assets free to be relisted in another auction.
+    @transition(field=status, source=LS.AWAITING_PAYMENT, target=LS.DEFAULTED)
+    def mark_defaulted(self) -> None:
+        pass
+
+    @transition(field=status, source=LS.DEFAULTED, target=LS.AWAITING_PAYMENT)
+    def award_second_chance(self, *, winner_id: int, price: Decimal) -> None:
+        self.winner_id = winner_id
+        self.hammer_price = price
+
+    @transition(field=status, source=LS.DEFAULTED, target=LS.UNSOLD)
+    def give_up(self) -> None:
+        pass
+
 
 class LotAsset(models.Model):
     lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="lot_assets")
@@ -378,6 +395,7 @@ class BidderStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    SUSPENDED = "suspended", _("Suspended: unpaid won lots")
 
 
 class IdentityDocumentType(models.TextChoices):
@@ -389,6 +407,10 @@ class IdentityDocumentType(models.TextChoices):
 
 def _has_rejection_reason(profile: BidderProfile) -> bool:
     return bool((profile.rejection_reason or "").strip())
+
+
+def _has_suspension_reason(profile: BidderProfile) -> bool:
+    return bool((profile.suspension_reason or "").strip())
 
 
 class BidderProfile(ConcurrentTransitionMixin, models.Model):
@@ -417,6 +439,11 @@ class BidderProfile(ConcurrentTransitionMixin, models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    # Probation: won lots left unpaid since the last suspension was lifted; at the limit
+    # (DISPOSITION_DEFAULTS_BEFORE_BAR) the bidder is suspended, with the reason shown to them.
+    defaults_count = models.PositiveIntegerField(_("unpaid won lots"), default=0)
+    suspension_reason = models.TextField(_("reason for the suspension"), blank=True)
+    suspended_at = models.DateTimeField(_("suspended"), null=True, blank=True)
     created_at = models.DateTimeField(_("signed up"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -455,6 +482,18 @@ class BidderProfile(ConcurrentTransitionMixin, models.Model):
                 conditions=[_has_rejection_reason], permission="auctions.review_bidder")
     def reject(self) -> None:
         pass
+
+    @transition(field=status, source=BidderStatus.APPROVED, target=BidderStatus.SUSPENDED,
+                conditions=[_has_suspension_reason])
+    def suspend(self) -> None:
+        self.suspended_at = timezone.now()
+
+    @transition(field=status, source=BidderStatus.SUSPENDED, target=BidderStatus.APPROVED,
+                permission="auctions.review_bidder")
+    def lift_suspension(self) -> None:
+        self.suspension_reason = ""
+        self.suspended_at = None
+        self.defaults_count = 0
 
 
 class TermsAcceptance(models.Model):

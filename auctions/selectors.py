@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import SearchRank, SearchVector
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from common.search import Unaccented, word_similarity
@@ -225,9 +225,12 @@ class Eligibility:
     deposit_held: bool
     screened_out: bool
     pseudonym: int | None
+    suspended: bool = False  # after too many unpaid won lots (probation)
 
     def refusal(self, *, deposit_required: bool) -> str | None:
         """The code of the first reason this bidder may not bid, or None."""
+        if self.suspended:
+            return "suspended"
         if not self.has_profile or not self.approved or not self.email_verified:
             return "not_approved"
         if self.screened_out:
@@ -256,6 +259,7 @@ class BidderFacts:
     id_number: str  # normalised
     name: str  # normalised
     date_of_birth: date | None
+    suspended: bool = False
 
 
 NO_FACTS = BidderFacts(False, False, False, frozenset(), frozenset(), False, "", "", None)
@@ -296,7 +300,7 @@ def bidder_facts(user_id: int) -> BidderFacts:
                                       ).values_list("auction_id", flat=True)
     return BidderFacts(True, row["status"] == "approved", row["email_verified_at"] is not None, frozenset(terms),
                        frozenset(deposits), row["screened"], row["id_number_normalised"], row["name_normalised"],
-                       row["date_of_birth"])
+                       row["date_of_birth"], row["status"] == "suspended")
 
 
 def lot_screen(lot_id: int) -> LotScreen:
@@ -327,6 +331,15 @@ def bidder_screened_for_lot(*, user_id: int, lot_id: int) -> bool:
     return facts.has_profile and (facts.screened_everywhere or lot_screen(lot_id).bars(facts))
 
 
+def lot_runner_up(*, lot_id: int, exclude_user_ids: list[int]) -> tuple[int, Decimal] | None:
+    """The bidder with the highest maximum among the accepted bids on a lot, leaving out
+    `exclude_user_ids` (the defaulter, those already offered it), and that maximum; or None."""
+    row = (Bid.objects.filter(lot_id=lot_id, accepted=True).exclude(bidder_id__in=exclude_user_ids)
+           .values("bidder_id").annotate(best=Max("max_amount"), first=Min("seq")).order_by("-best", "first")
+           .values_list("bidder_id", "best").first())
+    return (row[0], row[1]) if row else None
+
+
 def eligibility_of(facts: BidderFacts, *, auction_id: int, screen: LotScreen, pseudonym: int | None) -> Eligibility:
     """Whether a bidder may bid on a lot, from what is known of each (no query).
 
@@ -337,7 +350,7 @@ def eligibility_of(facts: BidderFacts, *, auction_id: int, screen: LotScreen, ps
         return NO_PROFILE
     return Eligibility(True, facts.approved, facts.email_verified, auction_id in facts.terms_auctions,
                        auction_id in facts.deposit_auctions, facts.screened_everywhere or screen.bars(facts),
-                       pseudonym)
+                       pseudonym, facts.suspended)
 
 
 def bidder_eligibility(*, user_id: int, lot_id: int, auction_id: int) -> Eligibility:
@@ -392,7 +405,7 @@ def bump_eligibility_generation() -> None:
 
 # The shape of what is cached under these keys: bump it whenever LotBiddingInfo, LotScreen or
 # BidderFacts change, so that web nodes of a new release never read entries an old one wrote.
-_SHAPE = 2
+_SHAPE = 3
 
 
 def _lot_info_key(generation: int, lot_id: int) -> str:

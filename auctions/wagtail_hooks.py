@@ -23,7 +23,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
-from common.admin.actions import Action
+from common.admin.actions import Action, RequiredReasonForm
 from common.admin.columns import DateTimeColumn, MoneyColumn, StatusColumn, YesNoColumn
 from common.admin.dashboard import queue_panel_hook
 from common.admin.responses import refuse_with_403, require_perms
@@ -435,6 +435,13 @@ BIDDER_ACTIONS = [
            available=lambda user, p: _fsm_allows(p, "reject"), form_class=RejectBidderForm, danger=True,
            intro=_("The bidder is told the reason, and may correct their profile."),
            success=lambda p: _("%(name)s rejected.") % {"name": p.legal_name}),
+    Action(name="lift_suspension", label=_("Lift the suspension"), permission="auctions.review_bidder",
+           call=lambda request, p, data: bidders.bidder_suspension_lift(profile_id=p.pk, actor=request.user,
+                                                                        reason=data["reason"]),
+           available=lambda user, p: _fsm_allows(p, "lift_suspension"), form_class=RequiredReasonForm,
+           intro=_("The bidder was suspended for won lots left unpaid. Lifted, they may bid again and their "
+                   "count of defaults starts afresh."),
+           success=lambda p: _("%(name)s may bid again.") % {"name": p.legal_name}),
 ]
 
 _DOCUMENT_TYPES = ((b"%PDF-", "application/pdf", "pdf"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
@@ -506,9 +513,9 @@ class BidderProfileViewSet(AuctionsViewSet):
                     YesNoColumn("email_verified", label=_("E-mail verified")),
                     DateTimeColumn("created_at", label=_("Signed up"), sort_key="created_at"),
                     Column("reviewed_by", label=_("Reviewed by"), accessor=lambda p: _person(p.reviewed_by))]
-    inspect_view_fields = ["status", "rejection_reason", "legal_name", "user", "address", "country", "phone",
-                           "date_of_birth", "id_document_type", "id_document_number", "reviewed_by", "reviewed_at",
-                           "created_at"]
+    inspect_view_fields = ["status", "rejection_reason", "suspension_reason", "defaults_count", "legal_name", "user",
+                           "address", "country", "phone", "date_of_birth", "id_document_type", "id_document_number",
+                           "reviewed_by", "reviewed_at", "created_at"]
     inspect_template_name = "auctions/admin/bidder_inspect.html"
 
     def inspect_context(self, request, obj) -> dict:

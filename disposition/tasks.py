@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from common.formats import format_day
+from common.formats import format_day, format_moment
 from common.money import format_money
 from common.urls import absolute_url
 
@@ -80,6 +80,49 @@ def invoice_payment_problem_notify(*, invoice_id: int) -> None:
               "\n\n%(url)s") % {
                 "why": why, "amount": format_money(invoice.amount_owed, invoice.currency),
                 "due": format_day(invoice.due_on),
+
+# ---- defaults, refunds and second-chance offers ----------------------------------------------
+
+
+@shared_task(ignore_result=True)
+def defaults_hourly() -> None:
+    """Default the invoices past their deadline, expire unanswered offers, settle the defaults whose
+    loss is known (taking deposits not yet taken) and retry refused refunds."""
+    from .services import defaults, second_chance
+
+    defaults.invoices_default_due()
+    second_chance.second_chance_offers_expire()
+    defaults.defaults_settle_due()
+    defaults.refunds_retry()
+
+
+@shared_task(ignore_result=True)
+def default_deposit_take(*, default_id: int) -> None:
+    from .services import defaults
+
+    defaults.default_deposit_take(default_id=default_id)
+
+
+@shared_task(ignore_result=True)
+def refund_send(*, refund_id: int) -> None:
+    from .services import defaults
+
+    defaults.refund_send(refund_id=refund_id)
+
+
+@shared_task(ignore_result=True)
+def invoice_defaulted_notify(*, invoice_id: int) -> None:
+    """Tell the buyer their invoice was cancelled for want of payment, and what follows."""
+    invoice = Invoice.objects.select_related("buyer").filter(pk=invoice_id).first()
+    if invoice is None or invoice.buyer is None or not invoice.buyer.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            _("Invoice %(number)s is cancelled") % {"number": invoice.number},
+            _("Invoice %(number)s for “%(title)s” was not paid by %(due)s and is cancelled. Your deposit is kept "
+              "toward the agency's loss, and what it does not cover is refunded once the lot is sold again.\n\n"
+              "%(url)s") % {
+                "number": invoice.number, "title": invoice.title, "due": format_day(invoice.due_on),
                 "url": absolute_url(reverse("disposition:invoice", args=[invoice.number]))},
             settings.DEFAULT_FROM_EMAIL, [invoice.buyer.email], fail_silently=False,
         )
@@ -94,3 +137,23 @@ def storage_fees_accrue_daily() -> None:
     from .services.collection import storage_fees_accrue
 
     storage_fees_accrue()
+
+
+@shared_task(ignore_result=True)
+def second_chance_offer_notify(*, offer_id: int) -> None:
+    """Send the next-highest bidder the link to the lot offered to them."""
+    from .models import SecondChanceOffer
+
+    offer = SecondChanceOffer.objects.select_related("bidder", "lot").filter(pk=offer_id).first()
+    if offer is None or not offer.bidder.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            _("A second chance at “%(title)s”") % {"title": offer.lot.title},
+            _("The winner of “%(title)s” did not pay. You may buy it at your own highest bid, %(amount)s, until "
+              "%(until)s:\n\n%(url)s") % {
+                "title": offer.lot.title, "amount": format_money(offer.amount, offer.currency),
+                "until": format_moment(offer.expires_at),
+                "url": absolute_url(reverse("disposition:offer", args=[offer.pk]))},
+            settings.DEFAULT_FROM_EMAIL, [offer.bidder.email], fail_silently=False,
+        )

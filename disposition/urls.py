@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_collection
+from . import views, views_collection, views_offers
 
 app_name = "disposition"
 
@@ -16,4 +16,6 @@ urlpatterns = [
          name="collection_booking"),
     path("account/invoices/<str:number>/release-note/", views_collection.release_note_download,
          name="release_note"),
+    # second-chance offers after a default
+    path("account/offers/<int:offer_id>/", views_offers.offer_detail, name="offer"),
 ]

@@ -9,6 +9,7 @@ refuse), with a reason. Invoices carry the buyer's legal name and address: only 
 
 from __future__ import annotations
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -17,8 +18,8 @@ from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
-from auctions.models import BidderProfile
-from common.admin.actions import Action, RequiredReasonForm
+from auctions.models import Auction, AuctionStatus, BidderProfile
+from common.admin.actions import Action, ActionForm, RequiredReasonForm
 from common.admin.columns import DateTimeColumn, DayColumn, MoneyColumn, StatusColumn, YesNoColumn
 from common.admin.responses import refuse_with_403, require_perms
 from common.admin.viewsets import RecordViewSet
@@ -27,7 +28,7 @@ from . import admin_collection
 from .admin_payments import INVOICE_PAYMENT_ACTIONS, PaymentViewSet, invoice_payments_context
 from .models import Award, AwardStatus, Invoice
 from .selectors import awards_with_lot, invoices_with_lot
-from .services import awards
+from .services import awards, second_chance
 from .views import pdf_response
 
 
@@ -51,6 +52,41 @@ AWARD_ACTIONS = [
            available=_held, form_class=RequiredReasonForm, danger=True,
            intro=_("The winner may not buy this lot. No invoice is issued."),
            success=_("Award refused.")),
+]
+
+
+# ---- after a default: a second-chance offer, or relisting -------------------------------------
+
+
+class RelistForm(ActionForm):
+    auction = forms.ModelChoiceField(
+        label=_("Auction"), queryset=Auction.objects.none(),
+        help_text=_("An auction still being prepared (draft or scheduled). The lot is added to it as a draft."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["auction"].queryset = Auction.objects.filter(
+            status__in=[AuctionStatus.DRAFT, AuctionStatus.SCHEDULED]).order_by("opens_at", "pk")
+
+
+def _after_default(user, award) -> bool:
+    return second_chance.second_chance_offer_possible(award)
+
+
+AWARD_ACTIONS += [
+    Action(name="second_chance", label=_("Offer to the next bidder"), permission="disposition.decide_award",
+           call=lambda request, award, data: second_chance.second_chance_offer_create(
+               actor=request.user, award_id=award.pk),
+           available=_after_default,
+           intro=_("The buyer did not pay. The lot is offered to the bidder with the next-highest maximum, at "
+                   "that maximum; they have until the offer's deadline to accept, which issues their invoice."),
+           success=_("Offer sent to the next bidder.")),
+    Action(name="relist", label=_("Relist"), permission=("disposition.decide_award", "auctions.add_lot"),
+           call=lambda request, award, data: second_chance.lot_relist(
+               actor=request.user, award_id=award.pk, auction_id=data["auction"].pk),
+           available=_after_default, form_class=RelistForm,
+           intro=_("The lot is given up and its assets put in a new draft lot of the auction you choose."),
+           success=_("Relisted: the new lot is a draft in the chosen auction.")),
 ]
 
 

@@ -304,3 +304,82 @@ def increment_table_save(*, actor, name: str, tiers: list[tuple[Decimal | None, 
     for up_to, increment in tiers:
         IncrementTier.objects.create(table=table, up_to=up_to, increment=increment)
     return table
+
+
+# --------------------------------------------------------------------------------------------
+# After a default: the lot offered again (second chance) or relisted
+# --------------------------------------------------------------------------------------------
+
+
+def lot_mark_defaulted(*, lot_id: int, note: str = "") -> Lot:
+    """Settlement's default sweep: the winner did not pay by the deadline (in its transaction)."""
+    with transaction.atomic():
+        lot = Lot.objects.select_for_update().get(pk=lot_id)
+        moved = transition_run(lot, "mark_defaulted", save=False)
+        lot.version += 1
+        save_or_conflict(lot)
+        auction_log_write(subject="lot", obj=lot, action="default", moved=moved, note=note[:500],
+                          auction_id=lot.auction_id, lot_id=lot.pk)
+    return lot
+
+
+def lot_award_second_chance(*, lot_id: int, winner_id: int, price: Decimal, actor=None) -> Lot:
+    """A second-chance offer accepted: the lot is won again, by that bidder at their own maximum."""
+    with transaction.atomic():
+        lot = Lot.objects.select_for_update().get(pk=lot_id)
+        moved = transition_run(lot, "award_second_chance", save=False, winner_id=winner_id, price=price)
+        lot.version += 1
+        save_or_conflict(lot)
+        auction_log_write(subject="lot", obj=lot, action="second_chance", moved=moved, actor=actor,
+                          note=f"{price} {lot.currency}", auction_id=lot.auction_id, lot_id=lot.pk)
+    return lot
+
+
+def lot_give_up(*, lot_id: int, actor=None, note: str = "") -> Lot:
+    """A defaulted lot given up as unsold: its assets are free for another lot."""
+    with transaction.atomic():
+        lot = Lot.objects.select_for_update().get(pk=lot_id)
+        moved = transition_run(lot, "give_up", save=False)
+        lot.version += 1
+        save_or_conflict(lot)
+        auction_log_write(subject="lot", obj=lot, action="give_up", moved=moved, actor=actor, note=note[:500],
+                          auction_id=lot.auction_id, lot_id=lot.pk)
+    return lot
+
+
+RELIST_AUCTION_STATES = (AuctionStatus.DRAFT, AuctionStatus.SCHEDULED)
+
+
+@transaction.atomic
+def lot_relist(*, actor, lot_id: int, auction_id: int) -> Lot:
+    """A defaulted lot given up and its assets put in a new draft lot of an auction still being
+    prepared (draft, or scheduled: the new lot is scheduled with the others when the auction is
+    scheduled again). The title, description, prices and increments are copied."""
+    require_perm(actor, "auctions.add_lot")
+    auction = Auction.objects.select_for_update().filter(pk=auction_id).first()
+    if auction is None or auction.status not in RELIST_AUCTION_STATES:
+        raise TransitionRefused(_("Choose an auction that is still a draft or scheduled."), field="auction")
+    old = Lot.objects.select_for_update().get(pk=lot_id)
+    if old.auction_id == auction.pk:
+        raise TransitionRefused(_("Choose another auction than the lot's own."), field="auction")
+    if auction.currency != old.currency:
+        raise TransitionRefused(_("That auction is in %(cur)s, the lot in %(lot)s.")
+                                % {"cur": auction.currency, "lot": old.currency}, field="auction")
+    asset_ids = list(LotAsset.objects.filter(lot=old).order_by("position", "id").values_list("asset_id", flat=True))
+    if old.status == LotStatus.DEFAULTED:
+        lot_give_up(lot_id=old.pk, actor=actor, note=_("relisted in %(auction)s") % {"auction": auction.title})
+    elif old.status != LotStatus.UNSOLD:
+        raise TransitionRefused(_("Only a lot whose buyer defaulted, or an unsold one, can be relisted."))
+    _check_assets_for_sale(list(Asset.objects.filter(pk__in=asset_ids)))
+    taken = _assets_in_other_lots(asset_ids, old.pk)
+    if taken:
+        raise TransitionRefused(_("Already in another lot: %(refs)s.") % {"refs": ", ".join(taken)})
+    number = (auction.lots.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    lot = Lot.objects.create(auction=auction, number=number, title=old.title, description=old.description,
+                             category=old.category, currency=old.currency, starting_price=old.starting_price,
+                             reserve_price=old.reserve_price, increment_table_id=old.increment_table_id)
+    LotAsset.objects.bulk_create([LotAsset(lot=lot, asset_id=a, position=i) for i, a in enumerate(asset_ids)])
+    auction_log_write(subject="lot", obj=lot, action="relist", to_state=lot.status, actor=actor,
+                      note=f"relisted from lot {old.pk} ({old.auction.title} no. {old.number})",
+                      auction_id=auction.pk, lot_id=lot.pk)
+    return lot

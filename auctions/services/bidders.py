@@ -263,7 +263,7 @@ def bidder_profile_update(*, user, id_document_file=None, **fields: Any) -> Bidd
     if user.is_staff:
         raise NotEligible(_("Agency staff cannot register as bidders."))
     profile = BidderProfile.objects.select_for_update().get(user=user)
-    if profile.status == BidderStatus.APPROVED:
+    if profile.status in (BidderStatus.APPROVED, BidderStatus.SUSPENDED):
         raise TransitionRefused(_("Your profile has been approved; contact us to change it."))
     unknown = set(fields) - set(PROFILE_EDITABLE_FIELDS)
     if unknown:
@@ -306,6 +306,50 @@ def bidder_profile_reject(*, profile_id: int, actor, reason: str) -> BidderProfi
     save_or_conflict(profile)
     auction_log_write(subject="bidder", obj=profile, action="reject", moved=moved, actor=actor,
                       note=profile.rejection_reason)
+    return profile
+
+
+# --------------------------------------------------------------------------------------------
+# Probation: unpaid won lots, and the suspension they lead to
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bidder_record_default(*, user_id: int, reason: str, bar_after: int) -> BidderProfile | None:
+    """Settlement reports a won lot the bidder did not pay for (in its transaction): the default is
+    counted and logged, and at `bar_after` defaults an approved bidder is suspended, so that every
+    bid path refuses them (they are no longer approved) with the reason, until an auction manager
+    lifts it."""
+    profile = BidderProfile.objects.select_for_update().filter(user_id=user_id).order_by("-created_at").first()
+    if profile is None:
+        return None
+    profile.defaults_count += 1
+    profile.save(update_fields=["defaults_count", "updated_at"])
+    auction_log_write(subject="bidder", obj=profile, action="default", from_state=profile.status,
+                      to_state=profile.status, note=f"{profile.defaults_count}: {reason}"[:500])
+    if bar_after > 0 and profile.defaults_count >= bar_after and profile.status == BidderStatus.APPROVED:
+        profile.suspension_reason = _(
+            "You did not pay for %(count)s won lots by their deadline, so you may not bid for now. "
+            "Contact us to discuss lifting the suspension.") % {"count": profile.defaults_count}
+        moved = transition_run(profile, "suspend", save=False)
+        save_or_conflict(profile)
+        auction_log_write(subject="bidder", obj=profile, action="suspend", moved=moved,
+                          note=f"{profile.defaults_count} defaults; last: {reason}"[:500])
+    return profile
+
+
+@transaction.atomic
+def bidder_suspension_lift(*, profile_id: int, actor, reason: str) -> BidderProfile:
+    """An auction manager lifts a bidder's suspension (with a reason): they may bid again, and the
+    count of defaults starts afresh."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionRefused(_("Give the reason for lifting the suspension."), field="reason")
+    profile = BidderProfile.objects.select_for_update().get(pk=profile_id)
+    moved = transition_run(profile, "lift_suspension", actor=actor, label=_("lift the suspension"), save=False)
+    save_or_conflict(profile)
+    auction_log_write(subject="bidder", obj=profile, action="lift_suspension", moved=moved, actor=actor,
+                      note=reason[:500])
     return profile
 
 

@@ -28,6 +28,8 @@ ELIGIBILITY_MESSAGES = {
     "not_eligible": _("You are not eligible to bid on this lot."),
     "terms_not_accepted": _("Accept the terms of this auction before bidding."),
     "deposit_required": _("This auction requires a deposit before you can bid."),
+    "suspended": _("Your bidding is suspended: you did not pay for won lots by their deadline. "
+                   "Your account page says more."),
 }
 
 

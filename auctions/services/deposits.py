@@ -522,3 +522,36 @@ def _deposit_event(*, event: StripeEvent, obj: dict) -> str | None:
     if moved.status != target:  # an older event after a newer one: the newer state stands
         return f"stale: deposit {deposit.pk} is {moved.status}"
     return f"deposit {deposit.pk}: {moved.status}"
+
+
+# --------------------------------------------------------------------------------------------
+# Capture: the deposit taken toward a won lot (settlement calls it, e.g. when the buyer defaults)
+# --------------------------------------------------------------------------------------------
+
+
+def deposit_take(*, deposit_id: int, idempotency_key: str | None = None):
+    """Capture a held deposit (the card hold becomes a charge of its amount) and return the
+    PaymentIntent; for a deposit whose hold was replaced by a saved card, charge that card
+    off-session for the deposit's amount. Stripe is called outside any transaction; a refusal is
+    recorded on the deposit and raised (DepositError or SavedCardChargeError)."""
+    deposit = Deposit.objects.get(pk=deposit_id)
+    if deposit.status == DepositStatus.CARD_SAVED:
+        return deposit_charge_saved_card(deposit_id=deposit.pk, amount=deposit.amount,
+                                         description=f"deposit {deposit.pk} kept", idempotency_key=idempotency_key)
+    if deposit.status not in (DepositStatus.HELD, DepositStatus.CAPTURED) or not deposit.payment_intent_id:
+        raise TransitionRefused(_("This deposit is not held on a card."))
+    stripe = _stripe()
+    try:
+        intent = stripe.PaymentIntent.retrieve(deposit.payment_intent_id)
+        if intent.status == "requires_capture":
+            params = {"idempotency_key": idempotency_key} if idempotency_key else {}
+            intent = stripe.PaymentIntent.capture(deposit.payment_intent_id, **params)
+    except stripe.StripeError as exc:
+        _deposit_record_failure(deposit.pk, "capture_failed", _stripe_message(exc))
+        raise DepositError(_stripe_message(exc)) from None
+    if intent.status != "succeeded":
+        message = f"PaymentIntent {intent.id} is {intent.status}"
+        _deposit_record_failure(deposit.pk, "capture_failed", message)
+        raise DepositError(message)
+    _deposit_transition(deposit.pk, "capture")
+    return intent

@@ -30,6 +30,12 @@ CELERY_BEAT_SCHEDULE["ledger-reconcile"] = {
     "task": "ledger.tasks.reconcile_nightly",
     "schedule": crontab(hour=1, minute=30),
 }
+# disposition: invoices unpaid at their deadline defaulted, deposits taken and refunds retried, offers
+# expired and defaults settled, every hour.
+CELERY_BEAT_SCHEDULE["disposition-defaults-hourly"] = {
+    "task": "disposition.tasks.defaults_hourly",
+    "schedule": crontab(minute=20),
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL}}

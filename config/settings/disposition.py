@@ -25,3 +25,9 @@ CELERY_BEAT_SCHEDULE["disposition-storage-fees-accrue"] = {
     "task": "disposition.tasks.storage_fees_accrue_daily",
     "schedule": crontab(hour=0, minute=30),
 }
+
+# Defaults: a fixed cost of each buyer's default (added to the loss the deposit covers), the number of
+# defaults after which a bidder may not bid, and how long a second-chance offer stays open.
+DISPOSITION_DEFAULT_COSTS = env_decimal("DISPOSITION_DEFAULT_COSTS", "0")
+DISPOSITION_DEFAULTS_BEFORE_BAR = env_int("DISPOSITION_DEFAULTS_BEFORE_BAR", 2)
+DISPOSITION_SECOND_CHANCE_HOURS = env_int("DISPOSITION_SECOND_CHANCE_HOURS", 72)

@@ -1,6 +1,8 @@
-"""Settlement's data, one module per concept: awards, invoices and payments (settlement.py)."""
+"""Settlement's data, one module per concept: awards, invoices and payments (settlement.py); defaults,
+refunds and second-chance offers (defaults.py)."""
 
 from .settlement import (  # noqa: F401
+    CLOSED_AWARD_STATES,
     MONEY,
     UNPAID_STATES,
     Award,
@@ -21,4 +23,14 @@ from .collection import (  # noqa: F401
     Handover,
     IdDocument,
     StorageFeeAccrual,
+)
+# defaults: a buyer's default, refunds, second-chance offers
+from .defaults import (  # noqa: F401
+    BuyerDefault,
+    DefaultStatus,
+    OfferStatus,
+    Refund,
+    RefundMethod,
+    RefundStatus,
+    SecondChanceOffer,
 )

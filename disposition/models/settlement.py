@@ -26,6 +26,11 @@ class AwardStatus(models.TextChoices):
     SCREENING_HOLD = "screening_hold", _("On hold: screening hit")
     INVOICED = "invoiced", _("Invoiced")
     REFUSED = "refused", _("Refused")
+    DEFAULTED = "defaulted", _("Defaulted: not paid by the deadline")
+
+
+# An award that is over: the lot may be awarded again (a second-chance offer accepted).
+CLOSED_AWARD_STATES = [AwardStatus.DEFAULTED, AwardStatus.REFUSED]
 
 
 def _has_decision_reason(award: Award) -> bool:
@@ -34,10 +39,11 @@ def _has_decision_reason(award: Award) -> bool:
 
 class Award(ConcurrentTransitionMixin, models.Model):
     """A won lot handed to its winner: invoiced at once, or held when the winner matches the
-    screening list or a party of the lot's cases, until the auction manager decides."""
+    screening list or a party of the lot's cases, until the auction manager decides. A lot has one
+    live award at most; after a default, a second-chance offer accepted awards it again."""
 
-    lot = models.OneToOneField(Lot, on_delete=models.PROTECT, related_name="settlement_award",
-                               verbose_name=_("lot"))
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="settlement_awards",
+                            verbose_name=_("lot"))
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="awards",
                               verbose_name=_("buyer"))
     hammer_price = models.DecimalField(_("hammer price"), **MONEY)
@@ -60,6 +66,8 @@ class Award(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(condition=Q(hammer_price__gte=0), name="award_hammer_not_negative"),
             models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decision_reason=""),
                                    name="award_decision_has_reason"),
+            models.UniqueConstraint(fields=["lot"], condition=~Q(status__in=["defaulted", "refused"]),
+                                    name="award_one_live_per_lot"),
         ]
 
     def __str__(self) -> str:
@@ -80,6 +88,10 @@ class Award(ConcurrentTransitionMixin, models.Model):
                 conditions=[_has_decision_reason], permission="disposition.decide_award")
     def refuse(self) -> None:
         self.decided_at = timezone.now()
+
+    @transition(field=status, source=AwardStatus.INVOICED, target=AwardStatus.DEFAULTED)
+    def default(self) -> None:
+        """The invoice was not paid by its deadline (the default sweep)."""
 
 
 class InvoiceCounter(models.Model):

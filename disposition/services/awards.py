@@ -12,7 +12,7 @@ from common.exceptions import DomainError
 from common.transitions import require_perm, save_or_conflict, transition_run
 
 from ..events import award_log_write
-from ..models import Award
+from ..models import CLOSED_AWARD_STATES, Award
 from .invoices import invoice_issue
 
 
@@ -25,7 +25,7 @@ def award_create(*, lot_id: int, winner_id: int) -> Award:
     the auction manager; otherwise the invoice is issued at once."""
     with transaction.atomic():
         lot = Lot.objects.select_for_update(of=("self",)).select_related("auction").get(pk=lot_id)
-        existing = Award.objects.filter(lot_id=lot_id).first()
+        existing = Award.objects.filter(lot_id=lot_id).exclude(status__in=CLOSED_AWARD_STATES).first()
         if existing is not None:
             return existing
         if lot.status != LotStatus.AWAITING_PAYMENT or lot.winner_id != winner_id:
