@@ -101,13 +101,14 @@ class InvoiceViewSet(RecordViewSet):
     policy_actions = ("view",)
     queryset = staticmethod(invoices_with_lot)
     list_filter = ["year", "currency"]
-    search_fields = ["number", "buyer_name", "award__lot__title"]
+    search_fields = ["number", "buyer_name", "award__lot__title", "direct_sale__asset__reference"]
     list_display = ["number", Column("buyer_name", label=_("Buyer")),
                     MoneyColumn("total", label=_("Total"), sort_key="total"),
                     MoneyColumn("amount_due", label=_("Amount due"), sort_key="amount_due"),
                     DateTimeColumn("issued_at", label=_("Issued"), sort_key="issued_at"),
                     DayColumn("due_on", label=_("Payment deadline"), sort_key="due_on")]
-    inspect_view_fields = ["number", "award", "buyer_name", "buyer_address", "hammer_price", "premium_percent",
+    inspect_view_fields = ["number", "award", "direct_sale", "buyer_name", "buyer_address", "hammer_price",
+                           "premium_percent",
                            "premium", "tax_percent", "tax", "total", "deposit", "amount_due", "issued_at", "due_on"]
     inspect_template_name = "disposition/admin/invoice_inspect.html"
 
@@ -129,3 +130,9 @@ class SettlementGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_settlement():
     return SettlementGroup()
+
+
+# ---- direct sales: the "Issue the invoice" step on valuation's direct-sale page ------------------
+from . import admin_direct_sales  # noqa: E402
+
+admin_direct_sales.register()

@@ -1,8 +1,10 @@
-"""Invoices: the number (an unbroken sequence per year) and the issue of a won lot's invoice."""
+"""Invoices: the number (an unbroken sequence per year), the insert both channels share
+(`invoice_create`), and the issue of a won lot's invoice (a direct sale's: direct_sales.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -11,7 +13,7 @@ from django.utils import timezone
 from auctions.models import BidderProfile, Deposit, DepositStatus
 from custody.models import AssetCategory
 
-from ..amounts import ZERO, invoice_amounts, payment_deadline
+from ..amounts import ZERO, InvoiceAmounts, invoice_amounts, payment_deadline
 from ..models import Award, Invoice, InvoiceCounter
 
 
@@ -28,6 +30,30 @@ def invoice_number_next(*, year: int) -> tuple[int, str]:
     return counter.last, f"{year}-{counter.last:06d}"
 
 
+def invoice_deadline(*, issued_on: date, real_estate: bool) -> date:
+    """The payment deadline of an invoice issued on `issued_on`, from the settings."""
+    return payment_deadline(issued_on=issued_on, real_estate=real_estate,
+                            business_days=settings.DISPOSITION_PAYMENT_BUSINESS_DAYS,
+                            real_estate_days=settings.DISPOSITION_REAL_ESTATE_PAYMENT_DAYS)
+
+
+def invoice_create(*, amounts: InvoiceAmounts, real_estate: bool, buyer_name: str, buyer_address: str,
+                   now: datetime | None = None, **sold: Any) -> Invoice:
+    """Number and insert an invoice, for either channel: `sold` is `award=` (with `buyer_id=`) or
+    `direct_sale=`. The number is taken in this transaction (see `invoice_number_next`); the
+    caller holds the award or the sale locked and tells the buyer once it commits."""
+    issued_at = now or timezone.now()
+    issued_on = timezone.localdate(issued_at)
+    due_on = invoice_deadline(issued_on=issued_on, real_estate=real_estate)
+    with transaction.atomic():
+        sequence, number = invoice_number_next(year=issued_on.year)
+        return Invoice.objects.create(
+            number=number, year=issued_on.year, sequence=sequence, buyer_name=buyer_name, buyer_address=buyer_address,
+            currency=amounts.currency, hammer_price=amounts.hammer_price, premium_percent=amounts.premium_percent,
+            premium=amounts.premium, tax_percent=amounts.tax_percent, tax=amounts.tax, total=amounts.total,
+            deposit=amounts.deposit, amount_due=amounts.amount_due, issued_at=issued_at, due_on=due_on, **sold)
+
+
 def invoice_issue(*, award: Award, now: datetime | None = None) -> Invoice:
     """Issue the invoice of an award the caller holds locked (same transaction): the amounts from
     the auction's premium, the agency's VAT rate and the buyer's deposit held for the auction; the
@@ -42,23 +68,13 @@ def invoice_issue(*, award: Award, now: datetime | None = None) -> Invoice:
                               premium_percent=auction.buyers_premium_percent,
                               tax_percent=settings.DISPOSITION_VAT_PERCENT,
                               deposit=deposit if deposit is not None else ZERO)
-    issued_at = now or timezone.now()
-    issued_on = timezone.localdate(issued_at)
-    due_on = payment_deadline(issued_on=issued_on, real_estate=lot.category == AssetCategory.REAL_ESTATE,
-                              business_days=settings.DISPOSITION_PAYMENT_BUSINESS_DAYS,
-                              real_estate_days=settings.DISPOSITION_REAL_ESTATE_PAYMENT_DAYS)
     profile = BidderProfile.objects.filter(user_id=award.buyer_id).order_by("-created_at").first()
-    with transaction.atomic():
-        sequence, number = invoice_number_next(year=issued_on.year)
-        invoice = Invoice.objects.create(
-            award=award, number=number, year=issued_on.year, sequence=sequence, buyer_id=award.buyer_id,
-            buyer_name=profile.legal_name if profile else "", buyer_address=profile.address if profile else "",
-            currency=amounts.currency, hammer_price=amounts.hammer_price, premium_percent=amounts.premium_percent,
-            premium=amounts.premium, tax_percent=amounts.tax_percent, tax=amounts.tax, total=amounts.total,
-            deposit=amounts.deposit, amount_due=amounts.amount_due, issued_at=issued_at, due_on=due_on)
+    invoice = invoice_create(amounts=amounts, real_estate=lot.category == AssetCategory.REAL_ESTATE,
+                             buyer_name=profile.legal_name if profile else "",
+                             buyer_address=profile.address if profile else "", now=now,
+                             award=award, buyer_id=award.buyer_id)
     from .. import tasks
 
     invoice_id = invoice.pk
     transaction.on_commit(lambda: tasks.invoice_notify.delay(invoice_id=invoice_id))
     return invoice
-
