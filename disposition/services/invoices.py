@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from auctions.models import BidderProfile, Deposit, DepositStatus
@@ -23,11 +23,14 @@ def invoice_number_next(*, year: int) -> tuple[int, str]:
     back with the invoice, so numbers have neither gap nor duplicate."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("invoice_number_next must run inside the invoice's transaction")
-    InvoiceCounter.objects.get_or_create(year=year)  # ON CONFLICT-safe: the unique key serialises creators
-    counter = InvoiceCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last, f"{year}-{counter.last:06d}"
+    # One statement (measured: 1 round trip instead of 3 per invoice in the closing sweep): the
+    # upsert creates the year's row or takes its lock and increments it; the lock holds until commit.
+    table = connection.ops.quote_name(InvoiceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (year, last) VALUES (%s, 1) "
+                       f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last", [year])
+        (last,) = cursor.fetchone()
+    return last, f"{year}-{last:06d}"
 
 
 def invoice_deadline(*, issued_on: date, real_estate: bool) -> date:

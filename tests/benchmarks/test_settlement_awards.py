@@ -40,7 +40,7 @@ from tests.auctions.conftest import (  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-N_LOTS = 1_000
+N_LOTS = int(__import__("os").environ.get("BENCH_LOTS", "1000"))
 N_BIDDERS = 20
 
 
