@@ -28,7 +28,6 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     """The invoice: the agency, the number and date, the buyer (legal name and address), the lot and
     its assets, the amounts and the payment deadline. Personal data: serve it to the buyer and
     staff only."""
-    lot = invoice.award.lot
     pdf = FPDF(format="A4")
     pdf.set_title(_text(f"{_('Invoice')} {invoice.number}"))
     pdf.set_author(_text(settings.AGENCY_NAME))
@@ -46,15 +45,22 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     pdf.multi_cell(0, 6, _text(f"{invoice.buyer_name}\n{invoice.buyer_address}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 11)
-    pdf.cell(0, 7, _text(f"{_('Lot')} {lot.number}: {lot.title}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
-    pdf.cell(0, 6, _text(lot.auction.title), new_x="LMARGIN", new_y="NEXT")
-    for asset in lot.assets.all():
+    if invoice.award_id:
+        lot = invoice.award.lot
+        pdf.cell(0, 7, _text(f"{_('Lot')} {lot.number}: {lot.title}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 10)
+        pdf.cell(0, 6, _text(lot.auction.title), new_x="LMARGIN", new_y="NEXT")
+        assets = lot.assets.all()
+    else:  # a direct sale: one asset, no auction
+        pdf.cell(0, 7, _text(_("Direct sale")), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 10)
+        assets = [invoice.direct_sale.asset]
+    for asset in assets:
         pdf.cell(0, 6, _text(f"- {asset.reference}: {asset.title}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("Helvetica", "", 11)
     rows = [
-        (_("Hammer price"), invoice.hammer_price),
+        (_("Hammer price") if invoice.award_id else _("Price"), invoice.hammer_price),
         (_("Buyer's premium (%(percent)s%%)") % {"percent": format_number(invoice.premium_percent)}, invoice.premium),
         (_("VAT (%(percent)s%%)") % {"percent": format_number(invoice.tax_percent)}, invoice.tax),
         (_("Total"), invoice.total),

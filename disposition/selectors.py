@@ -9,7 +9,7 @@ from .models import Award, Invoice, Payment
 
 def invoices_with_lot() -> QuerySet[Invoice]:
     """Invoices with what their pages show: the lot, its auction and assets, the buyer."""
-    return (Invoice.objects.select_related("award__lot__auction", "buyer")
+    return (Invoice.objects.select_related("award__lot__auction", "buyer", "direct_sale__asset")
             .prefetch_related("award__lot__assets"))
 
 

@@ -157,3 +157,30 @@ def second_chance_offer_notify(*, offer_id: int) -> None:
                 "url": absolute_url(reverse("disposition:offer", args=[offer.pk]))},
             settings.DEFAULT_FROM_EMAIL, [offer.bidder.email], fail_silently=False,
         )
+
+# ---- the direct sale's invoice (its buyer has no account) ----------------------------------------
+
+
+@shared_task(ignore_result=True)
+def direct_sale_invoice_send(*, invoice_id: int) -> None:
+    """E-mail a direct sale's invoice, as a PDF, to the e-mail address in the sale's contact details
+    (the buyer has no account to see it on; without an address, staff print it)."""
+    from django.core.mail import EmailMessage
+
+    from .pdf import invoice_pdf
+    from .services.direct_sales import contact_email
+
+    invoice = Invoice.objects.select_related("direct_sale__asset").filter(pk=invoice_id).first()
+    address = contact_email(invoice.direct_sale.buyer_contact) if invoice and invoice.direct_sale_id else ""
+    if not address:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        message = EmailMessage(
+            _("Your invoice %(number)s") % {"number": invoice.number},
+            _("Please find attached invoice %(number)s for “%(title)s”: %(amount)s to pay by bank transfer by "
+              "%(due)s, quoting the invoice number.") % {
+                "number": invoice.number, "title": invoice.title,
+                "amount": format_money(invoice.amount_due, invoice.currency), "due": format_day(invoice.due_on)},
+            settings.DEFAULT_FROM_EMAIL, [address])
+        message.attach(f"invoice-{invoice.number}.pdf", invoice_pdf(invoice), "application/pdf")
+        message.send(fail_silently=False)

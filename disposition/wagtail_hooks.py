@@ -140,13 +140,14 @@ class InvoiceViewSet(RecordViewSet):
     queryset = staticmethod(invoices_with_lot)
     actions = [*INVOICE_PAYMENT_ACTIONS]
     list_filter = ["year", "currency"]
-    search_fields = ["number", "buyer_name", "award__lot__title"]
+    search_fields = ["number", "buyer_name", "award__lot__title", "direct_sale__asset__reference"]
     list_display = ["number", Column("buyer_name", label=_("Buyer")),
                     MoneyColumn("total", label=_("Total"), sort_key="total"),
                     MoneyColumn("amount_due", label=_("Amount due"), sort_key="amount_due"),
                     DateTimeColumn("issued_at", label=_("Issued"), sort_key="issued_at"),
                     DayColumn("due_on", label=_("Payment deadline"), sort_key="due_on")]
-    inspect_view_fields = ["number", "award", "buyer_name", "buyer_address", "hammer_price", "premium_percent",
+    inspect_view_fields = ["number", "award", "direct_sale", "buyer_name", "buyer_address", "hammer_price",
+                           "premium_percent",
                            "premium", "tax_percent", "tax", "total", "deposit", "amount_due", "issued_at", "due_on"]
     inspect_template_name = "disposition/admin/invoice_inspect.html"
 
@@ -179,3 +180,9 @@ def register_collection_urls():
 @hooks.register("register_admin_viewset")
 def register_settlement():
     return SettlementGroup()
+
+
+# ---- direct sales: the "Issue the invoice" step on valuation's direct-sale page ------------------
+from . import admin_direct_sales  # noqa: E402
+
+admin_direct_sales.register()

@@ -8,6 +8,13 @@ def _early_sale_requests_lapse(sender, *, asset, transition, from_state, **kwarg
     early_sale_requests_lapse(asset=asset, transition=transition, from_state=from_state)
 
 
+def _direct_sale_complete(sender, *, asset_id, transition, actor_id=None, **kwargs) -> None:
+    if transition == "record_sale":
+        from .services import direct_sale_complete
+
+        direct_sale_complete(asset_id=asset_id, actor_id=actor_id)
+
+
 class ValuationConfig(AppConfig):
     name = "valuation"
     verbose_name = _("Valuation and early sale")
@@ -26,3 +33,7 @@ class ValuationConfig(AppConfig):
         transition_precondition_register(transition="authorise_early_sale", check=early_sale_authorisation_check)
         asset_transition_applied.connect(_early_sale_requests_lapse, sender=Asset,
                                          dispatch_uid="valuation.early_sale_requests_lapse")
+        # A direct sale is settled by disposition (invoice, payment, handover); when its asset is
+        # recorded sold at the handover, the sale is complete.
+        asset_transition_applied.connect(_direct_sale_complete, sender=Asset,
+                                         dispatch_uid="valuation.direct_sale_complete")

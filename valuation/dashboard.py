@@ -25,7 +25,7 @@ QUEUES = [
     ("valuation_direct_sales", "valuation.view_directsale", DirectSaleStatus.PROPOSED,
      "valuation.approve_directsale", _("Direct sales to approve")),
     ("valuation_direct_sales", "valuation.view_directsale", DirectSaleStatus.APPROVED,
-     "valuation.complete_directsale", _("Approved direct sales to complete")),
+     "valuation.complete_directsale", _("Approved direct sales to invoice")),
 ]
 
 COUNTS = {

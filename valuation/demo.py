@@ -117,9 +117,10 @@ def _bulk(assets, valuer, approver, rng, today) -> None:
 # The stages of the workflow, in order. The demo's early sales stop at one each, in the order of
 # EARLY_SALE_STAGES (the most telling first, as a small demo has few candidates; then more of some).
 _STAGE_ORDER = ["requested", "rejected", "endorsed", "authorised", "at_auction", "direct_sale_proposed",
-                "sold_directly"]
-EARLY_SALE_STAGES = ["requested", "endorsed", "authorised", "sold_directly", "at_auction", "direct_sale_proposed",
-                     "rejected", "sold_directly", "requested", "authorised", "sold_directly", "at_auction"]
+                "direct_sale_approved"]
+EARLY_SALE_STAGES = ["requested", "endorsed", "authorised", "direct_sale_approved", "at_auction",
+                     "direct_sale_proposed", "rejected", "direct_sale_approved", "requested", "authorised",
+                     "direct_sale_approved", "at_auction"]
 
 
 def _early_sales(rng, today: datetime.date) -> int:
@@ -175,7 +176,7 @@ def _early_sale(asset: Asset, stop: int, users: dict, rng, today: datetime.date)
         actor=officer, asset_id=asset.pk, buyer_name=rng.choice(["Garage Dupont", "Fresh Foods NV", "Marina Ostend"]),
         buyer_contact="sales@buyer.example.org, +32 2 555 01 23", price=value.amount, currency=value.currency,
         justification="The buyer takes it now, at the approved valuation; an auction would come too late.")
-    if not reached("sold_directly"):
+    if not reached("direct_sale_approved"):
         return
+    # Approved, awaiting its invoice: settlement (disposition) invoices it, and the handover sells it.
     services.direct_sale_approve(actor=approver, sale_id=sale.pk, note="Price at the approved valuation.")
-    services.direct_sale_complete(actor=users["auctions"], sale_id=sale.pk)

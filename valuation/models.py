@@ -414,11 +414,18 @@ class DirectSaleStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    INVOICED = "invoiced", _("Invoiced, awaiting payment and handover")
     COMPLETED = "completed", _("Completed, proceeds in escrow")
 
 
 class DirectSale(ConcurrentTransitionMixin, models.Model):
-    """A sale outside auction for goods that cannot wait, at no less than the approved valuation."""
+    """A sale outside auction for goods that cannot wait, at no less than the approved valuation.
+
+    Proposed, approved by another approver (four eyes), then settled like a won lot: the settlement
+    app (disposition) issues its invoice (→ invoiced), the buyer pays by transfer and the sale is
+    posted per asset; when the asset is handed over and recorded sold, the sale is completed. The
+    `journal_entry` is only set on sales completed before settlement took over (proceeds posted at
+    completion); an invoiced sale's proceeds are the invoice's postings."""
 
     asset = models.ForeignKey("custody.Asset", on_delete=models.PROTECT, related_name="direct_sales",
                               verbose_name=_("asset"))
@@ -452,12 +459,13 @@ class DirectSale(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(condition=Q(price__gt=0), name="direct_sale_price_positive"),
             models.CheckConstraint(condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("requested_by")),
                                    name="direct_sale_four_eyes"),
-            models.UniqueConstraint(fields=["asset"], condition=Q(status__in=["proposed", "approved", "completed"]),
+            models.UniqueConstraint(fields=["asset"],
+                                    condition=Q(status__in=["proposed", "approved", "invoiced", "completed"]),
                                     name="one_live_direct_sale_per_asset"),
         ]
         permissions = [
             ("approve_directsale", _("Can approve or reject a direct sale")),
-            ("complete_directsale", _("Can complete a direct sale and receive its proceeds")),
+            ("complete_directsale", _("Can invoice an approved direct sale")),
         ]
 
     def __str__(self) -> str:
@@ -477,9 +485,14 @@ class DirectSale(ConcurrentTransitionMixin, models.Model):
     def reject(self) -> None:
         self.decided_at = timezone.now()
 
-    @transition(field=status, source=DirectSaleStatus.APPROVED, target=DirectSaleStatus.COMPLETED,
+    @transition(field=status, source=DirectSaleStatus.APPROVED, target=DirectSaleStatus.INVOICED,
                 permission="valuation.complete_directsale")
+    def mark_invoiced(self) -> None:
+        """Settlement issued the buyer's invoice; the asset is put up for sale to this buyer."""
+
+    @transition(field=status, source=DirectSaleStatus.INVOICED, target=DirectSaleStatus.COMPLETED)
     def complete(self) -> None:
+        """The asset was handed over and recorded sold (a system step: custody's record_sale)."""
         self.completed_at = timezone.now()
 
 

@@ -463,7 +463,7 @@ def early_sale_route_to_auction(*, actor, asset_id: int, expected_status: str | 
         raise TransitionConflict()
     _check_authorised_for_sale(asset)
     _check_channel(asset, SaleChannel.AUCTION)
-    pending = [DirectSaleStatus.PROPOSED, DirectSaleStatus.APPROVED]
+    pending = [DirectSaleStatus.PROPOSED, DirectSaleStatus.APPROVED, DirectSaleStatus.INVOICED]
     if DirectSale.objects.filter(asset=asset, status__in=pending).exists():
         raise TransitionRefused(_("A direct sale of this asset is pending; reject it before choosing an auction."))
     return custody_services.asset_transition(asset_id=asset.pk, transition="put_up_for_sale", actor=actor,
@@ -489,6 +489,7 @@ def direct_sale_propose(
         raise ValidationError({"justification": _("Explain why this sale cannot wait for an auction.")})
     valuation = _check_price(asset, price, currency)
     if DirectSale.objects.filter(asset=asset, status__in=[DirectSaleStatus.PROPOSED, DirectSaleStatus.APPROVED,
+                                                          DirectSaleStatus.INVOICED,
                                                           DirectSaleStatus.COMPLETED]).exists():
         raise TransitionRefused(_("A direct sale of this asset is already under way."))
     sale = DirectSale(asset=asset, valuation=valuation.appraisal, buyer_name=buyer_name.strip(),
@@ -559,25 +560,39 @@ def direct_sale_reject(*, actor, sale_id: int, reason: str) -> DirectSale:
 
 
 @transaction.atomic
-def direct_sale_complete(*, actor, sale_id: int) -> DirectSale:
-    """The buyer has paid: the asset is recorded as sold and the price goes into the case's escrow,
-    all in one transaction."""
+def direct_sale_mark_invoiced(*, actor, sale_id: int) -> DirectSale:
+    """The settlement app is issuing the buyer's invoice of an approved sale (disposition's
+    `direct_sale_invoice_issue` calls this in its transaction): the authorisation and the price are
+    checked again, the asset is put up for sale to this buyer, and the sale is invoiced. The price
+    is posted per asset when the invoice is paid, by settlement; nothing is posted here."""
     sale = _locked_sale(sale_id)
-    require_perm(actor, "valuation.complete_directsale", _("Only the sales staff can complete a direct sale."))
+    require_perm(actor, "valuation.complete_directsale", _("Only the sales staff can invoice a direct sale."))
     if sale.status != DirectSaleStatus.APPROVED:
-        raise TransitionRefused(_("Only an approved direct sale can be completed; this one is “%(status)s”.")
+        raise TransitionRefused(_("Only an approved direct sale can be invoiced; this one is “%(status)s”.")
                                 % {"status": sale.get_status_display()})
     asset = Asset.objects.select_for_update().get(pk=sale.asset_id)
     _check_authorised_for_sale(asset)
+    _check_price(asset, sale.price, sale.currency)
     reason = _("Direct sale to %(buyer)s for %(price)s %(cur)s") % {
         "buyer": sale.buyer_name, "price": sale.price, "cur": sale.currency}
     custody_services.asset_transition(asset_id=asset.pk, transition="put_up_for_sale", actor=actor,
                                       reason=reason, expected_status=AssetStatus.EARLY_SALE_AUTHORISED)
-    custody_services.asset_record_sale(asset_id=asset.pk, actor=actor, reason=reason)
-    asset.refresh_from_db()
-    sale.journal_entry = ledger_services.proceeds_to_escrow(
-        asset=asset, amount=sale.price, currency=sale.currency, source=f"direct_sale:{sale.pk}", actor=actor)
-    sale.completed_by = actor
+    transition_run(sale, "mark_invoiced", actor=actor, label=_("invoice"))
+    return sale
+
+
+@transaction.atomic
+def direct_sale_complete(*, asset_id: int, actor_id: int | None = None) -> DirectSale | None:
+    """The asset of an invoiced direct sale was handed over and recorded sold (custody's
+    `record_sale`, taken by settlement's handover): the sale is completed. A system step that runs
+    in the register's transition (its asset_transition_applied signal); it posts nothing, since the
+    paid invoice posted the sale. Returns None when the asset has no invoiced direct sale (an
+    auction lot's asset)."""
+    sale = (DirectSale.objects.select_for_update()
+            .filter(asset_id=asset_id, status=DirectSaleStatus.INVOICED).first())
+    if sale is None:
+        return None
+    sale.completed_by_id = actor_id
     transition_run(sale, "complete")
     return sale
 

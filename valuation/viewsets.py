@@ -466,14 +466,15 @@ REJECT_SALE = Action(
     call=lambda request, s, d: services.direct_sale_reject(actor=request.user, sale_id=s.pk, reason=d["reason"]),
     success=gettext_lazy("Direct sale rejected."),
 )
-COMPLETE_SALE = Action(
-    name="complete", label=gettext_lazy("Payment received: complete the sale"),
-    permission="valuation.complete_directsale",
-    available=lambda user, s: s.status == DirectSaleStatus.APPROVED,
-    call=lambda request, s, d: services.direct_sale_complete(actor=request.user, sale_id=s.pk),
-    success=gettext_lazy("Sale completed; the price is held in escrow for the case."),
-    intro=gettext_lazy("The asset is recorded as sold and the price goes into the case's escrow account."),
-)
+# Further steps on a direct sale belong to the apps above (the settlement app issues its invoice):
+# they register their actions here, before the admin's URLs are built.
+DIRECT_SALE_ACTIONS: list[Action] = [APPROVE_SALE, REJECT_SALE]
+
+
+def direct_sale_action_register(action: Action) -> None:
+    """Offer `action` on the direct sale's page (called by a higher app's wagtail_hooks)."""
+    if all(existing.name != action.name for existing in DIRECT_SALE_ACTIONS):
+        DIRECT_SALE_ACTIONS.append(action)
 
 
 def _propose_sale(request, form) -> DirectSale:
@@ -496,7 +497,7 @@ class DirectSaleViewSet(RecordViewSet):
     menu_label = gettext_lazy("Direct sales")
     policy_actions = ("add", "view")
     queryset = staticmethod(selectors.direct_sale_list)
-    actions = [APPROVE_SALE, REJECT_SALE, COMPLETE_SALE]
+    actions = DIRECT_SALE_ACTIONS
     create_service = staticmethod(_propose_sale)
     add_view_class = AssetCreateView
     list_filter = ["status", "currency"]
@@ -506,7 +507,8 @@ class DirectSaleViewSet(RecordViewSet):
         Column("buyer_name", label=gettext_lazy("Buyer")),
         MoneyColumn("price", label=gettext_lazy("Price"), sort_key="price"),
         StatusTagColumn("status", label=gettext_lazy("Status"), accessor="get_status_display", sort_key="status",
-                        primary=lambda s: s.status in (DirectSaleStatus.PROPOSED, DirectSaleStatus.APPROVED)),
+                        primary=lambda s: s.status in (DirectSaleStatus.PROPOSED, DirectSaleStatus.APPROVED,
+                                                       DirectSaleStatus.INVOICED)),
         Column("requested_by", label=gettext_lazy("Proposed by"), accessor=lambda s: person_name(s.requested_by)),
         DateTimeColumn("requested_at", label=gettext_lazy("Proposed"), sort_key="requested_at"),
     ]

@@ -7,11 +7,15 @@ import pytest
 from django.utils import timezone
 
 from common.exceptions import NotPermitted, TransitionRefused
+from custody import roles
 from custody import services as custody_services
 from custody.models import AssetStatus, CustodyEvent
+from disposition.services.direct_sales import direct_sale_invoice_issue
 from ledger import selectors as ledger_selectors
 from ledger import services as ledger_services
-from ledger.models import AccountPurpose
+from ledger.models import AccountPurpose, JournalEntry
+from tests.disposition.direct_sale_helpers import hand_over, pay_by_transfer
+from tests.factories import UserFactory
 from tests.valuation.factories import (
     add_owner_and_claimant,
     approved_appraisal,
@@ -33,11 +37,17 @@ def propose(asset, actor, price="21000.00", currency="EUR"):
 
 
 def sold_by_direct_sale(asset, case_officer, approver, second_approver, valuer, auction_manager):
+    """Approved, invoiced by settlement, paid by transfer (four eyes) and handed over."""
     approved_appraisal(asset, valuer, approver, amount="20000.00")
     authorised_for_early_sale(asset, case_officer, approver)
     sale = propose(asset, case_officer)
     services.direct_sale_approve(actor=second_approver, sale_id=sale.pk)
-    return services.direct_sale_complete(actor=auction_manager, sale_id=sale.pk)
+    invoice = direct_sale_invoice_issue(actor=auction_manager, sale_id=sale.pk)
+    pay_by_transfer(invoice, recorder=UserFactory(role=roles.FINANCE_OFFICER),
+                    confirmer=UserFactory(role=roles.FINANCE_OFFICER))
+    hand_over(invoice, actor=auction_manager)
+    sale.refresh_from_db()
+    return sale
 
 
 def test_authorisation_refused_until_owner_and_claimants_are_notified(asset, case_officer, approver):
@@ -140,20 +150,20 @@ def test_direct_sale_refused_before_court_authorisation(asset, case_officer, app
         propose(asset, case_officer)
 
 
-def test_direct_sale_four_eyes_and_completion_only_after_approval(asset, case_officer, approver, valuer,
-                                                                   auction_manager, second_case_officer):
+def test_direct_sale_four_eyes_and_invoice_only_after_approval(asset, case_officer, approver, valuer,
+                                                                auction_manager, second_case_officer):
     approved_appraisal(asset, valuer, approver, amount="20000.00")
     authorised_for_early_sale(asset, case_officer, approver)
     sale = propose(asset, auction_manager)
     with pytest.raises(TransitionRefused, match="approved"):
-        services.direct_sale_complete(actor=auction_manager, sale_id=sale.pk)
+        direct_sale_invoice_issue(actor=auction_manager, sale_id=sale.pk)
     with pytest.raises(NotPermitted, match="proposed"):
         services.direct_sale_approve(actor=auction_manager, sale_id=sale.pk)
     with pytest.raises(NotPermitted):
         services.direct_sale_approve(actor=second_case_officer, sale_id=sale.pk)
     services.direct_sale_approve(actor=approver, sale_id=sale.pk, note="Fair price")
     with pytest.raises(NotPermitted):
-        services.direct_sale_complete(actor=case_officer, sale_id=sale.pk)
+        direct_sale_invoice_issue(actor=case_officer, sale_id=sale.pk)
 
 
 def test_revised_valuation_above_the_price_blocks_approval(asset, case_officer, approver, second_approver, valuer):
@@ -176,11 +186,14 @@ def test_completed_direct_sale_records_the_sale_and_holds_the_price_in_escrow(
     assert sale.status == DirectSaleStatus.COMPLETED
     assert asset.status == AssetStatus.SOLD
     assert ledger_selectors.case_escrow_balances(asset.case_id) == {"EUR": Decimal("21000.00")}
-    assert sale.journal_entry.source == f"direct_sale:{sale.pk}"
+    # The price is posted once, by the paid invoice (per asset), not again at completion
+    assert sale.journal_entry is None
+    [entry] = JournalEntry.objects.filter(asset=asset, source=f"invoice:{sale.invoice.pk}")
+    assert entry.idempotency_key == f"sale:{sale.invoice.pk}:{asset.pk}"
     assert [e.transition for e in CustodyEvent.objects.filter(asset=asset).order_by("seq")][-2:] == [
         "put_up_for_sale", "record_sale"]
     with pytest.raises(TransitionRefused):
-        services.direct_sale_complete(actor=auction_manager, sale_id=sale.pk)
+        direct_sale_invoice_issue(actor=auction_manager, sale_id=sale.pk)
     assert ledger_selectors.case_escrow_balances(asset.case_id) == {"EUR": Decimal("21000.00")}
 
 

@@ -513,12 +513,14 @@ def test_direct_sale_through_the_admin(client, asset, case_officer, approver, se
     assert {"approve", "reject"} <= action_buttons(client.get(page).content.decode())
     client.force_login(second_approver)
     client.post(reverse("valuation_direct_sales:action_approve", args=[sale.pk]))
+    # The sales staff issue its invoice (settlement's step on this page); the asset is on offer to the buyer
     client.force_login(auction_manager)
-    assert "complete" in action_buttons(client.get(page).content.decode())
-    client.post(reverse("valuation_direct_sales:action_complete", args=[sale.pk]))
+    assert "issue_invoice" in action_buttons(client.get(page).content.decode())
+    client.post(reverse("valuation_direct_sales:action_issue_invoice", args=[sale.pk]),
+                {"expected_status": "approved"})
     asset.refresh_from_db()
-    assert asset.status == "sold"
-    assert DirectSale.objects.get().status == "completed"
+    assert asset.status == "for_sale"
+    assert DirectSale.objects.get().status == "invoiced"
 
 
 def test_the_proposer_cannot_approve_their_own_sale(client, asset, case_officer, approver, valuer, make_staff):
