@@ -80,6 +80,22 @@ def invoice_payment_problem_notify(*, invoice_id: int) -> None:
               "\n\n%(url)s") % {
                 "why": why, "amount": format_money(invoice.amount_owed, invoice.currency),
                 "due": format_day(invoice.due_on),
+                "url": absolute_url(reverse("disposition:invoice", args=[invoice.number]))},
+            settings.DEFAULT_FROM_EMAIL, [invoice.buyer.email], fail_silently=False,
+        )
+
+
+# ---- collection ---------------------------------------------------------------------------------
+
+
+@shared_task(ignore_result=True)
+def storage_fees_accrue_daily() -> None:
+    """Each night: the storage fees of paid lots not collected by their deadline (safe to run twice:
+    each invoice is charged once per day)."""
+    from .services.collection import storage_fees_accrue
+
+    storage_fees_accrue()
+
 
 # ---- defaults, refunds and second-chance offers ----------------------------------------------
 
@@ -127,17 +143,6 @@ def invoice_defaulted_notify(*, invoice_id: int) -> None:
             settings.DEFAULT_FROM_EMAIL, [invoice.buyer.email], fail_silently=False,
         )
 
-# ---- collection ---------------------------------------------------------------------------------
-
-
-@shared_task(ignore_result=True)
-def storage_fees_accrue_daily() -> None:
-    """Each night: the storage fees of paid lots not collected by their deadline (safe to run twice:
-    each invoice is charged once per day)."""
-    from .services.collection import storage_fees_accrue
-
-    storage_fees_accrue()
-
 
 @shared_task(ignore_result=True)
 def second_chance_offer_notify(*, offer_id: int) -> None:
@@ -157,6 +162,7 @@ def second_chance_offer_notify(*, offer_id: int) -> None:
                 "url": absolute_url(reverse("disposition:offer", args=[offer.pk]))},
             settings.DEFAULT_FROM_EMAIL, [offer.bidder.email], fail_silently=False,
         )
+
 
 # ---- the direct sale's invoice (its buyer has no account) ----------------------------------------
 

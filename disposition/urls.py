@@ -10,7 +10,6 @@ urlpatterns = [
     # paying by card (card_payments.py)
     path("account/invoices/<str:number>/pay/", views.invoice_card_pay, name="invoice_card_pay"),
     path("account/invoices/<str:number>/status/", views.invoice_status, name="invoice_status"),
-
     # Collection: the booking and the release note.
     path("account/invoices/<str:number>/collection/", views_collection.collection_booking,
          name="collection_booking"),

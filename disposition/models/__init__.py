@@ -24,6 +24,7 @@ from .collection import (  # noqa: F401
     IdDocument,
     StorageFeeAccrual,
 )
+
 # defaults: a buyer's default, refunds, second-chance offers
 from .defaults import (  # noqa: F401
     BuyerDefault,
