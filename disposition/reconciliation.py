@@ -72,7 +72,7 @@ def _sold_assets(invoices: dict[int, dict]) -> dict[int, list[dict]]:
     """Per paid invoice, the assets it sold, in the lot's order: id, reference, case, confiscated_at."""
     by_lot: dict[int, list[dict]] = defaultdict(list)
     lot_ids = {inv["award__lot_id"] for inv in invoices.values() if inv["award__lot_id"]}
-    for row in (LotAsset.objects.filter(lot__settlement_award__invoice__status__in=PAID_STATES)
+    for row in (LotAsset.objects.filter(lot_id__in=lot_ids)
                 .values("lot_id", "asset_id", "asset__reference", "asset__case_id", "asset__confiscated_at")
                 .order_by("lot_id", "position", "id")):
         if row["lot_id"] in lot_ids:
