@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -72,8 +73,10 @@ def broker_url(tmp_path):
 
 def _worker(broker: str, tmp_path: Path, name: str, stall_file: Path | None) -> subprocess.Popen:
     db = connection.settings_dict
+    # The embedded PostgreSQL listens on a Unix socket only: its directory, percent-encoded, is the host.
+    host = quote(db["HOST"] or "127.0.0.1", safe="")
     env = {**os.environ, "REDIS_URL": broker, "DJANGO_SETTINGS_MODULE": "config.settings",
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+           "DATABASE_URL": f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}",
            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "DB_CONN_MAX_AGE": "0"}
     env.pop("FAULT_STALL_FILE", None)
     if stall_file is not None:
