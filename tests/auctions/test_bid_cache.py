@@ -101,8 +101,9 @@ def test_value_cached_under_an_old_generation_is_not_returned():
 
 @pytest.mark.django_db
 def test_bid_form_is_throttled_like_the_api(client, lot, bidder_factory, settings):
-    # given a bidder limited to two bids in the window
+    # given a bidder limited to two bids in the window (an hour: a slow machine must not see it pass)
     settings.AUCTIONS_BID_RATE_LIMIT = 2
+    settings.AUCTIONS_BID_RATE_WINDOW_SECONDS = 3600
     client.force_login(bidder_factory())
     url = reverse("auctions:lot_bid", args=[lot.pk])
     # when they send four bids through the lot page's form
