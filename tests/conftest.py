@@ -10,6 +10,18 @@ def _isolated_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
 
 
+@pytest.fixture(autouse=True)
+def _agency_language():
+    """Each test starts in the agency's language: a view that activated another (a French page, a
+    Spanish bidder) must not leave it active for the next test in the same process."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """A Redis server for the tests that talk to one: REDIS_URL when it names one, otherwise a
