@@ -94,7 +94,10 @@ def localstripe_url():
     for _attempt in range(3):
         port = _free_port()
         log = tempfile.TemporaryFile()  # a file, not a pipe: localstripe logs every request
-        proc = subprocess.Popen([str(exe if exe.exists() else "localstripe"), "--port", str(port)],
+        # --from-scratch: every localstripe dumps its state to the same /tmp/localstripe.pickle, so one
+        # that loads it may read another's half-written dump ("pickle data was truncated").
+        proc = subprocess.Popen([str(exe if exe.exists() else "localstripe"), "--port", str(port),
+                                 "--from-scratch"],
                                 stdout=subprocess.DEVNULL, stderr=log)
         if _answers(port, proc, seconds=20):
             break
