@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from common.search import ListingSearch, code, words
 from common.selectors import counts_by
@@ -19,6 +19,7 @@ from .models import (
     Asset,
     AssetIdentifier,
     AssetPhoto,
+    AssetStatus,
     Case,
     CaseStatus,
     CourtOrder,
@@ -89,6 +90,14 @@ def asset_ordering(ordering: str) -> tuple[str, ...]:
         return ASSET_DEFAULT_ORDERING
     desc = ordering.startswith("-")
     return (ordering, "-id" if desc else "id")
+
+
+def public_assets() -> QuerySet[Asset]:
+    """The assets the public record shows one by one: confiscated (whatever became of them since), or
+    sold early by court order with the proceeds in escrow. Restrained and seized assets, and assets
+    released to their owner, appear only in aggregate. The one definition that the public pages, the
+    statistics and the open data share, so that their figures agree."""
+    return Asset.objects.filter(Q(confiscated_at__isnull=False) | Q(status=AssetStatus.SOLD))
 
 
 def asset_pages() -> QuerySet[Asset]:
