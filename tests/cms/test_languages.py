@@ -75,10 +75,15 @@ def test_each_compiled_catalogue_is_in_step_with_its_source(po_path):
         source = read_po(f)
     with po_path.with_suffix(".mo").open("rb") as f:
         compiled = read_mo(f)
-    wanted = {(m.id, m.context): m.string for m in source
-              if m.id and m.string and (all(m.string) if isinstance(m.string, tuple) else True)
-              and not m.fuzzy}
-    shipped = {(m.id, m.context): m.string for m in compiled if m.id}
+    def key(m):
+        return (tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id), m.context
+
+    def text(m):
+        return tuple(m.string) if isinstance(m.string, (list, tuple)) else m.string
+
+    wanted = {key(m): text(m) for m in source
+              if m.id and m.string and (all(m.string) if isinstance(m.string, tuple) else True) and not m.fuzzy}
+    shipped = {key(m): text(m) for m in compiled if m.id}
     assert shipped == wanted, "run `make messages` (compilemessages) after editing a .po"
 
 
