@@ -6,6 +6,8 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from wagtail.models import Page
 
 register = template.Library()
@@ -27,6 +29,21 @@ def language_switcher(context) -> dict:
         choices.append({"code": code, "name": translation.get_language_info(code)["name_local"],
                         "next": _address_in(code, request, page), "current": code == current})
     return {"choices": choices, "action": reverse("set_language")}
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context) -> SafeString | str:
+    """`<link rel="alternate" hreflang>` to each live translation of the page being served, so that search
+    engines offer a reader the page in their language. Nothing on pages outside the tree."""
+    request, page = context.get("request"), context.get("page")
+    if request is None or not isinstance(page, Page):
+        return ""
+    links = [(p.locale.language_code, request.build_absolute_uri(url))
+             for p in page.get_translations(inclusive=True).live().select_related("locale").specific(defer=True)
+             if (url := p.get_url(request))]
+    if len(links) < 2:
+        return ""
+    return format_html_join("\n  ", '<link rel="alternate" hreflang="{}" href="{}">', sorted(links))
 
 
 def _address_in(language: str, request, page: Page | None) -> str:

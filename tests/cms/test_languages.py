@@ -222,6 +222,9 @@ def test_a_translated_page_is_served_under_its_languages_prefix(client, home, pa
     english = html_of(client, "/about-the-agency/")
     assert "Who we are." in english and "Qui nous sommes." not in english
     assert "Accueil" in html_of(client, "/fr/")
+    # search engines are told of each language's version
+    assert '<link rel="alternate" hreflang="fr" href="http://testserver/fr/about-the-agency/">' in english
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/about-the-agency/">' in html
 
 
 def test_a_page_not_yet_translated_is_served_from_the_english_tree_under_the_prefix(client, home, page):
