@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from custody.models import AssetPhoto, CourtOrder
 
-from .models import DocumentKind, PublishedDocument
+from .models import DocumentKind
 from .record import public_order_ids, public_record_assets, published_documents
 
 _PUBLIC_CACHE = "public, max-age=300"
