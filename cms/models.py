@@ -185,6 +185,7 @@ class AssetPage(Page):
 
     parent_page_types = ["cms.AssetIndexPage"]
     subpage_types: list[str] = []
+    is_creatable = False  # made by the sync for each public asset, never by hand
 
     class Meta:
         verbose_name = _("asset page")

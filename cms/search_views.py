@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
 
 from .record import published_documents
 
@@ -39,7 +40,7 @@ def search(request: HttpRequest) -> HttpResponse:
             if url:
                 results.append(Result(page.title, url, str(page.specific_class._meta.verbose_name).capitalize(),
                                       summary=getattr(page, "search_description", "") or ""))
-        for document in published_documents().search(query)[:MAX_RESULTS]:
+        for document in get_search_backend().search(query, published_documents())[:MAX_RESULTS]:
             results.append(Result(document.title, document.get_absolute_url(), document.get_kind_display(),
                                   date=document.date, summary=document.summary))
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
