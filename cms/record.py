@@ -377,7 +377,7 @@ def public_title(asset: Asset) -> str:
 
 
 def public_slug(asset: Asset) -> str:
-    return f"{slugify(asset.category)}-{asset.pk}"
+    return f"{slugify(asset.category.replace('_', '-'))}-{asset.pk}"
 
 
 def asset_index_page(*, site: Site | None = None) -> AssetIndexPage:
