@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from wagtail.test.utils import WagtailPageTestCase
 
-from cms.models import AssetIndexPage, AssetPage, PublishedDocument
+from cms.models import AssetIndexPage, AssetPage, HomePage, PublishedDocument
 
 from .record_helpers import text_pdf
 
@@ -49,3 +50,15 @@ def test_who_sees_the_documents_screen(client, auditor, custodian):
 def test_asset_pages_are_not_made_by_hand(editor):
     index = AssetIndexPage.objects.get()
     assert AssetPage not in index.creatable_subpage_models()
+
+
+class TestRecordPageTypes(WagtailPageTestCase):
+    def test_one_asset_index_under_the_home_page_holding_only_asset_pages(self):
+        self.assertAllowedParentPageTypes(AssetIndexPage, {HomePage})
+        self.assertAllowedSubpageTypes(AssetIndexPage, {AssetPage})
+        self.assertAllowedParentPageTypes(AssetPage, {AssetIndexPage})
+        self.assertAllowedSubpageTypes(AssetPage, set())
+        assert not AssetIndexPage.can_create_at(HomePage.objects.get())  # there is one already
+
+    def test_the_index_renders(self):
+        self.assertPageIsRenderable(AssetIndexPage.objects.get())
