@@ -28,6 +28,7 @@ from django_countries import countries
 from pypdf import PdfReader
 from wagtail.models import Site
 
+from auctions.models import LotAsset
 from custody.models import (
     FINAL_STATES,
     Asset,
@@ -287,15 +288,14 @@ def _sale_price(asset: Asset) -> Money | None:
     assets, as the sale was posted), or the price of a direct sale completed before invoicing."""
     invoice = (Invoice.objects.filter(status__in=[InvoiceStatus.PAID, InvoiceStatus.COLLECTED])
                .filter(Q(direct_sale__asset_id=asset.pk) | Q(award__lot__lot_assets__asset_id=asset.pk))
-               .annotate(assets_in_lot=Count("award__lot__lot_assets"))
-               .order_by("-paid_at", "-id").first())
+               .select_related("award").order_by("-paid_at", "-id").first())
     if invoice is not None:
-        if invoice.assets_in_lot > 1:
+        if invoice.award_id and LotAsset.objects.filter(lot_id=invoice.award.lot_id).count() > 1:
             from disposition.services.postings import sale_shares
 
             for share in sale_shares(invoice):
                 if share.asset.pk == asset.pk:
-                    return Money(share.total - share.premium - share.tax, invoice.currency)
+                    return Money(share.gross, invoice.currency)  # its share of the hammer price
         return Money(invoice.hammer_price, invoice.currency)
     direct = (DirectSale.objects.filter(asset_id=asset.pk, status=DirectSaleStatus.COMPLETED)
               .order_by("-completed_at", "-id").values_list("price", "currency").first())

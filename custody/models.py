@@ -31,7 +31,7 @@ from common.identifiers import identifier_clean, identifier_format, national_id_
 from common.search import code_index, words_indexes
 
 from .storage import private_storage
-from .validators import validate_document
+from .validators import validate_document, validate_public_area
 
 
 def default_currency() -> str:
@@ -465,7 +465,7 @@ class Asset(ConcurrentTransitionMixin, models.Model):
                                   related_name="assets_in_custody", verbose_name=_("custodian"))
     perishable = models.BooleanField(_("perishable"), default=False)
     public_area = models.CharField(
-        _("area shown to the public"), max_length=120, blank=True,
+        _("area shown to the public"), max_length=120, blank=True, validators=[validate_public_area],
         help_text=_("Town or region the public record may name (e.g. “Antwerp”, “Flanders”). Never a street "
                     "or the address of a home. Left empty, the public page names no area."),
     )

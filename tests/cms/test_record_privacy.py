@@ -63,3 +63,16 @@ def test_no_personal_data_or_reference_on_any_public_page_of_the_record(client, 
     assert "Antwerp" in html_of(client, villa_page.url)
     assert villa_page.title in html_of(client, "/search/?q=Antwerp")  # the search looked at these pages
     assert {villa_page.slug, car_page.slug} == {f"real-estate-{villa_page.asset_id}", f"vehicle-{car_page.asset_id}"}
+
+
+@pytest.mark.parametrize("area", ["Rue des Secrets 17", "9000 Ghent", "Flat 2B"])
+def test_the_public_area_refuses_a_number_that_would_point_at_a_home(case, case_officer, area):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        AssetFactory(case=case, actor=case_officer, public_area=area)
+    assert "public_area" in refused.value.message_dict
+
+
+def test_the_public_area_takes_a_town_or_a_region(case, case_officer):
+    assert AssetFactory(case=case, actor=case_officer, public_area="Liège").public_area == "Liège"

@@ -114,18 +114,3 @@ def test_one_open_auction_asks_for_a_deposit_and_one_opens_later(demo):
     assert any(a.requires_deposit and a.required_deposit() > 0 for a in published.filter(opens_at__lte=now))
     upcoming = published.filter(opens_at__gt=now).first()
     assert upcoming is not None and upcoming.lots.filter(status=LotStatus.SCHEDULED).exists()
-
-
-def test_the_demo_fills_the_public_record(demo, client):
-    from cms.models import AssetPage, PublishedDocument
-    from cms.record import public_record_assets
-
-    public = public_record_assets()
-    assert public.count() > 0
-    assert AssetPage.objects.filter(live=True).count() == public.count()
-    assert public.exclude(public_area="").exists()
-    assert PublishedDocument.objects.filter(publishable=True).count() == 2
-    assert PublishedDocument.objects.filter(publishable=False).count() == 1
-    page = AssetPage.objects.filter(live=True).first()
-    assert client.get(page.url).status_code == 200
-    assert page.title in client.get("/assets/").content.decode()
