@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("auctions.urls")),
     # Settlement: the buyer's invoices (/account/invoices/…).
     path("", include("disposition.urls")),
+    # The public record: site search, published documents, public files (/search/, /published-documents/…).
+    path("", include("cms.urls")),
 ]
 
 if settings.DEBUG:

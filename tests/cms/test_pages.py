@@ -20,7 +20,7 @@ from auctions.models import Lot
 from auctions.services import auctions as auction_services
 from auctions.services import bidding, closing
 from cms.blocks import RICH_TEXT_FEATURES
-from cms.models import HomePage, StandardPage
+from cms.models import AssetIndexPage, HomePage, StandardPage
 from tests.auctions.factories import asset_for_sale, make_auction, make_bidder
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_the_home_page_is_the_roots_child_and_the_default_sites_root(home):
 
 
 def test_the_editorial_pages_are_under_the_home_page(home):
-    pages = {page.slug: page for page in home.get_children().specific()}
+    pages = {page.slug: page for page in home.get_children().type(StandardPage).specific()}
     assert set(pages) == {"about", "how-auctions-work", "how-to-claim", "how-to-buy", "terms-of-sale", "privacy",
                           "contact"}
     assert all(isinstance(page, StandardPage) and page.live for page in pages.values())
@@ -216,7 +216,7 @@ class TestPageTypeRules(WagtailPageTestCase):
         self.assertCanNotCreateAt(StandardPage, HomePage)
 
     def test_standard_pages_go_under_the_home_page_and_each_other(self):
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage})
+        self.assertAllowedSubpageTypes(HomePage, {StandardPage, AssetIndexPage})  # and the public record's index
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
         self.assertAllowedSubpageTypes(StandardPage, {StandardPage})
         self.assertCanNotCreateAt(Page, StandardPage)
