@@ -84,9 +84,9 @@ def stage_of(asset: Asset) -> str:
 
 
 def public_record_assets() -> QuerySet[Asset]:
-    """`custody.selectors.public_assets()` less the assets released to their owner (a confiscation
-    overturned on appeal): their record is private again, and their page is unpublished."""
-    return public_assets().exclude(status=S.RELEASED)
+    """The assets with a public page: `custody.selectors.public_assets()`, the definition the
+    statistics and the open data share."""
+    return public_assets()
 
 
 def asset_is_public(*, asset_id: int) -> bool:

@@ -21,7 +21,7 @@ def remove_locales(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cms", "0004_info_pages"),
+        ("cms", "0006_asset_index_page"),
         ("wagtailcore", "0098_apitoken"),
     ]
 
