@@ -34,8 +34,8 @@ def beneficiary(name="Youth Centre Libera", kind=BeneficiaryKind.NGO, public=Tru
 def fund(amount: str, *, asset=None, currency="EUR"):
     """Money in the confiscated-proceeds fund (as a sale after confiscation would bring it)."""
     amount = Decimal(amount)
-    return ledger_post(memo="Proceeds", lines=[Line(account_for(purpose=AccountPurpose.BANK, currency=currency), amount),
-                                               Line(account_for(purpose=AccountPurpose.STATE_PROCEEDS,
-                                                                currency=currency), -amount)],
+    bank = account_for(purpose=AccountPurpose.BANK, currency=currency)
+    state = account_for(purpose=AccountPurpose.STATE_PROCEEDS, currency=currency)
+    return ledger_post(memo="Proceeds", lines=[Line(bank, amount), Line(state, -amount)],
                        asset=asset, idempotency_key=f"test-fund:{amount}:{asset.pk if asset else 0}",
                        source="test")
