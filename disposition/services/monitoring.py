@@ -14,6 +14,7 @@ import hashlib
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -75,7 +76,10 @@ def _project_locked(project_id: int) -> ReuseProject:
 def _photo_save(*, project: ReuseProject, upload, actor, caption: str = "",
                 report: MonitoringReport | None = None) -> ReusePhoto:
     """Parse the upload with Pillow (type by content, size, pixels), re-encode it without metadata."""
-    image = ImageOps.exif_transpose(open_checked_image(upload))
+    try:
+        image = ImageOps.exif_transpose(open_checked_image(upload))
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], field="photos") from None
     image = image.convert("RGB") if image.mode not in ("RGB", "L") else image
     clean = Image.new(image.mode, image.size)
     clean.paste(image)
