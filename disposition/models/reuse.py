@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_fsm import ConcurrentTransitionMixin, transition
+from phonenumber_field.modelfields import PhoneNumberField
 
 from common.fields import CurrencyField, StateField
 from custody.models import Asset, CourtOrder
@@ -69,7 +70,7 @@ class Beneficiary(models.Model):
     country = CountryField(_("country"), default="BE")
     contact_name = models.CharField(_("contact person"), max_length=255, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_phone = PhoneNumberField(_("contact phone"), blank=True)
     contact_address = models.TextField(_("contact address"), blank=True)
     public = models.BooleanField(_("name may be published"), default=True,
                                  help_text=_("Organisations are named on the public record unless this is unset."))
