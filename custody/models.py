@@ -449,6 +449,10 @@ def _was_confiscated(asset: Asset) -> bool:
     return asset.confiscated_at is not None
 
 
+def _given_for_use(asset: Asset) -> bool:
+    return asset.disposition_method in (DispositionMethod.SOCIAL_REUSE, DispositionMethod.PUBLIC_USE)
+
+
 class Asset(ConcurrentTransitionMixin, models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assets", verbose_name=_("case"))
     reference = models.CharField(_("reference"), max_length=80, unique=True)
@@ -601,6 +605,14 @@ class Asset(ConcurrentTransitionMixin, models.Model):
     def dispose(self, disposition: str = DispositionMethod.SOCIAL_REUSE) -> None:
         """Social reuse or transfer to a public body; sale, return and destruction have their own."""
         self.disposition_method = disposition
+
+    # A concession revoked (the project failed its obligations): the asset comes back to the agency
+    # to await a new disposition. Only social reuse and transfer to a public body can be taken back;
+    # a sale, a return or a destruction cannot. Disposition's revocation service takes this step.
+    @transition(field=status, source=S.DISPOSED, target=S.AWAITING_DISPOSITION,
+                conditions=[_was_confiscated, _given_for_use], permission="custody.dispose_asset")
+    def take_back(self) -> None:
+        self.disposition_method = ""
 
     @transition(field=status, source=RELEASABLE_STATES, target=S.RELEASED,
                 conditions=[_cites_required_order("release")], permission="custody.confiscate_asset")

@@ -56,7 +56,8 @@ TRANSITIONS = (
     "dispose", "release", "return_to_state", "destroy", "declare_lost",
 )
 # Transitions that always need a written reason.
-REASON_REQUIRED = {"reject_early_sale", "release", "destroy", "declare_lost", "withdraw_from_sale", "dispose"}
+REASON_REQUIRED = {"reject_early_sale", "release", "destroy", "declare_lost", "withdraw_from_sale", "dispose",
+                   "take_back"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -495,10 +496,15 @@ TRANSITION_LABELS = {
     "return_to_state": gettext_lazy("Return to requesting state"),
     "destroy": gettext_lazy("Destroy"),
     "declare_lost": gettext_lazy("Declare lost or damaged"),
+    "take_back": gettext_lazy("Take back (concession revoked)"),
 }
 
 # Transitions with their own workflow service (they need more than an order and a reason).
 WORKFLOW_TRANSITIONS = {"request_early_sale", "reject_early_sale", "authorise_early_sale", "record_sale"}
+# The steps a disposition decision takes when it is executed or revoked (`asset_disposition_step`);
+# `take_back` is offered nowhere else: only the revocation of a decision brings an asset back.
+DISPOSITION_STEPS = {"refer_for_disposition", "dispose", "put_up_for_sale", "withdraw_from_sale",
+                     "return_to_state", "destroy", "take_back"}
 
 
 def _may(bound_method, user) -> bool:
@@ -516,7 +522,7 @@ def asset_available_transitions(*, asset: Asset, user) -> list[AvailableTransiti
     for t in asset.get_all_status_transitions():
         if t.source != asset.status and t.source != "*":
             continue
-        if t.name in WORKFLOW_TRANSITIONS:
+        if t.name in WORKFLOW_TRANSITIONS or t.name == "take_back":
             continue
         method = getattr(asset, t.name)
         if not _may(method, user):
@@ -699,6 +705,32 @@ def asset_workflow_transition(
         raise TransitionRefused(_("Unknown action."))
     asset = _locked_asset(asset_id, expected_status)
     return _apply(asset, transition, actor=actor, reason=reason, order_id=order_id)
+
+
+@transaction.atomic
+def asset_disposition_step(
+    *, asset_id: int, transition: str, actor, reason: str, order_id: int | None = None,
+    disposition: str | None = None, expected_status: str | None = None,
+) -> Asset:
+    """Take one of the DISPOSITION_STEPS for disposition's decisions: executing an approved decision
+    (refer, dispose, put up for sale, return, destroy) or revoking one (withdraw from sale, take back).
+
+    The decision's own four-eyes approval is the authority, so the actor's role is not asked for the
+    custody permission (as for `asset_record_sale(system_step=True)`); every other check holds (the
+    state, the category's rules, the reason, the cited court order, the conditions), the chain names
+    the actor, and the signals are sent."""
+    if transition not in DISPOSITION_STEPS:
+        raise TransitionRefused(_("Unknown action."))
+    asset = _locked_asset(asset_id, expected_status)
+    kwargs = {}
+    if transition == "dispose":
+        if disposition not in category_rule(asset.category).dispositions:
+            raise TransitionRefused(_("“%(disposition)s” is not possible for an asset of the category "
+                                      "“%(category)s”.") % {
+                "disposition": DispositionMethod(disposition).label if disposition in DispositionMethod.values
+                else disposition, "category": asset.get_category_display()})
+        kwargs["disposition"] = disposition
+    return _apply(asset, transition, actor=actor, reason=reason, order_id=order_id, system_step=True, **kwargs)
 
 
 @transaction.atomic

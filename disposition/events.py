@@ -38,3 +38,15 @@ def payment_log_write(*, payment: Payment, action: str, moved: Moved | None = No
     auction_log_write(subject="payment", obj=payment, action=action, moved=moved,
                       from_state="" if moved else payment.status, to_state="" if moved else payment.status,
                       actor=actor, note=note, **_lot_ids(payment.invoice))
+
+
+def reuse_event_write(*, subject: str, obj, action: str, moved: Moved | None = None, actor=None, note: str = "",
+                      decision=None) -> None:
+    """The audit row of a step of a decision, call, application, allocation or project (models/reuse.py)."""
+    from .models import DispositionEvent
+
+    status = str(getattr(obj, "status", "") or "")
+    DispositionEvent.objects.create(
+        subject=subject, object_id=obj.pk, decision=decision, action=action,
+        from_state=moved.from_state if moved else status, to_state=moved.to_state if moved else status,
+        actor=actor if actor is not None and actor.pk else None, note=(note or "").strip())

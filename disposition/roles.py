@@ -27,3 +27,26 @@ COLLECTION_ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.FINANCE_OFFICER: list(_COLLECTION_VIEW),
     roles.AUDITOR: list(_COLLECTION_VIEW),
 }
+
+# Disposition and social reuse (models/reuse.py): a case officer (the disposition officer) keeps the
+# beneficiaries, proposes decisions, runs calls for projects and scores applications, allocates
+# proceeds, records projects and writes monitoring reports; an approver approves (never their own
+# proposal: the database refuses it too), executes and revokes; finance pays allocations; custodians
+# write monitoring reports (site visits); the auditor reads everything.
+_REUSE_VIEW = ["view_beneficiary", "view_dispositiondecision", "view_allocation", "view_allocationpayment",
+               "view_callforprojects", "view_application", "view_reuseproject", "view_monitoringreport",
+               "view_reusephoto"]
+REUSE_ROLE_PERMISSIONS: dict[str, list[str]] = {
+    roles.CASE_OFFICER: _REUSE_VIEW + [
+        "add_beneficiary", "change_beneficiary", "add_dispositiondecision", "execute_dispositiondecision",
+        "complete_dispositiondecision", "add_allocation", "add_callforprojects", "change_callforprojects",
+        "run_callforprojects", "add_application", "change_application", "add_reuseproject",
+        "add_monitoringreport", "add_reusephoto",
+    ],
+    roles.APPROVER: _REUSE_VIEW + ["approve_dispositiondecision", "execute_dispositiondecision",
+                                   "revoke_dispositiondecision", "complete_dispositiondecision"],
+    roles.FINANCE_OFFICER: _REUSE_VIEW + ["pay_allocation"],
+    roles.CUSTODIAN: ["view_dispositiondecision", "view_reuseproject", "view_monitoringreport", "view_reusephoto",
+                      "add_monitoringreport", "add_reusephoto"],
+    roles.AUDITOR: list(_REUSE_VIEW),
+}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import QuerySet
 
 from .models import Award, Invoice, Payment
@@ -27,3 +29,101 @@ def awards_with_lot() -> QuerySet[Award]:
 def payments_with_invoice() -> QuerySet[Payment]:
     """Payments with what the Payments listing shows: the invoice, who recorded and who confirmed."""
     return Payment.objects.select_related("invoice", "recorded_by", "confirmed_by")
+
+
+# --------------------------------------------------------------------------------------------
+# Disposition and social reuse (models/reuse.py)
+# --------------------------------------------------------------------------------------------
+
+
+def decisions_with_subject() -> QuerySet:
+    """Decisions with what their staff pages show: the asset, the beneficiary, who proposed and approved."""
+    from .models import DispositionDecision
+
+    return DispositionDecision.objects.select_related("asset", "proceeds_asset", "beneficiary", "proposed_by",
+                                                      "approved_by", "call")
+
+
+def decisions_public() -> QuerySet:
+    """Decisions the public record shows, for open data: approved or later, or revoked after approval
+    (never a proposal still under consideration). Only public columns are meant to be read from it:
+    kind, status, dates, amount and currency, the asset's reference, the beneficiary's type and sector,
+    `beneficiary_public_name` (the name only when the beneficiary is marked public), and the project's
+    purpose and people served. No contact, no payee name, no notes."""
+    from django.db.models import Case, CharField, Q, Value, When
+
+    from .models import DecisionStatus, DispositionDecision
+
+    return (DispositionDecision.objects
+            .filter(Q(approved_by__isnull=False) & ~Q(status=DecisionStatus.PROPOSED))
+            .annotate(beneficiary_public_name=Case(When(beneficiary__public=True, then="beneficiary__name"),
+                                                   default=Value(""), output_field=CharField()))
+            .select_related("asset", "proceeds_asset")
+            .only("id", "kind", "status", "amount", "currency", "approved_at", "executed_at", "completed_at",
+                  "revoked_at", "recipient_state", "concession_start", "concession_end", "asset__id",
+                  "asset__reference", "proceeds_asset__id", "proceeds_asset__reference", "beneficiary__kind",
+                  "beneficiary__sector", "beneficiary__public")
+            .order_by("pk"))
+
+
+def _public_decision(asset_id: int):
+    from .models import DecisionStatus
+
+    return (decisions_public().filter(asset_id=asset_id).exclude(status=DecisionStatus.REVOKED)
+            .select_related("beneficiary").order_by("-pk").first())
+
+
+def asset_disposition_public(asset_id: int) -> dict | None:
+    """What the public record shows of an asset's disposition: the current decision's kind and status,
+    the beneficiary's type and sector (its name only if marked public), the project's summary, the
+    publishable monitoring reports (date, kind, assessment, findings), and the money allocated and paid
+    out of the asset's proceeds by payee type. None when no decision has been approved. No personal
+    data: no contact, no payee's name, no staff notes, no one who wrote a report."""
+    from django.db.models import Sum
+
+    from .models import Allocation, AllocationPayment, MonitoringReport, ReuseProject
+
+    decision = _public_decision(asset_id)
+    money_decisions = decisions_public().filter(proceeds_asset_id=asset_id)
+    if decision is None and not money_decisions.exists():
+        return None
+    result: dict = {"decision": None, "beneficiary": None, "project": None, "reports": [], "money": []}
+    if decision is not None:
+        result["decision"] = {"id": decision.pk, "kind": decision.kind, "kind_label": decision.get_kind_display(),
+                              "status": decision.status, "status_label": decision.get_status_display(),
+                              "approved_at": decision.approved_at, "executed_at": decision.executed_at,
+                              "concession_start": decision.concession_start,
+                              "concession_end": decision.concession_end}
+        if decision.beneficiary_id:
+            b = decision.beneficiary
+            result["beneficiary"] = {"kind": b.kind, "kind_label": b.get_kind_display(), "sector": b.sector,
+                                     "sector_label": b.get_sector_display(), "name": b.name if b.public else ""}
+        project = ReuseProject.objects.filter(decision=decision).first()
+        if project is not None:
+            result["project"] = {"purpose": project.purpose, "description": project.description,
+                                 "people_served": project.people_served, "start_date": project.start_date}
+            result["reports"] = [
+                {"date": r.date, "kind": r.kind, "kind_label": r.get_kind_display(), "assessment": r.assessment,
+                 "assessment_label": r.get_assessment_display(), "findings": r.findings,
+                 "reasons_unused": list(r.reasons_unused)}
+                for r in MonitoringReport.objects.filter(project=project, publishable=True).order_by("-date", "-pk")]
+    allocated = (Allocation.objects.filter(decision__in=money_decisions).values("payee_type", "currency")
+                 .annotate(total=Sum("amount")).order_by("payee_type", "currency"))
+    paid = {(row["allocation__payee_type"], row["currency"]): row["total"] for row in
+            AllocationPayment.objects.filter(allocation__decision__in=money_decisions)
+            .values("allocation__payee_type", "currency").annotate(total=Sum("amount"))}
+    from .models import PayeeType
+
+    result["money"] = [{"payee_type": row["payee_type"], "payee_type_label": str(PayeeType(row["payee_type"]).label),
+                        "currency": row["currency"], "allocated": row["total"],
+                        "paid": paid.get((row["payee_type"], row["currency"]), Decimal("0.00"))}
+                       for row in allocated]
+    return result
+
+
+def calls_public() -> QuerySet:
+    """Calls for projects the public sees: published (open, closed or awarded), never a draft."""
+    from .models import CallForProjects, CallStatus
+
+    return (CallForProjects.objects.exclude(status=CallStatus.DRAFT)
+            .select_related("winner__beneficiary").prefetch_related("assets").order_by("-deadline", "-pk"))

@@ -190,3 +190,46 @@ def direct_sale_invoice_send(*, invoice_id: int) -> None:
             settings.DEFAULT_FROM_EMAIL, [address])
         message.attach(f"invoice-{invoice.number}.pdf", invoice_pdf(invoice), "application/pdf")
         message.send(fail_silently=False)
+
+
+# ---- social reuse: monitoring reports overdue (services/monitoring.py) ---------------------------
+
+
+@shared_task(ignore_result=True)
+def reuse_reports_overdue() -> int:
+    """Every morning: tell staff of each project whose monitoring report is overdue, once per due date."""
+    from .services.monitoring import project_overdue_alert, projects_overdue
+
+    return sum(project_overdue_alert(project_id=pk) for pk in projects_overdue().values_list("pk", flat=True))
+
+
+@shared_task(ignore_result=True)
+def reuse_report_overdue_notify(*, project_id: int) -> None:
+    """E-mail the asset's case officer and the decision's proposer: the project's report is overdue."""
+    from django.contrib.auth import get_user_model
+
+    from .models import ReuseProject
+
+    project = (ReuseProject.objects.select_related("decision__asset__case__case_officer", "decision__proposed_by")
+               .filter(pk=project_id).first())
+    if project is None:
+        return
+    decision = project.decision
+    people = [decision.proposed_by]
+    if decision.asset_id and decision.asset.case.case_officer_id:
+        people.insert(0, decision.asset.case.case_officer)
+    recipients = sorted({u.email for u in people if u.email and u.is_active})
+    if not recipients:
+        recipients = sorted(get_user_model().objects.filter(groups__name="Case officer", is_active=True)
+                            .exclude(email="").values_list("email", flat=True))
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            _("Monitoring report overdue: %(purpose)s") % {"purpose": project.purpose},
+            _("The monitoring report of the project “%(purpose)s” (decision #%(id)s) was due on %(due)s and has "
+              "not been recorded.\n\n%(url)s") % {
+                "purpose": project.purpose, "id": decision.pk, "due": format_day(project.next_report_due),
+                "url": absolute_url(reverse("disposition_projects:inspect", args=[project.pk]))},
+            settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False,
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_collection, views_offers
+from . import views, views_calls, views_collection, views_offers
 
 app_name = "disposition"
 
@@ -17,4 +17,7 @@ urlpatterns = [
          name="release_note"),
     # second-chance offers after a default
     path("account/offers/<int:offer_id>/", views_offers.offer_detail, name="offer"),
+    # Calls for projects (social reuse): public, anyone may read them.
+    path("calls/", views_calls.call_list, name="calls"),
+    path("calls/<int:call_id>/", views_calls.call_detail, name="call"),
 ]

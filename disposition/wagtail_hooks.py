@@ -186,3 +186,11 @@ def register_settlement():
 from . import admin_direct_sales  # noqa: E402
 
 admin_direct_sales.register()
+
+
+# ---- disposition and social reuse: the "Disposition" menu (disposition/admin_reuse.py) ----------
+@hooks.register("register_admin_viewset")
+def register_disposition():
+    from .admin_reuse import DispositionGroup
+
+    return DispositionGroup()

@@ -39,6 +39,11 @@ class AccountPurpose(models.TextChoices):
     SALE_COSTS = "sale_costs", _("Costs of sale recovered from the proceeds")
     STORAGE_FEE_INCOME = "storage_fee_income", _("Storage fees charged to buyers")
     DEFAULT_DAMAGES = "default_damages", _("Deposits kept for a buyer's default")
+    # Confiscated proceeds assigned by a disposition decision, owed to its payees until paid.
+    VICTIM_COMPENSATION = "victim_compensation", _("Compensation owed to victims")
+    SOCIAL_REUSE_GRANTS = "social_reuse_grants", _("Social-reuse grants owed")
+    PUBLIC_BODIES = "public_bodies", _("Proceeds owed to public bodies")
+    FOREIGN_STATES = "foreign_states", _("Proceeds owed to foreign states (returned assets)")
     OTHER = "other", _("Other")
 
 
@@ -82,6 +87,9 @@ class EntryKind(models.TextChoices):
     STORAGE_FEE = "storage-fee", _("Storage fee charged to a buyer")
     REFUND = "refund", _("Refund to a buyer")
     FORFEIT = "forfeit", _("Deposit kept for a buyer's default")
+    DISPOSITION = "disposition", _("Confiscated proceeds assigned by a disposition decision")
+    DISPOSITION_RELEASE = "disposition-release", _("Unpaid proceeds of a revoked decision back to the fund")
+    ALLOCATION = "allocation", _("Payment of an allocation to its payee")
 
 
 class JournalEntry(models.Model):

@@ -130,6 +130,11 @@ _GLOBAL_ACCOUNTS = {
     AccountPurpose.SALE_COSTS: (AccountKind.INCOME, "SALE-COSTS", _("Costs of sale recovered from the proceeds")),
     AccountPurpose.STORAGE_FEE_INCOME: (AccountKind.INCOME, "STORAGE-FEES", _("Storage fees charged to buyers")),
     AccountPurpose.DEFAULT_DAMAGES: (AccountKind.INCOME, "DEFAULT-DAMAGES", _("Deposits kept for a buyer's default")),
+    AccountPurpose.VICTIM_COMPENSATION: (AccountKind.LIABILITY, "VICTIMS-OWED", _("Compensation owed to victims")),
+    AccountPurpose.SOCIAL_REUSE_GRANTS: (AccountKind.LIABILITY, "REUSE-GRANTS-OWED", _("Social-reuse grants owed")),
+    AccountPurpose.PUBLIC_BODIES: (AccountKind.LIABILITY, "PUBLIC-BODIES-OWED", _("Proceeds owed to public bodies")),
+    AccountPurpose.FOREIGN_STATES: (AccountKind.LIABILITY, "FOREIGN-STATES-OWED",
+                                    _("Proceeds owed to foreign states")),
 }
 _CASE_ACCOUNTS = {
     AccountPurpose.ESCROW: (AccountKind.LIABILITY, "ESCROW", _("Sale proceeds in escrow")),

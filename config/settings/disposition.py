@@ -31,3 +31,10 @@ CELERY_BEAT_SCHEDULE["disposition-storage-fees-accrue"] = {
 DISPOSITION_DEFAULT_COSTS = env_decimal("DISPOSITION_DEFAULT_COSTS", "0")
 DISPOSITION_DEFAULTS_BEFORE_BAR = env_int("DISPOSITION_DEFAULTS_BEFORE_BAR", 2)
 DISPOSITION_SECOND_CHANCE_HOURS = env_int("DISPOSITION_SECOND_CHANCE_HOURS", 72)
+
+# Social reuse: projects whose monitoring report is overdue are told to staff every morning (once per
+# due date).
+CELERY_BEAT_SCHEDULE["disposition-reuse-reports-overdue"] = {
+    "task": "disposition.tasks.reuse_reports_overdue",
+    "schedule": crontab(hour=7, minute=0),
+}

@@ -35,3 +35,32 @@ from .defaults import (  # noqa: F401
     RefundStatus,
     SecondChanceOffer,
 )
+
+# isort: split
+# reuse: the final disposition of assets and proceeds, calls, projects and monitoring (reuse.py)
+from .reuse import (  # noqa: F401
+    ASSET_KINDS,
+    BENEFICIARY_KINDS,
+    FAILING_ASSESSMENTS,
+    LIVE_STATES,
+    PROCEEDS_KINDS,
+    Allocation,
+    AllocationPayment,
+    Application,
+    Assessment,
+    Beneficiary,
+    BeneficiaryKind,
+    CallForProjects,
+    CallStatus,
+    DecisionKind,
+    DecisionStatus,
+    DispositionDecision,
+    DispositionEvent,
+    MonitoringReport,
+    PayeeType,
+    ReportKind,
+    ReusePhoto,
+    ReuseProject,
+    Sector,
+    UnusedReason,
+)

@@ -47,7 +47,11 @@ EXPECTED_MOVES = {
                                 "confiscated", "awaiting_disposition"]},
     *{(s, "declare_lost") for s in ["restrained", "in_custody", "early_sale_requested", "early_sale_authorised",
                                      "for_sale", "confiscated", "awaiting_disposition"]},
+    # A revoked concession (issue 11): the asset given for social reuse or public use comes back.
+    ("disposed", "take_back"),
 }
+# Taken only by disposition's revocation of a decision (custody.services.asset_disposition_step).
+DISPOSITION_ONLY = {"take_back"}
 
 # Where a transition's target depends on the asset's history (RETURN_VALUE), what it must be.
 RETURN_TARGETS = {
@@ -80,13 +84,15 @@ def driver(case_officer, second_case_officer, approver, auction_manager):
 
 def test_the_transition_table_is_the_issues_life_cycle():
     assert {(str(src), name) for src, name in TABLE} == EXPECTED_MOVES
-    assert set(TRANSITION_NAMES) == {name for _, name in TABLE}
+    assert set(TRANSITION_NAMES) | DISPOSITION_ONLY == {name for _, name in TABLE}
 
 
 def test_every_state_is_reachable_and_every_final_state_is_a_dead_end():
     assert {str(status) for status, _ in STATES.values()} == set(S.values)
-    for final in [S.DISPOSED, S.RELEASED, S.RETURNED, S.DESTROYED, S.LOST]:
+    for final in [S.RELEASED, S.RETURNED, S.DESTROYED, S.LOST]:
         assert not any(src == final for src, _ in TABLE)
+    # A disposed asset leaves only when its social-reuse or public-use concession is revoked.
+    assert {name for src, name in TABLE if src == S.DISPOSED} == DISPOSITION_ONLY
 
 
 @pytest.mark.parametrize("key,name", [c for c in CASES if _allowed(*c)], ids=lambda v: v)
