@@ -1,0 +1,406 @@
+"""The public record's figures: one function per figure, each a few aggregate queries computed by
+PostgreSQL, shared by the statistics page, the statistics API and the open data so that they agree
+to the cent.
+
+Everything one by one starts from `custody.selectors.public_assets()` (confiscated, or sold early with
+the proceeds in escrow); restrained and seized assets appear only in the funnel and the medians, in
+aggregate. The rules, stated once (the data dictionary page shows them with each figure):
+
+- **Stage** of a public asset (`stage_expression`): sold (sold early with the proceeds in escrow, or
+  sold after confiscation), assigned (social reuse or transfer to a public body), returned (to
+  another state), destroyed, released (confiscation overturned on appeal), lost, and otherwise
+  confiscated (held, awaiting or in disposition).
+- **Year** (`year_expression`): of the confiscation, in the agency's time zone; for an asset sold
+  early whose confiscation the court has not yet ordered, of the early sale.
+- **Value at seizure**: the first approved appraisal in the agency's currency (earliest value date),
+  else the value declared at registration when declared in that currency; amounts in other
+  currencies are counted but not summed.
+- **Sale price**: the asset's share of the hammer price of its paid invoice (the auction's award or
+  the direct sale), as settlement posted it to the ledger (costs of sale + net proceeds; a lot of
+  several assets is shared by their valuations), net of any reversal.
+- **Management costs**: storage and upkeep costs posted to the ledger for the asset, net of reversals.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextChoices,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear, TruncDate
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from custody.models import (
+    Asset,
+    AssetCategory,
+    AssetStatus,
+    CustodyEvent,
+    CustodyEventKind,
+    DispositionMethod,
+)
+from custody.selectors import public_assets
+from ledger.models import AccountPurpose, Posting
+from valuation.models import Appraisal, AppraisalStatus
+
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+S = AssetStatus
+
+
+def agency_currency() -> str:
+    return settings.DEFAULT_CURRENCY
+
+
+def agency_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+# ---- the stage of a public asset -------------------------------------------------------------
+
+
+class Stage(TextChoices):
+    CONFISCATED = "confiscated", _("Confiscated")
+    SOLD = "sold", _("Sold")
+    ASSIGNED = "assigned", _("Assigned (social reuse or public use)")
+    RETURNED = "returned", _("Returned to another state")
+    DESTROYED = "destroyed", _("Destroyed")
+    RELEASED = "released", _("Released (confiscation overturned)")
+    LOST = "lost", _("Lost or damaged")
+
+
+def stage_expression() -> Case:
+    """The stage of a public asset, from its custody status and disposition (see the module's rules)."""
+    return Case(
+        When(status=S.SOLD, then=Value(Stage.SOLD.value)),
+        When(status=S.DISPOSED, disposition_method=DispositionMethod.SALE, then=Value(Stage.SOLD.value)),
+        When(status=S.DISPOSED, then=Value(Stage.ASSIGNED.value)),  # social reuse or a public body
+        When(status=S.RETURNED, then=Value(Stage.RETURNED.value)),
+        When(status=S.DESTROYED, then=Value(Stage.DESTROYED.value)),
+        When(status=S.RELEASED, then=Value(Stage.RELEASED.value)),
+        When(status=S.LOST, then=Value(Stage.LOST.value)),
+        default=Value(Stage.CONFISCATED.value), output_field=CharField(),
+    )
+
+
+def year_expression():
+    zone = agency_zone()
+    return Coalesce(ExtractYear("confiscated_at", tzinfo=zone), ExtractYear("status_changed_at", tzinfo=zone))
+
+
+# ---- per-asset figures, as lazy aliases --------------------------------------------------------
+
+
+def _value_at_seizure():
+    first_approved = Appraisal.objects.filter(
+        asset=OuterRef("pk"), status=AppraisalStatus.APPROVED, currency=agency_currency(),
+    ).order_by("value_date", "reviewed_at", "id").values("amount")[:1]
+    declared = Case(When(currency=agency_currency(), then=F("declared_value")), default=None, output_field=MONEY)
+    return Coalesce(Subquery(first_approved, output_field=MONEY), declared, output_field=MONEY)
+
+
+def _posted(purposes: list[str], *, sale_entries: bool = False, negate: bool = False):
+    """The sum of the asset's postings (in the agency's currency) to accounts of `purposes`."""
+    postings = Posting.objects.filter(entry__asset=OuterRef("pk"), currency=agency_currency(),
+                                      account__purpose__in=purposes)
+    if sale_entries:  # a sale's entry, or the reversal of one
+        postings = postings.filter(Q(entry__idempotency_key__startswith="sale:")
+                                   | Q(entry__reverses__idempotency_key__startswith="sale:"))
+    amount = F("amount") * -1 if negate else F("amount")
+    total = postings.order_by().values("entry__asset").annotate(total=Sum(amount)).values("total")
+    return Subquery(total, output_field=MONEY)
+
+
+SALE_PURPOSES = [AccountPurpose.SALE_COSTS, AccountPurpose.ESCROW, AccountPurpose.STATE_PROCEEDS]
+COST_PURPOSES = [AccountPurpose.STORAGE_EXPENSE]
+
+
+def _first_event_at(*, exclude: dict | None = None, **filters):
+    events = CustodyEvent.objects.filter(asset=OuterRef("pk"), kind=CustodyEventKind.STATUS_CHANGE, **filters)
+    if exclude:
+        events = events.exclude(**exclude)
+    return Subquery(events.order_by("seq").values("at")[:1])
+
+
+def with_milestones(qs: QuerySet[Asset]) -> QuerySet[Asset]:
+    """The moments an asset reached each milestone (its first custody-log entry into that state)."""
+    return qs.alias(
+        restrained_at=_first_event_at(to_state=S.RESTRAINED),
+        seized_at=_first_event_at(to_state=S.IN_CUSTODY),
+        held_at=Coalesce(F("restrained_at"), F("seized_at")),
+        sold_at=_first_event_at(transition="record_sale"),
+        # the end of the life cycle; an early-sold asset's confiscation only confirms its sale
+        disposed_at=_first_event_at(to_state__in=[S.DISPOSED, S.RETURNED, S.DESTROYED],
+                                    exclude={"transition": "confiscate"}),
+    )
+
+
+class Days(Func):
+    """Days (fractional) from the second moment to the first; NULL when either is missing."""
+
+    template = "EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0"
+    arg_joiner = " - "
+    output_field = FloatField()
+
+
+# The stages whose length is measured, as (key, label, start, end) of the milestones above.
+INTERVALS = [
+    ("restraint_to_seizure", _("From restraint to seizure"), "restrained_at", "seized_at"),
+    ("held_to_confiscation", _("From restraint or seizure to confiscation"), "held_at", "confiscated_at"),
+    ("held_to_early_sale", _("From restraint or seizure to an early sale"), "held_at", "early_sold_at"),
+    ("confiscation_to_disposal", _("From confiscation to final disposal"), "confiscated_at", "disposed_at"),
+]
+
+
+def with_intervals(qs: QuerySet[Asset]) -> QuerySet[Asset]:
+    qs = with_milestones(qs).alias(
+        early_sold_at=Case(When(Q(confiscated_at__isnull=True) | Q(sold_at__lt=F("confiscated_at")),
+                                then=F("sold_at")), default=None),
+    )
+    return qs.alias(**{f"days_{key}": Days(F(end), F(start)) for key, _label, start, end in INTERVALS})
+
+
+def public_asset_facts() -> QuerySet[Asset]:
+    """`public_assets()` with every per-asset figure as a lazy alias (computed only where used):
+    stage, year, country_of_origin, value_at_seizure, sale_price, management_costs, the milestones
+    and the days of each interval."""
+    qs = public_assets().alias(
+        stage=stage_expression(),
+        year=year_expression(),
+        country_of_origin=F("case__country_of_origin"),
+        value_at_seizure=_value_at_seizure(),
+        sale_price=_posted(SALE_PURPOSES, sale_entries=True, negate=True),
+        management_costs=_posted(COST_PURPOSES),
+    )
+    return with_intervals(qs)
+
+
+def local_day(field: str):
+    return TruncDate(field, tzinfo=agency_zone())
+
+
+# ---- counts and values by a grouping ------------------------------------------------------------
+
+GROUPINGS = ("stage", "category", "country_of_origin", "year")
+# The /assets/ listing's query parameter that shows the assets behind each grouping's row.
+DRILL_PARAMETERS = {"stage": "stage", "category": "category", "country_of_origin": "country", "year": "year"}
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    key: str
+    label: str
+    count: int
+    value: Decimal
+
+
+def _label(by: str, key) -> str:
+    if by == "stage":
+        return str(Stage(key).label) if key in Stage.values else str(key)
+    if by == "category":
+        return str(AssetCategory(key).label) if key in AssetCategory.values else str(key)
+    if by == "country_of_origin":
+        return countries.name(key) or str(key)
+    return str(key)
+
+
+def _order(by: str, rows: list[GroupRow]) -> list[GroupRow]:
+    if by == "stage":
+        return sorted(rows, key=lambda r: Stage.values.index(r.key) if r.key in Stage.values else 99)
+    if by == "category":
+        order = AssetCategory.values
+        return sorted(rows, key=lambda r: order.index(r.key) if r.key in order else 99)
+    if by == "year":
+        return sorted(rows, key=lambda r: r.key)
+    return sorted(rows, key=lambda r: (-r.count, r.label))
+
+
+def counts_and_values(by: str) -> list[GroupRow]:
+    """How many public assets, and their value at seizure (agency currency), per stage, category,
+    country of origin or year: one GROUP BY query. Every grouping counts the same assets."""
+    if by not in GROUPINGS:
+        raise ValueError(f"Unknown grouping {by!r}")
+    rows = (public_asset_facts().annotate(key=F(by)).order_by().values("key")
+            .annotate(count=Count("pk"), value=Coalesce(Sum("value_at_seizure"), ZERO, output_field=MONEY)))
+    return _order(by, [GroupRow(key=str(r["key"]), label=_label(by, r["key"]), count=r["count"],
+                                value=r["value"]) for r in rows])
+
+
+def totals(rows: list[GroupRow]) -> tuple[int, Decimal]:
+    return sum(r.count for r in rows), sum((r.value for r in rows), ZERO)
+
+
+# ---- the funnel, from restraint to disposal (all assets, in aggregate) ------------------------------
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    key: str
+    label: str
+    count: int
+    stage: str = ""  # the public stage it drills down to, if any
+
+
+def funnel() -> list[FunnelStep]:
+    """How many assets reached each step: restrained (restrained or seized), seized (taken into
+    custody), confiscated, and of the public assets sold, assigned and returned. Counted over all
+    assets in one query; restrained and seized assets are never shown one by one."""
+    events = CustodyEvent.objects.filter(asset=OuterRef("pk"), kind=CustodyEventKind.STATUS_CHANGE)
+    counts = Asset.objects.aggregate(
+        restrained=Count("pk", filter=Q(Exists(events.filter(to_state__in=[S.RESTRAINED, S.IN_CUSTODY])))),
+        seized=Count("pk", filter=Q(Exists(events.filter(to_state=S.IN_CUSTODY)))),
+        confiscated=Count("pk", filter=Q(confiscated_at__isnull=False)),
+    )
+    stages = {row.key: row.count for row in counts_and_values("stage")}
+    return [
+        FunnelStep("restrained", str(_("Restrained or seized")), counts["restrained"]),
+        FunnelStep("seized", str(_("Seized (taken into custody)")), counts["seized"]),
+        FunnelStep("confiscated", str(_("Confiscated")), counts["confiscated"]),
+        FunnelStep("sold", str(_("Sold")), stages.get(Stage.SOLD, 0), Stage.SOLD),
+        FunnelStep("assigned", str(_("Assigned (social reuse or public use)")), stages.get(Stage.ASSIGNED, 0),
+                   Stage.ASSIGNED),
+        FunnelStep("returned", str(_("Returned to another state")), stages.get(Stage.RETURNED, 0), Stage.RETURNED),
+    ]
+
+
+def _ratio(numerator, denominator) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"))
+
+
+@dataclass(frozen=True)
+class Ratio:
+    numerator: Decimal | int
+    denominator: Decimal | int
+    ratio: Decimal | None  # None where the denominator is zero
+    count: int = 0
+
+
+def confiscation_rate(steps: list[FunnelStep] | None = None) -> Ratio:
+    """Assets confiscated ÷ assets restrained or seized (all assets, ever)."""
+    counts = {s.key: s.count for s in (steps or funnel())}
+    return Ratio(counts["confiscated"], counts["restrained"], _ratio(counts["confiscated"], counts["restrained"]))
+
+
+# ---- time in each stage ----------------------------------------------------------------------
+
+
+class Median(Aggregate):
+    """PostgreSQL's percentile_cont(0.5): the median of the non-null values."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+@dataclass(frozen=True)
+class StageDuration:
+    key: str
+    label: str
+    count: int  # assets measured
+    median_days: float | None
+
+
+def median_days_per_stage() -> list[StageDuration]:
+    """The median number of days assets spent in each interval (INTERVALS), over all assets that
+    went through it, from the custody log (percentile_cont, one query)."""
+    keys = [key for key, *_rest in INTERVALS]
+    # aggregated over a subquery of one row per asset (annotations, not aliases, for that)
+    qs = with_intervals(Asset.objects.all()).annotate(**{f"d_{key}": F(f"days_{key}") for key in keys})
+    aggregates = {}
+    for key in keys:
+        measured = Q(**{f"d_{key}__gte": 0})
+        aggregates[f"{key}__median"] = Median(f"d_{key}", filter=measured)
+        aggregates[f"{key}__count"] = Count("pk", filter=measured)
+    result = qs.values(*[f"d_{key}" for key in keys]).aggregate(**aggregates)
+    return [StageDuration(key, str(label), result[f"{key}__count"],
+                          None if result[f"{key}__median"] is None else round(result[f"{key}__median"], 1))
+            for key, label, *_rest in INTERVALS]
+
+
+# ---- money -----------------------------------------------------------------------------------
+
+
+def sale_to_value_ratio() -> Ratio:
+    """Sale price ÷ value at seizure, summed over the public assets that have both (a ratio of sums:
+    each euro weighs the same)."""
+    qs = public_asset_facts().filter(sale_price__isnull=False, value_at_seizure__gt=0)
+    result = qs.annotate(sale=F("sale_price"), value=F("value_at_seizure")).aggregate(
+        count=Count("pk"), sales=Coalesce(Sum("sale"), ZERO, output_field=MONEY),
+        values=Coalesce(Sum("value"), ZERO, output_field=MONEY))
+    return Ratio(result["sales"], result["values"], _ratio(result["sales"], result["values"]), result["count"])
+
+
+def management_cost_share() -> Ratio:
+    """Management (storage and upkeep) costs ÷ value at seizure, summed over the public assets that
+    have a value at seizure."""
+    qs = public_asset_facts().filter(value_at_seizure__gt=0)
+    result = qs.annotate(cost=F("management_costs"), value=F("value_at_seizure")).aggregate(
+        count=Count("pk"), costs=Coalesce(Sum("cost"), ZERO, output_field=MONEY),
+        values=Coalesce(Sum("value"), ZERO, output_field=MONEY))
+    return Ratio(result["costs"], result["values"], _ratio(result["costs"], result["values"]), result["count"])
+
+
+# Where proceeds went, by the purpose of the ledger account that holds them (its credit balance).
+# The purposes the disposition branch will add (victims, social reuse, foreign states) do not exist
+# yet: their rows are zero until accounts with those purposes receive money.
+DESTINATIONS = [
+    ("victims", _("Compensation of victims"), ["victim_compensation"]),
+    ("state_budget", _("State budget (confiscated-proceeds fund)"), [AccountPurpose.STATE_PROCEEDS]),
+    ("social_reuse", _("Social reuse projects"), ["social_reuse"]),
+    ("returned_abroad", _("Returned to foreign states"), ["foreign_return"]),
+    ("escrow", _("Held in escrow until the court decides"), [AccountPurpose.ESCROW]),
+    ("owners", _("Returned to owners (released by a court)"), [AccountPurpose.OWNER_REFUND]),
+]
+
+
+@dataclass(frozen=True)
+class Destination:
+    key: str
+    label: str
+    amount: Decimal
+
+
+def proceeds_destinations() -> list[Destination]:
+    """Net proceeds by destination (agency currency): the credit balance of the accounts of each
+    destination's purposes, in one query over the postings."""
+    result = Posting.objects.filter(currency=agency_currency()).aggregate(**{
+        key: Coalesce(Sum(F("amount") * -1, filter=Q(account__purpose__in=purposes)), ZERO, output_field=MONEY)
+        for key, _label, purposes in DESTINATIONS})
+    return [Destination(key, str(label), result[key]) for key, label, _purposes in DESTINATIONS]
+
+
+@dataclass(frozen=True)
+class InUse:
+    assigned: int
+    reported: int
+    in_use: int
+    share: Decimal | None  # None: no monitoring report yet
+
+
+def assigned_in_use(stage_rows: list[GroupRow] | None = None) -> InUse:
+    """The share of assigned assets found in use as agreed by their latest monitoring report.
+    Monitoring is not recorded yet (the disposition branch adds it): no reports, no share."""
+    assigned = {r.key: r.count for r in (stage_rows or counts_and_values("stage"))}.get(Stage.ASSIGNED, 0)
+    return InUse(assigned=assigned, reported=0, in_use=0, share=None)
