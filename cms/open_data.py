@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Func, Q, Sum, Value
+from django.db.models import CharField, Count, F, Func, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
@@ -140,7 +140,8 @@ def flow_rows() -> Iterator[dict]:
     """The ledger's postings summed per month, kind of entry, account purpose and type, and currency."""
     qs = (Posting.objects.annotate(
         month=TruncMonth("entry__occurred_at", tzinfo=agency_zone()),
-        entry_kind=Func(F("entry__idempotency_key"), Value(":"), Value(1), function="split_part"),
+        entry_kind=Func(F("entry__idempotency_key"), Value(":"), Value(1), function="split_part",
+                        output_field=CharField()),
     ).order_by().values("month", "entry_kind", "account__purpose", "account__kind", "currency").annotate(
         debits=Sum("amount", filter=Q(amount__gt=0), default=Decimal("0.00")),
         credits=Sum(F("amount") * -1, filter=Q(amount__lt=0), default=Decimal("0.00")),
