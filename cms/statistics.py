@@ -12,9 +12,9 @@ aggregate. The rules, stated once (the data dictionary page shows them with each
   confiscated (held, awaiting or in disposition).
 - **Year** (`year_expression`): of the confiscation, in the agency's time zone; for an asset sold
   early whose confiscation the court has not yet ordered, of the early sale.
-- **Value at seizure**: the first approved appraisal in the agency's currency (earliest value date),
-  else the value declared at registration when declared in that currency; amounts in other
-  currencies are counted but not summed.
+- **Value at seizure**: the first approved appraisal in the agency's currency (earliest value date,
+  then first recorded), else the value declared at registration when declared in that currency;
+  amounts in other currencies are counted but not summed.
 - **Sale price**: the asset's share of the hammer price of its paid invoice (the auction's award or
   the direct sale), as settlement posted it to the ledger (costs of sale + net proceeds; a lot of
   several assets is shared by their valuations), net of any reversal.
@@ -34,10 +34,11 @@ from django.db.models import (
     CharField,
     Count,
     DecimalField,
-    Exists,
     F,
     FloatField,
     Func,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -114,7 +115,7 @@ def year_expression():
 def _value_at_seizure():
     first_approved = Appraisal.objects.filter(
         asset=OuterRef("pk"), status=AppraisalStatus.APPROVED, currency=agency_currency(),
-    ).order_by("value_date", "reviewed_at", "id").values("amount")[:1]
+    ).order_by("value_date", "id").values("amount")[:1]  # the index appraisal_current_idx, read backwards
     declared = Case(When(currency=agency_currency(), then=F("declared_value")), default=None, output_field=MONEY)
     return Coalesce(Subquery(first_approved, output_field=MONEY), declared, output_field=MONEY)
 
@@ -135,23 +136,36 @@ SALE_PURPOSES = [AccountPurpose.SALE_COSTS, AccountPurpose.ESCROW, AccountPurpos
 COST_PURPOSES = [AccountPurpose.STORAGE_EXPENSE]
 
 
-def _first_event_at(*, exclude: dict | None = None, **filters):
-    events = CustodyEvent.objects.filter(asset=OuterRef("pk"), kind=CustodyEventKind.STATUS_CHANGE, **filters)
-    if exclude:
-        events = events.exclude(**exclude)
-    return Subquery(events.order_by("seq").values("at")[:1])
+# The milestones of an asset's life cycle: the first custody-log entry (the earliest) matching each.
+MILESTONES = {
+    "restrained_at": Q(to_state=S.RESTRAINED),
+    "seized_at": Q(to_state=S.IN_CUSTODY),
+    "sold_at": Q(transition="record_sale"),
+    # the end of the life cycle; an early-sold asset's confiscation only confirms its sale
+    "disposed_at": Q(to_state__in=[S.DISPOSED, S.RETURNED, S.DESTROYED]) & ~Q(transition="confiscate"),
+}
+
+
+def _status_changes() -> QuerySet[CustodyEvent]:
+    return CustodyEvent.objects.filter(kind=CustodyEventKind.STATUS_CHANGE)
 
 
 def with_milestones(qs: QuerySet[Asset]) -> QuerySet[Asset]:
-    """The moments an asset reached each milestone (its first custody-log entry into that state)."""
-    return qs.alias(
-        restrained_at=_first_event_at(to_state=S.RESTRAINED),
-        seized_at=_first_event_at(to_state=S.IN_CUSTODY),
-        held_at=Coalesce(F("restrained_at"), F("seized_at")),
-        sold_at=_first_event_at(transition="record_sale"),
-        # the end of the life cycle; an early-sold asset's confiscation only confirms its sale
-        disposed_at=_first_event_at(to_state__in=[S.DISPOSED, S.RETURNED, S.DESTROYED],
-                                    exclude={"transition": "confiscate"}),
+    """Each asset row with the moments it reached each milestone (a subquery per milestone: for a
+    list of assets; `milestones_by_asset` computes them for all assets in one pass)."""
+    def first(condition: Q):
+        events = _status_changes().filter(condition, asset=OuterRef("pk")).order_by().values("asset")
+        return Subquery(events.annotate(first=Min("at")).values("first"))
+
+    return qs.alias(**{name: first(condition) for name, condition in MILESTONES.items()})
+
+
+def milestones_by_asset() -> QuerySet:
+    """One row per asset that has a custody log, with its milestones and confiscation: one GROUP BY
+    over the log (for aggregates over all assets)."""
+    return _status_changes().order_by().values("asset_id").annotate(
+        **{name: Min("at", filter=condition) for name, condition in MILESTONES.items()},
+        confiscated_at=Max("asset__confiscated_at"),
     )
 
 
@@ -172,12 +186,18 @@ INTERVALS = [
 ]
 
 
+def _intervals(qs: QuerySet, method: str) -> QuerySet:
+    """The days of each interval, from the milestones (as aliases, or annotations for aggregating)."""
+    add = getattr(qs, method)
+    qs = add(held_at=Coalesce(F("restrained_at"), F("seized_at")),
+             early_sold_at=Case(When(Q(confiscated_at__isnull=True) | Q(sold_at__lt=F("confiscated_at")),
+                                     then=F("sold_at")), default=None))
+    add = getattr(qs, method)
+    return add(**{f"days_{key}": Days(F(end), F(start)) for key, _label, start, end in INTERVALS})
+
+
 def with_intervals(qs: QuerySet[Asset]) -> QuerySet[Asset]:
-    qs = with_milestones(qs).alias(
-        early_sold_at=Case(When(Q(confiscated_at__isnull=True) | Q(sold_at__lt=F("confiscated_at")),
-                                then=F("sold_at")), default=None),
-    )
-    return qs.alias(**{f"days_{key}": Days(F(end), F(start)) for key, _label, start, end in INTERVALS})
+    return _intervals(with_milestones(qs), "alias")
 
 
 def public_asset_facts() -> QuerySet[Asset]:
@@ -235,6 +255,12 @@ def _order(by: str, rows: list[GroupRow]) -> list[GroupRow]:
     return sorted(rows, key=lambda r: (-r.count, r.label))
 
 
+def stage_counts() -> dict[str, int]:
+    """How many public assets are at each stage (no values: cheaper than counts_and_values)."""
+    rows = public_assets().annotate(stage=stage_expression()).order_by().values("stage").annotate(n=Count("pk"))
+    return {row["stage"]: row["n"] for row in rows}
+
+
 def counts_and_values(by: str) -> list[GroupRow]:
     """How many public assets, and their value at seizure (agency currency), per stage, category,
     country of origin or year: one GROUP BY query. Every grouping counts the same assets."""
@@ -265,13 +291,12 @@ def funnel() -> list[FunnelStep]:
     """How many assets reached each step: restrained (restrained or seized), seized (taken into
     custody), confiscated, and of the public assets sold, assigned and returned. Counted over all
     assets in one query; restrained and seized assets are never shown one by one."""
-    events = CustodyEvent.objects.filter(asset=OuterRef("pk"), kind=CustodyEventKind.STATUS_CHANGE)
-    counts = Asset.objects.aggregate(
-        restrained=Count("pk", filter=Q(Exists(events.filter(to_state__in=[S.RESTRAINED, S.IN_CUSTODY])))),
-        seized=Count("pk", filter=Q(Exists(events.filter(to_state=S.IN_CUSTODY)))),
-        confiscated=Count("pk", filter=Q(confiscated_at__isnull=False)),
+    counts = _status_changes().aggregate(
+        restrained=Count("asset_id", distinct=True, filter=Q(to_state__in=[S.RESTRAINED, S.IN_CUSTODY])),
+        seized=Count("asset_id", distinct=True, filter=Q(to_state=S.IN_CUSTODY)),
     )
-    stages = {row.key: row.count for row in counts_and_values("stage")}
+    counts["confiscated"] = Asset.objects.filter(confiscated_at__isnull=False).count()
+    stages = stage_counts()
     return [
         FunnelStep("restrained", str(_("Restrained or seized")), counts["restrained"]),
         FunnelStep("seized", str(_("Seized (taken into custody)")), counts["seized"]),
@@ -326,14 +351,13 @@ def median_days_per_stage() -> list[StageDuration]:
     """The median number of days assets spent in each interval (INTERVALS), over all assets that
     went through it, from the custody log (percentile_cont, one query)."""
     keys = [key for key, *_rest in INTERVALS]
-    # aggregated over a subquery of one row per asset (annotations, not aliases, for that)
-    qs = with_intervals(Asset.objects.all()).annotate(**{f"d_{key}": F(f"days_{key}") for key in keys})
+    qs = _intervals(milestones_by_asset(), "annotate")
     aggregates = {}
     for key in keys:
-        measured = Q(**{f"d_{key}__gte": 0})
-        aggregates[f"{key}__median"] = Median(f"d_{key}", filter=measured)
-        aggregates[f"{key}__count"] = Count("pk", filter=measured)
-    result = qs.values(*[f"d_{key}" for key in keys]).aggregate(**aggregates)
+        measured = Q(**{f"days_{key}__gte": 0})
+        aggregates[f"{key}__median"] = Median(f"days_{key}", filter=measured)
+        aggregates[f"{key}__count"] = Count("asset_id", filter=measured)
+    result = qs.aggregate(**aggregates)
     return [StageDuration(key, str(label), result[f"{key}__count"],
                           None if result[f"{key}__median"] is None else round(result[f"{key}__median"], 1))
             for key, label, *_rest in INTERVALS]
@@ -402,5 +426,6 @@ class InUse:
 def assigned_in_use(stage_rows: list[GroupRow] | None = None) -> InUse:
     """The share of assigned assets found in use as agreed by their latest monitoring report.
     Monitoring is not recorded yet (the disposition branch adds it): no reports, no share."""
-    assigned = {r.key: r.count for r in (stage_rows or counts_and_values("stage"))}.get(Stage.ASSIGNED, 0)
+    counts = {r.key: r.count for r in stage_rows} if stage_rows is not None else stage_counts()
+    assigned = counts.get(Stage.ASSIGNED, 0)
     return InUse(assigned=assigned, reported=0, in_use=0, share=None)
