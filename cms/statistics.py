@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Case,
@@ -112,12 +113,31 @@ def year_expression():
 # ---- per-asset figures, as lazy aliases --------------------------------------------------------
 
 
+# Which approved appraisal is the value at seizure: the earliest by value date, then the first recorded
+# (the index appraisal_current_idx, read backwards).
+FIRST_APPRAISAL_ORDER = ("value_date", "id")
+
+
+def _approved_appraisals() -> QuerySet[Appraisal]:
+    return Appraisal.objects.filter(status=AppraisalStatus.APPROVED, currency=agency_currency())
+
+
+def _declared_value():
+    return Case(When(currency=agency_currency(), then=F("declared_value")), default=None, output_field=MONEY)
+
+
 def _value_at_seizure():
-    first_approved = Appraisal.objects.filter(
-        asset=OuterRef("pk"), status=AppraisalStatus.APPROVED, currency=agency_currency(),
-    ).order_by("value_date", "id").values("amount")[:1]  # the index appraisal_current_idx, read backwards
-    declared = Case(When(currency=agency_currency(), then=F("declared_value")), default=None, output_field=MONEY)
-    return Coalesce(Subquery(first_approved, output_field=MONEY), declared, output_field=MONEY)
+    """Per asset row, as a subquery: for a list of assets (the open data). The groupings join
+    `first_approved_values()` instead, which is the same rule read in one pass."""
+    first_approved = _approved_appraisals().filter(asset=OuterRef("pk")).order_by(*FIRST_APPRAISAL_ORDER)
+    return Coalesce(Subquery(first_approved.values("amount")[:1], output_field=MONEY), _declared_value(),
+                    output_field=MONEY)
+
+
+def first_approved_values() -> QuerySet[Appraisal]:
+    """The value-at-seizure appraisal of every asset that has one: one row per asset (DISTINCT ON)."""
+    return (_approved_appraisals().order_by("asset_id", *FIRST_APPRAISAL_ORDER).distinct("asset_id")
+            .values("asset_id", "amount"))
 
 
 def _posted(purposes: list[str], *, sale_entries: bool = False, negate: bool = False):
@@ -263,13 +283,24 @@ def stage_counts() -> dict[str, int]:
 
 def counts_and_values(by: str) -> list[GroupRow]:
     """How many public assets, and their value at seizure (agency currency), per stage, category,
-    country of origin or year: one GROUP BY query. Every grouping counts the same assets."""
+    country of origin or year: one GROUP BY query. Every grouping counts the same assets.
+
+    The public assets, their key and declared value are the ORM's (public_asset_facts); the first
+    approved appraisal is joined in one pass (first_approved_values) rather than looked up asset by
+    asset, which took ten times as long over 100,000 assets (tests/benchmarks/test_statistics.py)."""
     if by not in GROUPINGS:
         raise ValueError(f"Unknown grouping {by!r}")
-    rows = (public_asset_facts().annotate(key=F(by)).order_by().values("key")
-            .annotate(count=Count("pk"), value=Coalesce(Sum("value_at_seizure"), ZERO, output_field=MONEY)))
-    return _order(by, [GroupRow(key=str(r["key"]), label=_label(by, r["key"]), count=r["count"],
-                                value=r["value"]) for r in rows])
+    assets_sql, assets_params = (public_asset_facts().annotate(key=F(by), declared=_declared_value())
+                                 .order_by().values("pk", "key", "declared").query.sql_with_params())
+    values_sql, values_params = first_approved_values().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.key, count(*), coalesce(sum(coalesce(v.amount, a.declared)), 0) "  # noqa: S608 - ORM's SQL
+            f"FROM ({assets_sql}) a LEFT JOIN ({values_sql}) v ON v.asset_id = a.pk GROUP BY a.key",
+            [*assets_params, *values_params])
+        rows = cursor.fetchall()
+    return _order(by, [GroupRow(key=str(key), label=_label(by, key), count=count,
+                                value=Decimal(value).quantize(Decimal("0.01"))) for key, count, value in rows])
 
 
 def totals(rows: list[GroupRow]) -> tuple[int, Decimal]:
