@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 # Redis is REDIS_URL when set, otherwise none (Celery tasks run eagerly). See scripts/with_services.py.
 RUN := $(BIN)/python scripts/with_services.py --
 
-.PHONY: install demo test bench lint migrate manage clean
+.PHONY: install demo test bench lint migrate manage messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ bench: install
 # Any management command on the same database: make manage ARGS="createsuperuser"
 manage: install
 	@$(RUN) $(BIN)/python manage.py $(ARGS)
+
+# Refresh the French and Spanish catalogues (locale/) after changing strings, and compile them. Needs GNU
+# gettext; the compiled .mo files are committed, so a machine without it still runs translated.
+messages: install
+	$(BIN)/python manage.py makemessages -l fr -l es --ignore=.venv --ignore=var --ignore=tests --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var
 
 lint: install
 	$(BIN)/ruff check .

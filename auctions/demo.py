@@ -167,7 +167,7 @@ def seed(command, options) -> None:
     for spec in DEMO_AUCTIONS:
         auction = Auction.objects.filter(slug=spec["slug"]).first()
         if auction is None:
-            auction = _auction(spec, officer=officer, approver=approver, approver2=approver2, manager=manager,
+            auction = seed_auction(spec, officer=officer, approver=approver, approver2=approver2, manager=manager,
                                custodian=custodian, photos=not options.get("bulk"))
         made.append(auction)
     open_now = [a for a in made if a.opens_at <= timezone.now()]
@@ -197,7 +197,7 @@ def seed(command, options) -> None:
         command.stdout.write(f"Bidder logins: bidder1 … bidder{len(demo_bidders)} (password {password!r})")
 
 
-def _auction(spec: dict, *, officer, approver, approver2, manager, custodian, photos: bool) -> Auction:
+def seed_auction(spec: dict, *, officer, approver, approver2, manager, custodian, photos: bool) -> Auction:
     case = Case.objects.filter(reference=DEMO_CASE).first()
     if case is None:
         case = custody.case_create(

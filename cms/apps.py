@@ -29,3 +29,10 @@ class CmsConfig(AppConfig):
         for name, signal in (("published", page_published), ("unpublished", page_unpublished),
                              ("moved", post_page_move)):
             signal.connect(_forget, dispatch_uid=f"cms_menu_page_{name}", weak=False)
+
+        # The public record follows the register: each committed custody transition syncs the asset's page.
+        from custody.signals import asset_status_changed
+
+        from .record import asset_page_schedule_sync
+
+        asset_status_changed.connect(asset_page_schedule_sync, dispatch_uid="cms_asset_page_sync", weak=False)

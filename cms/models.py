@@ -23,6 +23,9 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from custody.storage import private_storage
+from custody.validators import validate_document
+
 from .blocks import BodyBlock, LinkBlock
 from .figures import all_figures, figure_by_slug, method_notes
 from .open_data import RESOURCES
@@ -87,7 +90,7 @@ class HomePage(Page):
                      index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]  # the root of the tree only
-    subpage_types = ["cms.StandardPage", "cms.StatisticsPage"]
+    subpage_types = ["cms.StandardPage", "cms.AssetIndexPage", "cms.StatisticsPage"]
 
     class Meta:
         verbose_name = _("home page")
@@ -132,6 +135,159 @@ class SiteMenu(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site menu")
+
+
+# --------------------------------------------------------------------------------------------
+# The public record: one page per public asset under the asset index, and published documents.
+# The figures on these pages are read from the register, the ledger and the sales when the page is
+# served (cms.record); the pages hold only what editors write (the story) and the link to the asset.
+# --------------------------------------------------------------------------------------------
+
+
+class AssetIndexPage(Page):
+    """The public record of assets, at /assets/: every asset the public sees one by one, filterable by
+    `stage`, `category`, `country` (of origin, ISO code) and `year` (the statistics page links here
+    with these parameters), with counts. One per site, under the home page."""
+
+    introduction = models.TextField(_("introduction"), blank=True, max_length=600)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction")]
+    base_form_class = PublicPageForm
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.AssetPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("asset index page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .record import asset_index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(asset_index_context(index_page=self, params=request.GET))
+        return context
+
+
+class AssetPage(Page):
+    """The public page of one asset, made and kept live or not by `cms.record.asset_page_sync` as the
+    asset moves through its life cycle. Editors write the story (introduction and body); every figure
+    (dates, days per stage, values, prices, costs, where the money went, photos, documents) comes
+    from the records when the page is served, and is never copied into the page."""
+
+    asset = models.OneToOneField("custody.Asset", on_delete=models.PROTECT, related_name="public_page",
+                                 verbose_name=_("asset"), editable=False)
+    introduction = StreamField(BodyBlock(), blank=True, verbose_name=_("introduction"),
+                               help_text=_("Optional: what this asset was and why it matters."))
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("story"),
+                       help_text=_("Optional: the story of the asset since its confiscation. The figures are "
+                                   "added from the records: do not type them here, and never name a person."))
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body"),
+                     index.SearchField("public_facts_text")]
+
+    parent_page_types = ["cms.AssetIndexPage"]
+    subpage_types: list[str] = []
+    is_creatable = False  # made by the sync for each public asset, never by hand
+
+    class Meta:
+        verbose_name = _("asset page")
+
+    def public_facts_text(self) -> str:
+        """What a search for a category, an area or a country should find this page by."""
+        from .record import asset_search_text
+
+        return asset_search_text(asset_id=self.asset_id)
+
+    def get_context(self, request, *args, **kwargs):
+        from .record import asset_facts
+
+        context = super().get_context(request, *args, **kwargs)
+        context["facts"] = asset_facts(asset_id=self.asset_id)
+        context["index_page"] = self.get_parent()
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from django.http import Http404
+
+        from .record import asset_is_public
+
+        # The page is unpublished when its asset leaves the public stages; until the sync has run,
+        # the page refuses to show an asset the record no longer shows.
+        if not asset_is_public(asset_id=self.asset_id):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+
+class DocumentKind(models.TextChoices):
+    COURT_DECISION = "court_decision", _("Court decision")
+    RETURN_AGREEMENT = "return_agreement", _("Return agreement")
+    MEMORANDUM = "memorandum", _("Memorandum of understanding")
+    REPORT = "report", _("Report")
+    OTHER = "other", _("Other")
+
+
+def validate_pdf(upload) -> None:
+    """A published document is a PDF that pypdf parses (as court orders' documents are checked)."""
+    validate_document(upload)
+    if upload is None or getattr(upload, "size", None) is None:
+        return
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(position)
+    if head != b"%PDF-":
+        raise ValidationError(_("Upload the document as a PDF file."), code="bad_type")
+
+
+class PublishedDocument(index.Indexed, models.Model):
+    """A court decision, a return agreement, a memorandum of understanding… that the public record may
+    show: only when marked publishable, and then served by `cms.views.document_file`. Its text is
+    read from the PDF at upload (`cms.record.pdf_text`) so that the site search finds words inside it."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=255,
+                             help_text=_("A public title: never the name of a person who is not a public figure."))
+    date = models.DateField(_("date"))
+    file = models.FileField(_("file (PDF)"), storage=private_storage, upload_to="published/%Y/%m/",
+                            validators=[validate_pdf])
+    summary = models.TextField(_("summary"), blank=True, max_length=2000)
+    text = models.TextField(_("text of the PDF"), blank=True, editable=False)
+    cases = models.ManyToManyField("custody.Case", blank=True, related_name="published_documents",
+                                   verbose_name=_("cases"))
+    assets = models.ManyToManyField("custody.Asset", blank=True, related_name="published_documents",
+                                    verbose_name=_("assets"))
+    publishable = models.BooleanField(
+        _("may be published"), default=False,
+        help_text=_("Only documents marked publishable appear on the public site and in its search."),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.AutocompleteField("title"),
+        index.SearchField("summary"),
+        index.SearchField("text"),
+        index.FilterField("publishable"),
+        index.FilterField("kind"),
+    ]
+
+    class Meta:
+        verbose_name = _("published document")
+        verbose_name_plural = _("published documents")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["publishable", "-date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cms:document_file", args=[self.pk])
 
 
 class StatisticsPage(RoutablePageMixin, Page):

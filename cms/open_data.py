@@ -56,8 +56,8 @@ ASSET_COLUMNS = [
     Column("reference", "string", _("Reference"), _("The register's reference (case reference and asset number).")),
     Column("stage", "string", _("Stage"), _("Where the asset is now: confiscated (held or awaiting disposition), "
                                             "sold (early, or after confiscation), assigned (social reuse or a "
-                                            "public body), returned (to another state), destroyed, released "
-                                            "(confiscation overturned) or lost."), list(Stage.values)),
+                                            "public body), returned (to another state), destroyed or lost."),
+           list(Stage.values)),
     Column("category", "string", _("Category"), _("The kind of asset."), list(AssetCategory.values)),
     Column("country_of_origin", "string", _("Country of origin"),
            _("The country the assets were taken from (ISO 3166-1 alpha-2 code).")),

@@ -17,6 +17,13 @@ CMS_ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.EDITOR: ["change_sitemenu"],
 }
 
+# The public record's documents (court decisions, agreements…): editors record and publish them,
+# auditors read them. Granted by migration 0006 (the model does not exist before it).
+RECORD_ROLE_PERMISSIONS: dict[str, list[str]] = {
+    roles.EDITOR: ["add_publisheddocument", "change_publisheddocument", "view_publisheddocument"],
+    roles.AUDITOR: ["view_publisheddocument"],
+}
+
 # On each site's home page: add and edit pages, publish them, lock a page while working on it.
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 PUBLIC_COLLECTION = "Public site"

@@ -8,8 +8,9 @@ aggregate. The rules, stated once (the data dictionary page shows them with each
 
 - **Stage** of a public asset (`stage_expression`): sold (sold early with the proceeds in escrow, or
   sold after confiscation), assigned (social reuse or transfer to a public body), returned (to
-  another state), destroyed, released (confiscation overturned on appeal), lost, and otherwise
-  confiscated (held, awaiting or in disposition).
+  another state), destroyed, lost, and otherwise confiscated (held, awaiting or in disposition).
+  Assets released to their owner after confiscation (overturned on appeal) leave the public record.
+  cms.record's asset index filters by the same expressions.
 - **Year** (`year_expression`): of the confiscation, in the agency's time zone; for an asset sold
   early whose confiscation the court has not yet ordered, of the early sale.
 - **Value at seizure**: the first approved appraisal in the agency's currency (earliest value date,
@@ -87,7 +88,6 @@ class Stage(TextChoices):
     ASSIGNED = "assigned", _("Assigned (social reuse or public use)")
     RETURNED = "returned", _("Returned to another state")
     DESTROYED = "destroyed", _("Destroyed")
-    RELEASED = "released", _("Released (confiscation overturned)")
     LOST = "lost", _("Lost or damaged")
 
 
@@ -99,7 +99,6 @@ def stage_expression() -> Case:
         When(status=S.DISPOSED, then=Value(Stage.ASSIGNED.value)),  # social reuse or a public body
         When(status=S.RETURNED, then=Value(Stage.RETURNED.value)),
         When(status=S.DESTROYED, then=Value(Stage.DESTROYED.value)),
-        When(status=S.RELEASED, then=Value(Stage.RELEASED.value)),
         When(status=S.LOST, then=Value(Stage.LOST.value)),
         default=Value(Stage.CONFISCATED.value), output_field=CharField(),
     )

@@ -1,17 +1,19 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config.api import api
-from config.views import favicon, healthz, robots_txt
+from config.views import favicon, healthz, robots_txt, serve_page, set_language
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", favicon, name="favicon"),
+    path("language/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -21,6 +23,8 @@ urlpatterns = [
     path("", include("auctions.urls")),
     # Settlement: the buyer's invoices (/account/invoices/…).
     path("", include("disposition.urls")),
+    # The public record: site search, published documents, public files (/search/, /published-documents/…).
+    path("", include("cms.urls")),
 ]
 
 if settings.DEBUG:
@@ -29,8 +33,15 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Wagtail serves the rest: the site's home page at / and the editorial pages under it (cms). It catches
-# every address, so it comes last; cms refuses page slugs that the patterns above answer.
-urlpatterns += [path("", include(wagtail_urls))]
+# every address, so it comes last; cms refuses page slugs that the patterns above answer. The default
+# language's pages keep their addresses; their translations are under /fr/… and /es/… (Wagtail's
+# localisation; config.middleware.LanguageMiddleware picks the language, config.views.serve_page
+# falls back to the default tree for a page not translated yet).
+urlpatterns += i18n_patterns(
+    re_path(wagtail_urls.serve_pattern, serve_page, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
 
 handler400 = "config.views.bad_request"
 handler403 = "config.views.permission_denied"

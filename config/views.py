@@ -4,10 +4,15 @@ import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from wagtail import views as wagtail_views
 
 from common.api import error_response as api_error_response
 
@@ -91,3 +96,44 @@ def robots_txt(request):
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says: send them to the static icon."""
     return HttpResponsePermanentRedirect(static("favicon.ico"))
+
+
+# --------------------------------------------------------------------------------------------
+# Languages: the switcher's choice, and the page tree in each language
+# --------------------------------------------------------------------------------------------
+
+
+@csrf_exempt  # only a display preference: a forged post can do no more than change a visitor's language
+@require_POST
+def set_language(request):
+    """Who may: anyone. The public site's language switcher (cms' `language_switcher`): remembers the
+    chosen language in Django's language cookie and goes back to `next`, which the switcher made the
+    address of the same page in that language. Django's own set_language would rewrite `next`
+    through the URL resolver, and so prefix a page address twice (/fr/fr/…)."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    if language not in dict(settings.LANGUAGES):
+        return error_response(request, 400, "bad_request", _("Bad request"), _("This language is not offered."))
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                        samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response
+
+
+def serve_page(request, path: str):
+    """Who may: as Wagtail's serve (anyone, for a live page without a view restriction). Wagtail's own
+    view, with one fallback: under a language prefix, a page not (yet) translated into that language is
+    served from the default language's tree, so /fr/about/ shows the English page in the French site
+    rather than a 404 (and the language switcher can always keep the visitor on the page)."""
+    from wagtail.models import Page
+
+    if Page.route_for_request(request, path) is None and translation.get_language() != settings.LANGUAGE_CODE:
+        del request._wagtail_route_for_request  # Wagtail caches the route, found or not, on the request
+        with translation.override(settings.LANGUAGE_CODE):
+            Page.route_for_request(request, path)
+    return wagtail_views.serve(request, path)

@@ -195,7 +195,7 @@ class AssetRegisterForm(forms.ModelForm):
     class Meta:
         model = Asset
         fields = ["case", "category", "title", "description", "quantity", "unit", "location", "custodian",
-                  "perishable", "declared_value", "currency"]
+                  "perishable", "declared_value", "currency", "public_area"]
         field_classes = {"declared_value": AmountField, "quantity": NumberField}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 

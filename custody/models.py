@@ -31,7 +31,7 @@ from common.identifiers import identifier_clean, identifier_format, national_id_
 from common.search import code_index, words_indexes
 
 from .storage import private_storage
-from .validators import validate_document
+from .validators import validate_document, validate_public_area
 
 
 def default_currency() -> str:
@@ -464,6 +464,11 @@ class Asset(ConcurrentTransitionMixin, models.Model):
     custodian = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="assets_in_custody", verbose_name=_("custodian"))
     perishable = models.BooleanField(_("perishable"), default=False)
+    public_area = models.CharField(
+        _("area shown to the public"), max_length=120, blank=True, validators=[validate_public_area],
+        help_text=_("Town or region the public record may name (e.g. “Antwerp”, “Flanders”). Never a street "
+                    "or the address of a home. Left empty, the public page names no area."),
+    )
     declared_value = models.DecimalField(_("declared value"), max_digits=16, decimal_places=2, null=True,
                                          blank=True, validators=[MinValueValidator(Decimal("0"))])
     currency = CurrencyField(_("currency"), default=default_currency)
@@ -672,6 +677,11 @@ class AssetPhoto(models.Model):
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     caption = models.CharField(_("caption"), max_length=255, blank=True)
+    public = models.BooleanField(
+        _("may be shown on the public record"), default=False,
+        help_text=_("Only photos marked public appear on the asset's public page; check that no person, "
+                    "number plate or house number can be recognised."),
+    )
     sha256 = models.CharField(max_length=64, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                     related_name="+")

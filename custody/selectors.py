@@ -94,10 +94,12 @@ def asset_ordering(ordering: str) -> tuple[str, ...]:
 
 def public_assets() -> QuerySet[Asset]:
     """The assets the public record shows one by one: confiscated (whatever became of them since), or
-    sold early by court order with the proceeds in escrow. Restrained and seized assets, and assets
-    released to their owner, appear only in aggregate. The one definition that the public pages, the
+    sold early by court order with the proceeds in escrow; not those released to their owner since (a
+    confiscation overturned on appeal: their record is private again). Restrained and seized assets
+    appear only in aggregate. The one definition that the public pages, the
     statistics and the open data share, so that their figures agree."""
-    return Asset.objects.filter(Q(confiscated_at__isnull=False) | Q(status=AssetStatus.SOLD))
+    return (Asset.objects.filter(Q(confiscated_at__isnull=False) | Q(status=AssetStatus.SOLD))
+            .exclude(status=AssetStatus.RELEASED))
 
 
 def asset_pages() -> QuerySet[Asset]:

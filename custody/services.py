@@ -394,7 +394,7 @@ def asset_register(
 # custody log and the orders name them), nor its location (a move is a custody event), nor
 # anything its life cycle sets.
 ASSET_EDITABLE_FIELDS = ("category", "title", "description", "quantity", "unit", "custodian", "perishable",
-                         "declared_value", "currency")
+                         "declared_value", "currency", "public_area")
 # What makes the asset the thing a court ordered about: fixed once a court confiscated it, while
 # bidders are offered it, and once it was sold or left the agency's hands.
 ASSET_IDENTITY_FIELDS = ("category", "quantity", "unit", "identifiers")
@@ -864,9 +864,10 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
 
 
 @transaction.atomic
-def asset_photo_add(*, asset_id: int, upload, actor, caption: str = "") -> AssetPhoto:
+def asset_photo_add(*, asset_id: int, upload, actor, caption: str = "", public: bool = False) -> AssetPhoto:
     """Validate an uploaded photo (type by content, bytes, pixels, decompression bombs), re-encode it
-    without its metadata (EXIF can carry GPS positions and camera serials), and make renditions."""
+    without its metadata (EXIF can carry GPS positions and camera serials), and make renditions.
+    `public`: the photo may appear on the asset's public record page (never by default)."""
     from .validators import open_checked_image
 
     require_perm(actor, "custody.add_assetphoto")
@@ -886,7 +887,8 @@ def asset_photo_add(*, asset_id: int, upload, actor, caption: str = "") -> Asset
     clean.paste(image)
     original = _encode(clean, fmt)
     digest = hashlib.sha256(original).hexdigest()
-    photo = AssetPhoto(asset=asset, caption=caption.strip()[:255], sha256=digest, uploaded_by=actor)
+    photo = AssetPhoto(asset=asset, caption=caption.strip()[:255], sha256=digest, uploaded_by=actor,
+                       public=bool(public))
     photo.image.save(f"{asset.pk}-{digest[:16]}.{ext}", ContentFile(original), save=False)
     for rendition, size in (("thumbnail", THUMB_SIZE), ("medium", MEDIUM_SIZE)):
         copy = clean.copy()

@@ -131,3 +131,11 @@ def open_checked_image(upload) -> Image.Image:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(_("The file is not a valid image."), code="bad_image") from exc
     return image
+
+
+def validate_public_area(value: str) -> None:
+    """The area the public record names (a town or a region) holds no number: a house number or a
+    postcode would start to say where someone lives."""
+    if any(character.isdigit() for character in value or ""):
+        raise ValidationError(_("Name a town or region only: no house number, street or postcode."),
+                              code="not_an_area")

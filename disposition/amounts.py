@@ -12,8 +12,15 @@ ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
 
 
-def _cents(value: Decimal) -> Decimal:
+def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def sale_costs(hammer_price: Decimal) -> Decimal:
+    """The agency's costs of a sale: DISPOSITION_SALE_COST_PERCENT of the hammer price, to the cent."""
+    from django.conf import settings
+
+    return cents(hammer_price * Decimal(settings.DISPOSITION_SALE_COST_PERCENT) / HUNDRED)
 
 
 @dataclass(frozen=True)
@@ -41,11 +48,11 @@ def invoice_amounts(*, hammer_price: Decimal, currency: str, premium_percent: De
             raise TypeError(f"{name} must be a Decimal, not {type(value).__name__}")
         if value < 0:
             raise ValueError(f"{name} must not be negative")
-    hammer = _cents(hammer_price)
-    premium = _cents(hammer * premium_percent / HUNDRED)
-    tax = _cents((hammer + premium) * tax_percent / HUNDRED)
+    hammer = cents(hammer_price)
+    premium = cents(hammer * premium_percent / HUNDRED)
+    tax = cents((hammer + premium) * tax_percent / HUNDRED)
     total = hammer + premium + tax
-    held = _cents(deposit)
+    held = cents(deposit)
     return InvoiceAmounts(currency=currency, hammer_price=hammer, premium_percent=premium_percent, premium=premium,
                           tax_percent=tax_percent, tax=tax, total=total, deposit=held,
                           amount_due=max(total - held, ZERO))

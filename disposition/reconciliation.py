@@ -22,9 +22,8 @@ the invoices paid before it.
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Sum
 from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
@@ -33,12 +32,11 @@ from auctions.models import Deposit, DepositStatus, LotAsset, StripeEvent
 from ledger.models import AccountPurpose, JournalEntry, Posting
 from ledger.reconciliation import CheckResult, register_check
 
+from .amounts import ZERO, sale_costs
 from .models import Invoice, InvoiceStatus, Payment, PaymentMethod, PaymentStatus
 from .services import postings
 
 PAID_STATES = [InvoiceStatus.PAID, InvoiceStatus.COLLECTED]
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
 
 
 def _key_ids(key: str) -> tuple[int, ...]:
@@ -93,9 +91,7 @@ def _sold_assets(invoices: dict[int, dict]) -> dict[int, list[dict]]:
 def _nets(invoice: dict, assets: list[dict]) -> list[tuple[dict, Decimal, Decimal]]:
     """(asset, share of the total, net proceeds) per asset, as `postings.sale_shares` computes them."""
     if len(assets) == 1:
-        costs = (invoice["hammer_price"] * Decimal(settings.DISPOSITION_SALE_COST_PERCENT) / 100).quantize(
-            CENT, rounding=ROUND_HALF_UP)
-        return [(assets[0], invoice["total"], invoice["hammer_price"] - costs)]
+        return [(assets[0], invoice["total"], invoice["hammer_price"] - sale_costs(invoice["hammer_price"]))]
     shares = {s.asset.pk: s for s in postings.sale_shares(Invoice.objects.get(pk=invoice["id"]))}
     return [(a, shares[a["id"]].total, shares[a["id"]].net) for a in assets if a["id"] in shares]
 

@@ -57,6 +57,11 @@ stripe_api = _stripe
 minor_units = _minor_units
 
 
+def stripe_error_message(exc) -> str:
+    """What to tell a person about a Stripe error: Stripe's own message for them where it gives one."""
+    return _stripe_message(exc)
+
+
 def deposit_place(*, bidder, auction_id: int, payment_method: str) -> Deposit:
     """Place the auction's deposit as a card hold: a PaymentIntent with manual capture, confirmed
     at once with the bidder's payment method. The Stripe call happens outside any transaction; each

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",  # editors translate a page (or a tree) into another locale
+    "wagtail.locales",  # the locales editors may translate pages into (admin: Settings → Locales)
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -81,7 +83,7 @@ MIDDLEWARE = [
     "config.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.LanguageMiddleware",  # Django's LocaleMiddleware, page tree prefixes aside
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -138,7 +140,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "/admin/login/"
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAIL_I18N_ENABLED = False
+# Pages are translated with Wagtail's own localisation: a page tree per locale, the default language's
+# at its own addresses (/about/), the others under their prefix (/fr/…, /es/…; config.urls).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The staff admin's own language, chosen in each account's preferences.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -235,15 +235,15 @@ def refund_send(*, refund_id: int) -> Refund:
     refund = Refund.objects.select_related("payment").get(pk=refund_id)
     if refund.method != RefundMethod.CARD or refund.status == RefundStatus.DONE:
         return refund
-    stripe = deposit_services._stripe()
+    stripe = deposit_services.stripe_api()
     try:
         result = stripe.Refund.create(payment_intent=refund.payment.stripe_payment_intent_id,
-                                      amount=deposit_services._minor_units(refund.amount, refund.currency),
+                                      amount=deposit_services.minor_units(refund.amount, refund.currency),
                                       idempotency_key=f"refund:{refund.pk}",
                                       metadata={"refund_id": str(refund.pk)})
         error = "" if result.status in ("succeeded", "pending") else f"Stripe refund {result.id}: {result.status}"
     except stripe.StripeError as exc:
-        result, error = None, deposit_services._stripe_message(exc)
+        result, error = None, deposit_services.stripe_error_message(exc)
     with transaction.atomic():
         refund = Refund.objects.select_for_update(of=("self",)).select_related(
             "payment", "buyer_default__invoice__award__lot").get(pk=refund_id)

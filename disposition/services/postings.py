@@ -14,9 +14,8 @@ rounding leaves, so the shares add up to the invoice exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from custody.models import Asset
@@ -24,14 +23,8 @@ from ledger.models import AccountPurpose, JournalEntry
 from ledger.services import Line, account_for, ledger_post
 from valuation.selectors import asset_current_valuation
 
+from ..amounts import ZERO, cents, sale_costs
 from ..models import Invoice, Payment, PaymentMethod
-
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
-
-
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def invoice_assets(invoice: Invoice) -> list[Asset]:
@@ -93,7 +86,7 @@ def _weights(assets: list[Asset], currency: str) -> list[Decimal]:
 
 def _split(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
     total_weight = sum(weights)
-    shares = [_cents(amount * w / total_weight) for w in weights[:-1]]
+    shares = [cents(amount * w / total_weight) for w in weights[:-1]]
     return [*shares, amount - sum(shares, ZERO)]
 
 
@@ -101,7 +94,7 @@ def sale_shares(invoice: Invoice) -> list[SaleShare]:
     """How a paid invoice is shared between the assets it sold (pure; posted by `sale_post`)."""
     assets = invoice_assets(invoice)
     weights = _weights(assets, invoice.currency)
-    costs_total = _cents(invoice.hammer_price * Decimal(settings.DISPOSITION_SALE_COST_PERCENT) / 100)
+    costs_total = sale_costs(invoice.hammer_price)
     hammers = _split(invoice.hammer_price, weights)
     premiums = _split(invoice.premium, weights)
     taxes = _split(invoice.tax, weights)

@@ -110,17 +110,23 @@ def _payment_locked(payment_id: int) -> Payment:
     return payment
 
 
+def _transfer_for_second_officer(payment_id: int, *, actor, expected_status: str | None) -> Payment:
+    """The recorded transfer, locked, once the second officer may decide on it (four eyes)."""
+    payment = _payment_locked(payment_id)
+    check_expected_status(payment, expected_status)
+    why = confirm_refusal(actor, payment)
+    if why:
+        raise NotPermitted(why) if payment.recorded_by_id == actor.pk else DomainError(why)
+    return payment
+
+
 def payment_transfer_confirm(*, actor, payment_id: int, expected_status: str | None = None,
                              now: datetime | None = None) -> Payment:
     """A second officer confirms a recorded transfer: it is posted (Dr bank, Cr buyers' balances)
     and applied to the invoice, which becomes part-paid or paid (and then the sale is posted)."""
     require_perm(actor, "disposition.confirm_payment", _("Your role does not allow confirming bank transfers."))
     with transaction.atomic():
-        payment = _payment_locked(payment_id)
-        check_expected_status(payment, expected_status)
-        why = confirm_refusal(actor, payment)
-        if why:
-            raise NotPermitted(why) if payment.recorded_by_id == actor.pk else DomainError(why)
+        payment = _transfer_for_second_officer(payment_id, actor=actor, expected_status=expected_status)
         payment.confirmed_by = actor
         moved = transition_run(payment, "confirm_transfer", actor=actor, label=_("confirm"), save=False)
         payment_apply(payment=payment, invoice=payment.invoice, moved=moved, actor=actor, now=now)
@@ -135,11 +141,7 @@ def payment_transfer_reject(*, actor, payment_id: int, reason: str, expected_sta
     if not reason:
         raise DomainError(_("Say why the transfer is rejected."), field="reason")
     with transaction.atomic():
-        payment = _payment_locked(payment_id)
-        check_expected_status(payment, expected_status)
-        why = confirm_refusal(actor, payment)
-        if why:
-            raise NotPermitted(why) if payment.recorded_by_id == actor.pk else DomainError(why)
+        payment = _transfer_for_second_officer(payment_id, actor=actor, expected_status=expected_status)
         payment.confirmed_by, payment.rejection_reason = actor, reason
         moved = transition_run(payment, "reject", actor=actor, label=_("reject"), save=False)
         save_or_conflict(payment)

@@ -117,8 +117,8 @@ def test_the_preview_says_how_an_amount_is_read_and_the_total_with_the_premium(c
     french = preview(client, watch_lot, "3.700,00", "fr").json()
     assert french["amount"] == "3700.00"
     assert french["messages"][:2] == [
-        "Read as 3\u00a0700,00 EUR",
-        "With the buyer's premium of 10 %, you would pay 4\u00a0070,00 EUR if you win at this amount."]
+        "Lu comme 3\u00a0700,00 EUR",
+        "Avec les frais acheteur de 10 %, vous paieriez 4\u00a0070,00 EUR si le lot vous est adjugé à ce montant."]
 
 
 def test_the_preview_of_what_cannot_be_read_is_a_400_with_the_reason(client, watch_lot):
@@ -126,8 +126,8 @@ def test_the_preview_of_what_cannot_be_read_is_a_400_with_the_reason(client, wat
     assert response.status_code == 400
     assert response.json() == {
         "error": "invalid_amount",
-        "detail": "We could not tell whether “3,700” means 3,70 EUR or 3\u00a0700,00 EUR. Type 3700, or the amount "
-                  "with its cents (3\u00a0700,00 EUR)."}
+        "detail": "Nous ne savons pas si « 3,700 » signifie 3,70 EUR ou 3\u00a0700,00 EUR. Saisissez 3700, ou le "
+                  "montant avec ses centimes (3\u00a0700,00 EUR)."}
     assert preview(client, watch_lot, "1e6").status_code == 400
 
 
@@ -223,7 +223,7 @@ def test_an_increment_table_typed_in_french(client, auction_manager):
     # "1.000" on a French screen could be 1,00 or 1 000,00: refused beside its field, nothing saved
     refused = client.post(url, {"name": "Cars", **_tiers(("1.000", "50"), ("", "100"))}, HTTP_ACCEPT_LANGUAGE="fr")
     assert refused.status_code == 400 and not IncrementTable.objects.filter(name="Cars").exists()
-    assert "We could not tell whether “1.000” means 1,00 or 1\u00a0000,00" in refused.content.decode()
+    assert "Nous ne savons pas si « 1.000 » signifie 1,00 ou 1\u00a0000,00" in refused.content.decode()
     # "1 000,00" and "2,50" are read as a French reader means them
     taken = client.post(url, {"name": "Cars", **_tiers(("1 000,00", "2,50"), ("", "100"))},
                         HTTP_ACCEPT_LANGUAGE="fr")
@@ -242,6 +242,6 @@ def test_a_wagtail_model_form_reads_decimals_in_the_staff_members_language(clien
     data = {"name": "East cold store", "kind": "cold_store", "address": "Dock 7", "currency": "EUR", "active": "on"}
     url = reverse("custody_storage:add")
     refused = client.post(url, {**data, "daily_rate": "1e3"}, HTTP_ACCEPT_LANGUAGE="fr")
-    assert refused.status_code != 302 and "scientific notation" in refused.content.decode()
+    assert refused.status_code != 302 and "notation scientifique" in refused.content.decode()
     assert client.post(url, {**data, "daily_rate": "80,50"}, HTTP_ACCEPT_LANGUAGE="fr").status_code == 302
     assert StorageLocation.objects.get(name="East cold store").daily_rate == D("80.50")

@@ -79,7 +79,9 @@ def test_no_other_role_edits_pages_or_uploads_images(request, home, role):
     assert not user.has_perm("cms.change_sitemenu")
 
 
-WAGTAIL_MENUS = {"explorer", "images", "documents", "settings", "reports", "help"}
+# The public site's menus (its pages, images, documents, settings, and the public record's published
+# documents), and Wagtail's own.
+WAGTAIL_MENUS = {"explorer", "images", "documents", "settings", "reports", "help", "published-documents"}
 DOMAIN_URL_PREFIXES = ("custody", "valuation", "ledger", "auctions")
 
 

@@ -54,9 +54,9 @@ def test_an_amount_is_read_in_the_pages_language(language, text, amount):
 @pytest.mark.parametrize(("language", "text", "shown"), [
     ("en", "1.000", ["“1.000” means 1.00 EUR or 1,000.00 EUR"]),
     ("en", "3.700", ["“3.700” means 3.70 EUR or 3,700.00 EUR"]),
-    ("fr", "3,700", ["“3,700” means 3,70 EUR or 3\u00a0700,00 EUR"]),
-    ("fr", "1.000", ["“1.000” means 1,00 EUR or 1\u00a0000,00 EUR"]),
-    ("es", "12,500", ["“12,500” means 12,50 EUR or 12\u00a0500,00 EUR"]),
+    ("fr", "3,700", ["« 3,700 » signifie 3,70 EUR ou 3\u00a0700,00 EUR"]),
+    ("fr", "1.000", ["« 1.000 » signifie 1,00 EUR ou 1\u00a0000,00 EUR"]),
+    ("es", "12,500", ["«12,500» significa 12,50 EUR o 12\u00a0500,00 EUR"]),
 ])
 def test_a_lone_separator_that_could_be_either_is_refused_showing_both_readings(language, text, shown):
     err = refusal(text, language)

@@ -1,5 +1,9 @@
 import pytest
 
+# The settlement journey builds on the auctions' fixtures and the Stripe stand-in.
+from tests.auctions.conftest import localstripe_url, open_lot_factory  # noqa: F401 - fixtures
+from tests.disposition.stripe_helpers import stripe_settings  # noqa: F401 - fixture
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):

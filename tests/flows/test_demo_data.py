@@ -114,3 +114,36 @@ def test_one_open_auction_asks_for_a_deposit_and_one_opens_later(demo):
     assert any(a.requires_deposit and a.required_deposit() > 0 for a in published.filter(opens_at__lte=now))
     upcoming = published.filter(opens_at__gt=now).first()
     assert upcoming is not None and upcoming.lots.filter(status=LotStatus.SCHEDULED).exists()
+
+
+def test_a_closed_auction_shows_the_whole_path_after_the_hammer(demo):
+    """The settled demo sale: one lot paid and handed over (its asset sold, its proceeds in escrow),
+    one paid and booked, one defaulted and bought by the next bidder on a second chance, one
+    defaulted with the offer still open; and the ledger reconciles clean."""
+    from disposition.models import Invoice, InvoiceStatus, OfferStatus, SecondChanceOffer
+    from ledger.models import AccountPurpose, Posting
+    from ledger.reconciliation import ledger_reconcile
+
+    _started, output = demo
+    auction = Auction.objects.get(slug="demo-settled-sale")
+    assert auction.closes_at < timezone.now()
+    assert set(auction.lots.values_list("status", flat=True)) >= {LotStatus.DEFAULTED}
+    invoices = Invoice.objects.filter(award__lot__auction=auction)
+    by_status = {}
+    for invoice in invoices:
+        by_status.setdefault(invoice.status, []).append(invoice)
+    assert len(by_status[InvoiceStatus.COLLECTED]) == 1
+    assert len(by_status[InvoiceStatus.DEFAULTED]) == 2
+    assert len(by_status[InvoiceStatus.PAID]) == 2  # one awaiting collection, one bought on a second chance
+    collected = by_status[InvoiceStatus.COLLECTED][0]
+    asset = collected.award.lot.assets.get()
+    assert asset.status == AssetStatus.SOLD
+    assert collected.handover.identity_checked
+    assert any(i.award.lot_id == d.award.lot_id for i in by_status[InvoiceStatus.PAID]
+               for d in by_status[InvoiceStatus.DEFAULTED])  # the second-chance sale
+    assert SecondChanceOffer.objects.filter(lot__auction=auction, status=OfferStatus.OPEN).count() == 1
+    escrow = sum(p.amount for p in Posting.objects.filter(account__purpose=AccountPurpose.ESCROW,
+                                                          entry__source=f"invoice:{collected.pk}"))
+    assert escrow < 0  # credited: the net proceeds wait in the case's escrow
+    assert ledger_reconcile().ok
+    assert "Ledger reconciliation: clean" in output

@@ -45,7 +45,7 @@ def remove_statistics_page(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0004_info_pages'),
+        ('cms', '0007_content_locales'),
         ('wagtailcore', '0098_apitoken'),
     ]
 

@@ -1,0 +1,272 @@
+"""The public site in English, French and Spanish: the message catalogues, the language switcher,
+the page tree's translations (Wagtail's localisation) under /fr/… and /es/…, and amounts and dates
+written the active language's way."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Locale, Page
+from wagtail.users.models import UserProfile
+
+from common.formats import format_day, format_moment, format_number
+from common.money import format_money
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUES = sorted(Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/*.po"))
+SPANISH = Path(settings.BASE_DIR, "locale/es/LC_MESSAGES/django.mo")
+# A known phrase of the header of every public page, per language.
+LOTS_FOR_SALE = {"en": "Lots for sale", "fr": "Lots en vente", "es": "Lotes en venta"}
+LANGUAGES = [
+    "en", "fr",
+    pytest.param("es", marks=pytest.mark.skipif(not SPANISH.exists(), reason="the Spanish catalogue is not here yet")),
+]
+
+
+def html_of(client, path: str, **headers) -> str:
+    response = client.get(path, **headers)
+    assert response.status_code == 200, path
+    return response.content.decode()
+
+
+def switcher_targets(html: str) -> dict[str, str]:
+    """The language switcher's buttons: language → the address it goes back to."""
+    forms = re.findall(r'<input type="hidden" name="language" value="(\w+)"><input type="hidden" name="next" '
+                       r'value="([^"]*)">', html)
+    return dict(forms)
+
+
+def translate(page: Page, language: str, **fields) -> Page:
+    """What an editor does with Wagtail's "Translate" (simple_translation): a copy of the page, its
+    parents too, in the locale, edited and published."""
+    copy = page.copy_for_translation(Locale.objects.get(language_code=language), copy_parents=True)
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    copy.save_revision().publish()
+    for parent in copy.get_ancestors().filter(depth__gt=1).specific():
+        if not parent.live:
+            parent.save_revision().publish()
+    return copy.specific
+
+
+# --------------------------------------------------------------------------------------------
+# The catalogues
+# --------------------------------------------------------------------------------------------
+
+
+def test_there_are_french_and_spanish_catalogues_beside_the_english_source():
+    assert Path(settings.BASE_DIR, "locale/fr/LC_MESSAGES/django.po") in CATALOGUES
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: str(p.parent.parent.name))
+def test_each_compiled_catalogue_is_in_step_with_its_source(po_path):
+    """A fresh machine has no gettext: the .mo files are committed, so each must say what its .po says."""
+    with po_path.open("rb") as f:
+        source = read_po(f)
+    with po_path.with_suffix(".mo").open("rb") as f:
+        compiled = read_mo(f)
+    def key(m):
+        return (tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id), m.context
+
+    def text(m):
+        return tuple(m.string) if isinstance(m.string, (list, tuple)) else m.string
+
+    wanted = {key(m): text(m) for m in source
+              if m.id and m.string and (all(m.string) if isinstance(m.string, tuple) else True) and not m.fuzzy}
+    shipped = {key(m): text(m) for m in compiled if m.id}
+    assert shipped == wanted, "run `make messages` (compilemessages) after editing a .po"
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: str(p.parent.parent.name))
+def test_no_translation_is_fuzzy_or_drops_a_placeholder(po_path):
+    with po_path.open("rb") as f:
+        source = read_po(f)
+    placeholder = re.compile(r"%\(\w+\)[sdf]|%[sd]|\{\w*\}")
+    for message in source:
+        if not message.id:
+            continue
+        assert not message.fuzzy, message.id
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            if string:  # the plural form carries every placeholder; the singular may spell out "one"
+                assert set(placeholder.findall(string)) <= set(placeholder.findall(ids[-1])), (message.id, string)
+                assert set(placeholder.findall(ids[-1])) - {"%(count)s", "%(n)s", "%d"} <= set(
+                    placeholder.findall(string)) | set(placeholder.findall(ids[0])), (message.id, string)
+
+
+def test_the_french_catalogue_translates_every_message():
+    with Path(settings.BASE_DIR, "locale/fr/LC_MESSAGES/django.po").open("rb") as f:
+        source = read_po(f)
+    missing = [m.id for m in source if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)]
+    assert missing == []
+
+
+# --------------------------------------------------------------------------------------------
+# Every public page in each language
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def public_addresses(page, open_lots):
+    about = page("About the agency")
+    auction, lots = open_lots(1)
+    return {
+        "home": "/",
+        "standard page": about.url,
+        "auctions home": reverse("auctions:home"),
+        "catalogue": reverse("auctions:catalogue"),
+        "auction": reverse("auctions:auction_detail", args=[auction.slug]),
+        "lot": reverse("auctions:lot_detail", args=[lots[0].pk]),
+        "sign up": reverse("auctions:sign_up"),
+        "sign in": reverse("auctions:login"),
+    }
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_public_page_type_speaks_the_visitors_language(client, public_addresses, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for name, address in public_addresses.items():
+        if address == "/" or name == "standard page":
+            address = address if language == "en" else f"/{language}{address}"  # the page tree's prefix
+        html = html_of(client, address)
+        assert f'<html lang="{language}">' in html, name
+        assert LOTS_FOR_SALE[language] in html, name
+        if language != "en":
+            assert ">Lots for sale<" not in html and "Skip to content" not in html, name
+
+
+def test_the_auction_pages_follow_the_browsers_language_without_a_choice_made(client, public_addresses):
+    html = html_of(client, public_addresses["catalogue"], HTTP_ACCEPT_LANGUAGE="fr-BE,fr;q=0.9")
+    assert '<html lang="fr">' in html and "Lots en vente" in html
+
+
+def test_the_default_languages_pages_keep_their_english_addresses(client, public_addresses):
+    """Choosing French does not move the English pages: an address without a prefix is the English page."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    html = html_of(client, public_addresses["standard page"])
+    assert '<html lang="en">' in html and "About the agency" in html
+    assert html_of(client, "/").count('<html lang="en">') == 1
+
+
+# --------------------------------------------------------------------------------------------
+# The switcher
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_switcher_on_an_auction_page_changes_the_language_and_keeps_the_visitor_there(client, public_addresses):
+    catalogue = public_addresses["catalogue"] + "?q=car"
+    html = html_of(client, catalogue)
+    assert switcher_targets(html) == {"en": catalogue, "fr": catalogue, "es": catalogue}
+    assert '<button type="submit" class="link-button" lang="fr">Français</button>' in html  # works without JS
+
+    response = client.post(reverse("set_language"), {"language": "fr", "next": catalogue})
+
+    assert response.status_code == 302 and response["Location"] == catalogue
+    assert "Lots en vente" in html_of(client, catalogue)
+    client.post(reverse("set_language"), {"language": "en", "next": catalogue})
+    assert "Lots en vente" not in html_of(client, catalogue)
+
+
+def test_the_switcher_on_a_page_goes_to_its_translation(client, page):
+    about = page("About the agency")
+    french = translate(about, "fr", title="À propos de l'agence", slug="a-propos")
+
+    targets = switcher_targets(html_of(client, about.url))
+
+    assert targets["fr"] == "/fr/a-propos/" == Page.objects.get(pk=french.pk).url
+    assert targets["en"] == "/about-the-agency/"
+    assert targets["es"] == "/es/about-the-agency/"  # not translated yet: the English page in the Spanish site
+    client.post(reverse("set_language"), {"language": "fr", "next": targets["fr"]})
+    html = html_of(client, targets["fr"])
+    assert "À propos de l&#x27;agence" in html and "Lots en vente" in html
+    assert switcher_targets(html)["en"] == "/about-the-agency/"
+
+
+def test_the_switcher_refuses_a_language_not_offered_and_an_address_elsewhere(client):
+    assert client.post(reverse("set_language"), {"language": "de", "next": "/"}).status_code == 400
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get(reverse("set_language")).status_code == 405
+
+
+# --------------------------------------------------------------------------------------------
+# Wagtail's localisation
+# --------------------------------------------------------------------------------------------
+
+
+def test_editors_can_translate_pages_into_french_and_spanish():
+    assert set(Locale.objects.values_list("language_code", flat=True)) == {"en", "fr", "es"}
+    assert {"wagtail.locales", "wagtail.contrib.simple_translation"} <= set(settings.INSTALLED_APPS)
+
+
+def test_a_translated_page_is_served_under_its_languages_prefix(client, home, page):
+    about = page("About the agency", introduction="Who we are.")
+    translate(home, "fr", title="Accueil")
+    french = translate(about, "fr", title="L'agence", introduction="Qui nous sommes.")
+
+    html = html_of(client, "/fr/about-the-agency/")
+
+    assert french.url == "/fr/about-the-agency/"
+    assert "Qui nous sommes." in html and '<html lang="fr">' in html and "Lots en vente" in html
+    english = html_of(client, "/about-the-agency/")
+    assert "Who we are." in english and "Qui nous sommes." not in english
+    assert "Accueil" in html_of(client, "/fr/")
+    # search engines are told of each language's version
+    assert '<link rel="alternate" hreflang="fr" href="http://testserver/fr/about-the-agency/">' in english
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/about-the-agency/">' in html
+
+
+def test_a_page_not_yet_translated_is_served_from_the_english_tree_under_the_prefix(client, home, page):
+    page("Contact us", slug="reach-us")
+    translate(home, "fr", title="Accueil")  # the French tree exists, without this page
+
+    html = html_of(client, "/fr/reach-us/")
+
+    assert "Contact us" in html and '<html lang="fr">' in html
+    assert client.get("/fr/no-such-page/").status_code == 404
+
+
+def test_the_staff_admin_offers_french_and_spanish(client, auction_manager):
+    assert [code for code, _name in settings.WAGTAILADMIN_PERMITTED_LANGUAGES] == ["en", "fr", "es"]
+    profile = UserProfile.get_for_user(auction_manager)
+    profile.preferred_language = "fr"
+    profile.save()
+    client.force_login(auction_manager)
+    html = html_of(client, reverse("wagtailadmin_home"))
+    assert '<html lang="fr"' in html and "Tableau de bord" in html
+
+
+# --------------------------------------------------------------------------------------------
+# Amounts, numbers and dates
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language,amount,number,day,moment", [
+    ("en", "1,234.56 EUR", "1,234,567", "05 Dec 2026", "05 Dec 2026, 18:03"),
+    ("fr", "1\xa0234,56 EUR", "1\xa0234\xa0567", "5 déc. 2026", "5 déc. 2026, 18:03"),
+    ("es", "1\xa0234,56 EUR", "1\xa0234\xa0567", "5 dic 2026", "5 dic 2026, 18:03"),
+])
+def test_amounts_numbers_and_dates_follow_the_active_language(language, amount, number, day, moment):
+    when = datetime.datetime(2026, 12, 5, 17, 3, tzinfo=datetime.UTC)  # 18:03 in Brussels
+    with translation.override(language):
+        assert format_money(Decimal("1234.56"), "EUR") == amount
+        assert format_number(1234567) == number
+        assert format_day(when.date()) == day
+        assert format_moment(when).replace("\u202f", " ") == moment.replace("\u202f", " ")
+
+
+def test_a_lots_price_is_written_in_french_on_the_french_page(client, public_addresses):
+    html = html_of(client, public_addresses["lot"], HTTP_ACCEPT_LANGUAGE="fr")
+    assert "100,00\xa0EUR" in html.replace("&nbsp;", "\xa0") or "100,00 EUR" in html
+
