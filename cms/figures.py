@@ -211,27 +211,53 @@ def in_use_figure(stage_rows: list[statistics.GroupRow]) -> Figure:
                   headers=[_("Figure"), _("Value")], raw_headers=["figure", "value"], rows=table, summary=share)
 
 
+def _titles() -> dict[str, str]:
+    return {"stage": _("Public assets by stage"), "stage_column": _("Stage"),
+            "category": _("By category"), "category_column": _("Category"),
+            "country_of_origin": _("By country of origin"), "country_of_origin_column": _("Country of origin"),
+            "year": _("By year"), "year_column": _("Year")}
+
+
+def _sale_to_value() -> Figure:
+    return _ratio_figure("sale-to-value", _("Sale price ÷ value at seizure"), statistics.sale_to_value_ratio(),
+                         (_("Assets sold with a value"), _("Sale prices"), _("Values at seizure")),
+                         drill_down(stage=Stage.SOLD))
+
+
+def _cost_share() -> Figure:
+    return _ratio_figure("cost-share", _("Management costs ÷ value at seizure"), statistics.management_cost_share(),
+                         (_("Assets with a value"), _("Management costs"), _("Values at seizure")), drill_down())
+
+
 def all_figures() -> list[Figure]:
     """Every figure of the statistics page, in its order (a dozen queries in all)."""
-    titles = {"stage": _("Public assets by stage"), "stage_column": _("Stage"),
-              "category": _("By category"), "category_column": _("Category"),
-              "country_of_origin": _("By country of origin"), "country_of_origin_column": _("Country of origin"),
-              "year": _("By year"), "year_column": _("Year")}
+    titles = _titles()
     stage_rows = statistics.counts_and_values("stage")
-    by_stage = grouping_figure("stage", titles, stage_rows)
     steps = statistics.funnel()
     return [
-        by_stage, grouping_figure("category", titles), grouping_figure("country_of_origin", titles),
-        grouping_figure("year", titles), funnel_figure(steps), confiscation_rate_figure(steps),
-        median_days_figure(),
-        _ratio_figure("sale-to-value", _("Sale price ÷ value at seizure"), statistics.sale_to_value_ratio(),
-                      (_("Assets sold with a value"), _("Sale prices"), _("Values at seizure")),
-                      drill_down(stage=Stage.SOLD)),
-        _ratio_figure("cost-share", _("Management costs ÷ value at seizure"), statistics.management_cost_share(),
-                      (_("Assets with a value"), _("Management costs"), _("Values at seizure")), drill_down()),
-        proceeds_figure(), in_use_figure(stage_rows),
+        grouping_figure("stage", titles, stage_rows), grouping_figure("category", titles),
+        grouping_figure("country_of_origin", titles), grouping_figure("year", titles), funnel_figure(steps),
+        confiscation_rate_figure(steps), median_days_figure(), _sale_to_value(), _cost_share(), proceeds_figure(),
+        in_use_figure(stage_rows),
     ]
 
 
+# Each figure on its own, for its table's download.
+FIGURES = {
+    "by-stage": lambda: grouping_figure("stage", _titles()),
+    "by-category": lambda: grouping_figure("category", _titles()),
+    "by-country-of-origin": lambda: grouping_figure("country_of_origin", _titles()),
+    "by-year": lambda: grouping_figure("year", _titles()),
+    "funnel": lambda: funnel_figure(statistics.funnel()),
+    "confiscation-rate": lambda: confiscation_rate_figure(statistics.funnel()),
+    "median-days": median_days_figure,
+    "sale-to-value": _sale_to_value,
+    "cost-share": _cost_share,
+    "proceeds": proceeds_figure,
+    "in-use": lambda: in_use_figure(statistics.counts_and_values("stage")),
+}
+
+
 def figure_by_slug(slug: str) -> Figure | None:
-    return next((f for f in all_figures() if f.slug == slug), None)
+    build = FIGURES.get(slug)
+    return build() if build else None

@@ -61,7 +61,7 @@ FROM generate_series(1, 100) AS i;
 
 INSERT INTO custody_asset (case_id, reference, category, title, description, quantity, unit, location_note,
                            perishable, declared_value, currency, status, confiscated_at, disposition_method,
-                           status_changed_at, created_at, updated_at)
+                           status_changed_at, created_at, updated_at, public_area)
 SELECT c.id, 'BENCH-A' || i,
        (ARRAY['vehicle','real_estate','jewellery_art','vessel','business','other'])[1 + i %% 6],
        'Bench asset ' || i, '', 1, 'item', '', false, (1000 + (i %% 997) * 137)::numeric(16, 2), 'EUR',
@@ -70,7 +70,7 @@ SELECT c.id, 'BENCH-A' || i,
        CASE WHEN i %% 10 IN (2, 3, 5, 6, 7, 8) THEN timestamptz '2019-01-01' + (i %% 2500) * interval '1 day' END,
        CASE i %% 10 WHEN 5 THEN 'sale' WHEN 6 THEN 'social_reuse' WHEN 7 THEN 'return' WHEN 8 THEN 'destruction'
                    ELSE '' END,
-       now(), now(), now()
+       now(), now(), now(), (ARRAY['Antwerp', 'Ghent', 'Liège', ''])[1 + i %% 4]
 FROM generate_series(1, %(assets)s) AS i
 JOIN custody_case c ON c.reference = 'BENCH-' || (1 + i %% 100);
 
