@@ -7,14 +7,17 @@ auction site is not in the tree: Django serves it under /auctions/ and the menu 
 
 from __future__ import annotations
 
+import csv
 import functools
 import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -24,6 +27,8 @@ from custody.storage import private_storage
 from custody.validators import validate_document
 
 from .blocks import BodyBlock, LinkBlock
+from .figures import all_figures, figure_by_slug, method_notes
+from .open_data import RESOURCES
 
 
 @functools.cache
@@ -85,7 +90,7 @@ class HomePage(Page):
                      index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]  # the root of the tree only
-    subpage_types = ["cms.StandardPage", "cms.AssetIndexPage"]
+    subpage_types = ["cms.StandardPage", "cms.AssetIndexPage", "cms.StatisticsPage"]
 
     class Meta:
         verbose_name = _("home page")
@@ -283,3 +288,60 @@ class PublishedDocument(index.Indexed, models.Model):
         from django.urls import reverse
 
         return reverse("cms:document_file", args=[self.pk])
+
+
+class StatisticsPage(RoutablePageMixin, Page):
+    """The public record in figures, at /statistics/: each figure a chart drawn on the server, the table
+    behind it with a link per row to the assets it counts, its CSV, and how it is computed; and the data
+    dictionary of the open data at /statistics/data-dictionary/. Anyone may see it: aggregates, and
+    assets only as the public record shows them. The figures come from cms.statistics, as the API's
+    and the open data's do."""
+
+    introduction = models.TextField(_("introduction"), blank=True, max_length=600,
+                                    help_text=_("One or two sentences shown under the title."))
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction")]
+    base_form_class = PublicPageForm
+    template = "cms/statistics_page.html"
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("statistics page")
+
+    def clean(self):
+        super().clean()
+        check_slug_is_served(self.slug, self.get_parent())
+
+    def _route_url(self, request, name: str, *args) -> str:
+        return self.get_url(request) + self.reverse_subpage(name, args=args)
+
+    @path("")
+    def figures(self, request):
+        figures = all_figures()
+        for figure in figures:
+            figure.csv_url = self._route_url(request, "table_csv", figure.slug)
+        return self.render(request, context_overrides={
+            "figures": figures, "dictionary_url": self._route_url(request, "data_dictionary")})
+
+    # (Wagtail serves page addresses of words and slashes only: no ".csv" in it; the download is named so.)
+    @path("tables/<slug:slug>/")
+    def table_csv(self, request, slug: str):
+        """One figure's table as CSV: codes and plain numbers, amounts with a decimal point."""
+        figure = figure_by_slug(slug)
+        if figure is None:
+            raise Http404
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{figure.slug}.csv"'
+        writer = csv.writer(response, lineterminator="\n")
+        writer.writerow(figure.raw_headers)
+        writer.writerows(row.raw for row in figure.rows)
+        return response
+
+    @path("data-dictionary/")
+    def data_dictionary(self, request):
+        return self.render(request, template="cms/statistics_data_dictionary.html",
+                           context_overrides={"resources": RESOURCES, "methods": method_notes()})

@@ -17,8 +17,7 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import slugify
@@ -45,6 +44,7 @@ from disposition.models import Invoice, InvoiceStatus
 from ledger.models import AccountPurpose, Posting
 from valuation.models import Appraisal, AppraisalStatus, DirectSale, DirectSaleStatus
 
+from . import statistics
 from .models import AssetIndexPage, AssetPage, HomePage, PublishedDocument
 
 logger = logging.getLogger(__name__)
@@ -66,15 +66,6 @@ STAGES: dict[str, str] = {
     "lost": gettext_lazy("Lost or damaged"),
 }
 
-_STAGE_WHEN = [
-    When(status=S.SOLD, then=Value("sold")),
-    When(status=S.DISPOSED, disposition_method=DispositionMethod.SALE, then=Value("sold")),
-    When(status=S.DISPOSED, then=Value("assigned")),
-    When(status=S.RETURNED, then=Value("returned")),
-    When(status=S.DESTROYED, then=Value("destroyed")),
-    When(status=S.LOST, then=Value("lost")),
-]
-
 
 def stage_of(asset: Asset) -> str:
     if asset.status == S.SOLD or (asset.status == S.DISPOSED and asset.disposition_method == DispositionMethod.SALE):
@@ -94,11 +85,9 @@ def asset_is_public(*, asset_id: int) -> bool:
 
 
 def _with_stage_and_year(qs: QuerySet[Asset]) -> QuerySet[Asset]:
-    # The year an asset entered the public record: its confiscation, or its early sale.
-    return qs.annotate(
-        stage=Case(*_STAGE_WHEN, default=Value("confiscated")),
-        record_year=ExtractYear(Coalesce("confiscated_at", "status_changed_at"), output_field=IntegerField()),
-    )
+    # The stage, and the year an asset entered the public record (its confiscation, or its early sale,
+    # in the agency's time zone): the statistics' own definitions, so that their drill-downs agree.
+    return qs.annotate(stage=statistics.stage_expression(), record_year=statistics.year_expression())
 
 
 # --------------------------------------------------------------------------------------------

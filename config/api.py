@@ -20,6 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from auctions.api import router as auctions_router
+from cms.api import router as record_router
 from common.api import INVALID, ApiError, error_response, json_object
 from common.exceptions import DomainError
 
@@ -70,7 +71,8 @@ def _api_view(view):
 api = Api(
     title="Public auctions API",
     version="1",
-    description="Catalogue and bidding for public auctions of confiscated and early-sale assets. "
+    description="Catalogue and bidding for public auctions of confiscated and early-sale assets; the public "
+                "record's statistics and open data. "
                 "Amounts are decimal strings with at most two decimals. Refusals are "
                 '`{"error": code, "detail": text}` with a 4xx status.',
     urls_namespace="api",
@@ -79,6 +81,7 @@ api = Api(
     parser=JsonObjectParser(),
 )
 api.add_router("", auctions_router)
+api.add_router("", record_router)
 
 
 @api.exception_handler(ApiError)

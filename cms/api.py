@@ -1,0 +1,84 @@
+"""The public record's part of the JSON API (/api/v1/, assembled in config/api.py): the statistics and
+the open data. Anyone may read them, without signing in: they hold no personal data and no
+restrained or seized asset one by one. Endpoints parse, call cms.statistics or cms.open_data, answer.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from ninja import Router
+from pydantic import BaseModel
+
+from common.api import Amount, answers
+
+from . import open_data, statistics
+
+router = Router(tags=["public record"])
+
+Grouping = Literal[statistics.GROUPINGS]  # type: ignore[valid-type]
+
+
+class StatisticsRow(BaseModel):
+    key: str
+    count: int
+    value: Amount
+
+
+class Statistics(BaseModel):
+    currency: str
+    rows: list[StatisticsRow]
+
+
+@router.get("/statistics/", operation_id="getStatistics", auth=None, url_name="statistics",
+            summary="Counts and values at seizure of the public assets, by stage, category, country of origin "
+                    "or year",
+            description="Every grouping counts the same public assets (confiscated, or sold early), so their "
+                        "totals agree. `value` is the value at seizure, in `currency`. The year is that of the "
+                        "confiscation, or of the early sale for an asset not yet confiscated.",
+            **answers({200: Statistics}, {400: "An unknown grouping"}))
+def statistics_by(request: HttpRequest, by: Grouping = "stage") -> dict:
+    rows = statistics.counts_and_values(by)
+    return {"currency": statistics.agency_currency(),
+            "rows": [{"key": row.key, "count": row.count, "value": row.value} for row in rows]}
+
+
+def _streamed(chunks, content_type: str, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _documented(media: str, what: str) -> dict:
+    return {"openapi_extra": {"responses": {200: {"description": what, "content": {media: {"schema": {
+        "type": "string" if media == "text/csv" else "array"}}}}}}}
+
+
+# Before the resources: "datapackage.json" would otherwise be read as a resource named "datapackage".
+@router.get("/open-data/datapackage.json", operation_id="getDataPackage", auth=None, url_name="open_data_package",
+            summary="The Frictionless Data package describing the open data (a Table Schema per resource)",
+            **_documented("application/json", "The datapackage.json descriptor"))
+def open_data_package(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(open_data.datapackage(homepage=request.build_absolute_uri("/")),
+                            json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@router.get("/open-data/{resource}.csv", operation_id="getOpenDataCsv", auth=None, url_name="open_data_csv",
+            summary="An open-data resource as CSV (assets, ledger-flows), streamed",
+            **_documented("text/csv", "The resource's rows; its columns are described in datapackage.json"))
+def open_data_csv(request: HttpRequest, resource: Literal["assets", "ledger-flows"]) -> StreamingHttpResponse:
+    found = open_data.RESOURCE_BY_NAME[resource]
+    return _streamed(open_data.csv_chunks(found.columns, found.rows()), "text/csv; charset=utf-8",
+                     f"{resource}.csv")
+
+
+@router.get("/open-data/{resource}.json", operation_id="getOpenDataJson", auth=None, url_name="open_data_json",
+            summary="An open-data resource as a JSON array of objects (assets, ledger-flows), streamed",
+            **_documented("application/json", "The resource's rows; amounts are decimal strings"))
+def open_data_json(request: HttpRequest, resource: Literal["assets", "ledger-flows"]) -> StreamingHttpResponse:
+    found = open_data.RESOURCE_BY_NAME[resource]
+    return _streamed(open_data.json_chunks(found.rows()), "application/json", f"{resource}.json")

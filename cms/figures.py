@@ -1,0 +1,263 @@
+"""The statistics page's figures: for each, its table (as shown, and as downloaded), the chart drawn
+from that table, the drill-down link of each row to the assets behind it, and the method note that
+the page and the data dictionary show. The numbers all come from cms.statistics, as the API's and
+the open data's do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from common.formats import format_number
+from common.money import format_money, format_percent
+
+from . import charts, statistics
+from .statistics import DRILL_PARAMETERS, Stage
+
+ASSET_INDEX_PATH = "/assets/"  # the public asset pages' index (AssetIndexPage), which filters by these
+
+
+def drill_down(**filters) -> str:
+    query = urlencode({k: v for k, v in filters.items() if v not in (None, "")})
+    return f"{ASSET_INDEX_PATH}?{query}" if query else ASSET_INDEX_PATH
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: list[str]  # as shown, in the active locale
+    raw: list[str]  # as downloaded: codes, plain numbers, decimal amounts
+    link: str = ""  # the assets behind the row
+    total: bool = False
+
+
+@dataclass
+class Figure:
+    slug: str
+    title: str
+    method: str
+    headers: list[str]
+    raw_headers: list[str]
+    rows: list[Row]
+    chart: str = ""
+    summary: str = ""  # one sentence with the figure's headline number
+    extra: dict = field(default_factory=dict)
+    csv_url: str = ""  # set by the page, which routes the downloads
+
+
+METHODS = {
+    "stage": gettext_lazy(
+        "Public assets (confiscated, or sold early by court order) by their stage today. Sold: sold early with "
+        "the proceeds in escrow, or sold after confiscation. Assigned: given for social reuse or to a public "
+        "body. Confiscated: held or awaiting disposition. Value: the value at seizure, that is the first "
+        "approved appraisal, else the value declared when the asset was registered; assets valued in another "
+        "currency are counted but their value is not added."),
+    "category": gettext_lazy("The same public assets and values by category of asset."),
+    "country_of_origin": gettext_lazy(
+        "The same public assets and values by the country the assets were taken from, as the case records it."),
+    "year": gettext_lazy(
+        "The same public assets and values by year of the confiscation (in the agency's time zone); an asset "
+        "sold early and not yet confiscated counts in the year of its sale."),
+    "funnel": gettext_lazy(
+        "All assets the agency has registered, in aggregate: how many were ever restrained or seized, taken into "
+        "custody, confiscated, and how many public assets are now sold, assigned or returned (from the custody "
+        "log). Sold includes assets sold early that a court has not yet confiscated. Restrained and seized "
+        "assets are never listed one by one."),
+    "confiscation_rate": gettext_lazy(
+        "Assets confiscated divided by assets ever restrained or seized, over all assets registered."),
+    "median_days": gettext_lazy(
+        "For each interval, the median number of days (half took less, half more) over all assets that went "
+        "through it, measured between the first custody-log entries of its start and end (percentile_cont)."),
+    "sale_to_value": gettext_lazy(
+        "Over the public assets sold with a value at seizure: the sum of their sale prices divided by the sum of "
+        "their values at seizure. Sale price: the asset's share of the hammer price of its paid invoice (auction "
+        "or direct sale), as posted to the ledger, net of corrections."),
+    "cost_share": gettext_lazy(
+        "Over the public assets with a value at seizure: storage and upkeep costs posted to the ledger for them "
+        "(net of corrections) divided by their values at seizure."),
+    "proceeds": gettext_lazy(
+        "Where the net proceeds of sales and confiscated money stand today, from the ledger: the balance of the "
+        "accounts of each destination. Victims, social reuse and foreign states show zero until disposition "
+        "decisions allocate money to them."),
+    "in_use": gettext_lazy(
+        "Of the assets assigned for social reuse or public use, the share whose latest monitoring report found "
+        "them in use as agreed. No monitoring reports are recorded yet."),
+}
+
+
+METHOD_TITLES = {
+    "stage": gettext_lazy("Public assets by stage"), "category": gettext_lazy("By category"),
+    "country_of_origin": gettext_lazy("By country of origin"), "year": gettext_lazy("By year"),
+    "funnel": gettext_lazy("From restraint to disposal"), "confiscation_rate": gettext_lazy("Confiscated ÷ restrained"),
+    "median_days": gettext_lazy("Median days per stage"),
+    "sale_to_value": gettext_lazy("Sale price ÷ value at seizure"),
+    "cost_share": gettext_lazy("Management costs ÷ value at seizure"),
+    "proceeds": gettext_lazy("Where the proceeds went"), "in_use": gettext_lazy("Assigned assets actually in use"),
+}
+
+
+def method_notes() -> list[tuple[str, str]]:
+    """(title, method) of every figure, for the data dictionary."""
+    return [(str(METHOD_TITLES[key]), str(text)) for key, text in METHODS.items()]
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return format_money(amount, currency)
+
+
+def _share(ratio: Decimal | None) -> str:
+    return "—" if ratio is None else format_percent((ratio * 100).quantize(Decimal("0.1")))
+
+
+def grouping_figure(by: str, titles: dict[str, str], rows: list[statistics.GroupRow] | None = None) -> Figure:
+    currency = statistics.agency_currency()
+    rows = statistics.counts_and_values(by) if rows is None else rows
+    count, value = statistics.totals(rows)
+    parameter = DRILL_PARAMETERS[by]
+    table = [Row([r.label, format_number(r.count), _money(r.value, currency)], [r.key, str(r.count), str(r.value)],
+                 drill_down(**{parameter: r.key})) for r in rows]
+    table.append(Row([_("Total"), format_number(count), _money(value, currency)], ["total", str(count), str(value)],
+                     drill_down(), total=True))
+    return Figure(
+        slug=f"by-{by.replace('_', '-')}", title=titles[by], method=str(METHODS[by]),
+        headers=[titles[f"{by}_column"], _("Assets"), _("Value at seizure")],
+        raw_headers=[by, "count", f"value_{currency.lower()}"], rows=table,
+        chart=charts.bars([(r.label, r.count) for r in rows], format_number),
+        summary=_("%(count)s public assets, valued at %(value)s at seizure.") % {
+            "count": format_number(count), "value": _money(value, currency)},
+        extra={"count": count, "value": value})
+
+
+def funnel_figure(steps: list[statistics.FunnelStep]) -> Figure:
+    links = {"confiscated": drill_down()}
+    table = [Row([s.label, format_number(s.count)], [s.key, str(s.count)],
+                 drill_down(stage=s.stage) if s.stage else links.get(s.key, "")) for s in steps]
+    return Figure(slug="funnel", title=_("From restraint to disposal"), method=str(METHODS["funnel"]),
+                  headers=[_("Step"), _("Assets")], raw_headers=["step", "count"], rows=table,
+                  chart=charts.bars([(s.label, s.count) for s in steps], format_number))
+
+
+def confiscation_rate_figure(steps: list[statistics.FunnelStep]) -> Figure:
+    rate = statistics.confiscation_rate(steps)
+    table = [Row([_("Confiscated"), format_number(rate.numerator)], ["confiscated", str(rate.numerator)],
+                 drill_down()),
+             Row([_("Restrained or seized"), format_number(rate.denominator)], ["restrained", str(rate.denominator)]),
+             Row([_("Confiscated ÷ restrained"), _share(rate.ratio)], ["ratio", str(rate.ratio or "")], total=True)]
+    return Figure(slug="confiscation-rate", title=_("Confiscated ÷ restrained"),
+                  method=str(METHODS["confiscation_rate"]), headers=[_("Figure"), _("Value")],
+                  raw_headers=["figure", "value"], rows=table,
+                  chart=charts.bars([(_("Restrained or seized"), rate.denominator),
+                                     (_("Confiscated"), rate.numerator)], format_number),
+                  summary=_("%(share)s of the assets restrained or seized were confiscated.") % {
+                      "share": _share(rate.ratio)}, extra={"ratio": rate.ratio})
+
+
+def median_days_figure() -> Figure:
+    durations = statistics.median_days_per_stage()
+
+    def days(value: float | None) -> str:
+        return "—" if value is None else format_number(Decimal(str(value)), 1)
+
+    table = [Row([d.label, format_number(d.count), days(d.median_days)],
+                 [d.key, str(d.count), "" if d.median_days is None else str(d.median_days)]) for d in durations]
+    return Figure(slug="median-days", title=_("Median days per stage"), method=str(METHODS["median_days"]),
+                  headers=[_("Interval"), _("Assets measured"), _("Median days")],
+                  raw_headers=["interval", "assets", "median_days"], rows=table,
+                  chart=charts.bars([(d.label, d.median_days or 0) for d in durations],
+                                    lambda v: format_number(Decimal(str(v)), 1)))
+
+
+def _ratio_figure(slug: str, title: str, ratio: statistics.Ratio, labels: tuple[str, str, str],
+                  link: str = "") -> Figure:
+    currency = statistics.agency_currency()
+    count_label, top_label, bottom_label = labels
+    table = [Row([count_label, format_number(ratio.count)], ["assets", str(ratio.count)], link),
+             Row([top_label, _money(ratio.numerator, currency)], ["numerator", str(ratio.numerator)]),
+             Row([bottom_label, _money(ratio.denominator, currency)], ["denominator", str(ratio.denominator)]),
+             Row([title, _share(ratio.ratio)], ["ratio", str(ratio.ratio or "")], total=True)]
+    key = slug.replace("-", "_")
+    return Figure(slug=slug, title=title, method=str(METHODS[key]), headers=[_("Figure"), _("Value")],
+                  raw_headers=["figure", "value"], rows=table,
+                  chart=charts.bars([(bottom_label, ratio.denominator), (top_label, ratio.numerator)],
+                                    lambda v: _money(Decimal(str(v)), currency)),
+                  summary=_share(ratio.ratio), extra={"ratio": ratio})
+
+
+def proceeds_figure() -> Figure:
+    currency = statistics.agency_currency()
+    destinations = statistics.proceeds_destinations()
+    total = sum((d.amount for d in destinations), Decimal("0.00"))
+    table = [Row([d.label, _money(d.amount, currency)], [d.key, str(d.amount)]) for d in destinations]
+    table.append(Row([_("Total"), _money(total, currency)], ["total", str(total)], total=True))
+    return Figure(slug="proceeds", title=_("Where the proceeds went"), method=str(METHODS["proceeds"]),
+                  headers=[_("Destination"), _("Amount")], raw_headers=["destination", f"amount_{currency.lower()}"],
+                  rows=table, chart=charts.bars([(d.label, d.amount) for d in destinations],
+                                                lambda v: _money(Decimal(str(v)), currency)),
+                  extra={"destinations": destinations})
+
+
+def in_use_figure(stage_rows: list[statistics.GroupRow]) -> Figure:
+    in_use = statistics.assigned_in_use(stage_rows)
+    share = _share(in_use.share) if in_use.share is not None else _("No monitoring reports yet")
+    table = [Row([_("Assets assigned"), format_number(in_use.assigned)], ["assigned", str(in_use.assigned)],
+                 drill_down(stage=Stage.ASSIGNED)),
+             Row([_("With a monitoring report"), format_number(in_use.reported)], ["reported", str(in_use.reported)]),
+             Row([_("In use as agreed"), format_number(in_use.in_use)], ["in_use", str(in_use.in_use)]),
+             Row([_("Share in use"), share], ["share", str(in_use.share or "")], total=True)]
+    return Figure(slug="in-use", title=_("Assigned assets actually in use"), method=str(METHODS["in_use"]),
+                  headers=[_("Figure"), _("Value")], raw_headers=["figure", "value"], rows=table, summary=share)
+
+
+def _titles() -> dict[str, str]:
+    return {"stage": _("Public assets by stage"), "stage_column": _("Stage"),
+            "category": _("By category"), "category_column": _("Category"),
+            "country_of_origin": _("By country of origin"), "country_of_origin_column": _("Country of origin"),
+            "year": _("By year"), "year_column": _("Year")}
+
+
+def _sale_to_value() -> Figure:
+    return _ratio_figure("sale-to-value", _("Sale price ÷ value at seizure"), statistics.sale_to_value_ratio(),
+                         (_("Assets sold with a value"), _("Sale prices"), _("Values at seizure")),
+                         drill_down(stage=Stage.SOLD))
+
+
+def _cost_share() -> Figure:
+    return _ratio_figure("cost-share", _("Management costs ÷ value at seizure"), statistics.management_cost_share(),
+                         (_("Assets with a value"), _("Management costs"), _("Values at seizure")), drill_down())
+
+
+def all_figures() -> list[Figure]:
+    """Every figure of the statistics page, in its order (a dozen queries in all)."""
+    titles = _titles()
+    stage_rows = statistics.counts_and_values("stage")
+    steps = statistics.funnel()
+    return [
+        grouping_figure("stage", titles, stage_rows), grouping_figure("category", titles),
+        grouping_figure("country_of_origin", titles), grouping_figure("year", titles), funnel_figure(steps),
+        confiscation_rate_figure(steps), median_days_figure(), _sale_to_value(), _cost_share(), proceeds_figure(),
+        in_use_figure(stage_rows),
+    ]
+
+
+# Each figure on its own, for its table's download.
+FIGURES = {
+    "by-stage": lambda: grouping_figure("stage", _titles()),
+    "by-category": lambda: grouping_figure("category", _titles()),
+    "by-country-of-origin": lambda: grouping_figure("country_of_origin", _titles()),
+    "by-year": lambda: grouping_figure("year", _titles()),
+    "funnel": lambda: funnel_figure(statistics.funnel()),
+    "confiscation-rate": lambda: confiscation_rate_figure(statistics.funnel()),
+    "median-days": median_days_figure,
+    "sale-to-value": _sale_to_value,
+    "cost-share": _cost_share,
+    "proceeds": proceeds_figure,
+    "in-use": lambda: in_use_figure(statistics.counts_and_values("stage")),
+}
+
+
+def figure_by_slug(slug: str) -> Figure | None:
+    build = FIGURES.get(slug)
+    return build() if build else None

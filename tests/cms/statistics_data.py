@@ -1,0 +1,131 @@
+"""A small public record built through the real services, for the statistics and open-data tests:
+assets at every stage, in two countries of origin and two years, with appraisals, a storage cost, an
+early sale paid by transfer, and personal data planted in every field that holds some."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from custody import roles
+from custody import services as custody_services
+from custody.models import Asset, PartyRole
+from ledger.services import storage_cost_post
+from tests.disposition.direct_sale_helpers import hand_over, invoiced_direct_sale, pay_by_transfer
+from tests.factories import AssetFactory, CaseFactory, CourtOrderFactory
+from tests.valuation.factories import approved_appraisal
+
+# Personal data planted in the record: none of it may reach a public page or export.
+OWNER_NAME = "Zebulon Quargmire"
+OWNER_ID = "ZQ-77-991-PERSONAL"
+OWNER_ADDRESS = "17 Rue Secrète, 1000 Brussels"
+BUYER_NAME = "Garage Dupont"  # the direct-sale helper's buyer
+BUYER_CONTACT = "dupont-private@example.org, +32 2 123 45 67"
+PLANTED = [OWNER_NAME, OWNER_ID, OWNER_ADDRESS, "Rue Secrète", "dupont-private@example.org", "+32 2 123 45 67",
+           "Claimant Ximena Vortrel", "XV-12345"]
+
+
+@dataclass
+class Record:
+    assets: dict[str, Asset] = field(default_factory=dict)
+
+
+def _order(asset, order_type: str, **fields):
+    return CourtOrderFactory(case=asset.case, order_type=order_type, assets=[asset], **fields)
+
+
+def _move(asset, transition: str, actor, *, order_type: str | None = None, **kwargs):
+    order_id = _order(asset, order_type, **kwargs.pop("order_fields", {})).pk if order_type else None
+    custody_services.asset_transition(asset_id=asset.pk, transition=transition, actor=actor, order_id=order_id,
+                                      reason=f"Test: {transition}", **kwargs)
+    asset.refresh_from_db()
+    return asset
+
+
+def _confiscated(case, officer, title, **fields):
+    asset = AssetFactory(case=case, title=title, actor=officer, **fields)
+    _move(asset, "seize", officer, order_type="seizure")
+    return _move(asset, "confiscate", officer, order_type="confiscation")
+
+
+@pytest.fixture
+def finance_pair(make_staff):
+    return make_staff(roles.FINANCE_OFFICER, username="finance1"), make_staff(roles.FINANCE_OFFICER,
+                                                                             username="finance2")
+
+
+@pytest.fixture
+def record(case_officer, approver, second_approver, valuer, auction_manager, finance_pair) -> Record:
+    """Given: two cases (Nigeria, Italy), each party with personal data, and assets at every stage."""
+    nigeria = CaseFactory(country_of_origin="NG", title="State v. Zebulon Quargmire")
+    italy = CaseFactory(country_of_origin="IT")
+    for case in (nigeria, italy):
+        custody_services.party_add(actor=case_officer, case=case, role=PartyRole.OWNER, name=OWNER_NAME,
+                                   identity_number=OWNER_ID, address=OWNER_ADDRESS)
+        custody_services.party_add(actor=case_officer, case=case, role=PartyRole.THIRD_PARTY,
+                                   name="Claimant Ximena Vortrel", identity_number="XV-12345",
+                                   claim_description="Lien")
+    record = Record()
+    a = record.assets
+
+    # restrained only, and seized only: in aggregate, never one by one
+    a["restrained"] = _move(AssetFactory(case=nigeria, title="Restrained yacht", category="vessel",
+                                         declared_value=Decimal("500000.00"), actor=case_officer),
+                            "restrain", case_officer, order_type="restraint")
+    a["seized"] = _move(AssetFactory(case=nigeria, title="Seized lorry", declared_value=Decimal("80000.00"),
+                                     actor=case_officer), "seize", case_officer, order_type="seizure")
+
+    # confiscated, held: valued twice (the first approved appraisal is the value at seizure), with costs
+    held = a["held"] = _confiscated(nigeria, case_officer, "Confiscated saloon car",
+                                    declared_value=Decimal("99999.00"))
+    approved_appraisal(held, valuer, approver, amount="30000.10", value_date=datetime.date(2025, 1, 10))
+    approved_appraisal(held, valuer, approver, amount="25000.00", value_date=datetime.date(2025, 6, 10))
+    storage_cost_post(asset=held, amount=Decimal("150.25"), currency="EUR", source=f"test:{held.pk}",
+                      memo="Storage")
+
+    # assigned for social reuse (a villa), in Italy, confiscated in 2024
+    villa = a["assigned"] = _confiscated(italy, case_officer, "Villa", category="real_estate",
+                                         declared_value=Decimal("400000.00"))
+    _move(villa, "refer_for_disposition", case_officer)
+    _move(villa, "dispose", approver, disposition="social_reuse")
+    Asset.objects.filter(pk=villa.pk).update(confiscated_at=datetime.datetime(2024, 3, 1, 12, tzinfo=datetime.UTC))
+
+    # returned to another state
+    a["returned"] = _move(_confiscated(italy, case_officer, "Painting", category="jewellery_art",
+                                       declared_value=Decimal("12000.50")),
+                          "return_to_state", case_officer, order_type="return",
+                          order_fields={"recipient_state": "IT"})
+
+    # destroyed
+    a["destroyed"] = _move(_confiscated(nigeria, case_officer, "Counterfeit goods", category="other",
+                                        declared_value=Decimal("1000.00")),
+                           "destroy", approver, order_type="destruction")
+
+    # sold early by direct sale at 21,000 (valued 20,000), paid by transfer, handed over
+    # (in a case of its own: the helper notifies that case's parties, which it adds, of the early sale)
+    car = a["sold"] = AssetFactory(case=CaseFactory(country_of_origin="IT"), title="Perishable sports car",
+                                   declared_value=Decimal("25000.00"), actor=case_officer)
+    recorder, confirmer = finance_pair
+    invoice = invoiced_direct_sale(car, seller=auction_manager, case_officer=case_officer, approver=approver,
+                                   second_approver=second_approver, valuer=valuer, contact=BUYER_CONTACT)
+    pay_by_transfer(invoice, recorder=recorder, confirmer=confirmer)
+    hand_over(invoice, actor=auction_manager)
+    car.refresh_from_db()
+    assert car.status == "sold"
+    # a confiscated asset with no value in the agency's currency: counted, not summed
+    a["foreign"] = _confiscated(nigeria, case_officer, "Dollar bonds", category="securities",
+                                declared_value=Decimal("5000.00"), currency="USD")
+    return record
+
+
+# What the record's public assets add up to (value at seizure, in EUR).
+EXPECTED_PUBLIC_COUNT = 6
+EXPECTED_VALUE = Decimal("30000.10") + Decimal("400000.00") + Decimal("12000.50") + Decimal("1000.00") \
+    + Decimal("20000.00")
+EXPECTED_SALE_PRICE = Decimal("21000.00")
+EXPECTED_COSTS = Decimal("150.25")
+THIS_YEAR = timezone.localdate().year
