@@ -13,13 +13,20 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from wagtail.models import Locale, Page
 from wagtail.users.models import UserProfile
 
+from cms.models import AssetPage, DocumentKind
+from cms.record import published_document_create
 from common.formats import format_day, format_moment, format_number
 from common.money import format_money
+from disposition.services import calls
+from tests.cms.record_helpers import confiscate, text_pdf
+from tests.disposition.reuse_helpers import confiscated_asset
+from tests.factories import AssetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,8 +112,9 @@ def test_no_translation_is_fuzzy_or_drops_a_placeholder(po_path):
                     placeholder.findall(string)) | set(placeholder.findall(ids[0])), (message.id, string)
 
 
-def test_the_french_catalogue_translates_every_message():
-    with Path(settings.BASE_DIR, "locale/fr/LC_MESSAGES/django.po").open("rb") as f:
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_each_catalogue_translates_every_message(language):
+    with Path(settings.BASE_DIR, f"locale/{language}/LC_MESSAGES/django.po").open("rb") as f:
         source = read_po(f)
     missing = [m.id for m in source if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)]
     assert missing == []
@@ -144,6 +152,96 @@ def test_every_public_page_type_speaks_the_visitors_language(client, public_addr
         assert LOTS_FOR_SALE[language] in html, name
         if language != "en":
             assert ">Lots for sale<" not in html and "Skip to content" not in html, name
+
+
+# The public record, statistics and open data, and the calls for projects: on each page a phrase of its
+# own (not the header's), as an English, French and Spanish reader sees it.
+RECORD_PHRASES = {
+    "asset index": {"en": "Country of origin", "fr": "Pays d’origine", "es": "País de origen"},
+    "asset page": {"en": "Days in each stage", "fr": "Jours à chaque stade", "es": "Días en cada fase"},
+    "statistics": {"en": "data dictionary and methods", "fr": "dictionnaire des données et méthodes",
+                   "es": "diccionario de datos y métodos"},
+    "data dictionary": {"en": "How each figure is computed", "fr": "Comment chaque indicateur est calculé",
+                        "es": "Cómo se calcula cada cifra"},
+    "documents": {"en": "1 document", "fr": "1 document", "es": "1 documento"},
+    "search": {"en": "1 result", "fr": "1 résultat", "es": "1 resultado"},
+    "calls": {"en": "Calls for projects", "fr": "Appels à projets", "es": "Convocatorias de proyectos"},
+    "call": {"en": "Deadline for applications", "fr": "Date limite de dépôt des candidatures",
+             "es": "Plazo límite de presentación de solicitudes"},
+}
+# …and a second phrase that only the translation may show.
+RECORD_SECOND = {
+    "asset index": {"en": "1 asset", "fr": "1 bien", "es": "1 bien"},
+    "asset page": {"en": "Where the money went", "fr": "Où est allé l’argent", "es": "Adónde fue el dinero"},
+    "statistics": {"en": "Public assets by stage", "fr": "Biens publics par stade", "es": "Bienes públicos por fase"},
+    "data dictionary": {"en": "The register&#x27;s number of the asset, stable over time.",
+                        "fr": "Le numéro du bien au registre, stable dans le temps.",
+                        "es": "El número del bien en el registro, estable en el tiempo."},
+    "documents": {"en": "Kinds of document", "fr": "Types de document", "es": "Tipos de documento"},
+    "search": {"en": "Words to look for in the pages and published documents",
+               "fr": "Mots à rechercher dans les pages et les documents publiés",
+               "es": "Palabras que buscar en las páginas y los documentos publicados"},
+    "calls": {"en": "apply by", "fr": "candidatures jusqu’au", "es": "solicitudes hasta el"},
+    "call": {"en": "Property offered", "fr": "Biens offerts", "es": "Bienes ofrecidos"},
+}
+# The page tree's pages are under the language's prefix; the others follow the visitor's choice.
+IN_THE_PAGE_TREE = {"asset index", "asset page", "statistics", "data dictionary"}
+
+
+@pytest.fixture
+def record_addresses(case, case_officer, django_capture_on_commit_callbacks):
+    """Given a confiscated car with its public page, a publishable court decision and an open call for
+    projects offering a confiscated villa."""
+    car = AssetFactory(case=case, actor=case_officer, public_area="Ghent", declared_value=Decimal("20000.00"))
+    with django_capture_on_commit_callbacks(execute=True):  # the asset's page is made once the move commits
+        confiscate(car, case_officer)
+    published_document_create(
+        kind=DocumentKind.COURT_DECISION, title="Judgment on the Quokkaberry villa", date=datetime.date(2026, 5, 4),
+        upload=SimpleUploadedFile("decision.pdf", text_pdf("The court orders the villa's return"),
+                                  content_type="application/pdf"),
+        publishable=True)
+    villa = confiscated_asset(case, case_officer)
+    call = calls.call_create(actor=case_officer, title="A villa for the youth", description="Youth projects.",
+                             assets=[villa], deadline=timezone.now() + datetime.timedelta(days=30))
+    calls.call_open(actor=case_officer, call_id=call.pk)
+    return {
+        "asset index": "/assets/",
+        "asset page": AssetPage.objects.get(asset=car).url,
+        "statistics": "/statistics/",
+        "data dictionary": "/statistics/data-dictionary/",
+        "documents": reverse("cms:documents"),
+        "search": reverse("cms:search") + "?q=Quokkaberry",
+        "calls": reverse("disposition:calls"),
+        "call": reverse("disposition:call", args=[call.pk]),
+    }
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_public_record_page_speaks_the_visitors_language(client, record_addresses, language):
+    # Given a visitor who chose the language
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for name, address in record_addresses.items():
+        if name in IN_THE_PAGE_TREE and language != "en":
+            address = f"/{language}{address}"
+        # When they open each page of the public record
+        html = html_of(client, address)
+        # Then it is written in their language, the header and the page's own words alike
+        assert f'<html lang="{language}">' in html, name
+        assert LOTS_FOR_SALE[language] in html, name
+        assert RECORD_PHRASES[name][language] in html, name
+        assert RECORD_SECOND[name][language] in html, name
+        if language != "en":
+            assert RECORD_SECOND[name]["en"] not in html, name
+            assert "Skip to content" not in html, name
+
+
+@pytest.mark.xfail(strict=True, reason="cms/open_data.py writes the days columns' description once, at import, "
+                                       "in English (`_(…) % {…}` outside a lazy string)")
+@pytest.mark.parametrize("language,days", [("fr", "Jours (deux décimales) du gel à la saisie"),
+                                           ("es", "Días (dos decimales) del embargo preventivo a la incautación")])
+def test_the_data_dictionary_describes_the_days_columns_in_the_readers_language(client, home, language, days):
+    html = html_of(client, f"/{language}/statistics/data-dictionary/")
+    assert days in html and "Days (two decimals)" not in html
 
 
 def test_the_auction_pages_follow_the_browsers_language_without_a_choice_made(client, public_addresses):
