@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from custody import services as custody
 from custody.demo import Clock
-from custody.models import Asset, AssetStatus, Case, CaseStatus, LegalBasis, OffenceType, PartyRole
+from custody.models import Asset, Case, CaseStatus, LegalBasis, OffenceType, PartyRole
 from valuation.demo import appraisal_at_seizure
 
 from .models import (
@@ -178,7 +178,7 @@ class _Demo:
         orders = {}
         for order_type, step_day in (("restraint", story.restrained), ("seizure", story.seized),
                                      ("confiscation", story.confiscated)):
-            issued = _d(step_day) - 3 * day
+            issued = max(_d(step_day) - 3 * day, _d(story.opened + " 14:00"))
             with self.clock.at(issued):
                 orders[order_type] = custody.court_order_record(
                     actor=officer, case=case, order_type=order_type, reference=f"{order_type[:3].upper()}/"
@@ -385,29 +385,37 @@ def seed(command, options) -> None:
 
 
 def _victims(u: dict, rng: random.Random) -> None:
-    """The van sold at the demo's closed auction (its proceeds in escrow) is confiscated today: its
-    proceeds join the fund; part of them goes to the victims, one paid already, one still to pay."""
-    from auctions.models import Lot
+    """An early sale's buyer pays and collects today (invoice, transfer confirmed by a second officer,
+    handover), then the court confiscates the proceeds: they join the fund, and part of them goes to
+    the victims, one paid already, one still to pay. The demo's auctioned van stays sold early."""
+    from valuation.models import DirectSale, DirectSaleStatus
 
-    from .demo import DEMO_SLUG
+    from .demo import _pay_by_transfer, _signature
+    from .services import collection, direct_sales
 
-    lot = Lot.objects.filter(auction__slug=DEMO_SLUG, assets__status=AssetStatus.SOLD).order_by("number").first()
-    van = lot.assets.filter(status=AssetStatus.SOLD).first() if lot else None
-    if van is None:
+    sale = DirectSale.objects.filter(status=DirectSaleStatus.APPROVED).select_related("asset").order_by("pk").first()
+    if sale is None:
         return
+    invoice = direct_sales.direct_sale_invoice_issue(actor=u["auctions"], sale_id=sale.pk)
+    _pay_by_transfer(invoice, finance=u["finance"], approver=u["approver"], received_on=timezone.localdate())
+    collection.handover_record(
+        actor=u["custodian"], invoice_id=invoice.pk, collected_by=sale.buyer_name, identity_checked=True,
+        id_document_type="id_card", id_document_number="DEMO-733-118", condition="As described in the sale.",
+        image=_signature())
+    asset = Asset.objects.select_related("case").get(pk=sale.asset_id)
     order = custody.court_order_record(
-        actor=u["officer"], case=van.case, order_type="confiscation", reference=f"CON/{van.case.reference}",
-        issued_on=timezone.localdate(), issuing_court=van.case.court or "Court of First Instance, Brussels",
-        assets=[van], publishable=True, summary="Confiscation of the van sold early; its proceeds to the state.")
-    custody.asset_transition(asset_id=van.pk, transition="confiscate", actor=u["officer"], order_id=order.pk,
+        actor=u["officer"], case=asset.case, order_type="confiscation", reference=f"CON/{asset.reference}",
+        issued_on=timezone.localdate(), issuing_court=asset.case.court or "Court of First Instance, Brussels",
+        assets=[asset], publishable=True, summary="Confiscation of the goods sold early: their proceeds to the state.")
+    custody.asset_transition(asset_id=asset.pk, transition="confiscate", actor=u["officer"], order_id=order.pk,
                              reason="Confiscation of the proceeds of the early sale")
-    available = decisions.proceeds_available(currency="EUR", proceeds_asset_id=van.pk)
+    available = decisions.proceeds_available(currency="EUR", proceeds_asset_id=asset.pk)
     amount = (available * Decimal("0.6")).quantize(Decimal("1"))
     if amount <= 0:
         return
     decision = decisions.decision_propose(
         actor=u["officer"], kind=DecisionKind.VICTIM_COMPENSATION, amount=amount, currency="EUR",
-        proceeds_asset_id=van.pk, legal_basis="Judgment ordering compensation of the victims of the fraud.")
+        proceeds_asset_id=asset.pk, legal_basis="Judgment ordering compensation of the victims of the fraud.")
     decisions.decision_approve(actor=u["approver"], decision_id=decision.pk)
     decisions.decision_execute(actor=u["approver2"], decision_id=decision.pk)
     half = (amount / 2).quantize(Decimal("0.01"))
