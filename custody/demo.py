@@ -4,7 +4,9 @@ take it further: valuation's demo asks for early sales of some assets in custody
 
 Deterministic: the same --seed gives the same cases, assets and histories. Small data sets (the
 default) are built through the services, so every history is a real one with a real chain of
-custody; large ones (--bulk, or more than BULK_THRESHOLD assets) are written with bulk_create,
+custody, each step taken at its own believable past moment under a travelling clock (`Clock`:
+court orders before the steps citing them, steps days to months apart, never in the future); large
+ones (--bulk, or more than BULK_THRESHOLD assets) are written with bulk_create,
 computing each custody entry's hash with the very function the verifier uses, so
 `manage.py verify_custody_chain` passes on them too. Running it twice adds nothing the second time.
 """

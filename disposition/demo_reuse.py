@@ -360,28 +360,39 @@ def seed(command, options) -> None:
     with demo.at("2025-06-02"):
         decisions.decision_complete(actor=u["approver"], decision_id=yacht.pk, note="Sold; proceeds to the state.")
 
-    # Two properties offered in an open call for projects; three applications, scored.
-    with demo.at("2026-09-01"):
+    # Two properties offered in a call for projects open now (its dates follow today, so that it is
+    # open whenever the demo is seeded); three applications received, scored.
+    now = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+
+    def ago(days: int):
+        return demo.clock.at(now - datetime.timedelta(days=days))
+
+    with ago(95):
         call = calls.call_create(
             actor=u["officer"], title="Call for projects: a farmhouse near Gembloux and a warehouse in Liège",
             description="Social-reuse projects for two confiscated properties: food, culture, training.",
-            deadline=_d("2027-01-29 17:00"), assets=a["call"])
-    with demo.at("2026-09-15"):
+            deadline=now + datetime.timedelta(days=60, hours=7), assets=a["call"])
+    with ago(80):
         calls.call_open(actor=u["officer2"], call_id=call.pk)
-    for when, key, summary, score in (
-            ("2026-10-02", "terre", "Urban farm and food bank on the farmhouse's land.", "82.50"),
-            ("2026-10-20", "tafel", "Training kitchen and canteen in the warehouse.", "74.00"),
-            ("2026-11-12", "gembloux", "Rehearsal rooms for the town's music school.", "61.00")):
-        with demo.at(when):
+    for days, key, summary, score in (
+            (62, "terre", "Urban farm and food bank on the farmhouse's land.", "82.50"),
+            (44, "tafel", "Training kitchen and canteen in the warehouse.", "74.00"),
+            (21, "gembloux", "Rehearsal rooms for the town's music school.", "61.00")):
+        with ago(days):
             application = calls.application_record(actor=u["officer"], call_id=call.pk, beneficiary_id=bene[key].pk,
                                                    project_summary=summary)
-        with demo.at("2026-11-20"):
+        with ago(12):
             calls.application_score(actor=u["officer2"], application_id=application.pk, score=score,
                                     notes="Scored against the call's criteria.")
 
     _victims(u, demo.rng)
-    command.stdout.write("Disposition: 4 beneficiaries' projects, 7 decisions executed, 1 revoked and proposed "
-                         "anew, 1 call for projects open, proceeds allocated to victims.")
+    from .models import DispositionDecision, MonitoringReport, ReuseProject
+
+    command.stdout.write(
+        f"Disposition: {Beneficiary.objects.count()} beneficiaries, {DispositionDecision.objects.count()} decisions "
+        f"({DispositionDecision.objects.exclude(executed_at=None).count()} executed, one revoked and proposed anew), "
+        f"{ReuseProject.objects.count()} projects with {MonitoringReport.objects.count()} monitoring reports, "
+        f"a call for projects open with {call.applications.count()} scored applications.")
 
 
 def _victims(u: dict, rng: random.Random) -> None:
