@@ -18,16 +18,36 @@ from .record import pdf_text, public_record_assets, public_record_sync
 DEMO_AREAS = ["Antwerp", "Ghent", "Liège", "Bruges", "Namur", "Flanders", "Brussels-Capital Region", ""]
 MAX_DEMO_PAGES = 2_000  # each page is a revision and a publication: more is for the sync command
 
+# kind, title, publishable, lines, date, the decision whose case it concerns (kind, beneficiary or None).
 DOCUMENTS = [
     (DocumentKind.COURT_DECISION, "Judgment of the Court of Appeal on the confiscation of a villa", True,
      ["The Court of Appeal confirms the confiscation of the villa and its grounds.",
-      "The property shall be assigned for social reuse by the municipality."]),
+      "The property shall be assigned for social reuse by the municipality."],
+     datetime.date(2022, 5, 12), ("social_reuse", "Municipality of Mechelen")),
     (DocumentKind.RETURN_AGREEMENT, "Agreement on the return of confiscated proceeds", True,
      ["The parties agree that the confiscated proceeds shall be returned to the requesting state",
-      "and used for the rehabilitation of schools, under public monitoring."]),
+      "and used for the rehabilitation of schools, under public monitoring."],
+     datetime.date(2024, 9, 5), ("foreign_return", None)),
+    (DocumentKind.MEMORANDUM, "Memorandum of understanding with the Municipality of Mechelen: youth centre", True,
+     ["The municipality shall run a youth centre in the confiscated villa for fifteen years,",
+      "open at least five days a week, and report on its use every year."],
+     datetime.date(2022, 8, 29), ("social_reuse", "Municipality of Mechelen")),
     (DocumentKind.MEMORANDUM, "Draft memorandum with the municipality (not published)", False,
-     ["Draft for discussion. Not for publication."]),
+     ["Draft for discussion. Not for publication."], datetime.date(2026, 5, 10), None),
 ]
+
+
+def _case_of(decision: tuple[str, str | None] | None) -> int | None:
+    """The case of the demo's decision of this kind (for this beneficiary), if disposition's demo made it."""
+    from disposition.models import DispositionDecision
+
+    if decision is None:
+        return None
+    kind, beneficiary = decision
+    found = DispositionDecision.objects.filter(kind=kind, asset__isnull=False)
+    if beneficiary:
+        found = found.filter(beneficiary__name=beneficiary)
+    return found.order_by("pk").values_list("asset__case_id", flat=True).first()
 
 
 def _pdf(lines: list[str]) -> bytes:
@@ -53,12 +73,12 @@ def seed(command, options) -> None:
     if PublishedDocument.objects.exists():
         return
     case_ids = list(public_record_assets().order_by("pk").values_list("case_id", flat=True).distinct()[:2])
-    for n, (kind, title, publishable, lines) in enumerate(DOCUMENTS):
+    for n, (kind, title, publishable, lines, date, decision) in enumerate(DOCUMENTS):
         data = _pdf(lines)
-        document = PublishedDocument(kind=kind, title=title, date=datetime.date(2026, 3 + n, 10),
-                                     publishable=publishable, text=pdf_text(data))
+        document = PublishedDocument(kind=kind, title=title, date=date, publishable=publishable, text=pdf_text(data))
         document.file.save(f"demo-{n}.pdf", ContentFile(data), save=False)
         document.save()
-        if case_ids:
-            document.cases.set(case_ids[n % len(case_ids):][:1])
+        case_id = _case_of(decision) or (case_ids[n % len(case_ids)] if case_ids else None)
+        if case_id:
+            document.cases.set([case_id])
     command.stdout.write(f"Public record: {len(DOCUMENTS)} published documents (one not publishable).")

@@ -4,7 +4,9 @@ take it further: valuation's demo asks for early sales of some assets in custody
 
 Deterministic: the same --seed gives the same cases, assets and histories. Small data sets (the
 default) are built through the services, so every history is a real one with a real chain of
-custody; large ones (--bulk, or more than BULK_THRESHOLD assets) are written with bulk_create,
+custody, each step taken at its own believable past moment under a travelling clock (`Clock`:
+court orders before the steps citing them, steps days to months apart, never in the future); large
+ones (--bulk, or more than BULK_THRESHOLD assets) are written with bulk_create,
 computing each custody entry's hash with the very function the verifier uses, so
 `manage.py verify_custody_chain` passes on them too. Running it twice adds nothing the second time.
 """
@@ -16,6 +18,7 @@ import hashlib
 import io
 import random
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -516,88 +519,185 @@ def _photo(title: str, category: str, rng: random.Random) -> SimpleUploadedFile:
     return SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")
 
 
+class Clock:
+    """The demo's travelling clock: every service called inside `at(moment)` sees `moment` as now
+    (time-machine, a dev dependency: seed_demo never runs in production), so that created_at, the
+    custody log's times, status_changed_at and confiscated_at all tell the same past story. The
+    custody log is append-only: its times cannot be corrected afterwards, they must be right when
+    written."""
+
+    def __init__(self) -> None:
+        import time_machine
+
+        self._travel = time_machine.travel
+
+    @contextmanager
+    def at(self, moment: datetime.datetime):
+        latest = timezone.now() - datetime.timedelta(minutes=1)
+        with self._travel(min(moment, latest), tick=False):
+            yield
+
+
+def _local(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+# How long after the previous order of the case a court gives each kind (days, from and to), and
+# which order it follows.
+_ORDER_AFTER = {"restraint": ("opened", 0, 20), "seizure": ("restraint", 3, 40), "early_sale": ("seizure", 40, 300),
+                "release": ("seizure", 60, 400), "destruction": ("seizure", 30, 200),
+                "confiscation": ("seizure", 250, 800), "return": ("confiscation", 30, 300)}
+
+
+@dataclass
+class CaseTimeline:
+    """When each order of a case was issued and each step of each asset taken. Drawn forward from
+    the day the case was opened, then squeezed (order kept) so that the last step is in the past."""
+
+    opened: datetime.datetime
+    orders: dict[str, datetime.datetime]
+    steps: list[list[tuple[str, datetime.datetime]]]  # per asset: (step, when)
+
+    @classmethod
+    def draw(cls, opened: datetime.datetime, paths: list[list[str]], rng: random.Random) -> CaseTimeline:
+        needed = {ORDER_REQUIRED[s] for path in paths for s in path if s in ORDER_REQUIRED}
+        orders: dict[str, datetime.datetime] = {"opened": opened}
+        for order_type, (after, low, high) in _ORDER_AFTER.items():  # in the order courts give them
+            if order_type in needed:
+                base = orders.get(after) or max(orders.values())
+                orders[order_type] = base + datetime.timedelta(days=rng.randint(low, high), hours=rng.randint(1, 7))
+        del orders["opened"]
+        steps = []
+        for i, path in enumerate(paths):
+            at = opened + datetime.timedelta(minutes=5 * (i + 1))
+            mine = []
+            for step in path:
+                order_at = orders.get(ORDER_REQUIRED.get(step, ""))
+                at = max(at, order_at or at) + datetime.timedelta(days=rng.randint(1, 20) if order_at
+                                                                  else rng.randint(5, 90), hours=rng.randint(1, 6))
+                mine.append((step, at))
+            steps.append(mine)
+        timeline = cls(opened=opened, orders=orders, steps=steps)
+        timeline._squeeze(timezone.now() - datetime.timedelta(days=1))
+        return timeline
+
+    def _squeeze(self, latest: datetime.datetime) -> None:
+        moments = [*self.orders.values(), *(at for path in self.steps for _, at in path)]
+        last = max(moments, default=self.opened)
+        if last <= latest:
+            return
+        ratio = (latest - self.opened) / (last - self.opened)
+
+        def squeeze(at: datetime.datetime) -> datetime.datetime:
+            return self.opened + (at - self.opened) * ratio
+
+        self.orders = {k: squeeze(v) for k, v in self.orders.items()}
+        self.steps = [[(step, squeeze(at)) for step, at in path] for path in self.steps]
+
+
+_AWAITING_DECISION = {"disposed": "awaiting_disposition", "returned": "confiscated"}
+
+
 def _seed_through_services(rng, users, locations, n_cases, n_assets, command) -> None:
     today = timezone.localdate()
+    clock = Clock()
     serial = 0
     photos_left = 8
     for number, count in enumerate(_split(n_assets, n_cases, rng), start=1):
         spec = _case_spec(rng, number)
         officer = users[spec.officer]
-        case = services.case_create(
-            actor=officer, reference=spec.reference, title=spec.title, court=spec.court, jurisdiction="BE",
-            legal_basis=spec.legal_basis, offence_type=spec.offence_type, country_of_origin=spec.origin,
-            requesting_state=spec.requesting_state, status=spec.status,
-            expected_decision_date=today + datetime.timedelta(days=rng.randint(60, 700)))
-        opened = today - datetime.timedelta(days=spec.created_days_ago)
-        Case.objects.filter(pk=case.pk).update(  # the case was opened then, not today
-            created_at=timezone.make_aware(datetime.datetime.combine(opened, datetime.time(9, 30))))
-        for party in spec.parties:
-            services.party_add(actor=officer, case=case, **party)
-        plans = []
+        opened = _local(today - datetime.timedelta(days=spec.created_days_ago), 9, 30)
+        specs = []
         for _ in range(count):
             serial += 1
             a = _asset_spec(rng, serial)
-            asset = services.asset_register(
-                actor=officer, case=case, category=a.category, title=a.title, identifiers=a.identifiers,
-                declared_value=a.value, currency="EUR", quantity=a.quantity, unit=a.unit, perishable=a.perishable,
-                description=f"{AssetCategory(a.category).label} identified in {spec.reference}.")
+            # Through the services, an asset's final disposition or return is disposition's decision
+            # (disposition/demo_reuse.py): here it waits for one.
+            a.path = _AWAITING_DECISION.get(a.path, a.path)
+            specs.append(a)
+        timeline = CaseTimeline.draw(opened, [PATHS[a.path][1] for a in specs], rng)
+        with clock.at(opened):  # the case is opened, its parties and assets recorded, that morning
+            case = services.case_create(
+                actor=officer, reference=spec.reference, title=spec.title, court=spec.court, jurisdiction="BE",
+                legal_basis=spec.legal_basis, offence_type=spec.offence_type, country_of_origin=spec.origin,
+                requesting_state=spec.requesting_state, status=spec.status,
+                expected_decision_date=today + datetime.timedelta(days=rng.randint(60, 700)))
+            for party in spec.parties:
+                services.party_add(actor=officer, case=case, **party)
+        plans = []
+        for n, a in enumerate(specs):
+            with clock.at(opened + datetime.timedelta(minutes=5 * n)):
+                asset = services.asset_register(
+                    actor=officer, case=case, category=a.category, title=a.title, identifiers=a.identifiers,
+                    declared_value=a.value, currency="EUR", quantity=a.quantity, unit=a.unit,
+                    perishable=a.perishable,
+                    description=f"{AssetCategory(a.category).label} identified in {spec.reference}.")
             plans.append((asset, a))
-        # One order of each type the case needs, covering the assets it concerns (as courts do).
+        # One order of each type the case needs, covering the assets it concerns (as courts do),
+        # recorded the day it was issued, before any step that cites it.
         orders: dict[str, CourtOrder] = {}
-        for order_type in sorted({ORDER_REQUIRED[s] for _, a in plans for s in PATHS[a.path][1]
-                                  if s in ORDER_REQUIRED}):
+        for order_type, issued in sorted(timeline.orders.items(), key=lambda item: item[1]):
             covered = [asset for asset, a in plans if any(ORDER_REQUIRED.get(s) == order_type
                                                           for s in PATHS[a.path][1])]
-            orders[order_type] = services.court_order_record(
-                actor=officer, case=case, order_type=order_type, reference=f"{order_type[:3].upper()}/"
-                f"{spec.reference}", issued_on=_order_date(order_type, opened, rng),
-                issuing_court=spec.court, assets=covered, publishable=order_type == "confiscation",
-                recipient_state=(spec.requesting_state or "FR") if order_type == "return" else "",
-                summary=f"{order_type.replace('_', ' ').capitalize()} order in {spec.reference}.")
-        for asset, a in plans:
-            _drive(asset, a, orders, users, locations, rng)
+            if not covered:
+                continue
+            with clock.at(issued):
+                orders[order_type] = services.court_order_record(
+                    actor=officer, case=case, order_type=order_type, reference=f"{order_type[:3].upper()}/"
+                    f"{spec.reference}", issued_on=timezone.localdate(), issuing_court=spec.court, assets=covered,
+                    publishable=order_type == "confiscation",
+                    recipient_state=(spec.requesting_state or "FR") if order_type == "return" else "",
+                    summary=f"{order_type.replace('_', ' ').capitalize()} order in {spec.reference}.")
+        for (asset, a), steps in zip(plans, timeline.steps, strict=True):
+            last = _drive(asset, a, steps, orders, users, locations, rng, clock)
             if photos_left and a.category in {"vehicle", "vessel", "real_estate", "jewellery_art"}:
-                services.asset_photo_add(asset_id=asset.pk, upload=_photo(a.title, a.category, rng),
-                                         actor=users["custodian"], caption=a.title)
+                with clock.at(last + datetime.timedelta(hours=2)):
+                    services.asset_photo_add(asset_id=asset.pk, upload=_photo(a.title, a.category, rng),
+                                             actor=users["custodian"], caption=a.title)
                 photos_left -= 1
 
 
-# How long after a case opens a court gives each kind of order (days, from and to).
-_ORDER_DELAY = {"restraint": (0, 20), "seizure": (5, 45), "early_sale": (40, 300), "release": (90, 500),
-                "destruction": (30, 200), "confiscation": (250, 800), "return": (300, 900)}
-
-
-def _order_date(order_type: str, opened: datetime.date, rng: random.Random) -> datetime.date:
-    low, high = _ORDER_DELAY.get(order_type, (0, 60))
-    return min(opened + datetime.timedelta(days=rng.randint(low, high)),
-               timezone.localdate() - datetime.timedelta(days=1))
-
-
-def _drive(asset: Asset, a: AssetSpec, orders, users, locations, rng) -> None:
+def _drive(asset: Asset, a: AssetSpec, steps, orders, users, locations, rng, clock: Clock) -> datetime.datetime:
+    """Take the asset through its steps, each at its moment; returns the moment of the last entry."""
     officer = users["officer"] if asset.case.case_officer_id == users["officer"].pk else users["officer2"]
-    for step in PATHS[a.path][1]:
-        if step == "record_sale":
-            services.asset_record_sale(asset_id=asset.pk, actor=users["auctions"], reason=REASONS["record_sale"])
-        else:
-            actor = {"put_up_for_sale": users["auctions"], "dispose": users["approver"],
-                     "destroy": users["approver2"], "declare_lost": users["approver"]}.get(step, officer)
-            order = orders.get(ORDER_REQUIRED.get(step, ""))
-            services.asset_transition(
-                asset_id=asset.pk, transition=step, actor=actor, reason=REASONS.get(step, ""),
-                order_id=order.pk if order else None,
-                disposition=_disposition(a.category, rng) if step == "dispose" else None)
-        if step == "seize":
-            location = locations[_LOCATION_FOR[a.category]]
+    last = asset.created_at
+    for n, (step, at) in enumerate(steps):
+        following = steps[n + 1][1] if n + 1 < len(steps) else timezone.now()
+        last = at
+        with clock.at(at):
+            if step == "record_sale":
+                services.asset_record_sale(asset_id=asset.pk, actor=users["auctions"],
+                                           reason=REASONS["record_sale"])
+            else:
+                actor = {"put_up_for_sale": users["auctions"], "dispose": users["approver"],
+                         "destroy": users["approver2"], "declare_lost": users["approver"]}.get(step, officer)
+                order = orders.get(ORDER_REQUIRED.get(step, ""))
+                services.asset_transition(
+                    asset_id=asset.pk, transition=step, actor=actor, reason=REASONS.get(step, ""),
+                    order_id=order.pk if order else None,
+                    disposition=_disposition(a.category, rng) if step == "dispose" else None)
+        if step != "seize":
+            continue
+        # Received into custody within hours; inspected and moved later, before the next step.
+        gap = following - at
+        last = at + min(gap / 4, datetime.timedelta(hours=rng.randint(2, 30)))
+        location = locations[_LOCATION_FOR[a.category]]
+        with clock.at(last):
             services.custody_event_record(asset_id=asset.pk, actor=users["custodian"], kind="received",
                                           location_id=location.pk, reason="Received into custody with seals intact")
-            if rng.random() < 0.4:
+        if rng.random() < 0.4:
+            last = at + gap / 2
+            with clock.at(last):
                 services.custody_event_record(asset_id=asset.pk, actor=users["custodian"], kind="condition_report",
                                               condition=rng.choice(["Good", "Fair, minor scratches", "Poor"]),
                                               reason="Quarterly inspection")
-            if a.category == "vehicle" and rng.random() < 0.3:
+        if a.category == "vehicle" and rng.random() < 0.3:
+            last = at + gap * 3 / 4
+            with clock.at(last):
                 services.custody_event_record(asset_id=asset.pk, actor=users["custodian"], kind="moved",
                                               location_id=locations["Vehicle yard South, Charleroi"].pk,
                                               reason="Yard North full")
+    return last
 
 
 # --------------------------------------------------------------------------------------------

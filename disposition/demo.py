@@ -82,6 +82,14 @@ def _back_in_time(auction: Auction, now: datetime.datetime) -> None:
 
 
 def seed(command, options) -> None:
+    """The settled auction, then what became of confiscated assets and proceeds (demo_reuse)."""
+    from . import demo_reuse
+
+    _seed_settlement(command, options)
+    demo_reuse.seed(command, options)
+
+
+def _seed_settlement(command, options) -> None:
     if Auction.objects.filter(slug=DEMO_SLUG).exists():
         return
     bidders = [u for u in _users("bidder1", "bidder2", "bidder3") if u is not None]

@@ -16,7 +16,8 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from custody import services as custody_services
-from custody.models import HELD_STATES, Asset, AssetCategory
+from custody.demo import Clock
+from custody.models import HELD_STATES, Asset, AssetCategory, AssetStatus, CustodyEvent, CustodyEventKind
 
 from . import selectors, services
 from .models import (
@@ -79,16 +80,14 @@ def seed(command, options) -> None:
     if options.get("bulk") or len(assets) > 500:
         _bulk(assets, valuer, approver, rng, today)
     else:
+        clock = Clock()
         for asset in assets:
-            factor = Decimal(rng.randint(80, 110)) / 100
-            appraisal = services.appraisal_create(
-                actor=valuer, asset_id=asset.pk, method=rng.choice(["market", "expert", "price_list"]),
-                amount=(asset.declared_value * factor).quantize(Decimal("0.01")), currency=asset.currency,
-                value_date=max(today - datetime.timedelta(days=rng.randint(0, 120)),
-                               timezone.localdate(asset.created_at)),
-                notes="Demo appraisal", evidence=[(SimpleUploadedFile("report.pdf", _PDF), "Valuation report")])
-            services.appraisal_submit(actor=valuer, appraisal_id=appraisal.pk)
-            services.appraisal_approve(actor=approver, appraisal_id=appraisal.pk)
+            drafted, approved = appraisal_moments(asset, rng)
+            with clock.at(drafted):
+                appraisal_at_seizure(asset, valuer=valuer, approver=None, rng=rng)
+            with clock.at(approved):
+                appraisal = asset.appraisals.get(status=AppraisalStatus.SUBMITTED)
+                services.appraisal_approve(actor=approver, appraisal_id=appraisal.pk)
             if asset.category in (AssetCategory.VEHICLE, AssetCategory.VESSEL, AssetCategory.JEWELLERY_ART) \
                     and not AssetCost.objects.filter(asset=asset).exists():
                 AssetCost.objects.create(asset=asset, kind="insurance", daily_amount=Decimal(rng.randint(2, 25)),
@@ -98,6 +97,33 @@ def seed(command, options) -> None:
     command.stdout.write(f"valuation: {len(assets)} assets appraised; {requested} early sales requested; "
                          f"{run.candidate_count} early-sale candidates among {run.assets_considered} assets "
                          "in custody.")
+
+
+def appraisal_moments(asset: Asset, rng) -> tuple[datetime.datetime, datetime.datetime]:
+    """When the valuer appraised the asset (days after its seizure, before its next step) and when an
+    approver approved it (a day or two later, still before the next step)."""
+    changes = list(CustodyEvent.objects.filter(asset=asset, kind=CustodyEventKind.STATUS_CHANGE)
+                   .order_by("seq").values_list("to_state", "at"))
+    seized = next((at for state, at in changes if state == AssetStatus.IN_CUSTODY), asset.created_at)
+    following = next((at for _state, at in changes if at > seized), timezone.now())
+    room = following - seized
+    drafted = seized + min(datetime.timedelta(days=rng.randint(2, 20), hours=rng.randint(1, 6)), room / 3)
+    return drafted, drafted + min(datetime.timedelta(days=rng.randint(1, 3)), room / 3)
+
+
+def appraisal_at_seizure(asset: Asset, *, valuer, approver, rng) -> Appraisal:
+    """The valuer's appraisal of the asset as of today (run it under the demo's clock), submitted;
+    approved too when `approver` is given."""
+    factor = Decimal(rng.randint(80, 110)) / 100
+    appraisal = services.appraisal_create(
+        actor=valuer, asset_id=asset.pk, method=rng.choice(["market", "expert", "price_list"]),
+        amount=(asset.declared_value * factor).quantize(Decimal("0.01")), currency=asset.currency,
+        value_date=timezone.localdate(), notes="Demo appraisal",
+        evidence=[(SimpleUploadedFile("report.pdf", _PDF), "Valuation report")])
+    services.appraisal_submit(actor=valuer, appraisal_id=appraisal.pk)
+    if approver is not None:
+        services.appraisal_approve(actor=approver, appraisal_id=appraisal.pk)
+    return appraisal
 
 
 def _bulk(assets, valuer, approver, rng, today) -> None:

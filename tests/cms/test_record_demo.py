@@ -31,7 +31,7 @@ def test_the_demo_fills_the_public_record(client, case, case_officer):
     public = public_record_assets()
     assert public.count() == 3 == AssetPage.objects.filter(live=True).count()
     assert public.exclude(public_area="").exists()
-    assert PublishedDocument.objects.filter(publishable=True).count() == 2
+    assert PublishedDocument.objects.filter(publishable=True).count() == 3  # a judgment, a return agreement, an MoU
     assert PublishedDocument.objects.filter(publishable=False).count() == 1
     assert "Agreement on the return" in html_of(client, "/search/?q=rehabilitation")  # a word inside its PDF
     assert "not published" not in html_of(client, "/published-documents/")

@@ -147,3 +147,162 @@ def test_a_closed_auction_shows_the_whole_path_after_the_hammer(demo):
     assert escrow < 0  # credited: the net proceeds wait in the case's escrow
     assert ledger_reconcile().ok
     assert "Ledger reconciliation: clean" in output
+
+
+# ---- the public record: past histories, every public stage, what became of the assets ----------
+
+
+def test_the_public_record_shows_every_public_stage_from_several_countries_and_years(demo):
+    """Given the demo, the public record has assets confiscated, sold early, sold after confiscation,
+    assigned for social reuse and for public use, returned abroad and destroyed, from at least five
+    countries of origin and three years; restrained and seized assets stay in the register only."""
+    from cms.statistics import stage_expression, year_expression
+    from custody.models import DispositionMethod
+    from custody.selectors import public_assets
+
+    public = public_assets().annotate(stage=stage_expression(), year=year_expression())
+    assert set(public.values_list("stage", flat=True)) >= {"confiscated", "sold", "assigned", "returned",
+                                                            "destroyed"}
+    assert public.filter(status=AssetStatus.SOLD).exists()  # sold early, proceeds in escrow
+    assert public.filter(status=AssetStatus.DISPOSED, disposition_method=DispositionMethod.SALE).exists()
+    assert public.filter(disposition_method=DispositionMethod.SOCIAL_REUSE).exists()
+    assert public.filter(disposition_method=DispositionMethod.PUBLIC_USE).exists()
+    assert len(set(public.values_list("case__country_of_origin", flat=True))) >= 5
+    assert len(set(public.values_list("year", flat=True))) >= 3
+    held = Asset.objects.filter(status__in=[AssetStatus.RESTRAINED, AssetStatus.IN_CUSTODY])
+    assert held.exists() and not held.filter(pk__in=public.values("pk")).exists()
+
+
+def test_every_public_asset_has_a_live_page(demo):
+    from cms.models import AssetPage
+    from custody.selectors import public_assets
+
+    public = set(public_assets().values_list("pk", flat=True))
+    assert public == set(AssetPage.objects.filter(live=True).values_list("asset_id", flat=True))
+
+
+def test_histories_happened_in_the_past_and_in_order(demo):
+    """No custody entry in the future; each asset's entries in time order, registered first; its
+    confiscation and its last change of state are those of its log; every order cited was issued
+    before the step that cites it; and cases did not all happen today."""
+    from custody.models import CustodyEvent, CustodyEventKind
+
+    started, _out = demo
+    assert not CustodyEvent.objects.filter(at__gt=timezone.now()).exists()
+    wrong = []
+    for asset in Asset.objects.prefetch_related("custody_events__order"):
+        events = sorted(asset.custody_events.all(), key=lambda e: e.seq)
+        times = [e.at for e in events]
+        if times != sorted(times) or abs(times[0] - asset.created_at) > datetime.timedelta(seconds=5):
+            wrong.append(f"{asset.reference}: log out of order")
+        changes = [e for e in events if e.kind == CustodyEventKind.STATUS_CHANGE]
+        if abs(changes[-1].at - asset.status_changed_at) > datetime.timedelta(seconds=5):
+            wrong.append(f"{asset.reference}: status changed {asset.status_changed_at}, log {changes[-1].at}")
+        confiscation = next((e.at for e in changes if e.transition == "confiscate"), None)
+        if confiscation != asset.confiscated_at and not (
+                confiscation and abs(confiscation - asset.confiscated_at) < datetime.timedelta(seconds=5)):
+            wrong.append(f"{asset.reference}: confiscated {asset.confiscated_at}, log {confiscation}")
+        for e in changes:
+            if e.order is not None and e.order.issued_on > timezone.localtime(e.at).date():
+                wrong.append(f"{asset.reference}: {e.transition} on {e.at:%Y-%m-%d} cites an order of "
+                             f"{e.order.issued_on}")
+    assert wrong == []
+    confiscated_years = {a.confiscated_at.year for a in Asset.objects.exclude(confiscated_at=None)}
+    assert len(confiscated_years) >= 3
+    seized = Asset.objects.filter(custody_events__to_state=AssetStatus.IN_CUSTODY).distinct()
+    assert seized.filter(custody_events__at__lt=started - datetime.timedelta(days=180)).exists()
+
+
+def test_appraisals_are_dated_at_seizure(demo):
+    """An asset's value at seizure was appraised after it was seized and before it was confiscated."""
+    from valuation.models import Appraisal, AppraisalStatus
+
+    wrong = []
+    for appraisal in Appraisal.objects.filter(status=AppraisalStatus.APPROVED).select_related("asset"):
+        asset = appraisal.asset
+        seized = asset.custody_events.filter(to_state=AssetStatus.IN_CUSTODY).order_by("seq").first()
+        if seized and appraisal.value_date < timezone.localtime(seized.at).date():
+            wrong.append(f"{asset.reference}: valued {appraisal.value_date}, seized {seized.at:%Y-%m-%d}")
+        if asset.confiscated_at and appraisal.value_date > timezone.localtime(asset.confiscated_at).date():
+            wrong.append(f"{asset.reference}: valued {appraisal.value_date}, confiscated {asset.confiscated_at}")
+        if appraisal.reviewed_at > timezone.now() or appraisal.reviewed_at < appraisal.created_at:
+            wrong.append(f"{asset.reference}: approved {appraisal.reviewed_at}")
+    assert wrong == []
+
+
+def test_executed_dispositions_have_projects_and_monitoring_reports(demo):
+    """Every reuse or public-use decision being monitored has its project and at least one report;
+    decisions were approved by someone other than their proposer, after the asset's confiscation."""
+    from disposition.models import (
+        BeneficiaryKind,
+        DecisionKind,
+        DecisionStatus,
+        DispositionDecision,
+        ReusePhoto,
+    )
+
+    decisions = DispositionDecision.objects.select_related("asset", "project")
+    given = decisions.filter(kind__in=[DecisionKind.SOCIAL_REUSE, DecisionKind.PUBLIC_USE],
+                             status__in=[DecisionStatus.MONITORING, DecisionStatus.COMPLETED])
+    assert given.filter(kind=DecisionKind.SOCIAL_REUSE).count() >= 2
+    assert given.filter(kind=DecisionKind.PUBLIC_USE, beneficiary__kind=BeneficiaryKind.PUBLIC_BODY).exists()
+    for decision in given:
+        assert decision.project.reports.exists(), decision
+        assert decision.beneficiary.public
+    assert ReusePhoto.objects.filter(report__isnull=False).exists()
+    assessments = set(given.values_list("project__reports__assessment", flat=True))
+    assert {"in_use", "partly_used"} <= assessments
+    for decision in decisions.exclude(approved_by=None):
+        assert decision.approved_by_id != decision.proposed_by_id
+        assert decision.proposed_at <= decision.approved_at <= timezone.now()
+        if decision.executed_at:
+            assert decision.approved_at <= decision.executed_at
+        if decision.asset_id:
+            assert decision.asset.confiscated_at <= decision.proposed_at
+    assert set(decisions.exclude(executed_at=None).values_list("kind", flat=True)) == set(DecisionKind.values)
+
+
+def test_a_failed_reuse_was_revoked_and_proposed_anew(demo):
+    from disposition.models import DecisionStatus, DispositionDecision
+
+    revoked = DispositionDecision.objects.get(status=DecisionStatus.REVOKED)
+    report = revoked.project.reports.get()
+    assert report.assessment == "unused" and report.reasons_unused == ["occupation"]
+    assert "Unused" in revoked.revocation_reason  # cites the failing report
+    assert revoked.revoked_at.date() > report.date
+    again = DispositionDecision.objects.get(previous=revoked)
+    assert again.status == DecisionStatus.PROPOSED and again.asset_id == revoked.asset_id
+    assert again.asset.status == AssetStatus.AWAITING_DISPOSITION
+
+
+def test_proceeds_went_to_victims_in_part_and_a_call_for_projects_is_open(demo):
+    from disposition.models import CallForProjects, CallStatus, DecisionKind, DispositionDecision
+    from disposition.services.allocations import decision_money
+
+    victims = DispositionDecision.objects.get(kind=DecisionKind.VICTIM_COMPENSATION)
+    money = decision_money(victims)
+    assert money.allocated == money.amount and 0 < money.paid < money.amount
+    call = CallForProjects.objects.get(status=CallStatus.OPEN)
+    assert call.deadline > timezone.now()
+    assert call.applications.count() >= 3
+    assert not call.applications.filter(score=None).exists()
+
+
+def test_a_return_agreement_and_an_mou_are_published_with_their_cases(demo):
+    from cms.models import DocumentKind, PublishedDocument
+    from disposition.models import DecisionKind, DispositionDecision
+
+    returned = DispositionDecision.objects.get(kind=DecisionKind.FOREIGN_RETURN)
+    assert returned.order.order_type == "return" and returned.asset.status == AssetStatus.RETURNED
+    agreement = PublishedDocument.objects.get(kind=DocumentKind.RETURN_AGREEMENT, publishable=True)
+    assert list(agreement.cases.all()) == [returned.asset.case]
+    mou = PublishedDocument.objects.get(kind=DocumentKind.MEMORANDUM, publishable=True)
+    villa = DispositionDecision.objects.get(beneficiary__name="Municipality of Mechelen")
+    assert list(mou.cases.all()) == [villa.asset.case]
+
+
+def test_the_ledger_reconciles_clean_after_seeding(demo):
+    from ledger.reconciliation import ledger_reconcile
+
+    report = ledger_reconcile()
+    assert report.ok, report.mismatches
