@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 finance_pair = statistics_data.finance_pair
 record = statistics_data.record
 
-RESOURCES = ("assets", "ledger-flows")
+RESOURCES = ("assets", "dispositions", "monitoring-reports", "ledger-flows")
 
 
 def body(response) -> str:
