@@ -390,6 +390,7 @@ class Resource:
     columns: list[Column]
     rows: Callable[[], Iterator[dict]]
     primary_key: list[str] = field(default_factory=list)
+    foreign_keys: list[dict] = field(default_factory=list)  # Table Schema foreignKeys
 
 
 RESOURCES = [
@@ -401,10 +402,12 @@ RESOURCES = [
              _("One row per disposition decision the public record shows (approved or later): the kind, status "
                "and dates, the asset or proceeds concerned, the beneficiary's type and sector, and the money "
                "allocated and paid. Payees are never named."),
-             DISPOSITION_COLUMNS, disposition_rows, ["decision_id"]),
+             DISPOSITION_COLUMNS, disposition_rows, ["decision_id"],
+             [{"fields": "asset_id", "reference": {"resource": "assets", "fields": "asset_id"}}]),
     Resource("monitoring-reports", _("Monitoring reports"),
              _("One row per monitoring report marked publishable, of the projects of the published decisions."),
-             MONITORING_COLUMNS, monitoring_report_rows, ["report_id"]),
+             MONITORING_COLUMNS, monitoring_report_rows, ["report_id"],
+             [{"fields": "decision_id", "reference": {"resource": "dispositions", "fields": "decision_id"}}]),
     Resource("ledger-flows", _("Ledger flows by account type"),
              _("The agency's double-entry ledger summed per month, kind of entry, account purpose and type."),
              FLOW_COLUMNS, flow_rows),
@@ -428,6 +431,8 @@ def datapackage(*, homepage: str = "") -> dict:
         schema: dict = {"fields": [_field(c) for c in resource.columns], "missingValues": [""]}
         if resource.primary_key:
             schema["primaryKey"] = resource.primary_key
+        if resource.foreign_keys:
+            schema["foreignKeys"] = resource.foreign_keys
         resources.append({
             "name": resource.name, "title": str(resource.title),
             "description": f"{resource.description} " + str(_("Also as JSON: %(path)s.") % {
