@@ -157,7 +157,9 @@ def dispositions(record, case_officer, approver, valuer, custodian, finance_pair
     then publishable in use, then a later one not publishable), an office given to a body not named
     in public, and proceeds of the fund assigned to victims (part paid) and returned abroad."""
     from disposition.services import allocations, decisions, monitoring
-    from tests.disposition.reuse_helpers import beneficiary, confiscated_asset, fund
+    from ledger.models import AccountPurpose
+    from ledger.services import Line, account_for, ledger_post
+    from tests.disposition.reuse_helpers import beneficiary, confiscated_asset
 
     italy = CaseFactory(country_of_origin="IT")
     villa = confiscated_asset(italy, case_officer, title="Lake villa")
@@ -183,7 +185,10 @@ def dispositions(record, case_officer, approver, valuer, custodian, finance_pair
                                 assessment=assessment, reasons_unused=reasons, publishable=publishable)
     out.decisions["public_use"] = executed(kind="public_use", asset_id=office.pk, beneficiary_id=hidden.pk)
 
-    fund(str(FUND))
+    # proceeds into the fund, as a court's order moving escrowed proceeds to the state posts them
+    bank, state = (account_for(purpose=p, currency="EUR") for p in (AccountPurpose.BANK, AccountPurpose.STATE_PROCEEDS))
+    ledger_post(memo="Proceeds to the state", lines=[Line(bank, FUND), Line(state, -FUND)],
+                idempotency_key="escrow-state:test-fund", source="test")
     victims = out.decisions["victims"] = executed(kind="victim_compensation", amount=str(VICTIMS), currency="EUR")
     allocation = allocations.allocation_create(actor=case_officer, decision_id=victims.pk, payee_type="victim",
                                                payee_name="Jane Victim-Private", amount=str(VICTIMS))
