@@ -27,7 +27,7 @@ from custody.storage import private_storage
 from custody.validators import validate_document
 
 from .blocks import BodyBlock, LinkBlock
-from .figures import all_figures, figure_by_slug, method_notes
+from .figures import all_figures_as_of, figure_by_slug, method_notes
 from .open_data import RESOURCES
 
 
@@ -321,11 +321,11 @@ class StatisticsPage(RoutablePageMixin, Page):
 
     @path("")
     def figures(self, request):
-        figures = all_figures()
+        figures, as_of = all_figures_as_of()
         for figure in figures:
             figure.csv_url = self._route_url(request, "table_csv", figure.slug)
         return self.render(request, context_overrides={
-            "figures": figures, "dictionary_url": self._route_url(request, "data_dictionary")})
+            "figures": figures, "as_of": as_of, "dictionary_url": self._route_url(request, "data_dictionary")})
 
     # (Wagtail serves page addresses of words and slashes only: no ".csv" in it; the download is named so.)
     @path("tables/<slug:slug>/")
