@@ -18,6 +18,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from common.money import format_money
 from disposition.models import BeneficiaryKind, DecisionKind, DecisionStatus, DispositionDecision
 from disposition.selectors import asset_disposition_public, decision_public, decisions_executed_public
 
@@ -204,8 +205,18 @@ def disposition_index_context(*, index_page: DispositionIndexPage, params: Query
 
 
 def public_title(decision: DispositionDecision) -> str:
-    """The kind and the record's number: never a reference, a beneficiary or a payee."""
-    return _("%(kind)s (decision no. %(number)s)") % {"kind": decision.get_kind_display(), "number": decision.pk}
+    """The kind and what it is about: the asset as its public page names it, or the amount (of the
+    proceeds of an asset, or of the fund). Never a reference, a beneficiary or a payee."""
+    from .record import public_title as asset_title
+
+    kind = decision.get_kind_display()
+    if decision.asset_id:
+        return _("%(kind)s: %(asset)s") % {"kind": kind, "asset": asset_title(decision.asset)}
+    amount = format_money(decision.amount, decision.currency)
+    if decision.proceeds_asset_id:
+        return _("%(kind)s: %(amount)s from %(asset)s") % {"kind": kind, "amount": amount,
+                                                          "asset": asset_title(decision.proceeds_asset)}
+    return _("%(kind)s: %(amount)s") % {"kind": kind, "amount": amount}
 
 
 def disposition_index_page(*, site: Site | None = None) -> DispositionIndexPage:
@@ -229,7 +240,8 @@ def disposition_page_sync(*, decision_id: int) -> DispositionPage | None:
     """Bring the decision's public page in line with the record: made and published once the decision
     is carried out, kept (saying so) when it is revoked, unpublished if it is no longer public. Safe
     to run any number of times."""
-    decision = DispositionDecision.objects.select_for_update(of=("self",)).filter(pk=decision_id).first()
+    decision = (DispositionDecision.objects.select_for_update(of=("self",))
+                .select_related("asset__case", "proceeds_asset__case").filter(pk=decision_id).first())
     if decision is None:
         return None
     page = DispositionPage.objects.filter(decision_id=decision.pk).first()
@@ -237,9 +249,14 @@ def disposition_page_sync(*, decision_id: int) -> DispositionPage | None:
         if page is not None and page.live:
             page.unpublish(log_action=True)
         return page
+    title = public_title(decision)
     if page is None:
-        page = DispositionPage(title=public_title(decision), slug=f"decision-{decision.pk}", decision=decision)
+        page = DispositionPage(title=title, slug=f"decision-{decision.pk}", decision=decision)
         disposition_index_page().add_child(instance=page)
+        page.save_revision().publish()
+    elif page.title != title:
+        # The title follows the records (the asset's public title may change, e.g. when it names a party).
+        page.title = page.draft_title = title
         page.save_revision().publish()
     elif not page.live:
         (page.get_latest_revision() or page.save_revision()).publish()

@@ -271,10 +271,13 @@ class DispositionPage(Page):
         verbose_name = _("disposition page")
 
     def get_context(self, request, *args, **kwargs):
-        from .dispositions import decision_page_facts
+        from .dispositions import decision_page_facts, public_title
 
         context = super().get_context(request, *args, **kwargs)
         context["facts"] = decision_page_facts(decision_id=self.decision_id)
+        # The title as the records give it now (the asset's own title gives way if it names a party).
+        context["shown_title"] = public_title(type(self.decision).objects.select_related(
+            "asset__case", "proceeds_asset__case").get(pk=self.decision_id))
         context["index_page"] = self.get_parent()
         return context
 

@@ -520,7 +520,7 @@ def _read(upload) -> bytes:
 @transaction.atomic
 def published_document_create(*, kind: str, title: str, date: dt.date, upload, summary: str = "",
                               publishable: bool = False, case_ids: list[int] = (),
-                              asset_ids: list[int] = ()) -> PublishedDocument:
+                              asset_ids: list[int] = (), decision_ids: list[int] = ()) -> PublishedDocument:
     """Record a document with its PDF (validated by parsing it) and the PDF's text for the search."""
     document = PublishedDocument(kind=kind, title=title, date=date, summary=summary, publishable=publishable,
                                  file=upload, text=pdf_text(_read(upload)))
@@ -528,6 +528,7 @@ def published_document_create(*, kind: str, title: str, date: dt.date, upload, s
     document.save()
     document.cases.set(case_ids)
     document.assets.set(asset_ids)
+    document.decisions.set(decision_ids)
     return document
 
 

@@ -9,9 +9,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cms.models import AssetPage, DispositionIndexPage, DispositionPage
+from cms.record import published_document_create
 from common.formats import format_day
 from common.money import format_money
 from custody.models import Party
@@ -19,7 +21,7 @@ from disposition.services import allocations, decisions, monitoring
 from tests.disposition.reuse_helpers import beneficiary, confiscated_asset, fund
 from tests.factories import AssetFactory
 
-from .record_helpers import confiscate
+from .record_helpers import confiscate, text_pdf
 from .test_pages import html_of, text_of
 
 pytestmark = pytest.mark.django_db
@@ -199,6 +201,20 @@ def test_a_decision_gets_its_page_when_it_is_carried_out_and_it_follows_the_repo
     assert "Being monitored" in text and "Youth centre" in text and "Site visit" in text
     assert "Forty pupils a day" in text
     assert DispositionPage.objects.filter(decision=decision).count() == 1
+
+
+def test_a_decision_page_lists_the_published_documents_linked_to_it_and_only_those(
+        client, case, case_officer, approver, committed):
+    villa, decision = reuse_decision(case, case_officer, approver, committed)
+    page = decision_page(decision)
+    for title, publishable in (("Assignment decree 2026/7", True), ("Draft memorandum (staff)", False)):
+        published_document_create(kind="memorandum", title=title, date=TODAY, publishable=publishable,
+                                  upload=SimpleUploadedFile("d.pdf", text_pdf("Decree"), "application/pdf"),
+                                  decision_ids=[decision.pk])
+    html = html_of(client, page.url)
+    assert "Assignment decree 2026/7" in html and "Draft memorandum" not in html
+    # and the page is titled by what it is about, as the asset's page names it
+    assert f"<h1>Social reuse: {AssetPage.objects.get(asset=villa).title}</h1>" in html
 
 
 def test_a_revoked_decision_stays_on_the_record_and_says_it_was_revoked(client, case, case_officer, approver,
