@@ -370,19 +370,24 @@ def _folded(text: str) -> str:
 
 def _names_a_party(title: str, asset: Asset) -> bool:
     """Whether `title` holds the name (or a surname: any word of four letters or more of a name), the
-    identity number or the e-mail of a party of the asset's case, or a reference of the register."""
+    identity number, the e-mail or a line of the address of a party of the asset's case, where the
+    asset is kept (a storage site may be a home), or a reference of the register."""
     words = f" {_folded(title)} "
-    for name, identity, email in Party.objects.filter(case_id=asset.case_id).values_list(
-            "name", "identity_number", "email"):
-        folded = _folded(name)
-        if folded and f" {folded} " in words:
+
+    def holds(text: str) -> bool:
+        folded = _folded(text)
+        return bool(folded) and f" {folded} " in words
+
+    for name, identity, email, address in Party.objects.filter(case_id=asset.case_id).values_list(
+            "name", "identity_number", "email", "address"):
+        if holds(name) or any(len(word) >= 4 and f" {word} " in words for word in _folded(name).split()):
             return True
-        if any(len(word) >= 4 and f" {word} " in words for word in folded.split()):
+        if holds(identity) or holds(email):
             return True
-        for secret in (identity, email):
-            if secret and _folded(secret) and f" {_folded(secret)} " in words:
-                return True
-    return any(ref and f" {_folded(ref)} " in words for ref in (asset.reference, asset.case.reference))
+        if any(len(line.strip()) >= 6 and holds(line) for line in re.split(r"[\n,]", address or "")):
+            return True
+    location = asset.location.name if asset.location_id else ""
+    return any(holds(text) for text in (asset.reference, asset.case.reference, location, asset.location_note))
 
 
 def generic_title(asset: Asset) -> str:

@@ -153,13 +153,15 @@ def test_the_asset_page_shows_the_money_allocated_out_of_its_proceeds_by_payee_t
 
 def test_an_asset_title_naming_a_party_of_its_case_gives_way_to_the_generic_title(client, case, case_officer,
                                                                                      committed):
-    Party.objects.create(case=case, role="defendant", name="Mario Rossini")
+    Party.objects.create(case=case, role="defendant", name="Mario Rossini", address="12 Via Garibaldi\n90100 Palermo")
     villa = committed(confiscated_asset, case, case_officer, title="Villa Rossini on the lake")
+    flat = committed(confiscated_asset, case, case_officer, title="Flat at 12 Via Garibaldi, third floor")
     car = committed(confiscated_asset, case, case_officer, category="vehicle", title="Audi A6 2019, grey")
 
     villa_html = asset_page_html(client, villa)
     assert "Rossini" not in villa_html
     assert f"Real estate (no. {villa.pk})" in villa_html
+    assert "Garibaldi" not in asset_page_html(client, flat)  # the address of a party's home
     assert "<h1>Audi A6 2019, grey</h1>" in asset_page_html(client, car)
 
     # And a party named after the page was made hides the title at once, before any sync
