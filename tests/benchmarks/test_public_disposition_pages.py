@@ -24,7 +24,7 @@ from tests.benchmarks.test_public_asset_page import ROUNDS, _line, _timed
 from tests.disposition.reuse_helpers import beneficiary, confiscated_asset, fund
 
 pytestmark = pytest.mark.django_db
-DECISIONS_OVER_PROCEEDS = 40
+DECISIONS_OVER_PROCEEDS = int(os.environ.get("BENCH_DECISIONS", "40"))
 
 
 def _reuse(case, officer, approver, *, reports: int, number: str):
@@ -81,3 +81,14 @@ def test_public_disposition_pages(case, case_officer, approver, finance_officer,
     for name, timings in rows:
         print(_line(name, timings))
     assert rows[2][1][1] == rows[3][1][1]  # as many queries for twelve reports as for one
+
+    if os.environ.get("PROFILE_DISPOSITION_PAGES"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(20):
+            client.get(page(asset=villa).url)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
