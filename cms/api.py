@@ -18,6 +18,8 @@ from . import open_data, statistics
 router = Router(tags=["public record"])
 
 Grouping = Literal[statistics.GROUPINGS]  # type: ignore[valid-type]
+ResourceName = Literal[tuple(open_data.RESOURCE_BY_NAME)]  # type: ignore[valid-type]
+_NAMES = ", ".join(open_data.RESOURCE_BY_NAME)
 
 
 class StatisticsRow(BaseModel):
@@ -39,7 +41,7 @@ class Statistics(BaseModel):
                         "confiscation, or of the early sale for an asset not yet confiscated.",
             **answers({200: Statistics}, {400: "An unknown grouping"}))
 def statistics_by(request: HttpRequest, by: Grouping = "stage") -> dict:
-    rows = statistics.counts_and_values(by)
+    rows = statistics.numbers(by).value
     return {"currency": statistics.agency_currency(),
             "rows": [{"key": row.key, "count": row.count, "value": row.value} for row in rows]}
 
@@ -68,17 +70,17 @@ def open_data_package(request: HttpRequest) -> JsonResponse:
 
 
 @router.get("/open-data/{resource}.csv", operation_id="getOpenDataCsv", auth=None, url_name="open_data_csv",
-            summary="An open-data resource as CSV (assets, ledger-flows), streamed",
+            summary=f"An open-data resource as CSV ({_NAMES}), streamed",
             **_documented("text/csv", "The resource's rows; its columns are described in datapackage.json"))
-def open_data_csv(request: HttpRequest, resource: Literal["assets", "ledger-flows"]) -> StreamingHttpResponse:
+def open_data_csv(request: HttpRequest, resource: ResourceName) -> StreamingHttpResponse:
     found = open_data.RESOURCE_BY_NAME[resource]
     return _streamed(open_data.csv_chunks(found.columns, found.rows()), "text/csv; charset=utf-8",
                      f"{resource}.csv")
 
 
 @router.get("/open-data/{resource}.json", operation_id="getOpenDataJson", auth=None, url_name="open_data_json",
-            summary="An open-data resource as a JSON array of objects (assets, ledger-flows), streamed",
+            summary=f"An open-data resource as a JSON array of objects ({_NAMES}), streamed",
             **_documented("application/json", "The resource's rows; amounts are decimal strings"))
-def open_data_json(request: HttpRequest, resource: Literal["assets", "ledger-flows"]) -> StreamingHttpResponse:
+def open_data_json(request: HttpRequest, resource: ResourceName) -> StreamingHttpResponse:
     found = open_data.RESOURCE_BY_NAME[resource]
     return _streamed(open_data.json_chunks(found.rows()), "application/json", f"{resource}.json")

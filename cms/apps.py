@@ -36,3 +36,10 @@ class CmsConfig(AppConfig):
         from .record import asset_page_schedule_sync
 
         asset_status_changed.connect(asset_page_schedule_sync, dispatch_uid="cms_asset_page_sync", weak=False)
+
+        # ... and disposition's decisions: each committed change syncs the decision's page.
+        from disposition.signals import decision_changed
+
+        from .dispositions import disposition_page_schedule_sync
+
+        decision_changed.connect(disposition_page_schedule_sync, dispatch_uid="cms_disposition_page_sync", weak=False)

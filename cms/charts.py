@@ -14,7 +14,7 @@ from pygal.style import Style
 STYLE = Style(
     background="transparent", plot_background="transparent", foreground="#1d2733", foreground_strong="#1d2733",
     foreground_subtle="#c9d1da", colors=("#0a5796",), font_family="system-ui, sans-serif",
-    label_font_size=14, major_label_font_size=14, value_font_size=14, value_label_font_size=14,
+    label_font_size=17, major_label_font_size=17, value_font_size=17, value_label_font_size=17,
     title_font_size=16,
 )
 
@@ -23,11 +23,18 @@ STYLE = Style(
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
+def _formatted(value, formatter: Callable[[float], str]) -> str:
+    # pygal hands back floats: a count of 3 is written "3", not "3.0".
+    if value is None:
+        return ""
+    return formatter(int(value) if float(value).is_integer() else value)
+
+
 def bars(items: Sequence[tuple[str, float]], formatter: Callable[[float], str]) -> SafeString:
     """A horizontal bar chart of (label, number) pairs, each bar labelled with its formatted value."""
     chart = pygal.HorizontalBar(
         style=STYLE, js=[], disable_xml_declaration=True, show_legend=False, print_values=True,
-        print_values_position="top", value_formatter=lambda v: formatter(v) if v is not None else "",
+        print_values_position="top", value_formatter=lambda v: _formatted(v, formatter),
         width=720, height=max(160, 56 * len(items) + 60), margin=8, show_y_guides=False,
         x_labels_major_count=4, show_minor_x_labels=False, truncate_label=-1,
     )

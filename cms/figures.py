@@ -5,6 +5,7 @@ the open data's do."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -79,12 +80,19 @@ METHODS = {
         "Over the public assets with a value at seizure: storage and upkeep costs posted to the ledger for them "
         "(net of corrections) divided by their values at seizure."),
     "proceeds": gettext_lazy(
-        "Where the net proceeds of sales and confiscated money stand today, from the ledger: the balance of the "
-        "accounts of each destination. Victims, social reuse and foreign states show zero until disposition "
-        "decisions allocate money to them."),
+        "Where the proceeds of sales and confiscated money are, from the ledger, in the agency's currency. Victims, "
+        "social-reuse projects, public bodies and foreign states: assigned is what executed disposition decisions "
+        "moved from the confiscated-proceeds fund to what is owed to them (by the decision's kind), less what a "
+        "revocation released back; paid out is what the payments of the decisions' allocations transferred to "
+        "the payees; still to pay is the difference. State budget, escrow and owners: what the accounts hold "
+        "today (the fund after what decisions assigned). The total is every net proceed received, each counted "
+        "once."),
     "in_use": gettext_lazy(
-        "Of the assets assigned for social reuse or public use, the share whose latest monitoring report found "
-        "them in use as agreed. No monitoring reports are recorded yet."),
+        "Of the assets assigned by an executed (or monitored, or completed) decision for social reuse or use by "
+        "a public body, how many the latest publishable monitoring report of the project found in use as agreed, "
+        "partly used, unused or misused, and how many have no published report yet. The share is those in use "
+        "as agreed divided by all of them. Assets assigned before the agency recorded decisions count in the "
+        "register's line only."),
 }
 
 
@@ -114,7 +122,7 @@ def _share(ratio: Decimal | None) -> str:
 
 def grouping_figure(by: str, titles: dict[str, str], rows: list[statistics.GroupRow] | None = None) -> Figure:
     currency = statistics.agency_currency()
-    rows = statistics.counts_and_values(by) if rows is None else rows
+    rows = statistics.numbers(by).value if rows is None else rows
     count, value = statistics.totals(rows)
     parameter = DRILL_PARAMETERS[by]
     table = [Row([r.label, format_number(r.count), _money(r.value, currency)], [r.key, str(r.count), str(r.value)],
@@ -131,7 +139,8 @@ def grouping_figure(by: str, titles: dict[str, str], rows: list[statistics.Group
         extra={"count": count, "value": value})
 
 
-def funnel_figure(steps: list[statistics.FunnelStep]) -> Figure:
+def funnel_figure(steps: list[statistics.FunnelStep] | None = None) -> Figure:
+    steps = statistics.numbers("funnel").value if steps is None else steps
     links = {"confiscated": drill_down()}
     table = [Row([s.label, format_number(s.count)], [s.key, str(s.count)],
                  drill_down(stage=s.stage) if s.stage else links.get(s.key, "")) for s in steps]
@@ -140,7 +149,8 @@ def funnel_figure(steps: list[statistics.FunnelStep]) -> Figure:
                   chart=charts.bars([(s.label, s.count) for s in steps], format_number))
 
 
-def confiscation_rate_figure(steps: list[statistics.FunnelStep]) -> Figure:
+def confiscation_rate_figure(steps: list[statistics.FunnelStep] | None = None) -> Figure:
+    steps = statistics.numbers("funnel").value if steps is None else steps
     rate = statistics.confiscation_rate(steps)
     table = [Row([_("Confiscated"), format_number(rate.numerator)], ["confiscated", str(rate.numerator)],
                  drill_down()),
@@ -155,8 +165,8 @@ def confiscation_rate_figure(steps: list[statistics.FunnelStep]) -> Figure:
                       "share": _share(rate.ratio)}, extra={"ratio": rate.ratio})
 
 
-def median_days_figure() -> Figure:
-    durations = statistics.median_days_per_stage()
+def median_days_figure(durations: list[statistics.StageDuration] | None = None) -> Figure:
+    durations = statistics.numbers("median_days").value if durations is None else durations
 
     def days(value: float | None) -> str:
         return "—" if value is None else format_number(Decimal(str(value)), 1)
@@ -186,29 +196,48 @@ def _ratio_figure(slug: str, title: str, ratio: statistics.Ratio, labels: tuple[
                   summary=_share(ratio.ratio), extra={"ratio": ratio})
 
 
-def proceeds_figure() -> Figure:
+def proceeds_figure(destinations: list[statistics.Destination] | None = None) -> Figure:
     currency = statistics.agency_currency()
-    destinations = statistics.proceeds_destinations()
+    destinations = statistics.numbers("proceeds").value if destinations is None else destinations
+
+    def money(amount: Decimal | None) -> str:
+        return "—" if amount is None else _money(amount, currency)
+
     total = sum((d.amount for d in destinations), Decimal("0.00"))
-    table = [Row([d.label, _money(d.amount, currency)], [d.key, str(d.amount)]) for d in destinations]
-    table.append(Row([_("Total"), _money(total, currency)], ["total", str(total)], total=True))
+    paid = sum((d.paid for d in destinations if d.paid is not None), Decimal("0.00"))
+    table = [Row([d.label, money(d.amount), money(d.paid), money(d.outstanding)],
+                 [d.key, str(d.amount), "" if d.paid is None else str(d.paid),
+                  "" if d.outstanding is None else str(d.outstanding)]) for d in destinations]
+    table.append(Row([_("Total"), money(total), money(paid), ""], ["total", str(total), str(paid), ""], total=True))
+    by_decision = sum((d.amount for d in destinations if d.by_decision), Decimal("0.00"))
     return Figure(slug="proceeds", title=_("Where the proceeds went"), method=str(METHODS["proceeds"]),
-                  headers=[_("Destination"), _("Amount")], raw_headers=["destination", f"amount_{currency.lower()}"],
+                  headers=[_("Destination"), _("Assigned or held"), _("Paid out"), _("Still to pay")],
+                  raw_headers=["destination", f"amount_{currency.lower()}", f"paid_{currency.lower()}",
+                               f"to_pay_{currency.lower()}"],
                   rows=table, chart=charts.bars([(d.label, d.amount) for d in destinations],
                                                 lambda v: _money(Decimal(str(v)), currency)),
+                  summary=_("%(assigned)s of %(total)s assigned by disposition decisions, %(paid)s paid out.") % {
+                      "assigned": _money(by_decision, currency), "total": _money(total, currency),
+                      "paid": _money(paid, currency)},
                   extra={"destinations": destinations})
 
 
-def in_use_figure(stage_rows: list[statistics.GroupRow]) -> Figure:
-    in_use = statistics.assigned_in_use(stage_rows)
+def in_use_figure(in_use: statistics.InUse | None = None) -> Figure:
+    in_use = statistics.numbers("in_use").value if in_use is None else in_use
     share = _share(in_use.share) if in_use.share is not None else _("No monitoring reports yet")
-    table = [Row([_("Assets assigned"), format_number(in_use.assigned)], ["assigned", str(in_use.assigned)],
-                 drill_down(stage=Stage.ASSIGNED)),
-             Row([_("With a monitoring report"), format_number(in_use.reported)], ["reported", str(in_use.reported)]),
-             Row([_("In use as agreed"), format_number(in_use.in_use)], ["in_use", str(in_use.in_use)]),
-             Row([_("Share in use"), share], ["share", str(in_use.share or "")], total=True)]
+    table = [Row([_("Assets assigned (register)"), format_number(in_use.assigned)],
+                 ["assigned", str(in_use.assigned)], drill_down(stage=Stage.ASSIGNED)),
+             Row([_("Assigned by an executed decision"), format_number(in_use.decisions)],
+                 ["decisions", str(in_use.decisions)])]
+    for state in statistics.UseState:
+        count = in_use.counts.get(state.value, 0)
+        table.append(Row([str(state.label), format_number(count)], [state.value, str(count)]))
+    table.append(Row([_("Share in use as agreed"), share], ["share", str(in_use.share or "")], total=True))
     return Figure(slug="in-use", title=_("Assigned assets actually in use"), method=str(METHODS["in_use"]),
-                  headers=[_("Figure"), _("Value")], raw_headers=["figure", "value"], rows=table, summary=share)
+                  headers=[_("Figure"), _("Value")], raw_headers=["figure", "value"], rows=table, summary=share,
+                  chart=charts.bars([(str(s.label), in_use.counts.get(s.value, 0)) for s in statistics.UseState],
+                                    format_number) if in_use.decisions else "",
+                  extra={"in_use": in_use})
 
 
 def _titles() -> dict[str, str]:
@@ -218,28 +247,38 @@ def _titles() -> dict[str, str]:
             "year": _("By year"), "year_column": _("Year")}
 
 
-def _sale_to_value() -> Figure:
-    return _ratio_figure("sale-to-value", _("Sale price ÷ value at seizure"), statistics.sale_to_value_ratio(),
+def _sale_to_value(ratio: statistics.Ratio | None = None) -> Figure:
+    ratio = statistics.numbers("sale_to_value").value if ratio is None else ratio
+    return _ratio_figure("sale-to-value", _("Sale price ÷ value at seizure"), ratio,
                          (_("Assets sold with a value"), _("Sale prices"), _("Values at seizure")),
                          drill_down(stage=Stage.SOLD))
 
 
-def _cost_share() -> Figure:
-    return _ratio_figure("cost-share", _("Management costs ÷ value at seizure"), statistics.management_cost_share(),
+def _cost_share(ratio: statistics.Ratio | None = None) -> Figure:
+    ratio = statistics.numbers("cost_share").value if ratio is None else ratio
+    return _ratio_figure("cost-share", _("Management costs ÷ value at seizure"), ratio,
                          (_("Assets with a value"), _("Management costs"), _("Values at seizure")), drill_down())
 
 
-def all_figures() -> list[Figure]:
-    """Every figure of the statistics page, in its order (a dozen queries in all)."""
+def all_figures_as_of() -> tuple[list[Figure], datetime.datetime]:
+    """Every figure of the statistics page, in its order, and when the oldest of their numbers was
+    computed (each is cached until the data change: statistics.numbers)."""
     titles = _titles()
-    stage_rows = statistics.counts_and_values("stage")
-    steps = statistics.funnel()
-    return [
-        grouping_figure("stage", titles, stage_rows), grouping_figure("category", titles),
-        grouping_figure("country_of_origin", titles), grouping_figure("year", titles), funnel_figure(steps),
-        confiscation_rate_figure(steps), median_days_figure(), _sale_to_value(), _cost_share(), proceeds_figure(),
-        in_use_figure(stage_rows),
+    generation = statistics.data_generation()
+    computed = {name: statistics.numbers(name, generation=generation) for name in statistics.NUMBERS}
+    n = {name: c.value for name, c in computed.items()}
+    figures = [
+        grouping_figure("stage", titles, n["stage"]), grouping_figure("category", titles, n["category"]),
+        grouping_figure("country_of_origin", titles, n["country_of_origin"]),
+        grouping_figure("year", titles, n["year"]), funnel_figure(n["funnel"]), confiscation_rate_figure(n["funnel"]),
+        median_days_figure(n["median_days"]), _sale_to_value(n["sale_to_value"]), _cost_share(n["cost_share"]),
+        proceeds_figure(n["proceeds"]), in_use_figure(n["in_use"]),
     ]
+    return figures, min(c.as_of for c in computed.values())
+
+
+def all_figures() -> list[Figure]:
+    return all_figures_as_of()[0]
 
 
 # Each figure on its own, for its table's download.
@@ -248,13 +287,13 @@ FIGURES = {
     "by-category": lambda: grouping_figure("category", _titles()),
     "by-country-of-origin": lambda: grouping_figure("country_of_origin", _titles()),
     "by-year": lambda: grouping_figure("year", _titles()),
-    "funnel": lambda: funnel_figure(statistics.funnel()),
-    "confiscation-rate": lambda: confiscation_rate_figure(statistics.funnel()),
-    "median-days": median_days_figure,
-    "sale-to-value": _sale_to_value,
-    "cost-share": _cost_share,
-    "proceeds": proceeds_figure,
-    "in-use": lambda: in_use_figure(statistics.counts_and_values("stage")),
+    "funnel": lambda: funnel_figure(),
+    "confiscation-rate": lambda: confiscation_rate_figure(),
+    "median-days": lambda: median_days_figure(),
+    "sale-to-value": lambda: _sale_to_value(),
+    "cost-share": lambda: _cost_share(),
+    "proceeds": lambda: proceeds_figure(),
+    "in-use": lambda: in_use_figure(),
 }
 
 

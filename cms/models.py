@@ -27,7 +27,7 @@ from custody.storage import private_storage
 from custody.validators import validate_document
 
 from .blocks import BodyBlock, LinkBlock
-from .figures import all_figures, figure_by_slug, method_notes
+from .figures import all_figures_as_of, figure_by_slug, method_notes
 from .open_data import RESOURCES
 
 
@@ -90,7 +90,7 @@ class HomePage(Page):
                      index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]  # the root of the tree only
-    subpage_types = ["cms.StandardPage", "cms.AssetIndexPage", "cms.StatisticsPage"]
+    subpage_types = ["cms.StandardPage", "cms.AssetIndexPage", "cms.StatisticsPage", "cms.DispositionIndexPage"]
 
     class Meta:
         verbose_name = _("home page")
@@ -202,10 +202,11 @@ class AssetPage(Page):
         return asset_search_text(asset_id=self.asset_id)
 
     def get_context(self, request, *args, **kwargs):
-        from .record import asset_facts
+        from .record import asset_facts, page_title
 
         context = super().get_context(request, *args, **kwargs)
         context["facts"] = asset_facts(asset_id=self.asset_id)
+        context["shown_title"] = page_title(page=self, asset=context["facts"].asset)
         context["index_page"] = self.get_parent()
         return context
 
@@ -217,6 +218,75 @@ class AssetPage(Page):
         # The page is unpublished when its asset leaves the public stages; until the sync has run,
         # the page refuses to show an asset the record no longer shows.
         if not asset_is_public(asset_id=self.asset_id):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+
+class DispositionIndexPage(Page):
+    """What became of the assets and the money, at /dispositions/: every decision carried out (executed,
+    being monitored, completed) or revoked after it was, filterable by `kind`, `beneficiary` (type) and
+    `year` (of execution). One per site, under the home page. Anyone may see it."""
+
+    introduction = models.TextField(_("introduction"), blank=True, max_length=600)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction")]
+    base_form_class = PublicPageForm
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.DispositionPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("disposition index page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .dispositions import disposition_index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(disposition_index_context(index_page=self, params=request.GET))
+        return context
+
+
+class DispositionPage(Page):
+    """The public page of one disposition decision, made and kept live by
+    `cms.dispositions.disposition_page_sync` as the decision is carried out, monitored, completed or
+    revoked. Editors write the story; the facts (kind, beneficiary, assets, money, project, monitoring
+    reports, documents) come from the records when the page is served. Anyone may see it."""
+
+    decision = models.OneToOneField("disposition.DispositionDecision", on_delete=models.PROTECT,
+                                    related_name="public_page", verbose_name=_("decision"), editable=False)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("story"),
+                       help_text=_("Optional: the story of this decision. The figures are added from the records: "
+                                   "do not type them here, and never name a person."))
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+
+    parent_page_types = ["cms.DispositionIndexPage"]
+    subpage_types: list[str] = []
+    is_creatable = False  # made by the sync for each decision carried out, never by hand
+
+    class Meta:
+        verbose_name = _("disposition page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .dispositions import decision_page_facts, public_title
+
+        context = super().get_context(request, *args, **kwargs)
+        context["facts"] = decision_page_facts(decision_id=self.decision_id)
+        # The title as the records give it now (the asset's own title gives way if it names a party).
+        context["shown_title"] = public_title(type(self.decision).objects.select_related(
+            "asset__case", "proceeds_asset__case").get(pk=self.decision_id))
+        context["index_page"] = self.get_parent()
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from django.http import Http404
+
+        from .dispositions import decision_is_public
+
+        if not decision_is_public(decision_id=self.decision_id):
             raise Http404
         return super().serve(request, *args, **kwargs)
 
@@ -259,6 +329,8 @@ class PublishedDocument(index.Indexed, models.Model):
                                    verbose_name=_("cases"))
     assets = models.ManyToManyField("custody.Asset", blank=True, related_name="published_documents",
                                     verbose_name=_("assets"))
+    decisions = models.ManyToManyField("disposition.DispositionDecision", blank=True,
+                                       related_name="published_documents", verbose_name=_("disposition decisions"))
     publishable = models.BooleanField(
         _("may be published"), default=False,
         help_text=_("Only documents marked publishable appear on the public site and in its search."),
@@ -321,11 +393,11 @@ class StatisticsPage(RoutablePageMixin, Page):
 
     @path("")
     def figures(self, request):
-        figures = all_figures()
+        figures, as_of = all_figures_as_of()
         for figure in figures:
             figure.csv_url = self._route_url(request, "table_csv", figure.slug)
         return self.render(request, context_overrides={
-            "figures": figures, "dictionary_url": self._route_url(request, "data_dictionary")})
+            "figures": figures, "as_of": as_of, "dictionary_url": self._route_url(request, "data_dictionary")})
 
     # (Wagtail serves page addresses of words and slashes only: no ".csv" in it; the download is named so.)
     @path("tables/<slug:slug>/")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -38,6 +40,7 @@ from custody.models import (
     CustodyEvent,
     CustodyEventKind,
     DispositionMethod,
+    Party,
 )
 from custody.selectors import public_assets
 from disposition.models import Invoice, InvoiceStatus
@@ -242,9 +245,9 @@ class AssetFacts:
     photos: list[AssetPhoto]
     orders: list[CourtOrder]
     documents: list[PublishedDocument]
-    # The disposition decision, beneficiary, project and monitoring reports (disposition/, branch
-    # "reuse") join here when that workflow exists.
-    disposition: object | None = None
+    # The decision, beneficiary, project, monitoring reports and money allocated out of the asset's
+    # proceeds (cms.dispositions.asset_disposition), or None before a decision is approved.
+    disposition: dict | None = None
 
 
 def _stage_days(events: list[tuple[str, dt.datetime]], now: dt.datetime) -> list[tuple[str, int, bool]]:
@@ -322,6 +325,8 @@ def asset_facts(*, asset_id: int) -> AssetFacts:
     costs, went = _ledger(asset)
     code = str(asset.case.country_of_origin or "")
     stage = stage_of(asset)
+    from .dispositions import asset_disposition
+
     return AssetFacts(
         asset=asset, stage=stage, stage_label=str(STAGES[stage]),
         category=asset.get_category_display(), area=asset.public_area, country=countries.name(code) if code else "",
@@ -337,6 +342,7 @@ def asset_facts(*, asset_id: int) -> AssetFacts:
         documents=list(PublishedDocument.objects.filter(publishable=True)
                        .filter(Q(assets=asset) | Q(cases=asset.case_id)).distinct()
                        .only("id", "kind", "title", "date").order_by("-date", "-id")),
+        disposition=asset_disposition(asset_id=asset.pk),
     )
 
 
@@ -355,7 +361,36 @@ def asset_search_text(*, asset_id: int) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def public_title(asset: Asset) -> str:
+def _folded(text: str) -> str:
+    """Lower case, without accents, words separated by single spaces (to compare names in titles)."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def _names_a_party(title: str, asset: Asset) -> bool:
+    """Whether `title` holds the name (or a surname: any word of four letters or more of a name), the
+    identity number, the e-mail or a line of the address of a party of the asset's case, where the
+    asset is kept (a storage site may be a home), or a reference of the register."""
+    words = f" {_folded(title)} "
+
+    def holds(text: str) -> bool:
+        folded = _folded(text)
+        return bool(folded) and f" {folded} " in words
+
+    for name, identity, email, address in Party.objects.filter(case_id=asset.case_id).values_list(
+            "name", "identity_number", "email", "address"):
+        if holds(name) or any(len(word) >= 4 and f" {word} " in words for word in _folded(name).split()):
+            return True
+        if holds(identity) or holds(email):
+            return True
+        if any(len(line.strip()) >= 6 and holds(line) for line in re.split(r"[\n,]", address or "")):
+            return True
+    location = asset.location.name if asset.location_id else ""
+    return any(holds(text) for text in (asset.reference, asset.case.reference, location, asset.location_note))
+
+
+def generic_title(asset: Asset) -> str:
     """A title that names no reference, party or address: the category, the public area if any, and
     the record's number (the asset's id, which says nothing about the case)."""
     category = asset.get_category_display()
@@ -363,6 +398,21 @@ def public_title(asset: Asset) -> str:
         return _("%(category)s, %(area)s (no. %(number)s)") % {"category": category, "area": asset.public_area,
                                                               "number": asset.pk}
     return _("%(category)s (no. %(number)s)") % {"category": category, "number": asset.pk}
+
+
+def public_title(asset: Asset) -> str:
+    """The asset's own title ("BMW X5 xDrive 2020, black") unless it names a party of its case (or
+    holds a register reference): then the generic form."""
+    title = " ".join((asset.title or "").split())
+    if not title or _names_a_party(title, asset):
+        return generic_title(asset)
+    return title
+
+
+def page_title(*, page: AssetPage, asset: Asset) -> str:
+    """The title an asset's page shows: its own (the sync's or an editor's), or the generic form if it
+    names a party of the case (a party added since the last sync)."""
+    return generic_title(asset) if _names_a_party(page.title, asset) else page.title
 
 
 def public_slug(asset: Asset) -> str:
@@ -398,9 +448,16 @@ def asset_page_sync(*, asset_id: int) -> AssetPage | None:
         if page is not None and page.live:
             page.unpublish(log_action=True)
         return page
+    title = public_title(asset)
     if page is None:
-        page = AssetPage(title=public_title(asset), slug=public_slug(asset), asset=asset)
+        page = AssetPage(title=title, slug=public_slug(asset), asset=asset)
         asset_index_page().add_child(instance=page)
+        page.save_revision().publish()
+    elif page.title != title and (page.title in (generic_title(asset), asset.title)
+                                  or _names_a_party(page.title, asset)):
+        # A title the sync made follows the record (the asset's title, or the generic form once it names
+        # a party); one an editor wrote is kept, unless it names a party.
+        page.title = page.draft_title = title
         page.save_revision().publish()
     elif not page.live:
         (page.get_latest_revision() or page.save_revision()).publish()
@@ -408,7 +465,10 @@ def asset_page_sync(*, asset_id: int) -> AssetPage | None:
 
 
 def public_record_sync() -> dict[str, int]:
-    """Sync every asset that is public or has a page (the management command)."""
+    """Sync every asset that is public or has a page, then every disposition decision (the management
+    command, and the demo data)."""
+    from .dispositions import disposition_pages_sync
+
     ids = set(public_record_assets().values_list("id", flat=True)) | set(
         AssetPage.objects.values_list("asset_id", flat=True))
     counts = {"published": 0, "unpublished": 0}
@@ -416,6 +476,8 @@ def public_record_sync() -> dict[str, int]:
         page = asset_page_sync(asset_id=asset_id)
         if page is not None:
             counts["published" if page.live else "unpublished"] += 1
+    decisions = disposition_pages_sync()
+    counts.update(decisions_published=decisions["published"], decisions_unpublished=decisions["unpublished"])
     return counts
 
 
@@ -463,7 +525,7 @@ def _read(upload) -> bytes:
 @transaction.atomic
 def published_document_create(*, kind: str, title: str, date: dt.date, upload, summary: str = "",
                               publishable: bool = False, case_ids: list[int] = (),
-                              asset_ids: list[int] = ()) -> PublishedDocument:
+                              asset_ids: list[int] = (), decision_ids: list[int] = ()) -> PublishedDocument:
     """Record a document with its PDF (validated by parsing it) and the PDF's text for the search."""
     document = PublishedDocument(kind=kind, title=title, date=date, summary=summary, publishable=publishable,
                                  file=upload, text=pdf_text(_read(upload)))
@@ -471,6 +533,7 @@ def published_document_create(*, kind: str, title: str, date: dt.date, upload, s
     document.save()
     document.cases.set(case_ids)
     document.assets.set(asset_ids)
+    document.decisions.set(decision_ids)
     return document
 
 

@@ -24,11 +24,15 @@ aggregate. The rules, stated once (the data dictionary page shows them with each
 
 from __future__ import annotations
 
+import datetime
+import logging
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -51,6 +55,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -63,9 +68,12 @@ from custody.models import (
     DispositionMethod,
 )
 from custody.selectors import public_assets
+from disposition.models import BENEFICIARY_KINDS, DecisionStatus, MonitoringReport
+from disposition.selectors import decisions_public
 from ledger.models import AccountPurpose, Posting
 from valuation.models import Appraisal, AppraisalStatus
 
+logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 S = AssetStatus
@@ -438,16 +446,20 @@ def management_cost_share() -> Ratio:
     return Ratio(costs, values, _ratio(costs, values), count)
 
 
-# Where proceeds went, by the purpose of the ledger account that holds them (its credit balance).
-# The purposes the disposition branch will add (victims, social reuse, foreign states) do not exist
-# yet: their rows are zero until accounts with those purposes receive money.
+# Where proceeds went, by the purpose of the ledger account that holds them. The disposition
+# destinations are the accounts a decision over proceeds credits when executed (what it assigned,
+# disposition.services.decisions.PAYABLE_PURPOSE by the decision's kind) and its allocations' payments
+# debit (what was paid out); the others hold money not yet assigned by any decision.
+PAYMENT_SOURCE = "allocation:"  # the ledger source of an allocation's payment (disposition.services.allocations)
 DESTINATIONS = [
-    ("victims", _("Compensation of victims"), ["victim_compensation"]),
-    ("state_budget", _("State budget (confiscated-proceeds fund)"), [AccountPurpose.STATE_PROCEEDS]),
-    ("social_reuse", _("Social reuse projects"), ["social_reuse"]),
-    ("returned_abroad", _("Returned to foreign states"), ["foreign_return"]),
-    ("escrow", _("Held in escrow until the court decides"), [AccountPurpose.ESCROW]),
-    ("owners", _("Returned to owners (released by a court)"), [AccountPurpose.OWNER_REFUND]),
+    ("victims", _("Compensation of victims"), [AccountPurpose.VICTIM_COMPENSATION], True),
+    ("social_reuse", _("Social-reuse projects"), [AccountPurpose.SOCIAL_REUSE_GRANTS], True),
+    ("public_bodies", _("Public bodies"), [AccountPurpose.PUBLIC_BODIES], True),
+    ("returned_abroad", _("Returned to foreign states"), [AccountPurpose.FOREIGN_STATES], True),
+    ("state_budget", _("State budget (confiscated-proceeds fund, not yet assigned)"),
+     [AccountPurpose.STATE_PROCEEDS], False),
+    ("escrow", _("Held in escrow until the court decides"), [AccountPurpose.ESCROW], False),
+    ("owners", _("Returned to owners (released by a court)"), [AccountPurpose.OWNER_REFUND], False),
 ]
 
 
@@ -455,29 +467,149 @@ DESTINATIONS = [
 class Destination:
     key: str
     label: str
-    amount: Decimal
+    amount: Decimal  # assigned to it (a disposition destination), or held there today (the others)
+    paid: Decimal | None = None  # paid out to the payees (disposition destinations only)
+    by_decision: bool = False
+
+    @property
+    def outstanding(self) -> Decimal | None:
+        return None if self.paid is None else self.amount - self.paid
 
 
 def proceeds_destinations() -> list[Destination]:
-    """Net proceeds by destination (agency currency): the credit balance of the accounts of each
-    destination's purposes, in one query over the postings."""
-    result = Posting.objects.filter(currency=agency_currency()).aggregate(**{
-        key: Coalesce(Sum(F("amount") * -1, filter=Q(account__purpose__in=purposes)), ZERO, output_field=MONEY)
-        for key, _label, purposes in DESTINATIONS})
-    return [Destination(key, str(label), result[key]) for key, label, _purposes in DESTINATIONS]
+    """Net proceeds by destination (agency currency), in one query over the postings. For the
+    destinations of disposition decisions: assigned = what executed decisions credited to the
+    destination's account, net of what revocations released back to the fund (= its credit balance
+    plus what was paid out); paid = what allocation payments debited. For the others, the credit
+    balance held there today. Their sum is every proceed received: money assigned leaves the fund."""
+    balance, paid = {}, {}
+    for key, _label, purposes, by_decision in DESTINATIONS:
+        on = Q(account__purpose__in=purposes)
+        balance[key] = Coalesce(Sum(F("amount") * -1, filter=on), ZERO, output_field=MONEY)
+        if by_decision:
+            paid[f"{key}__paid"] = Coalesce(Sum("amount", filter=on & Q(entry__source__startswith=PAYMENT_SOURCE)),
+                                            ZERO, output_field=MONEY)
+    result = Posting.objects.filter(currency=agency_currency()).aggregate(**balance, **paid)
+    return [Destination(key, str(label), result[key] + result[f"{key}__paid"], result[f"{key}__paid"], True)
+            if by_decision else Destination(key, str(label), result[key])
+            for key, label, _purposes, by_decision in DESTINATIONS]
+
+
+# ---- assigned assets in use ------------------------------------------------------------------
+
+
+class UseState(TextChoices):
+    IN_USE = "in_use", _("In use as agreed")
+    PARTLY_USED = "partly_used", _("Partly used")
+    UNUSED = "unused", _("Unused")
+    MISUSED = "misused", _("Misused")
+    NO_REPORT = "no_report", _("No report yet")
 
 
 @dataclass(frozen=True)
 class InUse:
-    assigned: int
-    reported: int
-    in_use: int
-    share: Decimal | None  # None: no monitoring report yet
+    assigned: int  # public assets at the stage "assigned" in the register
+    decisions: int  # executed social-reuse or public-use decisions over an asset (the denominator)
+    counts: dict  # UseState → decisions whose latest publishable report says so
+    share: Decimal | None  # in use as agreed ÷ decisions; None: no decision, or no report yet
+
+    @property
+    def reported(self) -> int:
+        return self.decisions - self.counts.get(UseState.NO_REPORT, 0)
+
+    @property
+    def in_use(self) -> int:
+        return self.counts.get(UseState.IN_USE, 0)
+
+
+def assigned_decisions() -> QuerySet:
+    """The executed (or monitored, or completed) social-reuse and public-use decisions over an asset
+    that the public record shows, with `use`: the assessment of the latest publishable monitoring
+    report of their project ("no_report" without one)."""
+    latest = (MonitoringReport.objects.filter(project__decision=OuterRef("pk"), publishable=True)
+              .order_by("-date", "-pk").values("assessment")[:1])
+    return (decisions_public().filter(asset__isnull=False, kind__in=BENEFICIARY_KINDS,
+                                      status__in=[DecisionStatus.EXECUTED, DecisionStatus.MONITORING,
+                                                  DecisionStatus.COMPLETED])
+            .annotate(use=Coalesce(Subquery(latest, output_field=CharField()), Value(UseState.NO_REPORT.value))))
 
 
 def assigned_in_use(stage_rows: list[GroupRow] | None = None) -> InUse:
-    """The share of assigned assets found in use as agreed by their latest monitoring report.
-    Monitoring is not recorded yet (the disposition branch adds it): no reports, no share."""
-    counts = {r.key: r.count for r in stage_rows} if stage_rows is not None else stage_counts()
-    assigned = counts.get(Stage.ASSIGNED, 0)
-    return InUse(assigned=assigned, reported=0, in_use=0, share=None)
+    """The share of assets assigned by a decision that the latest publishable monitoring report of
+    their project found in use as agreed, out of all such decisions (one without a report counts as
+    not shown in use)."""
+    stage = {r.key: r.count for r in stage_rows} if stage_rows is not None else stage_counts()
+    counts = {row["use"]: row["n"] for row in assigned_decisions().order_by().values("use").annotate(n=Count("pk"))}
+    decisions = sum(counts.values())
+    reported = decisions - counts.get(UseState.NO_REPORT, 0)
+    return InUse(assigned=stage.get(Stage.ASSIGNED, 0), decisions=decisions, counts=counts,
+                 share=_ratio(counts.get(UseState.IN_USE, 0), decisions) if reported else None)
+
+
+# ---- the figures, cached ---------------------------------------------------------------------
+
+# The figures take a second or two over 100,000 assets: each is cached (Django's cache; Redis where
+# configured, but the figures are computed anyway when it cannot be reached), under the data's
+# generation, so that a custody transition, an edit of the register, an appraisal, a ledger entry or
+# a step of a disposition shows at once; and for FIGURES_SECONDS at most, for what the generation
+# does not see (a monitoring report marked publishable later). The page says when they were computed.
+FIGURES_SECONDS = 600
+# The append-only logs and tables whose newest row moves whenever a figure can change.
+_GENERATION_SQL = """
+SELECT (SELECT max(id) FROM custody_asset), (SELECT max(id) FROM custody_custodyevent),
+       (SELECT max(id) FROM custody_recordchange), (SELECT max(id) FROM valuation_appraisal),
+       (SELECT max(reviewed_at) FROM valuation_appraisal), (SELECT max(id) FROM ledger_journalentry),
+       (SELECT max(id) FROM disposition_dispositionevent), (SELECT max(id) FROM disposition_monitoringreport)
+"""
+
+
+def data_generation() -> str:
+    """A fingerprint of the data the figures read: the newest row of each log (one query on indexes,
+    but for the appraisals' review time: a scan of the appraisals, a few milliseconds)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_GENERATION_SQL)
+        return ":".join("" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v))
+                        for v in cursor.fetchone())
+
+
+@dataclass(frozen=True)
+class Computed:
+    value: object
+    as_of: datetime.datetime
+
+
+def cached(name: str, compute: Callable[[], object], *, generation: str | None = None) -> Computed:
+    """`compute()`, cached under `name`, the active language (labels are translated) and the data's
+    generation; computed afresh when the cache fails (it is only a cache)."""
+    generation = data_generation() if generation is None else generation
+    key = f"cms:figures:v1:{name}:{translation.get_language() or ''}:{generation}"
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001 - Redis down or unreadable entry: compute, as without a cache
+        logger.warning("Statistics cache unreadable; computing %s", name, exc_info=True)
+        found = None
+    if isinstance(found, Computed):
+        return found
+    computed = Computed(compute(), timezone.now())
+    try:
+        cache.set(key, computed, FIGURES_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("Statistics cache unwritable; %s not kept", name, exc_info=True)
+    return computed
+
+
+# Every figure's numbers by name: what the page, its tables' downloads and the API read, cached.
+NUMBERS: dict[str, Callable[[], object]] = {
+    **{by: (lambda by=by: counts_and_values(by)) for by in GROUPINGS},
+    "funnel": lambda: funnel(),
+    "median_days": lambda: median_days_per_stage(),
+    "sale_to_value": lambda: sale_to_value_ratio(),
+    "cost_share": lambda: management_cost_share(),
+    "proceeds": lambda: proceeds_destinations(),
+    "in_use": lambda: assigned_in_use(),
+}
+
+
+def numbers(name: str, *, generation: str | None = None) -> Computed:
+    """One figure's numbers (NUMBERS), from the cache when the data have not changed."""
+    return cached(name, NUMBERS[name], generation=generation)

@@ -11,3 +11,11 @@ def asset_page_sync_task(asset_id: int) -> None:
     from .record import asset_page_sync
 
     asset_page_sync(asset_id=asset_id)
+
+
+@shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def disposition_page_sync_task(decision_id: int) -> None:
+    """Bring one disposition decision's public page in line with the records (after it changed)."""
+    from .dispositions import disposition_page_sync
+
+    disposition_page_sync(decision_id=decision_id)

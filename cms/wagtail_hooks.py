@@ -37,13 +37,15 @@ class PublishedDocumentViewSet(ModelViewSet):
     list_filter = ["kind", "publishable"]
     search_fields = ["title", "summary", "text"]
     inspect_view_enabled = True
-    inspect_view_fields = ["kind", "title", "date", "summary", "publishable", "cases", "assets", "created_at"]
+    inspect_view_fields = ["kind", "title", "date", "summary", "publishable", "cases", "assets", "decisions",
+                           "created_at"]
     ordering = ["-date", "-id"]
 
     def get_edit_handler(self):
         return ObjectList([
             FieldPanel("kind"), FieldPanel("title"), FieldPanel("date"), FieldPanel("file"),
-            FieldPanel("summary"), FieldPanel("cases"), FieldPanel("assets"), FieldPanel("publishable"),
+            FieldPanel("summary"), FieldPanel("cases"), FieldPanel("assets"), FieldPanel("decisions"),
+            FieldPanel("publishable"),
         ], base_form_class=PublishedDocumentForm).bind_to_model(self.model)
 
 

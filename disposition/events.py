@@ -50,3 +50,14 @@ def reuse_event_write(*, subject: str, obj, action: str, moved: Moved | None = N
         subject=subject, object_id=obj.pk, decision=decision, action=action,
         from_state=moved.from_state if moved else status, to_state=moved.to_state if moved else status,
         actor=actor if actor is not None and actor.pk else None, note=(note or "").strip())
+    if decision is not None:
+        _decision_changed_on_commit(decision.pk)
+
+
+def _decision_changed_on_commit(decision_id: int) -> None:
+    """Tell the apps above that a decision changed, once the transaction commits (never if it rolls back)."""
+    from django.db import transaction
+
+    from .signals import decision_changed
+
+    transaction.on_commit(lambda: decision_changed.send(sender=None, decision_id=decision_id))

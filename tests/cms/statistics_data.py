@@ -129,3 +129,72 @@ EXPECTED_VALUE = Decimal("30000.10") + Decimal("400000.00") + Decimal("12000.50"
 EXPECTED_SALE_PRICE = Decimal("21000.00")
 EXPECTED_COSTS = Decimal("150.25")
 THIS_YEAR = timezone.localdate().year
+
+
+# ---- disposition decisions on top of the record -------------------------------------------------
+
+
+@dataclass
+class Dispositions:
+    record: Record
+    villa: Asset  # assigned for social reuse to a public NGO, found in use by its latest publishable report
+    office: Asset  # assigned for public use to a body not marked public, no report yet
+    decisions: dict = field(default_factory=dict)
+
+
+# What the decisions add (EUR): 5,000 of proceeds into the fund, 3,000 assigned to victims of which
+# 1,000 paid, 500 returned to Nigeria (unpaid).
+FUND = Decimal("5000.00")
+VICTIMS = Decimal("3000.00")
+VICTIMS_PAID = Decimal("1000.00")
+ABROAD = Decimal("500.00")
+PRIVATE_BENEFICIARY = "Trust Municipal Caché Privé"  # a body whose name is not marked public
+
+
+@pytest.fixture
+def dispositions(record, case_officer, approver, valuer, custodian, finance_pair) -> Dispositions:
+    """Given the record, and: a villa given for social reuse (project, reports: publishable unused,
+    then publishable in use, then a later one not publishable), an office given to a body not named
+    in public, and proceeds of the fund assigned to victims (part paid) and returned abroad."""
+    from disposition.services import allocations, decisions, monitoring
+    from ledger.models import AccountPurpose
+    from ledger.services import Line, account_for, ledger_post
+    from tests.disposition.reuse_helpers import beneficiary, confiscated_asset
+
+    italy = CaseFactory(country_of_origin="IT")
+    villa = confiscated_asset(italy, case_officer, title="Lake villa")
+    approved_appraisal(villa, valuer, approver, amount="350000.00", value_date=datetime.date(2025, 2, 1))
+    office = confiscated_asset(italy, case_officer, title="Office floor")
+    ngo = beneficiary()
+    hidden = beneficiary(name=PRIVATE_BENEFICIARY, kind="public_body", public=False, number="BE0999999999")
+    out = Dispositions(record=record, villa=villa, office=office)
+
+    def executed(**fields):
+        decision = decisions.decision_propose(actor=case_officer, legal_basis="Art. 48", **fields)
+        decisions.decision_approve(actor=approver, decision_id=decision.pk)
+        return decisions.decision_execute(actor=approver, decision_id=decision.pk)
+
+    reuse = out.decisions["reuse"] = executed(kind="social_reuse", asset_id=villa.pk, beneficiary_id=ngo.pk)
+    project = monitoring.project_record(actor=case_officer, decision_id=reuse.pk, purpose="Youth centre",
+                                        people_served=120, start_date=datetime.date(2025, 1, 15))
+    today = timezone.localdate()
+    for days_ago, assessment, publishable, reasons in ((60, "unused", True, ["occupation"]),
+                                                       (30, "in_use", True, []), (5, "misused", False, [])):
+        monitoring.report_write(actor=custodian, project_id=project.pk, kind="site_visit",
+                                date=today - datetime.timedelta(days=days_ago), findings=f"Seen {assessment}",
+                                assessment=assessment, reasons_unused=reasons, publishable=publishable)
+    out.decisions["public_use"] = executed(kind="public_use", asset_id=office.pk, beneficiary_id=hidden.pk)
+
+    # proceeds into the fund, as a court's order moving escrowed proceeds to the state posts them
+    bank, state = (account_for(purpose=p, currency="EUR") for p in (AccountPurpose.BANK, AccountPurpose.STATE_PROCEEDS))
+    ledger_post(memo="Proceeds to the state", lines=[Line(bank, FUND), Line(state, -FUND)],
+                idempotency_key="escrow-state:test-fund", source="test")
+    victims = out.decisions["victims"] = executed(kind="victim_compensation", amount=str(VICTIMS), currency="EUR")
+    allocation = allocations.allocation_create(actor=case_officer, decision_id=victims.pk, payee_type="victim",
+                                               payee_name="Jane Victim-Private", amount=str(VICTIMS))
+    allocations.allocation_pay(actor=finance_pair[0], allocation_id=allocation.pk, amount=str(VICTIMS_PAID),
+                               reference="SEPA-1")
+    out.decisions["abroad"] = executed(kind="foreign_return", amount=str(ABROAD), currency="EUR",
+                                       recipient_state="NG")
+    return out
+

@@ -16,7 +16,9 @@ from cms.selectors import site_menu_links
 
 pytestmark = pytest.mark.django_db
 
-DEFAULT_MENU = [("/", "Home"), ("/auctions/", "Auctions"), ("/how-auctions-work/", "How auctions work"),
+DEFAULT_MENU = [("/", "Home"), ("/auctions/", "Auctions"), ("/assets/", "Confiscated assets"),
+                ("/dispositions/", "What became of them"), ("/statistics/", "Statistics"),
+                ("/how-auctions-work/", "How auctions work"),
                 ("/how-to-claim/", "How to claim"), ("/about/", "About the agency")]
 
 

@@ -25,8 +25,9 @@ pytestmark = pytest.mark.django_db
 # the record's fixtures
 finance_pair = statistics_data.finance_pair
 record = statistics_data.record
+dispositions = statistics_data.dispositions
 
-RESOURCES = ("assets", "ledger-flows")
+RESOURCES = ("assets", "dispositions", "monitoring-reports", "ledger-flows")
 
 
 def body(response) -> str:
@@ -62,7 +63,8 @@ def test_the_exports_are_streamed_and_say_the_same_in_csv_and_json(record, clien
         objects = json.loads(body(as_json))
         # And they hold the same rows, with the columns the data package describes
         columns = [c.name for c in open_data.RESOURCE_BY_NAME[name].columns]
-        assert list(rows[0]) == columns and list(objects[0]) == columns
+        assert body(client.get(f"/api/v1/open-data/{name}.csv")).split("\n", 1)[0] == ",".join(columns)
+        assert all(list(o) == columns for o in objects)
         assert [{k: "" if v is None else str(v) for k, v in o.items()} for o in objects] == rows
     assets = json.loads(body(client.get("/api/v1/open-data/assets.json")))
     assert len(assets) == EXPECTED_PUBLIC_COUNT
@@ -78,8 +80,8 @@ def test_an_unknown_resource_is_not_found(client, db):
     assert response.status_code == 404 and response.json()["error"] == "not_found"
 
 
-def test_the_data_package_validates_with_its_data(record, client, tmp_path):
-    # Given the data package and its resources, downloaded side by side
+def test_the_data_package_validates_with_its_data(dispositions, client, tmp_path):
+    # Given the data package and its resources (assets, decisions, reports, flows), downloaded side by side
     descriptor = client.get("/api/v1/open-data/datapackage.json").json()
     for resource in descriptor["resources"]:
         (tmp_path / resource["path"]).write_text(body(client.get(f"/api/v1/open-data/{resource['path']}")))
@@ -92,6 +94,7 @@ def test_the_data_package_validates_with_its_data(record, client, tmp_path):
     assert package.licenses[0]["name"] == "CC-BY-4.0" and package.sources
     assert {r.name for r in package.resources} == set(RESOURCES)
     assert all(r.schema.fields for r in package.resources)
+    assert all(len(r.read_rows()) for r in package.resources)  # every resource has rows to check
     # and the data dictionary page explains every column
     dictionary = client.get("/statistics/data-dictionary/").content.decode()
     for resource in open_data.RESOURCES:

@@ -20,7 +20,7 @@ from auctions.models import Lot
 from auctions.services import auctions as auction_services
 from auctions.services import bidding, closing
 from cms.blocks import RICH_TEXT_FEATURES
-from cms.models import AssetIndexPage, HomePage, StandardPage, StatisticsPage
+from cms.models import AssetIndexPage, DispositionIndexPage, HomePage, StandardPage, StatisticsPage
 from tests.auctions.factories import asset_for_sale, make_auction, make_bidder
 
 pytestmark = pytest.mark.django_db
@@ -216,8 +216,8 @@ class TestPageTypeRules(WagtailPageTestCase):
         self.assertCanNotCreateAt(StandardPage, HomePage)
 
     def test_standard_pages_go_under_the_home_page_and_each_other(self):
-        # and the public record's index and statistics
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage, AssetIndexPage, StatisticsPage})
+        # and the public record's indexes (assets, dispositions) and statistics
+        self.assertAllowedSubpageTypes(HomePage, {StandardPage, AssetIndexPage, StatisticsPage, DispositionIndexPage})
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
         self.assertAllowedSubpageTypes(StandardPage, {StandardPage})
         self.assertCanNotCreateAt(Page, StandardPage)

@@ -124,7 +124,8 @@ def test_the_public_record_selectors_carry_no_personal_data(case, case_officer, 
     _assert_nothing_private(repr(record))
     money_record = asset_disposition_public(sold.pk)
     assert money_record["money"] == [{"payee_type": "victim", "payee_type_label": "Victims", "currency": "EUR",
-                                      "allocated": Decimal("300.00"), "paid": Decimal("100.00")}]
+                                      "allocated": Decimal("300.00"), "paid": Decimal("100.00"),
+                                      "remaining": Decimal("200.00")}]
     _assert_nothing_private(repr(money_record))
     rows = list(decisions_public().values("kind", "status", "beneficiary_public_name", "beneficiary__kind"))
     assert {"kind": "social_reuse", "status": "monitoring", "beneficiary_public_name": "",
