@@ -19,13 +19,13 @@ from django.utils import timezone, translation
 from wagtail.models import Locale, Page
 from wagtail.users.models import UserProfile
 
-from cms.models import AssetPage, DocumentKind
+from cms.models import AssetPage, DispositionPage, DocumentKind
 from cms.record import published_document_create
 from common.formats import format_day, format_moment, format_number
 from common.money import format_money
-from disposition.services import calls
+from disposition.services import calls, decisions
 from tests.cms.record_helpers import confiscate, text_pdf
-from tests.disposition.reuse_helpers import confiscated_asset
+from tests.disposition.reuse_helpers import beneficiary, confiscated_asset
 from tests.factories import AssetFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,10 +168,12 @@ RECORD_PHRASES = {
     "calls": {"en": "Calls for projects", "fr": "Appels à projets", "es": "Convocatorias de proyectos"},
     "call": {"en": "Deadline for applications", "fr": "Date limite de dépôt des candidatures",
              "es": "Plazo límite de presentación de solicitudes"},
+    "dispositions": {"en": "1 decision", "fr": "1 décision", "es": "1 decisión"},
+    "disposition page": {"en": "The asset", "fr": "Le bien", "es": "El bien"},
 }
 # …and a second phrase that only the translation may show.
 RECORD_SECOND = {
-    "asset index": {"en": "1 asset", "fr": "1 bien", "es": "1 bien"},
+    "asset index": {"en": "2 assets", "fr": "2 biens", "es": "2 bienes"},
     "asset page": {"en": "Where the money went", "fr": "Où est allé l’argent", "es": "Adónde fue el dinero"},
     "statistics": {"en": "Public assets by stage", "fr": "Biens publics par stade", "es": "Bienes públicos por fase"},
     "data dictionary": {"en": "The register&#x27;s number of the asset, stable over time.",
@@ -183,15 +185,17 @@ RECORD_SECOND = {
                "es": "Palabras que buscar en las páginas y los documentos publicados"},
     "calls": {"en": "apply by", "fr": "candidatures jusqu’au", "es": "solicitudes hasta el"},
     "call": {"en": "Property offered", "fr": "Biens offerts", "es": "Bienes ofrecidos"},
+    "dispositions": {"en": "Carried out", "fr": "Exécutée", "es": "Ejecutada"},
+    "disposition page": {"en": "The decision", "fr": "La décision", "es": "La decisión"},
 }
 # The page tree's pages are under the language's prefix; the others follow the visitor's choice.
-IN_THE_PAGE_TREE = {"asset index", "asset page", "statistics", "data dictionary"}
+IN_THE_PAGE_TREE = {"asset index", "asset page", "statistics", "data dictionary", "dispositions", "disposition page"}
 
 
 @pytest.fixture
-def record_addresses(case, case_officer, django_capture_on_commit_callbacks):
-    """Given a confiscated car with its public page, a publishable court decision and an open call for
-    projects offering a confiscated villa."""
+def record_addresses(case, case_officer, approver, django_capture_on_commit_callbacks):
+    """Given a confiscated car with its public page, a publishable court decision, an open call for
+    projects offering a confiscated villa, and a flat given for social reuse by a decision carried out."""
     car = AssetFactory(case=case, actor=case_officer, public_area="Ghent", declared_value=Decimal("20000.00"))
     with django_capture_on_commit_callbacks(execute=True):  # the asset's page is made once the move commits
         confiscate(car, case_officer)
@@ -204,6 +208,12 @@ def record_addresses(case, case_officer, django_capture_on_commit_callbacks):
     call = calls.call_create(actor=case_officer, title="A villa for the youth", description="Youth projects.",
                              assets=[villa], deadline=timezone.now() + datetime.timedelta(days=30))
     calls.call_open(actor=case_officer, call_id=call.pk)
+    with django_capture_on_commit_callbacks(execute=True):  # the decision's page is made once it is carried out
+        flat = confiscated_asset(case, case_officer, title="Flat")
+        decision = decisions.decision_propose(actor=case_officer, kind="social_reuse", asset_id=flat.pk,
+                                              beneficiary_id=beneficiary().pk, legal_basis="Law 109/1996, art. 48")
+        decisions.decision_approve(actor=approver, decision_id=decision.pk)
+        decisions.decision_execute(actor=approver, decision_id=decision.pk)
     return {
         "asset index": "/assets/",
         "asset page": AssetPage.objects.get(asset=car).url,
@@ -213,6 +223,8 @@ def record_addresses(case, case_officer, django_capture_on_commit_callbacks):
         "search": reverse("cms:search") + "?q=Quokkaberry",
         "calls": reverse("disposition:calls"),
         "call": reverse("disposition:call", args=[call.pk]),
+        "dispositions": "/dispositions/",
+        "disposition page": DispositionPage.objects.get(decision=decision).url,
     }
 
 
