@@ -37,6 +37,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from custody.models import AssetCategory, DispositionMethod
@@ -73,10 +74,18 @@ class Column:
     enum: list[str] = field(default_factory=list)
 
 
+def _days_description(label) -> str:
+    return (_("Days (two decimals) %(what)s; empty when the asset has not gone through it.")
+            % {"what": str(label).lower()})
+
+
+# Written when read, in the reader's language (the columns are built once, at import).
+_days_description_lazy = lazy(_days_description, str)
+
+
 def _interval_columns() -> list[Column]:
-    return [Column(f"days_{key}", "number", label,
-                   _("Days (two decimals) %(what)s; empty when the asset has not gone through it.")
-                   % {"what": str(label).lower()}) for key, label, *_rest in INTERVALS]
+    return [Column(f"days_{key}", "number", label, _days_description_lazy(label))
+            for key, label, *_rest in INTERVALS]
 
 
 ASSET_COLUMNS = [

@@ -247,8 +247,6 @@ def test_every_public_record_page_speaks_the_visitors_language(client, record_ad
             assert "Skip to content" not in html, name
 
 
-@pytest.mark.xfail(strict=True, reason="cms/open_data.py writes the days columns' description once, at import, "
-                                       "in English (`_(…) % {…}` outside a lazy string)")
 @pytest.mark.parametrize("language,days", [("fr", "Jours (deux décimales) du gel à la saisie"),
                                            ("es", "Días (dos decimales) del embargo preventivo a la incautación")])
 def test_the_data_dictionary_describes_the_days_columns_in_the_readers_language(client, home, language, days):
