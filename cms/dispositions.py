@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -22,11 +22,11 @@ from common.money import format_money
 from disposition.models import BeneficiaryKind, DecisionKind, DecisionStatus, DispositionDecision
 from disposition.selectors import asset_disposition_public, decision_public, decisions_executed_public
 
+from .facets import Facet, FacetedListing, clean_year
 from .models import AssetPage, DispositionIndexPage, DispositionPage, HomePage, PublishedDocument
 from .statistics import agency_zone
 
 PAGE_SIZE = 25
-FILTERS = ("kind", "beneficiary", "year")
 
 
 # --------------------------------------------------------------------------------------------
@@ -139,64 +139,32 @@ def _clean_filters(params: QueryDict) -> dict[str, str | int]:
     beneficiary = (params.get("beneficiary") or "").strip()
     if beneficiary in BeneficiaryKind.values:
         found["beneficiary"] = beneficiary
-    year = (params.get("year") or "").strip()
-    if year.isdigit() and 1900 <= int(year) <= 2200:
-        found["year"] = int(year)
+    if (year := clean_year(params)) is not None:
+        found["year"] = year
     return found
 
 
+# The filters of /dispositions/ and the lookup each makes.
 LOOKUPS = {"kind": "kind", "beneficiary": "beneficiary__kind", "year": "year"}
-
-
-def _filtered(qs: QuerySet, filters: dict, *, leave_out: str = "") -> QuerySet:
-    return qs.filter(**{LOOKUPS[name]: value for name, value in filters.items() if name != leave_out})
-
-
-def _query(filters: dict, name: str = "", value=None) -> str:
-    chosen = dict(filters)
-    if name:
-        chosen[name] = value
-    query = QueryDict(mutable=True)
-    for key in FILTERS:
-        if chosen.get(key) not in (None, ""):
-            query[key] = str(chosen[key])
-    return query.urlencode()
-
-
-@dataclass
-class Facet:
-    name: str
-    label: str
-    options: list[dict] = field(default_factory=list)
 
 
 def disposition_index_context(*, index_page: DispositionIndexPage, params: QueryDict) -> dict:
     """The listing of /dispositions/ for the filters in `params`: one page of decisions and, for each
     filter, the count of decisions behind each of its values (given the other filters)."""
-    filters = _clean_filters(params)
-    base = disposition_index_rows()
-    paginator = Paginator(_filtered(base, filters), PAGE_SIZE)
+    listing = FacetedListing(base=disposition_index_rows(), lookups=LOOKUPS, filters=_clean_filters(params))
+    paginator = Paginator(listing.rows(), PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
-
-    def counted(name: str) -> dict:
-        column = LOOKUPS[name]
-        grouped = _filtered(base, filters, leave_out=name).order_by().values(column).annotate(n=Count("id"))
-        return {row[column]: row["n"] for row in grouped}
-
-    def options(name: str, labels) -> list[dict]:
-        counts, chosen = counted(name), filters.get(name)
-        return [{"value": value, "label": label, "count": counts.get(value, 0), "selected": value == chosen,
-                 "query": _query(filters, name, value)}
-                for value, label in labels(counts) if counts.get(value) or value == chosen]
-
+    year_counts = listing.counts("year")
     facets = [
-        Facet("kind", _("Kind of decision"), options("kind", lambda counts: DecisionKind.choices)),
-        Facet("beneficiary", _("Beneficiary"), options("beneficiary", lambda counts: BeneficiaryKind.choices)),
+        Facet("kind", _("Kind of decision"), listing.options("kind", listing.counts("kind"), DecisionKind.choices)),
+        Facet("beneficiary", _("Beneficiary"), listing.options("beneficiary", listing.counts("beneficiary"),
+                                                                BeneficiaryKind.choices)),
         Facet("year", _("Year carried out"),
-              options("year", lambda counts: [(y, str(y)) for y in sorted(filter(None, counts), reverse=True)])),
+              listing.options("year", year_counts, [(y, str(y)) for y in sorted(filter(None, year_counts),
+                                                                                 reverse=True)])),
     ]
-    return {"decisions": page, "paginator": paginator, "facets": facets, "filters": filters,
-            "total": paginator.count, "filter_query": _query(filters)}
+    return {"decisions": page, "paginator": paginator, "facets": facets, "filters": listing.filters,
+            "total": paginator.count, "filter_query": listing.query()}
 
 
 # --------------------------------------------------------------------------------------------

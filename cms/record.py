@@ -14,12 +14,12 @@ import io
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import slugify
@@ -48,6 +48,7 @@ from ledger.models import AccountPurpose, Posting
 from valuation.models import Appraisal, AppraisalStatus, DirectSale, DirectSaleStatus
 
 from . import statistics
+from .facets import Facet, FacetedListing, clean_year
 from .models import AssetIndexPage, AssetPage, HomePage, PublishedDocument
 
 logger = logging.getLogger(__name__)
@@ -98,7 +99,8 @@ def _with_stage_and_year(qs: QuerySet[Asset]) -> QuerySet[Asset]:
 # --------------------------------------------------------------------------------------------
 
 PAGE_SIZE = 25
-FILTERS = ("stage", "category", "country", "year")
+# The filters of /assets/ and the lookup each makes (the statistics page links to these names).
+LOOKUPS = {"stage": "stage", "category": "category", "country": "case__country_of_origin", "year": "record_year"}
 
 
 def _clean_filters(params: QueryDict) -> dict[str, str | int]:
@@ -113,15 +115,9 @@ def _clean_filters(params: QueryDict) -> dict[str, str | int]:
     country = (params.get("country") or "").strip().upper()
     if country and country in countries:
         found["country"] = country
-    year = (params.get("year") or "").strip()
-    if year.isdigit() and 1900 <= int(year) <= 2200:
-        found["year"] = int(year)
+    if (year := clean_year(params)) is not None:
+        found["year"] = year
     return found
-
-
-def _filtered(qs: QuerySet[Asset], filters: dict[str, str | int], *, leave_out: str = "") -> QuerySet[Asset]:
-    lookups = {"stage": "stage", "category": "category", "country": "case__country_of_origin", "year": "record_year"}
-    return qs.filter(**{lookups[name]: value for name, value in filters.items() if name != leave_out})
 
 
 def asset_index_rows() -> QuerySet[Asset]:
@@ -135,20 +131,11 @@ def asset_index_rows() -> QuerySet[Asset]:
             .order_by("-record_year", "-id"))
 
 
-@dataclass
-class Facet:
-    name: str
-    label: str
-    options: list[dict] = field(default_factory=list)
-
-
 def asset_index_context(*, index_page: AssetIndexPage, params: QueryDict) -> dict:
     """The listing of /assets/ for the filters in `params`: one page of rows and, for each filter, the
     count of assets behind each of its values (given the other filters)."""
-    filters = _clean_filters(params)
-    base = asset_index_rows()
-    rows = _filtered(base, filters)
-    paginator = Paginator(rows, PAGE_SIZE)
+    listing = FacetedListing(base=asset_index_rows(), lookups=LOOKUPS, filters=_clean_filters(params))
+    paginator = Paginator(listing.rows(), PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
     index_url = index_page.url or "/assets/"
     for asset in page.object_list:
@@ -156,43 +143,21 @@ def asset_index_context(*, index_page: AssetIndexPage, params: QueryDict) -> dic
         asset.stage_label = STAGES.get(asset.stage, "")
         asset.country_name = countries.name(asset.case.country_of_origin) if asset.case.country_of_origin else ""
 
-    def counted(name: str, column: str) -> dict:
-        grouped = _filtered(base, filters, leave_out=name).order_by().values(column).annotate(n=Count("id"))
-        return {row[column]: row["n"] for row in grouped}
-
-    def options(name: str, counts: dict, labels) -> list[dict]:
-        chosen = filters.get(name)
-        return [{"value": value, "label": label, "count": counts.get(value, 0), "selected": value == chosen,
-                 "query": _query(filters, name, value)}
-                for value, label in labels if counts.get(value) or value == chosen]
-
-    stage_counts = counted("stage", "stage")
-    category_counts = counted("category", "category")
-    country_counts = counted("country", "case__country_of_origin")
-    year_counts = counted("year", "record_year")
+    country_counts, year_counts = listing.counts("country"), listing.counts("year")
     facets = [
-        Facet("stage", _("Stage"), options("stage", stage_counts, STAGES.items())),
-        Facet("category", _("Category"), options("category", category_counts, AssetCategory.choices)),
+        Facet("stage", _("Stage"), listing.options("stage", listing.counts("stage"), STAGES.items())),
+        Facet("category", _("Category"), listing.options("category", listing.counts("category"),
+                                                          AssetCategory.choices)),
         Facet("country", _("Country of origin"),
-              options("country", country_counts,
-                      sorted(((code, countries.name(code)) for code in country_counts if code), key=lambda c: c[1]))),
-        Facet("year", _("Year"), options("year", year_counts,
-                                         [(year, str(year)) for year in sorted(year_counts, reverse=True) if year])),
+              listing.options("country", country_counts,
+                              sorted(((code, countries.name(code)) for code in country_counts if code),
+                                     key=lambda c: c[1]))),
+        Facet("year", _("Year"), listing.options("year", year_counts,
+                                                 [(year, str(year)) for year in sorted(year_counts, reverse=True)
+                                                  if year])),
     ]
-    return {"assets": page, "paginator": paginator, "facets": facets, "filters": filters,
-            "total": paginator.count, "filter_query": _query(filters)}
-
-
-def _query(filters: dict, name: str = "", value=None) -> str:
-    """The query string of `filters` with `name` set to `value` (or left as is)."""
-    chosen = dict(filters)
-    if name:
-        chosen[name] = value
-    query = QueryDict(mutable=True)
-    for key in FILTERS:
-        if chosen.get(key) not in (None, ""):
-            query[key] = str(chosen[key])
-    return query.urlencode()
+    return {"assets": page, "paginator": paginator, "facets": facets, "filters": listing.filters,
+            "total": paginator.count, "filter_query": listing.query()}
 
 
 # --------------------------------------------------------------------------------------------
