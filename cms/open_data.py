@@ -202,8 +202,8 @@ def _sql(qs) -> tuple[str, tuple]:
 
 
 def _asset_rows_sql() -> tuple[str, list]:
-    """One SELECT for every public asset row: the register's columns, joined once each (hash joins)
-    to the first approved appraisal (DISTINCT ON), the sale and cost postings summed per asset, the
+    """One SELECT for every public asset row: the register's columns (the value at seizure among them),
+    joined once each (hash joins) to the sale and cost postings summed per asset, the
     custody-log milestones and interval days grouped per asset, and the current public decision
     (DISTINCT ON). Every part is the ORM queryset the statistics use, so their rules are stated once;
     looked up asset by asset instead (correlated subqueries) it took 18 s over 70,000 assets."""
@@ -213,10 +213,9 @@ def _asset_rows_sql() -> tuple[str, list]:
                        output_field=CharField())
     assets = _sql(statistics.public_asset_facts().annotate(
         asset_id=F("pk"), stage_=F("stage"), country=F("country_of_origin"), year_=F("year"),
-        declared=statistics._declared_value(), method_kind=method_kind,
+        value=F("value_at_seizure"), method_kind=method_kind,
     ).order_by().values("asset_id", "reference", "stage_", "category", "country", "public_area", "year_",
-                        "confiscated_at", "declared", "method_kind"))
-    values = _sql(statistics.first_approved_values())
+                        "confiscated_at", "value", "method_kind"))
     sales = _sql(statistics._per_asset(statistics._sale_postings(), negate=True))
     costs = _sql(statistics._per_asset(statistics._cost_postings()))
     milestones = _sql(statistics._intervals(statistics.milestones_by_asset(), "annotate").values(
@@ -233,15 +232,14 @@ def _asset_rows_sql() -> tuple[str, list]:
         "SELECT a.asset_id, a.reference, a.stage_, a.category, a.country, a.public_area, a.year_, "
         f"{day('m.restrained_at')}, {day('m.seized_at')}, {day('a.confiscated_at')}, {day('m.sold_at')}, "
         f"{day('m.disposed_at')}, " + "".join(f"m.days_{key}, " for key in keys)
-        + "coalesce(v.amount, a.declared), s.total, c.total, coalesce(d.kind, a.method_kind), d.beneficiary_kind "
+        + "a.value, s.total, c.total, coalesce(d.kind, a.method_kind), d.beneficiary_kind "
         f"FROM ({assets[0]}) a "
-        f"LEFT JOIN ({values[0]}) v ON v.asset_id = a.asset_id "
         f"LEFT JOIN ({sales[0]}) s ON s.entry__asset_id = a.asset_id "
         f"LEFT JOIN ({costs[0]}) c ON c.entry__asset_id = a.asset_id "
         f"LEFT JOIN ({milestones[0]}) m ON m.asset_id = a.asset_id "
         f"LEFT JOIN ({decisions[0]}) d ON d.asset_id = a.asset_id "
         "ORDER BY a.asset_id")
-    return sql, [zone] * 5 + [*assets[1], *values[1], *sales[1], *costs[1], *milestones[1], *decisions[1]]
+    return sql, [zone] * 5 + [*assets[1], *sales[1], *costs[1], *milestones[1], *decisions[1]]
 
 
 ASSET_NAMES = ["asset_id", "reference", "stage", "category", "country_of_origin", "area", "year", "restrained_on",

@@ -45,7 +45,7 @@ from custody.models import (
 from custody.selectors import public_assets
 from disposition.models import Invoice, InvoiceStatus
 from ledger.models import AccountPurpose, Posting
-from valuation.models import Appraisal, AppraisalStatus, DirectSale, DirectSaleStatus
+from valuation.models import DirectSale, DirectSaleStatus
 
 from . import statistics
 from .facets import Facet, FacetedListing, clean_year
@@ -231,10 +231,8 @@ def _stage_days(events: list[tuple[str, dt.datetime]], now: dt.datetime) -> list
 
 
 def _value_at_seizure(asset: Asset) -> tuple[Money | None, str]:
-    first = (Appraisal.objects.filter(asset_id=asset.pk, status=AppraisalStatus.APPROVED)
-             .order_by("reviewed_at", "id").values_list("amount", "currency").first())
-    if first:
-        return Money(*first), _("first approved valuation")
+    if asset.seizure_value is not None:  # the first approved appraisal, as the statistics count it
+        return Money(asset.seizure_value, asset.seizure_value_currency), _("first approved valuation")
     if asset.declared_value is not None:
         return Money(asset.declared_value, asset.currency), _("value declared at seizure")
     return None, ""

@@ -13,8 +13,8 @@ aggregate. The rules, stated once (the data dictionary page shows them with each
   cms.record's asset index filters by the same expressions.
 - **Year** (`year_expression`): of the confiscation, in the agency's time zone; for an asset sold
   early whose confiscation the court has not yet ordered, of the early sale.
-- **Value at seizure**: the first approved appraisal in the agency's currency (earliest value date,
-  then first recorded), else the value declared at registration when declared in that currency;
+- **Value at seizure**: the first approved appraisal (earliest value date, then first recorded) when
+  it is in the agency's currency, else the value declared at registration when declared in that currency;
   amounts in other currencies are counted but not summed.
 - **Sale price**: the asset's share of the hammer price of its paid invoice (the auction's award or
   the direct sale), as settlement posted it to the ledger (costs of sale + net proceeds; a lot of
@@ -71,7 +71,6 @@ from custody.selectors import public_assets
 from disposition.models import BENEFICIARY_KINDS, DecisionStatus, MonitoringReport
 from disposition.selectors import decisions_public
 from ledger.models import AccountPurpose, Posting
-from valuation.models import Appraisal, AppraisalStatus
 
 logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
@@ -113,38 +112,26 @@ def stage_expression() -> Case:
 
 
 def year_expression():
-    zone = agency_zone()
-    return Coalesce(ExtractYear("confiscated_at", tzinfo=zone), ExtractYear("status_changed_at", tzinfo=zone))
+    # one conversion to the agency's zone per row (the year of whichever moment applies)
+    return ExtractYear(Coalesce("confiscated_at", "status_changed_at"), tzinfo=agency_zone())
 
 
 # ---- per-asset figures, as lazy aliases --------------------------------------------------------
-
-
-# Which approved appraisal is the value at seizure: the earliest by value date, then the first recorded
-# (the index appraisal_current_idx, read backwards).
-FIRST_APPRAISAL_ORDER = ("value_date", "id")
-
-
-def _approved_appraisals() -> QuerySet[Appraisal]:
-    return Appraisal.objects.filter(status=AppraisalStatus.APPROVED, currency=agency_currency())
 
 
 def _declared_value():
     return Case(When(currency=agency_currency(), then=F("declared_value")), default=None, output_field=MONEY)
 
 
-def _value_at_seizure():
-    """Per asset row, as a subquery: for a list of assets (the open data). The groupings join
-    `first_approved_values()` instead, which is the same rule read in one pass."""
-    first_approved = _approved_appraisals().filter(asset=OuterRef("pk")).order_by(*FIRST_APPRAISAL_ORDER)
-    return Coalesce(Subquery(first_approved.values("amount")[:1], output_field=MONEY), _declared_value(),
-                    output_field=MONEY)
-
-
-def first_approved_values() -> QuerySet[Appraisal]:
-    """The value-at-seizure appraisal of every asset that has one: one row per asset (DISTINCT ON)."""
-    return (_approved_appraisals().order_by("asset_id", *FIRST_APPRAISAL_ORDER).distinct("asset_id")
-            .values("asset_id", "amount"))
+def value_at_seizure():
+    """The value at seizure in the agency's currency, on the asset's row: its first approved appraisal
+    (kept on the row by the database: custody.Asset.seizure_value) when in that currency, else the value
+    declared at registration when in that currency. Read with the asset, it costs a grouping nothing;
+    joining the first appraisal of each asset (DISTINCT ON over the appraisals) doubled its time over
+    100,000 assets (tests/benchmarks/test_statistics.py)."""
+    appraised = Case(When(seizure_value_currency=agency_currency(), then=F("seizure_value")), default=None,
+                     output_field=MONEY)
+    return Coalesce(appraised, _declared_value(), output_field=MONEY)
 
 
 def _per_asset(postings: QuerySet[Posting], *, negate: bool = False) -> QuerySet:
@@ -244,7 +231,7 @@ def public_asset_facts() -> QuerySet[Asset]:
         stage=stage_expression(),
         year=year_expression(),
         country_of_origin=F("case__country_of_origin"),
-        value_at_seizure=_value_at_seizure(),
+        value_at_seizure=value_at_seizure(),
         sale_price=_posted(_per_asset(_sale_postings(), negate=True)),
         management_costs=_posted(_per_asset(_cost_postings())),
     )
@@ -299,22 +286,15 @@ def stage_counts() -> dict[str, int]:
 
 def counts_and_values(by: str) -> list[GroupRow]:
     """How many public assets, and their value at seizure (agency currency), per stage, category,
-    country of origin or year: one GROUP BY query. Every grouping counts the same assets.
-
-    The public assets, their key and declared value are the ORM's (public_asset_facts); the first
-    approved appraisal is joined in one pass (first_approved_values) rather than looked up asset by
-    asset, which took ten times as long over 100,000 assets (tests/benchmarks/test_statistics.py)."""
+    country of origin or year: one GROUP BY over the public assets' rows. Every grouping counts the
+    same assets."""
     if by not in GROUPINGS:
         raise ValueError(f"Unknown grouping {by!r}")
-    assets_sql, assets_params = (public_asset_facts().annotate(key=F(by), declared=_declared_value())
-                                 .order_by().values("pk", "key", "declared").query.sql_with_params())
-    values_sql, values_params = first_approved_values().query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT a.key, count(*), coalesce(sum(coalesce(v.amount, a.declared)), 0) "  # noqa: S608 - ORM's SQL
-            f"FROM ({assets_sql}) a LEFT JOIN ({values_sql}) v ON v.asset_id = a.pk GROUP BY a.key",
-            [*assets_params, *values_params])
-        rows = cursor.fetchall()
+    key = {"stage": stage_expression(), "category": F("category"), "country_of_origin": F("case__country_of_origin"),
+           "year": year_expression()}[by]  # only what the grouping reads: no join to the case for the others
+    rows = (public_assets().annotate(key=key, value_at_seizure=value_at_seizure()).order_by().values("key")
+            .annotate(count=Count("pk"), value=Coalesce(Sum(F("value_at_seizure")), ZERO, output_field=MONEY))
+            .values_list("key", "count", "value"))
     return _order(by, [GroupRow(key=str(key), label=_label(by, key), count=count,
                                 value=Decimal(value).quantize(Decimal("0.01"))) for key, count, value in rows])
 
@@ -417,17 +397,15 @@ def _sums_over_valued_assets(per_asset: QuerySet, *, only_with: bool) -> tuple[i
     """Over the public assets with a value at seizure (and, if `only_with`, a row in `per_asset`):
     how many, the sum of their `per_asset` totals, the sum of their values. One query, joining the
     rules' querysets (the same the open data reads asset by asset)."""
-    assets_sql, assets_params = (public_assets().annotate(declared=_declared_value()).order_by()
-                                 .values("pk", "declared").query.sql_with_params())
-    values_sql, values_params = first_approved_values().query.sql_with_params()
+    assets_sql, assets_params = (public_assets().annotate(value=value_at_seizure()).filter(value__gt=0)
+                                 .order_by().values("pk", "value").query.sql_with_params())
     totals_sql, totals_params = per_asset.query.sql_with_params()
     join = "JOIN" if only_with else "LEFT JOIN"
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*), coalesce(sum(t.total), 0), coalesce(sum(coalesce(v.amount, a.declared)), 0) "
-            f"FROM ({assets_sql}) a LEFT JOIN ({values_sql}) v ON v.asset_id = a.pk "  # noqa: S608 - ORM's SQL
-            f"{join} ({totals_sql}) t ON t.entry__asset_id = a.pk WHERE coalesce(v.amount, a.declared) > 0",
-            [*assets_params, *values_params, *totals_params])
+            "SELECT count(*), coalesce(sum(t.total), 0), coalesce(sum(a.value), 0) "  # noqa: S608 - ORM's SQL
+            f"FROM ({assets_sql}) a {join} ({totals_sql}) t ON t.entry__asset_id = a.pk",
+            [*assets_params, *totals_params])
         count, total, values = cursor.fetchone()
     return count, Decimal(total).quantize(Decimal("0.01")), Decimal(values).quantize(Decimal("0.01"))
 

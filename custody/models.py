@@ -476,6 +476,12 @@ class Asset(ConcurrentTransitionMixin, models.Model):
     declared_value = models.DecimalField(_("declared value"), max_digits=16, decimal_places=2, null=True,
                                          blank=True, validators=[MinValueValidator(Decimal("0"))])
     currency = CurrencyField(_("currency"), default=default_currency)
+    # The value at seizure: the first approved appraisal (earliest value date, then first recorded). Only the
+    # database writes it, from the appraisals (valuation/sql/value_at_seizure.sql); read it, never set it.
+    seizure_value = models.DecimalField(_("value at seizure"), max_digits=16, decimal_places=2, null=True,
+                                        blank=True, editable=False)
+    seizure_value_currency = models.CharField(_("currency of the value at seizure"), max_length=3, blank=True,
+                                              default="", editable=False)
     status = StateField(_("status"), max_length=24, choices=AssetStatus.choices, default=S.IDENTIFIED,
                       protected=True)
     confiscated_at = models.DateTimeField(_("confiscated"), null=True, blank=True, editable=False)
