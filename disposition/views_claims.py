@@ -17,6 +17,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
@@ -76,8 +77,6 @@ class ClaimForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assets"].choices = [(a.pk, _asset_label(a)) for a in notice.assets.order_by("pk")]
         self.fields["currency"].choices = currency_choices()
-        from django.conf import settings
-
         self.fields["currency"].initial = settings.DEFAULT_CURRENCY
 
 
