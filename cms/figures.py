@@ -93,6 +93,12 @@ METHODS = {
         "partly used, unused or misused, and how many have no published report yet. The share is those in use "
         "as agreed divided by all of them. Assets assigned before the agency recorded decisions count in the "
         "register's line only."),
+    "claims": gettext_lazy(
+        "Claims of victims, bona fide owners, creditors, civil parties and foreign states on confiscated assets or "
+        "their proceeds, filed online or on paper. Decided: decided at least once. Granted, partly granted and "
+        "denied: the decision as it stands (after any reconsideration). Amounts in the agency's currency: claimed, "
+        "granted, and compensation paid (ledger transfers to the claimants). Median days: from filing to the first "
+        "decision, over the claims decided. No claimant is ever named."),
 }
 
 
@@ -104,6 +110,7 @@ METHOD_TITLES = {
     "sale_to_value": gettext_lazy("Sale price ÷ value at seizure"),
     "cost_share": gettext_lazy("Management costs ÷ value at seizure"),
     "proceeds": gettext_lazy("Where the proceeds went"), "in_use": gettext_lazy("Assigned assets actually in use"),
+    "claims": gettext_lazy("Claims of third parties and victims"),
 }
 
 
@@ -240,6 +247,28 @@ def in_use_figure(in_use: statistics.InUse | None = None) -> Figure:
                   extra={"in_use": in_use})
 
 
+def claims_figure(figures: statistics.ClaimFigures | None = None) -> Figure:
+    currency = statistics.agency_currency()
+    c = statistics.numbers("claims").value if figures is None else figures
+    days = "—" if c.median_days is None else format_number(Decimal(str(c.median_days)).quantize(Decimal("0.1")), 1)
+    counts = [("filed", _("Claims filed"), c.filed), ("decided", _("Decided"), c.decided),
+              ("granted", _("Granted"), c.granted), ("partly_granted", _("Partly granted"), c.partly_granted),
+              ("denied", _("Denied"), c.denied), ("awaiting", _("Awaiting a decision"), c.awaiting)]
+    amounts = [("claimed", _("Amount claimed"), c.claimed), ("granted_amount", _("Amount granted"), c.granted_amount),
+               ("paid", _("Compensation paid"), c.paid)]
+    table = [Row([label, format_number(n)], [key, str(n)]) for key, label, n in counts]
+    table += [Row([label, _money(amount, currency)], [key, str(amount)]) for key, label, amount in amounts]
+    table.append(Row([_("Median days to decision"), days],
+                     ["median_days", "" if c.median_days is None else str(c.median_days)], total=True))
+    return Figure(slug="claims", title=_("Claims of third parties and victims"), method=str(METHODS["claims"]),
+                  headers=[_("Figure"), _("Value")], raw_headers=["figure", "value"], rows=table,
+                  chart=charts.bars([(label, n) for key, label, n in counts[2:]], format_number) if c.decided else "",
+                  summary=_("%(filed)s claims filed, %(decided)s decided; %(paid)s paid in compensation.") % {
+                      "filed": format_number(c.filed), "decided": format_number(c.decided),
+                      "paid": _money(c.paid, currency)},
+                  extra={"claims": c})
+
+
 def _titles() -> dict[str, str]:
     return {"stage": _("Public assets by stage"), "stage_column": _("Stage"),
             "category": _("By category"), "category_column": _("Category"),
@@ -272,7 +301,7 @@ def all_figures_as_of() -> tuple[list[Figure], datetime.datetime]:
         grouping_figure("country_of_origin", titles, n["country_of_origin"]),
         grouping_figure("year", titles, n["year"]), funnel_figure(n["funnel"]), confiscation_rate_figure(n["funnel"]),
         median_days_figure(n["median_days"]), _sale_to_value(n["sale_to_value"]), _cost_share(n["cost_share"]),
-        proceeds_figure(n["proceeds"]), in_use_figure(n["in_use"]),
+        proceeds_figure(n["proceeds"]), in_use_figure(n["in_use"]), claims_figure(n["claims"]),
     ]
     return figures, min(c.as_of for c in computed.values())
 
@@ -294,6 +323,7 @@ FIGURES = {
     "cost-share": lambda: _cost_share(),
     "proceeds": lambda: proceeds_figure(),
     "in-use": lambda: in_use_figure(),
+    "claims": lambda: claims_figure(),
 }
 
 

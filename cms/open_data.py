@@ -47,6 +47,11 @@ from disposition.models import (
     AllocationPayment,
     Assessment,
     BeneficiaryKind,
+    Claim,
+    ClaimantType,
+    ClaimOutcome,
+    ClaimStatus,
+    ClaimSubject,
     DecisionKind,
     DecisionStatus,
     MonitoringReport,
@@ -171,6 +176,30 @@ MONITORING_COLUMNS = [
     Column("reasons_unused", "string", _("Reasons unused"),
            _("Why the asset stands unused, as codes separated by a space: %(codes)s.")
            % {"codes": ", ".join(UnusedReason.values)}),
+]
+
+CLAIM_COLUMNS = [
+    Column("claim_id", "integer", _("Claim number"), _("The agency's number of the claim.")),
+    Column("claimant_type", "string", _("Claimant type"),
+           _("Victim, bona fide owner, civil party, creditor or foreign state; never the claimant's name."),
+           list(ClaimantType.values)),
+    Column("subject", "string", _("Claim on"), _("The assets themselves, or their proceeds."),
+           list(ClaimSubject.values)),
+    Column("channel", "string", _("Channel"), _("Filed online, or on paper and recorded by staff."),
+           ["online", "paper"]),
+    Column("status", "string", _("Status"), _("Where the claim stands."), list(ClaimStatus.values)),
+    Column("outcome", "string", _("Outcome"), _("Granted, partly granted or denied; empty until decided."),
+           list(ClaimOutcome.values)),
+    Column("year", "integer", _("Year"), _("Year the claim was filed (agency time zone).")),
+    Column("filed_on", "date", _("Filed on"), _("Date the claim was filed or received.")),
+    Column("decided_on", "date", _("Decided on"), _("Date of the first decision; empty until then.")),
+    Column("days_to_decision", "number", _("Days to decision"),
+           _("From filing to the first decision, in days to two decimals; empty until then.")),
+    Column("currency", "string", _("Currency"), _("ISO 4217 code of the amounts.")),
+    Column("amount_claimed", "number", _("Amount claimed"), _("What the claimant asked for.")),
+    Column("amount_granted", "number", _("Amount granted"), _("What the decision granted; empty if denied or "
+                                                              "undecided.")),
+    Column("amount_paid", "number", _("Compensation paid"), _("What was transferred to the claimant.")),
 ]
 
 FLOW_COLUMNS = [
@@ -321,6 +350,25 @@ def monitoring_report_rows() -> Iterator[dict]:
                "reasons_unused": " ".join(sorted(reasons or []))}
 
 
+def claim_rows() -> Iterator[dict]:
+    """One dict per claim: its type, status, outcome, dates and amounts; no name, address, basis or document."""
+    zone = agency_zone()
+    qs = (Claim.objects.annotate(year_=ExtractYear("filed_at", tzinfo=zone), filed_on=local_day("filed_at"),
+                                 decided_on=local_day("first_decided_at"),
+                                 days=statistics.Days(F("first_decided_at"), F("filed_at")))
+          .order_by("pk").values_list("pk", "claimant_type", "subject", "channel", "status", "outcome", "year_",
+                                      "filed_on", "decided_on", "days", "currency", "amount_claimed",
+                                      "amount_granted", named=True))
+    for r in qs.iterator(chunk_size=CHUNK):
+        decided = r.status in (ClaimStatus.DECIDED, ClaimStatus.PAID)
+        yield {"claim_id": r.pk, "claimant_type": r.claimant_type, "subject": r.subject, "channel": r.channel,
+               "status": r.status, "outcome": r.outcome if decided else "", "year": r.year_,
+               "filed_on": r.filed_on, "decided_on": r.decided_on, "days_to_decision": _days(r.days),
+               "currency": r.currency, "amount_claimed": r.amount_claimed,
+               "amount_granted": r.amount_granted if decided else None,
+               "amount_paid": r.amount_granted if r.status == ClaimStatus.PAID else ZERO}
+
+
 def flow_rows() -> Iterator[dict]:
     """The ledger's postings summed per month, kind of entry, account purpose and type, and currency."""
     qs = (Posting.objects.annotate(
@@ -415,6 +463,10 @@ RESOURCES = [
              _("One row per monitoring report marked publishable, of the projects of the published decisions."),
              MONITORING_COLUMNS, monitoring_report_rows, ["report_id"],
              [{"fields": "decision_id", "reference": {"resource": "dispositions", "fields": "decision_id"}}]),
+    Resource("claims", _("Claims of third parties and victims"),
+             _("One row per claim on confiscated assets or their proceeds: who claims (by type), where it stands, "
+               "the dates and the amounts claimed, granted and paid. Claimants are never named."),
+             CLAIM_COLUMNS, claim_rows, ["claim_id"]),
     Resource("ledger-flows", _("Ledger flows by account type"),
              _("The agency's double-entry ledger summed per month, kind of entry, account purpose and type."),
              FLOW_COLUMNS, flow_rows),

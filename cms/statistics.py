@@ -68,7 +68,7 @@ from custody.models import (
     DispositionMethod,
 )
 from custody.selectors import public_assets
-from disposition.models import BENEFICIARY_KINDS, DecisionStatus, MonitoringReport
+from disposition.models import BENEFICIARY_KINDS, Claim, ClaimOutcome, ClaimStatus, DecisionStatus, MonitoringReport
 from disposition.selectors import decisions_public
 from ledger.models import AccountPurpose, Posting
 
@@ -524,6 +524,44 @@ def assigned_in_use(stage_rows: list[GroupRow] | None = None) -> InUse:
                  share=_ratio(counts.get(UseState.IN_USE, 0), decisions) if reported else None)
 
 
+# ---- claims of third parties and victims -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimFigures:
+    """Claims counted and summed, never named: filed, decided at least once, and where they stand."""
+
+    filed: int
+    decided: int  # decided at least once (a reconsidered claim counts once)
+    granted: int  # granted in full, now (decided or paid)
+    partly_granted: int
+    denied: int
+    awaiting: int  # not yet decided (or under review again after a request for reconsideration)
+    claimed: Decimal  # in the agency's currency
+    granted_amount: Decimal
+    paid: Decimal
+    median_days: float | None  # filing to first decision
+
+
+def claim_figures() -> ClaimFigures:
+    currency = agency_currency()
+    in_currency = Q(currency=currency)
+    decided_now = Q(status__in=[ClaimStatus.DECIDED, ClaimStatus.PAID])
+    result = Claim.objects.aggregate(
+        filed=Count("pk"), decided=Count("pk", filter=Q(first_decided_at__isnull=False)),
+        granted=Count("pk", filter=decided_now & Q(outcome=ClaimOutcome.GRANTED)),
+        partly_granted=Count("pk", filter=decided_now & Q(outcome=ClaimOutcome.PARTLY_GRANTED)),
+        denied=Count("pk", filter=decided_now & Q(outcome=ClaimOutcome.DENIED)),
+        awaiting=Count("pk", filter=~decided_now),
+        claimed=Coalesce(Sum("amount_claimed", filter=in_currency), ZERO, output_field=MONEY),
+        granted_amount=Coalesce(Sum("amount_granted", filter=in_currency & decided_now), ZERO, output_field=MONEY),
+        paid=Coalesce(Sum("amount_granted", filter=in_currency & Q(status=ClaimStatus.PAID)), ZERO,
+                      output_field=MONEY),
+        median_days=Median(Days(F("first_decided_at"), F("filed_at"))),
+    )
+    return ClaimFigures(**result)
+
+
 # ---- the figures, cached ---------------------------------------------------------------------
 
 # The figures take a second or two over 100,000 assets: each is cached (Django's cache; Redis where
@@ -585,6 +623,7 @@ NUMBERS: dict[str, Callable[[], object]] = {
     "cost_share": lambda: management_cost_share(),
     "proceeds": lambda: proceeds_destinations(),
     "in_use": lambda: assigned_in_use(),
+    "claims": lambda: claim_figures(),
 }
 
 

@@ -87,6 +87,9 @@ def seed(command, options) -> None:
 
     _seed_settlement(command, options)
     demo_reuse.seed(command, options)
+    from . import demo_claims  # claims of third parties and victims, after the reuse demo
+
+    demo_claims.seed(command, options)
 
 
 def _seed_settlement(command, options) -> None:

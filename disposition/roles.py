@@ -50,3 +50,16 @@ REUSE_ROLE_PERMISSIONS: dict[str, list[str]] = {
                       "add_monitoringreport", "add_reusephoto"],
     roles.AUDITOR: list(_REUSE_VIEW),
 }
+
+# Claims of third parties and victims (models/claims.py): a case officer drafts and publishes the public
+# notices, records paper claims, reviews claims, asks for more information and recommends; an approver
+# decides (never a claim they recommended: the database refuses it too); finance pays granted claims;
+# the auditor reads everything.
+_CLAIMS_VIEW = ["view_publicnotice", "view_claim", "view_deficiencynotice", "view_claimdocument"]
+CLAIMS_ROLE_PERMISSIONS: dict[str, list[str]] = {
+    roles.CASE_OFFICER: _CLAIMS_VIEW + ["add_publicnotice", "change_publicnotice", "publish_publicnotice",
+                                        "add_claim", "review_claim"],
+    roles.APPROVER: _CLAIMS_VIEW + ["decide_claim"],
+    roles.FINANCE_OFFICER: ["view_claim", "pay_claim"],
+    roles.AUDITOR: list(_CLAIMS_VIEW),
+}

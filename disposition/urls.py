@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_calls, views_collection, views_offers
+from . import views, views_calls, views_claims, views_collection, views_offers
 
 app_name = "disposition"
 
@@ -20,4 +20,13 @@ urlpatterns = [
     # Calls for projects (social reuse): public, anyone may read them.
     path("calls/", views_calls.call_list, name="calls"),
     path("calls/<int:call_id>/", views_calls.call_detail, name="call"),
+    # Claims of third parties and victims: public notices, the claimant's account and claims (views_claims.py)
+    path("notices/", views_claims.notice_list, name="notices"),
+    path("notices/<int:notice_id>/", views_claims.notice_detail, name="notice"),
+    path("notices/<int:notice_id>/claim/", views_claims.claim_new, name="claim_new"),
+    path("claims/account/sign-up/", views_claims.claimant_sign_up, name="claimant_sign_up"),
+    path("claims/account/verify/<str:token>/", views_claims.claimant_verify, name="claimant_verify"),
+    path("claims/account/verify-again/", views_claims.claimant_verify_again, name="claimant_verify_again"),
+    path("claims/mine/", views_claims.my_claims, name="my_claims"),
+    path("claims/mine/<int:claim_id>/", views_claims.my_claim, name="my_claim"),
 ]

@@ -194,3 +194,11 @@ def register_disposition():
     from .admin_reuse import DispositionGroup
 
     return DispositionGroup()
+
+
+# ---- claims of third parties and victims: the "Claims" menu (disposition/admin_claims.py) --------
+@hooks.register("register_admin_viewset")
+def register_claims():
+    from .admin_claims import ClaimsGroup
+
+    return ClaimsGroup()

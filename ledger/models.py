@@ -90,6 +90,7 @@ class EntryKind(models.TextChoices):
     DISPOSITION = "disposition", _("Confiscated proceeds assigned by a disposition decision")
     DISPOSITION_RELEASE = "disposition-release", _("Unpaid proceeds of a revoked decision back to the fund")
     ALLOCATION = "allocation", _("Payment of an allocation to its payee")
+    CLAIM = "claim", _("Payment of a granted claim to its claimant")
 
 
 class JournalEntry(models.Model):

@@ -64,3 +64,22 @@ from .reuse import (  # noqa: F401
     Sector,
     UnusedReason,
 )
+
+# isort: split
+# claims of third parties and victims, and the public notices that invite them (claims.py)
+from .claims import (  # noqa: F401
+    GRANTING_OUTCOMES,
+    PAYMENT_RANK,
+    UNDECIDED_STATES,
+    Claim,
+    ClaimantAccount,
+    ClaimantType,
+    ClaimChannel,
+    ClaimDocument,
+    ClaimOutcome,
+    ClaimStatus,
+    ClaimSubject,
+    DeficiencyNotice,
+    NoticeStatus,
+    PublicNotice,
+)

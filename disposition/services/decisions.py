@@ -240,10 +240,12 @@ def decision_locked(decision_id: int) -> DispositionDecision:
 
 
 def approve_refusal(user, decision: DispositionDecision) -> str | None:
-    """Why `user` may not approve this decision (four eyes), or None."""
+    """Why `user` may not approve this decision (four eyes; claims first), or None."""
     if user is not None and decision.proposed_by_id == user.pk:
         return _("You proposed this decision: another approver approves it (four eyes).")
-    return None
+    from .claims import decision_priority_refusal  # claims on the asset or proceeds come first
+
+    return decision_priority_refusal(decision)
 
 
 @transaction.atomic

@@ -196,5 +196,18 @@ def dispositions(record, case_officer, approver, valuer, custodian, finance_pair
                                reference="SEPA-1")
     out.decisions["abroad"] = executed(kind="foreign_return", amount=str(ABROAD), currency="EUR",
                                        recipient_state="NG")
+    _denied_claim(villa, case_officer, approver)
     return out
+
+
+def _denied_claim(asset, case_officer, approver) -> None:
+    """A victim's claim on the villa's proceeds, heard and denied: the claims export has a row, no money moves."""
+    from disposition.services import claims
+
+    claim = claims.claim_record_paper(actor=case_officer, case_id=asset.case_id, claimant_type="victim",
+                                      claimant_name="Jane Victim-Private", subject="proceeds", asset_ids=[asset.pk],
+                                      basis="A loan to the defendant", amount="1000.00", currency="EUR")
+    claims.claim_start_review(actor=case_officer, claim_id=claim.pk)
+    claims.claim_recommend(actor=case_officer, claim_id=claim.pk, outcome="denied", recommendation="No proof")
+    claims.claim_decide(actor=approver, claim_id=claim.pk, outcome="denied", reasons="No proof of the loan")
 

@@ -27,7 +27,7 @@ finance_pair = statistics_data.finance_pair
 record = statistics_data.record
 dispositions = statistics_data.dispositions
 
-RESOURCES = ("assets", "dispositions", "monitoring-reports", "ledger-flows")
+RESOURCES = ("assets", "dispositions", "monitoring-reports", "claims", "ledger-flows")
 
 
 def body(response) -> str:
@@ -44,7 +44,7 @@ def every_public_body(client) -> dict[str, str]:
     for address in ["/api/v1/open-data/datapackage.json", "/statistics/", "/statistics/data-dictionary/",
                     *[f"/api/v1/statistics/?by={by}" for by in statistics.GROUPINGS]]:
         bodies[address] = client.get(address).content.decode()
-    for slug in ("by-stage", "by-category", "by-country-of-origin", "by-year", "funnel", "proceeds", "in-use",
+    for slug in ("by-stage", "by-category", "by-country-of-origin", "by-year", "funnel", "proceeds", "in-use", "claims",
                  "sale-to-value", "cost-share", "median-days", "confiscation-rate"):
         address = f"/statistics/tables/{slug}/"
         bodies[address] = client.get(address).content.decode()

@@ -45,6 +45,8 @@ MARKERS = {
     "report_notes": f"{M}UnpublishedFindings", "application_notes": f"{M}ApplicationNotes",
     "order_reference": f"{M}-ORDER-REF", "order_summary": f"{M}OrderSummary",
     "hidden_beneficiary": f"{M}Hidden Body",
+    "claimant_name": f"{M}Claimant Ravensworth", "claimant_email": f"{M.lower()}claimant@example.org",
+    "claimant_address": f"{M} Claimant Close 4", "claim_basis": f"{M}ClaimBasis",
 }
 BIRTH = datetime.date(1957, 3, 29)
 BIRTH_FORMS = ["1957-03-29", "29/03/1957", "29.03.1957", "3/29/1957", "29 March 1957", "March 29, 1957"]
@@ -95,9 +97,22 @@ def planted(dispositions, case_officer, approver, custodian, auction_manager):
     Application.objects.create(call=call, beneficiary=Beneficiary.objects.filter(public=True).first(),
                                project_summary="A youth centre", notes=MARKERS["application_notes"],
                                recorded_by=case_officer)
+    _planted_claim(dispositions.villa, case_officer)
     public_record_sync()
     assert Party.objects.filter(name=MARKERS["party_name"]).count() == 3 * len(cases)
     return dispositions
+
+
+def _planted_claim(asset, case_officer) -> None:
+    """A published notice over the asset (public: /notices/) and a claim on it, its personal fields marked."""
+    from disposition.services import claims
+    from tests.disposition.claims_helpers import notice_for
+
+    notice = notice_for(case_officer, asset)
+    claims.claim_record_paper(actor=case_officer, case_id=asset.case_id, notice_id=notice.pk, claimant_type="victim",
+                              claimant_name=MARKERS["claimant_name"], claimant_email=MARKERS["claimant_email"],
+                              claimant_address=MARKERS["claimant_address"], subject="proceeds",
+                              asset_ids=[asset.pk], basis=MARKERS["claim_basis"], amount="1234.00", currency="EUR")
 
 
 def _links(html: str, base: str) -> list[str]:
@@ -124,7 +139,8 @@ def _text(response) -> str:
 def test_no_marker_of_personal_data_appears_anywhere_on_the_public_site(planted, client):
     # When the public site is crawled breadth-first from its home pages in each language
     seen: dict[str, str] = {}
-    queue = deque(["/", "/fr/", "/es/"])
+    # (and the notices to third parties, which the home page links to only when an editor adds them to the menu)
+    queue = deque(["/", "/fr/", "/es/", "/notices/"])
     while queue and len(seen) < MAX_PAGES:
         address = queue.popleft()
         if address in seen:
@@ -154,6 +170,7 @@ def test_no_marker_of_personal_data_appears_anywhere_on_the_public_site(planted,
     crawled = set(seen)
     assert any(a.startswith("/assets/") and a != "/assets/" and "?" not in a for a in crawled), sorted(crawled)[:50]
     assert "/statistics/" in crawled and "/statistics/data-dictionary/" in crawled
+    assert any(a.startswith("/notices/") and a != "/notices/" for a in crawled)
     assert any(a.startswith("/fr/") for a in crawled) and any(a.startswith("/es/") for a in crawled)
     # And no marker is anywhere
     for address, text in seen.items():

@@ -301,6 +301,16 @@ def test_a_return_agreement_and_an_mou_are_published_with_their_cases(demo):
     assert list(mou.cases.all()) == [villa.asset.case]
 
 
+def test_claims_are_shown_in_every_state_under_a_published_notice(demo, client):
+    from disposition.models import Claim, ClaimStatus, NoticeStatus, PublicNotice
+
+    notice = PublicNotice.objects.get(status=NoticeStatus.PUBLISHED)
+    assert notice.open_for_claims and client.get(f"/notices/{notice.pk}/").status_code == 200
+    assert set(Claim.objects.values_list("status", flat=True)) == set(ClaimStatus.values)
+    assert Claim.objects.filter(outcome="denied").exists() and Claim.objects.filter(channel="online").exists()
+    assert all(c.filed_at < (c.decided_at or timezone.now()) for c in Claim.objects.all())
+
+
 def test_the_ledger_reconciles_clean_after_seeding(demo):
     from ledger.reconciliation import ledger_reconcile
 
