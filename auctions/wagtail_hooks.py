@@ -649,6 +649,7 @@ class IncrementTableViewSet(AuctionsViewSet):
 
 class AuctionsGroup(ViewSetGroup):
     menu_label = _("Auctions")
+    menu_name = "auctions"  # not the label's slug, which follows the first request's language
     menu_icon = "tag"
     menu_order = 250
     items = (AuctionViewSet, LotViewSet, BidderProfileViewSet, ScreeningEntryViewSet, IncrementTableViewSet)

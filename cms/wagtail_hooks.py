@@ -31,6 +31,7 @@ class PublishedDocumentViewSet(ModelViewSet):
     model = PublishedDocument
     icon = "doc-full"
     menu_label = _("Published documents")
+    menu_name = "published-documents"  # not the label's slug, which follows the first request's language
     add_to_admin_menu = True
     menu_order = 900
     list_display = ["title", "kind", "date", "publishable"]

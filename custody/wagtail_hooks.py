@@ -640,6 +640,7 @@ asset_viewset = AssetViewSet()
 
 class RegisterGroup(ViewSetGroup):
     menu_label = gettext_lazy("Register")
+    menu_name = "register"  # not the label's slug, which follows the first request's language
     menu_icon = "folder-open-inverse"
     menu_order = 150
     items = (case_viewset, asset_viewset, CourtOrderViewSet, StorageLocationViewSet, ChainVerificationViewSet)

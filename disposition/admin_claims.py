@@ -353,6 +353,7 @@ class ClaimViewSet(RecordViewSet):
 
 class ClaimsGroup(ViewSetGroup):
     menu_label = _("Claims")
+    menu_name = "claims"  # not the label's slug, which follows the first request's language
     menu_icon = "form"
     menu_order = 275
     items = (NoticeViewSet, ClaimViewSet)

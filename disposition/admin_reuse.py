@@ -557,6 +557,7 @@ class MonitoringReportViewSet(RecordViewSet):
 
 class DispositionGroup(ViewSetGroup):
     menu_label = _("Disposition")
+    menu_name = "disposition"  # not the label's slug, which follows the first request's language
     menu_icon = "home"
     menu_order = 270
     items = (BeneficiaryViewSet, DecisionViewSet, AllocationViewSet, CallViewSet, ApplicationViewSet,

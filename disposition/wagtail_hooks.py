@@ -162,6 +162,7 @@ class InvoiceViewSet(RecordViewSet):
 
 class SettlementGroup(ViewSetGroup):
     menu_label = _("Settlement")
+    menu_name = "settlement"  # not the label's slug, which follows the first request's language
     menu_icon = "tasks"
     menu_order = 260
     items = (AwardViewSet, InvoiceViewSet, PaymentViewSet)

@@ -228,6 +228,7 @@ class JournalEntryViewSet(RecordViewSet):
 
 class LedgerGroup(ViewSetGroup):
     menu_label = _("Ledger")
+    menu_name = "ledger"  # not the label's slug, which follows the first request's language
     menu_icon = "form"
     menu_order = 330
     items = (AccountViewSet, JournalEntryViewSet)

@@ -637,6 +637,7 @@ class DepreciationProfileViewSet(ListingActionsMixin, RecordViewSet):
 
 class ValuationGroup(ViewSetGroup):
     menu_label = gettext_lazy("Valuation")
+    menu_name = "valuation"  # not the label's slug, which follows the first request's language
     menu_icon = "doc-full"
     menu_order = 310
     items = (EarlySaleCandidateViewSet, EarlySaleRequestViewSet, DirectSaleViewSet, AppraisalViewSet,
