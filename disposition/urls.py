@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_calls, views_collection, views_offers
+from . import views, views_calls, views_collection, views_consultation, views_offers
 
 app_name = "disposition"
 
@@ -20,4 +20,9 @@ urlpatterns = [
     # Calls for projects (social reuse): public, anyone may read them.
     path("calls/", views_calls.call_list, name="calls"),
     path("calls/<int:call_id>/", views_calls.call_detail, name="call"),
+    # Public consultations before a reuse or return decision: public, anyone may read and comment.
+    path("consultations/", views_consultation.consultation_list, name="consultations"),
+    path("consultations/<int:consultation_id>/", views_consultation.consultation_detail, name="consultation"),
+    path("consultations/confirm/<str:token>/", views_consultation.consultation_confirm,
+         name="consultation_confirm"),
 ]

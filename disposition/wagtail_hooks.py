@@ -194,3 +194,9 @@ def register_disposition():
     from .admin_reuse import DispositionGroup
 
     return DispositionGroup()
+
+
+# ---- public consultations before a decision: in the "Disposition" menu (disposition/admin_consultation.py) ----
+from . import admin_consultation  # noqa: E402
+
+admin_consultation.register()

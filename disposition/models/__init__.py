@@ -64,3 +64,15 @@ from .reuse import (  # noqa: F401
     Sector,
     UnusedReason,
 )
+
+# isort: split
+# consultation: the public's say on a proposed reuse or return decision (consultation.py)
+from .consultation import (  # noqa: F401
+    CommentStatus,
+    Consultation,
+    ConsultationComment,
+    ConsultationStatus,
+    ConsultationVersion,
+    Position,
+    VersionKind,
+)

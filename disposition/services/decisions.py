@@ -243,7 +243,9 @@ def approve_refusal(user, decision: DispositionDecision) -> str | None:
     """Why `user` may not approve this decision (four eyes), or None."""
     if user is not None and decision.proposed_by_id == user.pk:
         return _("You proposed this decision: another approver approves it (four eyes).")
-    return None
+    from .consultation import consultation_approve_refusal  # the public consultation, if open or unanswered
+
+    return consultation_approve_refusal(decision)
 
 
 @transaction.atomic
