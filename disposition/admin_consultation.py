@@ -11,6 +11,7 @@ commenter's name and e-mail (the public never does).
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from wagtail.admin.ui.tables import Column
 from common.admin.actions import Action, ActionForm, RequiredReasonForm
 from common.admin.columns import DateTimeColumn, StatusColumn
 from common.admin.viewsets import RecordViewSet
+from common.exceptions import DomainError
 
 from .models import (
     CommentStatus,
@@ -79,12 +81,29 @@ class ConsultationEditForm(ConsultationForm):
         del self.fields["proposal_text"]
 
 
+def _beside_its_field(call):
+    """A refusal about one input (DomainError.field) shown beside that field of the form, not on top."""
+    try:
+        return call()
+    except DomainError as exc:
+        if exc.field:
+            raise ValidationError({exc.field: str(exc)}) from None
+        raise
+
+
 def _create(request, form) -> Consultation:
     data = form.cleaned_data
     decision = data["decision"]
-    return consultations.consultation_create(
+    return _beside_its_field(lambda: consultations.consultation_create(
         actor=request.user, decision_id=decision.pk, title=data["title"], opens_at=data["opens_at"],
-        closes_at=data["closes_at"], proposal_text=data.get("proposal_text") or proposal_text_default(decision))
+        closes_at=data["closes_at"], proposal_text=data.get("proposal_text") or proposal_text_default(decision)))
+
+
+def _update(request, form, consultation) -> Consultation:
+    data = form.cleaned_data
+    return _beside_its_field(lambda: consultations.consultation_update(
+        actor=request.user, consultation_id=consultation.pk, title=data["title"], opens_at=data["opens_at"],
+        closes_at=data["closes_at"]))
 
 
 class VersionForm(ActionForm):
@@ -171,9 +190,7 @@ class ConsultationViewSet(RecordViewSet):
     queryset = staticmethod(_consultations)
     actions = CONSULTATION_ACTIONS
     create_service = staticmethod(_create)
-    update_service = staticmethod(lambda request, form, c: consultations.consultation_update(
-        actor=request.user, consultation_id=c.pk, title=form.cleaned_data["title"],
-        opens_at=form.cleaned_data["opens_at"], closes_at=form.cleaned_data["closes_at"]))
+    update_service = staticmethod(_update)
     list_filter = ["status"]
     search_fields = ["title"]
     list_display = ["title", StatusColumn(waiting=(S.CLOSED,)), Column("decision", label=_("Decision")),
