@@ -87,6 +87,9 @@ def seed(command, options) -> None:
 
     _seed_settlement(command, options)
     demo_reuse.seed(command, options)
+    from . import demo_consultation  # a public consultation on a proposed reuse decision, with its response
+
+    demo_consultation.seed(command, options)
 
 
 def _seed_settlement(command, options) -> None:
