@@ -90,6 +90,9 @@ def seed(command, options) -> None:
     from . import demo_claims  # claims of third parties and victims, after the reuse demo
 
     demo_claims.seed(command, options)
+    from . import demo_consultation  # a public consultation on a proposed reuse decision, with its response
+
+    demo_consultation.seed(command, options)
 
 
 def _seed_settlement(command, options) -> None:

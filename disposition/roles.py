@@ -63,3 +63,14 @@ CLAIMS_ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.FINANCE_OFFICER: ["view_claim", "pay_claim"],
     roles.AUDITOR: list(_CLAIMS_VIEW),
 }
+
+# Public consultation before a decision (models/consultation.py): the case officer prepares, opens,
+# closes, withdraws and responds to consultations and moderates the comments (whose authors' names and
+# e-mails only they, approvers and auditors see); approvers and auditors read.
+_CONSULTATION_VIEW = ["view_consultation", "view_consultationversion", "view_consultationcomment"]
+CONSULTATION_ROLE_PERMISSIONS: dict[str, list[str]] = {
+    roles.CASE_OFFICER: _CONSULTATION_VIEW + ["add_consultation", "change_consultation", "run_consultation",
+                                              "moderate_consultationcomment"],
+    roles.APPROVER: list(_CONSULTATION_VIEW),
+    roles.AUDITOR: list(_CONSULTATION_VIEW),
+}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_calls, views_claims, views_collection, views_offers
+from . import views, views_calls, views_claims, views_collection, views_consultation, views_offers
 
 app_name = "disposition"
 
@@ -29,4 +29,9 @@ urlpatterns = [
     path("claims/account/verify-again/", views_claims.claimant_verify_again, name="claimant_verify_again"),
     path("claims/mine/", views_claims.my_claims, name="my_claims"),
     path("claims/mine/<int:claim_id>/", views_claims.my_claim, name="my_claim"),
+    # Public consultations before a reuse or return decision: public, anyone may read and comment.
+    path("consultations/", views_consultation.consultation_list, name="consultations"),
+    path("consultations/<int:consultation_id>/", views_consultation.consultation_detail, name="consultation"),
+    path("consultations/confirm/<str:token>/", views_consultation.consultation_confirm,
+         name="consultation_confirm"),
 ]

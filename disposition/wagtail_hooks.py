@@ -203,3 +203,7 @@ def register_claims():
     from .admin_claims import ClaimsGroup
 
     return ClaimsGroup()
+# ---- public consultations before a decision: in the "Disposition" menu (disposition/admin_consultation.py) ----
+from . import admin_consultation  # noqa: E402
+
+admin_consultation.register()

@@ -83,3 +83,15 @@ from .claims import (  # noqa: F401
     NoticeStatus,
     PublicNotice,
 )
+
+# isort: split
+# consultation: the public's say on a proposed reuse or return decision (consultation.py)
+from .consultation import (  # noqa: F401
+    CommentStatus,
+    Consultation,
+    ConsultationComment,
+    ConsultationStatus,
+    ConsultationVersion,
+    Position,
+    VersionKind,
+)

@@ -240,12 +240,14 @@ def decision_locked(decision_id: int) -> DispositionDecision:
 
 
 def approve_refusal(user, decision: DispositionDecision) -> str | None:
-    """Why `user` may not approve this decision (four eyes; claims first), or None."""
+    """Why `user` may not approve this decision (four eyes; claims first; a public consultation open or
+    unanswered), or None."""
     if user is not None and decision.proposed_by_id == user.pk:
         return _("You proposed this decision: another approver approves it (four eyes).")
     from .claims import decision_priority_refusal  # claims on the asset or proceeds come first
+    from .consultation import consultation_approve_refusal  # the public consultation, if open or unanswered
 
-    return decision_priority_refusal(decision)
+    return decision_priority_refusal(decision) or consultation_approve_refusal(decision)
 
 
 @transaction.atomic

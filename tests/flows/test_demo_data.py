@@ -316,3 +316,17 @@ def test_the_ledger_reconciles_clean_after_seeding(demo):
 
     report = ledger_reconcile()
     assert report.ok, report.mismatches
+
+
+def test_a_consultation_on_the_shop_was_answered_and_its_page_names_no_commenter(demo, client):
+    from disposition.models import CommentStatus, Consultation, ConsultationStatus
+
+    consultation = Consultation.objects.get()
+    assert consultation.status == ConsultationStatus.RESPONDED and consultation.decision.previous_id
+    statuses = sorted(consultation.comments.values_list("status", flat=True))
+    assert statuses == sorted([CommentStatus.PUBLISHED] * 2 + [CommentStatus.REJECTED, CommentStatus.UNCONFIRMED])
+    assert sorted(consultation.versions.values_list("kind", "number")) == [
+        ("proposal", 1), ("proposal", 2), ("response", 1), ("response", 2)]
+    page = client.get(f"/consultations/{consultation.pk}/").content.decode()
+    assert "Contribution 2" in page and "training kitchen" in page
+    assert "Demo Commenter" not in page and "commenter1@example.org" not in page and "crook" not in page
