@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cms.selectors import site_menu_links
 
@@ -36,4 +38,13 @@ def footer_links() -> dict:
     """The information pages every public page links to (created by cms' migrations)."""
     paths = settings.INFO_PAGE_PATHS
     return {"links": [(paths["how_to_buy"], _("How to buy")), (paths["terms"], _("Terms of sale")),
-                      (paths["privacy"], _("Privacy notice")), (paths["contact"], _("Contact"))]}
+                      (paths["privacy"], _("Privacy notice")), (paths["contact"], _("Contact"))],
+            # where the public takes part: claims, consultations, calls for projects, agreements with states
+            "take_part": [(reverse(name), label) for name, label in TAKE_PART]}
+
+
+TAKE_PART = [
+    ("disposition:notices", gettext_lazy("Notices to claimants")),
+    ("disposition:consultations", gettext_lazy("Public consultations")),
+    ("disposition:calls", gettext_lazy("Calls for projects")),
+]

@@ -52,3 +52,17 @@ def test_an_unknown_address_gets_the_public_error_page(client, home, path):
 def test_an_unknown_api_address_still_answers_json(client, home):
     response = client.get("/api/v1/nothing-here/")
     assert response.status_code == 404 and response.json()["error"] == "not_found"
+
+
+def test_every_public_page_tells_the_public_where_to_take_part(client, home):
+    # given the home page and an auction page, both in the site's frame
+    for path in ("/", "/auctions/"):
+        html = client.get(path).content.decode()
+        # then the footer links the notices to claimants, the consultations and the calls for projects
+        for name, text in (("disposition:notices", "Notices to claimants"),
+                           ("disposition:consultations", "Public consultations"),
+                           ("disposition:calls", "Calls for projects")):
+            assert f'href="{reverse(name)}">{text}</a>' in html, (path, name)
+    # and each of those pages answers
+    for name in ("disposition:notices", "disposition:consultations", "disposition:calls"):
+        assert client.get(reverse(name)).status_code == 200
