@@ -64,3 +64,27 @@ from .reuse import (  # noqa: F401
     Sector,
     UnusedReason,
 )
+
+# isort: split
+# cooperation: requests, foreign orders, assets frozen abroad, sharing agreements (cooperation.py)
+from .cooperation import (  # noqa: F401
+    AgreementKind,
+    AgreementShare,
+    AgreementStatus,
+    AgreementTransfer,
+    AssetFrozenAbroad,
+    Channel,
+    CheckKind,
+    CooperationBasis,
+    CooperationRequest,
+    Direction,
+    ForeignOrder,
+    ForeignOrderCheck,
+    ForeignOrderItem,
+    ForeignOrderStatus,
+    ForeignOrderType,
+    ForeignStage,
+    RequestKind,
+    RequestStatus,
+    SharingAgreement,
+)
