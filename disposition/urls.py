@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_calls, views_collection, views_offers
+from . import views, views_calls, views_collection, views_cooperation, views_offers
 
 app_name = "disposition"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     # Calls for projects (social reuse): public, anyone may read them.
     path("calls/", views_calls.call_list, name="calls"),
     path("calls/<int:call_id>/", views_calls.call_detail, name="call"),
+    # Sharing and return agreements marked publishable: public, anyone may read them.
+    path("agreements/", views_cooperation.agreement_list, name="agreements"),
+    path("agreements/<int:agreement_id>/", views_cooperation.agreement_detail, name="agreement"),
 ]

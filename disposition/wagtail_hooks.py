@@ -194,3 +194,11 @@ def register_disposition():
     from .admin_reuse import DispositionGroup
 
     return DispositionGroup()
+
+
+# ---- international cooperation: the "Cooperation" menu (disposition/admin_cooperation.py) -------
+@hooks.register("register_admin_viewset")
+def register_cooperation():
+    from .admin_cooperation import CooperationGroup
+
+    return CooperationGroup()
