@@ -342,9 +342,8 @@ def foreign_order_serve_notice(*, actor, order_id: int, served_on: datetime.date
     require_perm(actor, "disposition.handle_foreignorder", _("Your role does not allow this step."))
     order = _order_locked(order_id)
     check_expected_status(order, expected_status)
-    registered = timezone.localdate(order.registered_at) if order.registered_at else order.received_on
-    order.notice_served_on = _past_day(served_on, field="served_on", not_before=registered,
-                                       before_label=_("the day the order was registered"))
+    order.notice_served_on = _past_day(served_on, field="served_on", not_before=order.received_on,
+                                       before_label=_("the day the order was received"))
     order.set_aside_until = order.notice_served_on + datetime.timedelta(days=order.set_aside_days)
     moved = transition_run(order, "serve_notice", actor=actor, label=_("serve notice"))
     reuse_event_write(subject="forder", obj=order, action="serve_notice", moved=moved, actor=actor,
