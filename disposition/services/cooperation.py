@@ -288,7 +288,7 @@ def register_refusal(order: ForeignOrder) -> str | None:
         return _("Only a received order is registered; this one is “%(status)s”.") % {
             "status": order.get_status_display()}
     checks = {c.kind: c for c in order.checks.all()}
-    failed = [CheckKind(k).label for k, c in checks.items() if not c.passed]
+    failed = [str(CheckKind(k).label) for k, c in checks.items() if not c.passed]
     if failed:
         return _("A check failed (%(checks)s): refuse the order, with reasons.") % {"checks": ", ".join(failed)}
     missing = [c.label for c in CheckKind if c.value not in checks]
