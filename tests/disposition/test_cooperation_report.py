@@ -9,8 +9,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from disposition.services import cooperation
 from disposition.selectors_cooperation import cooperation_yearly_report
+from disposition.services import cooperation
 from tests.disposition.coop_helpers import request
 
 pytestmark = pytest.mark.django_db
