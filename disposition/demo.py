@@ -83,10 +83,11 @@ def _back_in_time(auction: Auction, now: datetime.datetime) -> None:
 
 def seed(command, options) -> None:
     """The settled auction, then what became of confiscated assets and proceeds (demo_reuse)."""
-    from . import demo_reuse
+    from . import demo_cooperation, demo_reuse
 
     _seed_settlement(command, options)
     demo_reuse.seed(command, options)
+    demo_cooperation.seed(command, options)
 
 
 def _seed_settlement(command, options) -> None:

@@ -176,7 +176,7 @@ class Migration(migrations.Migration):
                 ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount')),
                 ('currency', common.fields.CurrencyField(max_length=3, verbose_name='currency')),
                 ('frozen_on', models.DateField(verbose_name='frozen on')),
-                ('stage', models.CharField(choices=[('frozen', 'Frozen'), ('proceedings', 'Confiscation proceedings'), ('confiscated', 'Confiscated abroad'), ('return_negotiation', 'Return being negotiated'), ('returned', 'Returned'), ('released', 'Released abroad')], default='frozen', max_length=20, verbose_name='foreign procedural stage')),
+                ('stage', models.CharField(choices=[('frozen', 'Frozen'), ('proceedings', 'Confiscation proceedings'), ('confiscated', 'Confiscated abroad'), ('negotiating', 'Return being negotiated'), ('returned', 'Returned'), ('released', 'Released abroad')], default='frozen', max_length=20, verbose_name='foreign procedural stage')),
                 ('stage_changed_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='stage since')),
                 ('ended_on', models.DateField(blank=True, null=True, verbose_name='returned or released on')),
                 ('next_step', models.CharField(blank=True, max_length=255, verbose_name='next step')),

@@ -443,7 +443,7 @@ class ForeignStage(models.TextChoices):
     FROZEN = "frozen", _("Frozen")
     CONFISCATION_PROCEEDINGS = "proceedings", _("Confiscation proceedings")
     CONFISCATED = "confiscated", _("Confiscated abroad")
-    RETURN_NEGOTIATION = "return_negotiation", _("Return being negotiated")
+    RETURN_NEGOTIATION = "negotiating", _("Return being negotiated")
     RETURNED = "returned", _("Returned")
     RELEASED = "released", _("Released abroad")
 
