@@ -113,8 +113,9 @@ def status_map_svg(rows) -> SafeString:
                   foreground_strong="#1d2733", foreground_subtle="#c9d1da",
                   colors=tuple(STAGE_COLOURS[s] for s in stages) or ("#0a5796",),
                   font_family="system-ui, sans-serif", legend_font_size=16)
-    chart = World(style=style, js=[], disable_xml_declaration=True, show_legend=bool(stages), legend_at_bottom=True,
-                  legend_at_bottom_columns=3, margin=4, width=1000, height=560, tooltip_fancy_mode=False)
+    # the legend is the page's own (HTML, readable at a phone's width), beside the map
+    chart = World(style=style, js=[], disable_xml_declaration=True, show_legend=False, margin=4, width=1000,
+                  height=520, tooltip_fancy_mode=False)
     for stage in stages:
         chart.add(str(stage.label),
                   {row.country.lower(): len(row.items) for row in rows if row.earliest_stage == stage})
@@ -144,8 +145,10 @@ class StatusMapView(WagtailAdminTemplateMixin, TemplateView):
                   "items": [{"item": i, "amount": format_money(i.amount, i.currency), "days": i.days_frozen()}
                             for i in row.items]}
                  for row in rows]
+        shown = {row.earliest_stage for row in rows}
         return super().get_context_data(svg=status_map_svg(rows) if rows else "", table=table,
-                                        colours={str(s.label): c for s, c in STAGE_COLOURS.items()}, **kwargs)
+                                         colours={str(s.label): c for s, c in STAGE_COLOURS.items() if s in shown},
+                                         **kwargs)
 
 
 # --------------------------------------------------------------------------------------------

@@ -78,7 +78,8 @@ def test_the_status_map_shows_the_countries_by_stage_and_the_same_table(client, 
     for code in ("ch", "gb", "ae"):
         assert f'class="{code} country map-element color-' in svg
     assert 'class="fr country map-element color-' not in svg  # returned: no longer on the map
-    assert "Confiscation proceedings" in svg and "Frozen" in svg
+    legend = page[page.index("data-legend"):page.index("</figcaption>")]
+    assert "Confiscation proceedings" in legend and "Frozen" in legend and "Returned" not in legend
     # And the table beside it says the same, with every asset, its days frozen and its blocker
     table = page[page.index("data-map-table"):]
     assert 'data-country="CH"' in table and 'data-country="GB"' in table and 'data-country="AE"' in table
