@@ -16,6 +16,7 @@ from django import forms
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
@@ -25,7 +26,7 @@ from common.admin.columns import DayColumn, MoneyColumn, StatusColumn, YesNoColu
 from common.admin.responses import refuse_with_403
 from common.admin.viewsets import RecordViewSet
 from common.dates import validate_past_date
-from common.forms import AmountField
+from common.forms import AmountField, CurrencyFormField
 from common.money import format_money
 from custody.models import AssetCategory
 from custody.models import Case as CustodyCase
@@ -202,7 +203,7 @@ class ItemForm(ActionForm):
     title = forms.CharField(label=_("Title"), max_length=255)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     declared_value = AmountField(label=_("Value stated in the order"), required=False)
-    currency = forms.CharField(label=_("Currency (ISO code)"), max_length=3, required=False)
+    currency = CurrencyFormField(label=_("Currency"), required=False)
 
 
 class CheckForm(ActionForm):
@@ -247,7 +248,7 @@ ORDER_ACTIONS = [
            call=lambda request, o, data: cooperation.foreign_order_item_add(
                actor=request.user, order_id=o.pk, category=data["category"], title=data["title"],
                description=data.get("description", ""), declared_value=data.get("declared_value"),
-               currency=(data.get("currency") or "").upper()),
+               currency=data.get("currency") or ""),
            success=_("Asset described.")),
     Action(name="check", label=_("Record a check"), permission=ORDER_PERM,
            available=lambda user, o: _received(user, o) and o.checks.count() < len(CheckKind),
@@ -461,10 +462,10 @@ def _agreement_fields(form) -> dict:
 
 
 class ShareForm(ActionForm):
-    state = forms.CharField(label=_("State (ISO code, e.g. NG)"), max_length=2)
+    state = forms.ChoiceField(label=_("State"), choices=lambda: list(countries))
     percent = forms.DecimalField(label=_("Share (%)"), required=False, min_value=0, max_value=100, decimal_places=2)
     amount = AmountField(label=_("or an amount"), required=False)
-    currency = forms.CharField(label=_("Currency of the amount (ISO code)"), max_length=3, required=False)
+    currency = CurrencyFormField(label=_("Currency of the amount"), required=False)
 
 
 class SignForm(ActionForm):
@@ -487,8 +488,8 @@ AGREEMENT_ACTIONS = [
     Action(name="share", label=_("Set a state's share"), permission="disposition.change_sharingagreement",
            available=lambda user, a: a.status == AgreementStatus.DRAFT, form_class=ShareForm,
            call=lambda request, a, data: cooperation.agreement_share_set(
-               actor=request.user, agreement_id=a.pk, state=data["state"].upper(), percent=data.get("percent"),
-               amount=data.get("amount"), currency=(data.get("currency") or "").upper()),
+               actor=request.user, agreement_id=a.pk, state=data["state"], percent=data.get("percent"),
+               amount=data.get("amount"), currency=data.get("currency") or ""),
            success=_("Share recorded.")),
     Action(name="sign", label=_("Record the signature"), permission="disposition.sign_sharingagreement",
            available=lambda user, a: a.status == AgreementStatus.DRAFT and cooperation.sign_refusal(a) is None,

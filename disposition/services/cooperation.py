@@ -439,10 +439,6 @@ def foreign_order_refuse(*, actor, order_id: int, reasons: str, expected_status:
 # Assets frozen abroad for our cases
 # --------------------------------------------------------------------------------------------
 
-FROZEN_FIELDS = ("case", "country", "asset_type", "description", "amount", "currency", "frozen_on", "next_step",
-                 "blocker", "request", "agreement")
-
-
 @transaction.atomic
 def frozen_abroad_record(*, actor, case_id: int, country: str, asset_type: str, description: str, amount,
                          currency: str, frozen_on: datetime.date, next_step: str = "", blocker: str = "",

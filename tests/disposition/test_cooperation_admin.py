@@ -71,7 +71,7 @@ def test_a_foreign_order_is_checked_and_registered_from_its_page(client, case_of
     assert "Still to check" in page and 'data-action="register"' not in page
     item = reverse("cooperation_foreign_orders:action_item", args=[order.pk])
     assert client.post(item, {"expected_status": "received", "category": "vehicle", "title": "Porsche 911",
-                              "declared_value": "85000", "currency": "eur"}).status_code == 302
+                              "declared_value": "85000", "currency": "EUR"}).status_code == 302
     check = reverse("cooperation_foreign_orders:action_check", args=[order.pk])
     for kind in ("final", "defence", "property_here", "certified_copy"):
         assert client.post(check, {"expected_status": "received", "kind": kind, "passed": "yes",
@@ -96,7 +96,7 @@ def test_assets_frozen_abroad_and_agreements_are_recorded_on_their_forms(client,
     assert response.status_code == 302
     agreement = SharingAgreement.objects.get(title="Sharing with Switzerland")
     share = reverse("cooperation_agreements:action_share", args=[agreement.pk])
-    assert client.post(share, {"expected_status": "draft", "state": "ch", "percent": "50"}).status_code == 302
+    assert client.post(share, {"expected_status": "draft", "state": "CH", "percent": "50"}).status_code == 302
     response = client.post(reverse("cooperation_frozen_abroad:add"), {
         "case": case.pk, "country": "CH", "asset_type": "bank_account", "description": "Geneva account",
         "amount": "1,250,000.00", "currency": "CHF", "frozen_on": days_ago(700).isoformat(), "next_step": "",
