@@ -74,7 +74,7 @@ class _Demo:
         oil = self.case("ARO-2024-C101", "State v. Sunrise Petroleum Ltd", "2024-03-04", origin="NG")
         arms = self.case("ARO-2024-C102", "State v. Helvetic Defence Brokers SA", "2024-09-16", origin="CH",
                          offence=OffenceType.MONEY_LAUNDERING)
-        swiss = self.case("ARO-2025-C103", "Request from CH: Zurich proceeds of bribery", "2025-05-02",
+        swiss = self.case("ARO-2025-C103", "Request from CH: Zurich proceeds of bribery", "2025-04-22",
                           origin="CH", requesting="CH")
         lagos = self.case("ARO-2026-C104", "Request from NG: Lagos state contracts", "2026-02-10", origin="NG",
                           requesting="NG")
