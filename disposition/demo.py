@@ -83,7 +83,7 @@ def _back_in_time(auction: Auction, now: datetime.datetime) -> None:
 
 def seed(command, options) -> None:
     """The settled auction, then what became of confiscated assets and proceeds (demo_reuse)."""
-    from . import demo_reuse
+    from . import demo_cooperation, demo_reuse
 
     _seed_settlement(command, options)
     demo_reuse.seed(command, options)
@@ -93,6 +93,7 @@ def seed(command, options) -> None:
     from . import demo_consultation  # a public consultation on a proposed reuse decision, with its response
 
     demo_consultation.seed(command, options)
+    demo_cooperation.seed(command, options)
 
 
 def _seed_settlement(command, options) -> None:

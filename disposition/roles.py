@@ -74,3 +74,22 @@ CONSULTATION_ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.APPROVER: list(_CONSULTATION_VIEW),
     roles.AUDITOR: list(_CONSULTATION_VIEW),
 }
+
+# International cooperation (models/cooperation.py): a case officer records requests, foreign orders
+# (their checks, registration and enforcement), assets frozen abroad and agreements; an approver
+# records an agreement's signature and closes it; finance pays the transfers under it; the auditor
+# reads everything.
+_COOPERATION_VIEW = ["view_cooperationrequest", "view_foreignorder", "view_foreignordercheck",
+                     "view_foreignorderitem", "view_assetfrozenabroad", "view_sharingagreement",
+                     "view_agreementshare", "view_agreementtransfer"]
+COOPERATION_ROLE_PERMISSIONS: dict[str, list[str]] = {
+    roles.CASE_OFFICER: _COOPERATION_VIEW + [
+        "add_cooperationrequest", "change_cooperationrequest", "handle_cooperationrequest", "add_foreignorder",
+        "handle_foreignorder", "add_assetfrozenabroad", "change_assetfrozenabroad", "follow_assetfrozenabroad",
+        "add_sharingagreement", "change_sharingagreement",
+    ],
+    roles.APPROVER: _COOPERATION_VIEW + ["sign_sharingagreement"],
+    roles.FINANCE_OFFICER: ["view_sharingagreement", "view_agreementshare", "view_agreementtransfer",
+                            "transfer_sharingagreement"],
+    roles.AUDITOR: list(_COOPERATION_VIEW),
+}

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import views, views_calls, views_claims, views_collection, views_consultation, views_offers
+from . import (
+    views,
+    views_calls,
+    views_claims,
+    views_collection,
+    views_consultation,
+    views_cooperation,
+    views_offers,
+)
 
 app_name = "disposition"
 
@@ -34,4 +42,7 @@ urlpatterns = [
     path("consultations/<int:consultation_id>/", views_consultation.consultation_detail, name="consultation"),
     path("consultations/confirm/<str:token>/", views_consultation.consultation_confirm,
          name="consultation_confirm"),
+    # Sharing and return agreements marked publishable: public, anyone may read them.
+    path("agreements/", views_cooperation.agreement_list, name="agreements"),
+    path("agreements/<int:agreement_id>/", views_cooperation.agreement_detail, name="agreement"),
 ]

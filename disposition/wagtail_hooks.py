@@ -203,7 +203,17 @@ def register_claims():
     from .admin_claims import ClaimsGroup
 
     return ClaimsGroup()
+
+
 # ---- public consultations before a decision: in the "Disposition" menu (disposition/admin_consultation.py) ----
 from . import admin_consultation  # noqa: E402
 
 admin_consultation.register()
+
+
+# ---- international cooperation: the "Cooperation" menu (disposition/admin_cooperation.py) -------
+@hooks.register("register_admin_viewset")
+def register_cooperation():
+    from .admin_cooperation import CooperationGroup
+
+    return CooperationGroup()

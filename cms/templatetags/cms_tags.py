@@ -39,7 +39,7 @@ def footer_links() -> dict:
     paths = settings.INFO_PAGE_PATHS
     return {"links": [(paths["how_to_buy"], _("How to buy")), (paths["terms"], _("Terms of sale")),
                       (paths["privacy"], _("Privacy notice")), (paths["contact"], _("Contact"))],
-            # where the public takes part: claims, consultations, calls for projects, agreements with states
+            # where the public takes part (claims, consultations, calls for projects) and the agreements with states
             "take_part": [(reverse(name), label) for name, label in TAKE_PART]}
 
 
@@ -47,4 +47,5 @@ TAKE_PART = [
     ("disposition:notices", gettext_lazy("Notices to claimants")),
     ("disposition:consultations", gettext_lazy("Public consultations")),
     ("disposition:calls", gettext_lazy("Calls for projects")),
+    ("disposition:agreements", gettext_lazy("Return agreements")),
 ]

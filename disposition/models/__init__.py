@@ -95,3 +95,27 @@ from .consultation import (  # noqa: F401
     Position,
     VersionKind,
 )
+
+# isort: split
+# cooperation: requests, foreign orders, assets frozen abroad, sharing agreements (cooperation.py)
+from .cooperation import (  # noqa: F401
+    AgreementKind,
+    AgreementShare,
+    AgreementStatus,
+    AgreementTransfer,
+    AssetFrozenAbroad,
+    Channel,
+    CheckKind,
+    CooperationBasis,
+    CooperationRequest,
+    Direction,
+    ForeignOrder,
+    ForeignOrderCheck,
+    ForeignOrderItem,
+    ForeignOrderStatus,
+    ForeignOrderType,
+    ForeignStage,
+    RequestKind,
+    RequestStatus,
+    SharingAgreement,
+)

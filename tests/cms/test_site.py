@@ -58,11 +58,13 @@ def test_every_public_page_tells_the_public_where_to_take_part(client, home):
     # given the home page and an auction page, both in the site's frame
     for path in ("/", "/auctions/"):
         html = client.get(path).content.decode()
-        # then the footer links the notices to claimants, the consultations and the calls for projects
+        # then the footer links the notices to claimants, the consultations, the calls for projects and the
+        # return agreements
         for name, text in (("disposition:notices", "Notices to claimants"),
                            ("disposition:consultations", "Public consultations"),
-                           ("disposition:calls", "Calls for projects")):
+                           ("disposition:calls", "Calls for projects"),
+                           ("disposition:agreements", "Return agreements")):
             assert f'href="{reverse(name)}">{text}</a>' in html, (path, name)
     # and each of those pages answers
-    for name in ("disposition:notices", "disposition:consultations", "disposition:calls"):
+    for name in ("disposition:notices", "disposition:consultations", "disposition:calls", "disposition:agreements"):
         assert client.get(reverse(name)).status_code == 200

@@ -292,7 +292,7 @@ def test_a_return_agreement_and_an_mou_are_published_with_their_cases(demo):
     from cms.models import DocumentKind, PublishedDocument
     from disposition.models import DecisionKind, DispositionDecision
 
-    returned = DispositionDecision.objects.get(kind=DecisionKind.FOREIGN_RETURN)
+    returned = DispositionDecision.objects.get(kind=DecisionKind.FOREIGN_RETURN, asset__isnull=False)
     assert returned.order.order_type == "return" and returned.asset.status == AssetStatus.RETURNED
     agreement = PublishedDocument.objects.get(kind=DocumentKind.RETURN_AGREEMENT, publishable=True)
     assert list(agreement.cases.all()) == [returned.asset.case]
