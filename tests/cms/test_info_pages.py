@@ -18,7 +18,8 @@ EXPECTED = {"how_to_buy": "How to buy", "terms": "Terms of sale", "privacy": "Pr
 
 
 def footer_of(html: str) -> list[tuple[str, str]]:
-    footer = html.split('<footer class="site-footer">', 1)[1]
+    """The links of the footer's first list: the information pages (the second is where to take part)."""
+    footer = html.split('<footer class="site-footer">', 1)[1].split("</nav>", 1)[0]
     return re.findall(r'<a href="([^"]+)">([^<]+)</a>', footer)
 
 
