@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import F
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from disposition.models import Consultation
@@ -36,7 +38,12 @@ def consultation_on(decision, officer, *, days=14, opened=True, title="A youth c
 
 def end_period(consultation):
     """The comment period is over (as if its closing time had passed)."""
-    Consultation.objects.filter(pk=consultation.pk).update(closes_at=timezone.now() - datetime.timedelta(seconds=1))
+    now = timezone.now()
+    # (an opening typed to the minute may lie less than a second ago: it moves back too, so the period stays
+    # a period)
+    Consultation.objects.filter(pk=consultation.pk).update(
+        opens_at=Least(F("opens_at"), now - datetime.timedelta(seconds=2)),
+        closes_at=now - datetime.timedelta(seconds=1))
 
 
 def comment(consultation, *, position="support", text="A good use of the villa.", name="Ada Commenter",
