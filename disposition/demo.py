@@ -87,13 +87,15 @@ def seed(command, options) -> None:
 
     _seed_settlement(command, options)
     demo_reuse.seed(command, options)
+    # Cooperation's return to Nigeria (July 2026) comes before the claims filed from September 2026: seeded
+    # the other way round, the claims' reserve on the fund would refuse a decision taken before they existed.
+    demo_cooperation.seed(command, options)
     from . import demo_claims  # claims of third parties and victims, after the reuse demo
 
     demo_claims.seed(command, options)
     from . import demo_consultation  # a public consultation on a proposed reuse decision, with its response
 
     demo_consultation.seed(command, options)
-    demo_cooperation.seed(command, options)
 
 
 def _seed_settlement(command, options) -> None:
