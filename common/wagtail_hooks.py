@@ -32,13 +32,14 @@ def admin_css():
 def register_security_urls():
     from django.urls import path
 
+    from common.admin.responses import refuse_with_403
     from common.security import views
 
     return [
         path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
         path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
-        path("locked-sign-ins/", views.LockedSignInsView.as_view(), name="locked_sign_ins"),
-        path("locked-sign-ins/unlock/", views.unlock_sign_in, name="unlock_sign_in"),
+        path("locked-sign-ins/", refuse_with_403(views.LockedSignInsView.as_view()), name="locked_sign_ins"),
+        path("locked-sign-ins/unlock/", refuse_with_403(views.unlock_sign_in), name="unlock_sign_in"),
     ]
 
 

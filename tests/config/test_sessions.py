@@ -13,7 +13,7 @@ from django.utils import timezone
 from common.security.sessions import LAST_ACTIVITY_KEY
 from tests.factories import UserFactory
 
-ADMIN_PAGE = "/admin/custody/assets/"
+ADMIN_PAGE = "/admin/register/assets/"
 
 
 def last_request(client, ago: timedelta) -> None:

@@ -55,7 +55,7 @@ def test_an_approver_without_an_authenticator_is_sent_to_set_one_up_and_gets_in_
     response = client.get(HOME)
     assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor_setup"))
     # No other admin page either.
-    assert client.get("/admin/custody/assets/")["Location"].startswith(reverse("two_factor_setup"))
+    assert client.get("/admin/register/assets/")["Location"].startswith(reverse("two_factor_setup"))
 
     page = client.get(response["Location"])
     html = page.content.decode()
@@ -87,19 +87,19 @@ def test_the_set_up_page_keeps_its_secret_when_reloaded(client, finance_officer)
 def test_with_an_authenticator_each_new_session_asks_for_its_code(client, approver):
     device = TOTPDevice.objects.create(user=approver, name="Phone", confirmed=True)
     sign_in(client, approver)
-    response = client.get("/admin/custody/assets/")
+    response = client.get("/admin/register/assets/")
     assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor_verify"))
 
     wrong = client.post(reverse("two_factor_verify"), {"token": code_of(device, steps_ahead=10),
-                                                       "next": "/admin/custody/assets/"})
+                                                       "next": "/admin/register/assets/"})
     assert wrong.status_code == 400 and "Wrong code" in wrong.content.decode()
     assert client.get(HOME).status_code == 302
     not_digits = client.post(reverse("two_factor_verify"), {"token": "abcdef", "next": HOME})
     assert not_digits.status_code == 400 and "Enter the digits" in not_digits.content.decode()
 
-    right = client.post(reverse("two_factor_verify"), {"token": code_of(device), "next": "/admin/custody/assets/"})
-    assert right.status_code == 302 and right["Location"] == "/admin/custody/assets/"
-    assert client.get("/admin/custody/assets/").status_code == 200
+    right = client.post(reverse("two_factor_verify"), {"token": code_of(device), "next": "/admin/register/assets/"})
+    assert right.status_code == 302 and right["Location"] == "/admin/register/assets/"
+    assert client.get("/admin/register/assets/").status_code == 200
 
     # Signed out and in again: the code again.
     client.post(reverse("wagtailadmin_logout"))
@@ -127,7 +127,7 @@ def test_a_wrong_guess_makes_the_next_wait(client, approver, settings):
 def test_a_case_officer_is_not_asked(client, case_officer):
     sign_in(client, case_officer)
     assert client.get(HOME).status_code == 200
-    assert client.get("/admin/custody/assets/").status_code == 200
+    assert client.get("/admin/register/assets/").status_code == 200
 
 
 def test_a_superuser_needs_it_in_django_admin_too(client, db):
