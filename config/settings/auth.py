@@ -35,7 +35,10 @@ MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last: it sees the final a
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A successful sign-in does not forget failures: axes would forget every failure from that address too,
+# so an attacker signing in to an account of their own between guesses would never be locked out.
+# Failures older than the cool-off stop counting anyway.
+AXES_RESET_ON_SUCCESS = False
 # A failure while locked out does not restart the cool-off: the lock ends when it said it would.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "common.security.lockout.lockout_response"

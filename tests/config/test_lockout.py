@@ -169,3 +169,14 @@ def test_behind_the_load_balancer_each_client_address_is_counted_apart(client, s
     # Another client behind the same balancer is not locked out.
     response = bidder_sign_in(client, "behind-proxy", PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.77", **balancer)
     assert response.status_code == 302 and signed_in(client)
+
+
+def test_signing_in_to_ones_own_account_between_guesses_does_not_clear_them(client, db):
+    UserFactory(username="attacker", is_staff=False)
+    UserFactory(username="target", is_staff=False)
+    for _round in range(2):
+        bidder_sign_in(client, "target", "guess")
+        assert bidder_sign_in(client, "attacker", PASSWORD).status_code == 302
+        client.logout()
+    bidder_sign_in(client, "target", "guess")  # the third failure from this address, on this username
+    assert bidder_sign_in(client, "target", PASSWORD).status_code == 429
