@@ -116,7 +116,7 @@ def test_the_check_page_does_not_send_elsewhere_than_this_site(client, approver)
 
 def test_a_wrong_guess_makes_the_next_wait(client, approver, settings):
     """django_otp's throttle: right after a wrong code, even the right one is refused for a while."""
-    settings.OTP_TOTP_THROTTLE_FACTOR = 1
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60  # a minute after one wrong code (1 s by default: too short to test)
     device = TOTPDevice.objects.create(user=approver, name="Phone", confirmed=True)
     sign_in(client, approver)
     client.post(reverse("two_factor_verify"), {"token": code_of(device, steps_ahead=10), "next": HOME})
