@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.forms import apply_validation_error
+from common.security.forms import BidderLoginForm
 from common.urls import absolute_reverse
 
 from .exceptions import DomainError
@@ -39,6 +40,7 @@ def _verify_url_template(request: HttpRequest) -> str:
 
 class BidderLoginView(auth_views.LoginView):
     template_name = "auctions/account/login.html"
+    authentication_form = BidderLoginForm  # says so when the account or address is locked out
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):

@@ -41,6 +41,7 @@ from common.api import (
     read_body,
     whole_number,
 )
+from common.security.lockout import LOCKED_OUT, is_locked_out, lockout_message
 from custody.models import AssetCategory
 
 from . import engine, selectors
@@ -265,13 +266,17 @@ def _rate_limit(key: str, *, limit: int, window: int) -> None:
 
 @router.post("/auth/token/", summary="Obtain a bearer token", operation_id="obtainToken",
              **answers({200: Token}, {400: "Not a JSON object with a username and a password",
-                                      401: "Wrong username or password", 429: "Too many attempts"}))
+                                      401: "Wrong username or password",
+                                      429: "Too many attempts, or locked out after too many failures"}))
 def token_obtain(request: HttpRequest, credentials: TokenRequest) -> dict:
     username, password = credentials.username, credentials.password
     if len(username) > 150 or len(password) > 1024:
         raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
     _rate_limit(f"login:{request.META.get('REMOTE_ADDR', '')}:{username.lower()}", limit=10, window=60)
     user = authenticate(request, username=username, password=password)
+    if user is None and is_locked_out(request):  # too many failures for this username or address (axes)
+        request.lockout_shown = True
+        raise ApiError(429, LOCKED_OUT, lockout_message())
     if user is None or not user.is_active:
         raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
     _token, key = tokens.api_token_create(user=user)

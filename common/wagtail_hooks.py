@@ -25,3 +25,32 @@ hooks.register("construct_homepage_panels", nothing_waiting_hook, order=1000)
 @hooks.register("insert_global_admin_css")
 def admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("common/admin.css"))
+
+
+# ---- sign-in security (common/security): two-factor pages, locked sign-ins ---------------------
+@hooks.register("register_admin_urls")
+def register_security_urls():
+    from django.urls import path
+
+    from common.admin.responses import refuse_with_403
+    from common.security import views
+
+    return [
+        path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+        path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+        path("locked-sign-ins/", refuse_with_403(views.LockedSignInsView.as_view()), name="locked_sign_ins"),
+        path("locked-sign-ins/unlock/", refuse_with_403(views.unlock_sign_in), name="unlock_sign_in"),
+    ]
+
+
+@hooks.register("register_settings_menu_item")
+def register_locked_sign_ins_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+    from wagtail.admin.menu import MenuItem
+
+    class SuperuserMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.is_superuser
+
+    return SuperuserMenuItem(_("Locked sign-ins"), reverse("locked_sign_ins"), icon_name="lock", order=900)

@@ -78,3 +78,36 @@ def _flush_can_empty_the_custody_log():
     BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
     yield
     BaseDatabaseOperations.execute_sql_flush = original
+
+
+@pytest.fixture
+def two_factor_enforced():
+    """Ask for this in a test that checks the second factor itself: force_login then leaves it undone."""
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(request, monkeypatch):
+    """The staff who must pass a one-time password in the admin (common.security.two_factor) get, from
+    the test client's force_login, a session that has passed one, as `django_otp.login` leaves it
+    after a right code from a confirmed authenticator (made for them here). The rule itself is not
+    switched off: a sign-in through the form still meets it (tests/config/test_two_factor.py)."""
+    if "two_factor_enforced" in request.fixturenames:
+        return
+    from django.test.client import ClientMixin
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from common.security.two_factor import two_factor_required
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if two_factor_required(user):
+            device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+                      or TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True))
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)

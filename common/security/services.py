@@ -1,0 +1,43 @@
+"""Changes to sign-in security: a staff member's authenticator, and unlocking a locked-out sign-in."""
+
+from __future__ import annotations
+
+import logging
+
+from axes.utils import reset as axes_reset
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+log = logging.getLogger(__name__)
+
+DEVICE_NAME = "Authenticator app"
+
+
+@transaction.atomic
+def totp_device_start(*, user) -> TOTPDevice:
+    """The authenticator `user` is setting up: an unconfirmed device, the same one until confirmed
+    (reloading the set-up page must not change the secret already scanned)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+
+
+@transaction.atomic
+def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
+    """Confirm the device when `token` is its current code (django_otp throttles wrong guesses)."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return True
+
+
+def sign_in_lock_release(*, username: str | None = None, ip_address: str | None = None, released_by) -> int:
+    """Unlock a locked-out username (from every address) or address (for every username): forget
+    their failed attempts (axes' reset). Returns how many attempt records were removed."""
+    if not (username or ip_address):
+        raise ValueError("Name a username or an address to unlock")  # axes' reset() would forget them all
+    count = axes_reset(username=username) if username else axes_reset(ip=ip_address)
+    log.warning("Sign-in unlocked by %s: %s %r (%d records)", released_by.get_username(),
+                "username" if username else "address", username or ip_address, count)
+    return count
