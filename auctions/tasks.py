@@ -22,7 +22,7 @@ from .services import auctions, bidding, closing, deposits
 log = logging.getLogger(__name__)
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, swept=True)  # swept: left to the sweep when the broker is down
 def close_lot(*, lot_id: int) -> None:
     """Scheduled at a lot's end. If soft close has moved the end meanwhile, the lot stays open and
     this task schedules itself again for the new end (bids never queue tasks themselves); the
@@ -43,7 +43,7 @@ def sweep() -> dict:
     return {"opened": opened, "closed": closed}
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, swept=True)  # swept: left to the sweep when the broker is down
 def open_due_lots() -> None:
     auctions.lots_open_due()
 
@@ -92,7 +92,7 @@ def _lot_url(lot: Lot) -> str:
     return absolute_url(path)
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, swept=True)  # swept: left to the sweep when the broker is down
 def send_outbid_notices() -> int:
     """Send the pending outbid e-mails (kicked at most once a second by bids; the sweep runs it too)."""
     return bidding.outbid_notices_send(send=_send_outbid_mail)

@@ -8,6 +8,7 @@ from .base import *
 from .database import *
 from .storages import *
 from .celery import *
+from .redis_outage import *
 from .stripe import *
 from .agency import *
 from .valuation import *
