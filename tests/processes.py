@@ -310,3 +310,24 @@ def descendants(pid: int) -> list[int]:
             todo.append(child)
     return found
 
+
+
+@contextmanager
+def tasks_sent_to(broker_url: str) -> Iterator[None]:
+    """Tasks sent from this process go to the broker `broker_url` (to the workers started here), not
+    run in-process as the test suite's settings have them."""
+    from config.celery import app
+
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "broker_transport_options")}
+
+    def fresh_connections():  # the app's connection pools, made on first use, are made again
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    fresh_connections()
+    app.conf.update(task_always_eager=False, broker_url=broker_url, broker_transport_options={"visibility_timeout": 4})
+    try:
+        yield
+    finally:
+        fresh_connections()
+        app.conf.update(saved)
