@@ -1,9 +1,10 @@
 """Error pages: plain, translated, never a stack trace; JSON for API clients."""
 
 import logging
+import sys
 
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -48,7 +49,25 @@ def page_not_found(request, exception=None):
     return error_response(request, 404, "not_found", _("Not found"), _("There is nothing at this address."))
 
 
+# The database went away (restarted, failed over, the network cut) or could not serve the request
+# now (a deadlock, a serialisation failure, a statement cancelled): the request may simply be sent
+# again. psycopg's errors of that kind all reach Django as one of these two.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
 def server_error(request):
+    """Django's handler500, called while the exception is being handled, wherever it was raised (a
+    view, ninja, a middleware). A database that is unreachable answers 503 and asks the client to
+    try again; the connection is dropped at the end of the request (Django closes one that had an
+    error and is no longer usable) and the next request opens a new one, which CONN_HEALTH_CHECKS
+    checks before use."""
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        response = error_response(
+            request, 503, "service_unavailable", _("Service briefly unavailable"),
+            _("The service is briefly unavailable. Please try again in a few seconds."))
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return error_response(
         request, 500, "server_error", _("Something went wrong"),
         _("The error has been logged. Please try again in a moment."),
