@@ -103,6 +103,9 @@ class _CappedStream:
         room = self._limit - self._read + 1
         return self._count(self._stream.readline(room if size is None or size < 0 else min(size, room)))
 
+    def close(self) -> None:
+        """Django closes the stream it read the body from; the input itself is the server's to close."""
+
 
 def request_body_limit(request) -> int:
     """The most bytes of body this request's route accepts from this user (settings.REQUEST_BODY_LIMITS)."""

@@ -57,6 +57,7 @@ TAKE_PART = [
 def with_csp_nonce(svg: str, nonce: str) -> SafeString:
     """A chart's SVG (cms.charts) whose <style> elements carry the answer's CSP nonce, as the
     Content-Security-Policy asks of every inline style (config/settings/security.py)."""
+    nonce = "" if nonce is None else str(nonce)  # django-csp's lazy nonce is falsy until first read
     if not nonce:
         return mark_safe(svg)  # noqa: S308 - the chart's own SVG, already safe
     return mark_safe(svg.replace("<style", f'<style nonce="{escape(nonce)}"'))  # noqa: S308 - as above
