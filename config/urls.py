@@ -9,13 +9,17 @@ from wagtail.documents import urls as wagtaildocs_urls
 from config.api import api
 from config.views import favicon, healthz, robots_txt, serve_page, set_language
 
+# Wagtail's admin without its "failwhale" view, which raises an error on purpose for staff to see a 500.
+wagtailadmin_urlpatterns = [
+    p for p in wagtailadmin_urls.urlpatterns if getattr(p, "name", "") != "wagtailadmin_error_test"]
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", favicon, name="favicon"),
     path("language/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
-    path("admin/", include(wagtailadmin_urls)),
+    path("admin/", include(wagtailadmin_urlpatterns)),
     path("documents/", include(wagtaildocs_urls)),
     path("custody/", include("custody.urls")),
     path("api/v1/", api.urls),

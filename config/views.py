@@ -37,6 +37,10 @@ def error_response(request, status: int, code: str, title: str, detail: str):
 
 
 def bad_request(request, exception=None):
+    from config.middleware import RequestBodyTooLarge, body_too_large
+
+    if isinstance(exception, RequestBodyTooLarge):  # a body without Content-Length, read past its cap
+        return body_too_large(request, exception.limit)
     return error_response(request, 400, "bad_request", _("Bad request"), _("The request could not be understood."))
 
 

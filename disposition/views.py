@@ -4,6 +4,7 @@ else is told the invoice does not exist (404), and a visitor who is not signed i
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -41,10 +42,13 @@ def pdf_response(invoice: Invoice) -> HttpResponse:
 @login_required(login_url=LOGIN_URL)
 def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
     invoice = _own_invoice(request, number)
+    card = _card_context(request, invoice)
     response = render(request, "disposition/account/invoice.html", {
         "invoice": invoice, "lot": invoice.award.lot, "contact_url": settings.INFO_PAGE_PATHS["contact"],
-        "card": _card_context(request, invoice)})
+        "card": card})
     response["Cache-Control"] = "private, no-store"
+    if card["payable"]:
+        response._csp_update = stripe_csp_sources()  # what django-csp's @csp_update sets, known only now
     return response
 
 
@@ -65,6 +69,20 @@ def stripe_js_url() -> str:
     if settings.STRIPE_API_BASE:
         return f"{settings.STRIPE_API_BASE.rstrip('/')}/js.stripe.com/v3/"
     return "https://js.stripe.com/v3/"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def stripe_csp_sources() -> dict[str, list[str]]:
+    """What Stripe.js needs of the page's Content-Security-Policy (config/settings/security.py): its
+    script, the frames of its card field and of the bank's authentication, and Stripe's API."""
+    script = _origin(stripe_js_url())
+    api = _origin(settings.STRIPE_API_BASE) if settings.STRIPE_API_BASE else "https://api.stripe.com"
+    return {"script-src": [script], "frame-src": [script, "https://hooks.stripe.com"], "connect-src": [api],
+            "img-src": [script]}
 
 
 def _card_context(request: HttpRequest, invoice: Invoice) -> dict:

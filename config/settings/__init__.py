@@ -15,4 +15,5 @@ from .valuation import *
 from .auctions import *
 from .disposition import *
 from .auth import *
+from .security import *
 from .testing import *

@@ -76,19 +76,26 @@ INSTALLED_APPS = [
     # Countries (ISO 3166, names in the active language) and phone numbers (libphonenumber)
     "django_countries",
     "phonenumber_field",
+    "csp",  # django-csp: the Content-Security-Policy header (config/settings/security.py)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",  # django-csp's, and the admin's policy (security.py)
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "config.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.LanguageMiddleware",  # Django's LocaleMiddleware, page tree prefixes aside
     "django.middleware.common.CommonMiddleware",
+    # Bodies: refused by size before anything reads them, and read (for a NUL) only once CSRF is checked.
+    "config.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.RejectNulFormFieldsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.PreviewFrameOptionsMiddleware",  # DENY, but the admin's previews (security.py)
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -159,7 +166,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
