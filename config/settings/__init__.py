@@ -13,4 +13,6 @@ from .agency import *
 from .valuation import *
 from .auctions import *
 from .disposition import *
+from .logging import *
+from .ops import *
 from .testing import *
