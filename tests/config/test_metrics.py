@@ -226,3 +226,26 @@ def test_a_broker_that_does_not_answer_is_reported_down(client, monitoring, sett
     settings.CELERY_TASK_ALWAYS_EAGER = False
     samples = scrape(client, monitoring)
     assert value(samples, "celery_broker_up") == 0
+
+
+def test_under_gunicorn_the_processes_counts_are_summed(tmp_path, monkeypatch):
+    """PROMETHEUS_MULTIPROC_DIR: each process writes its values there, and /metrics' registry sums them."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from prometheus_client import generate_latest
+
+    from config import ops
+
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    count_one_bid = "from common import metrics; metrics.bid_counted(accepted=False, reason='lot_ended')"
+    for _process in range(2):
+        subprocess.run([sys.executable, "-c", count_one_bid], check=True, cwd=Path(__file__).resolve().parents[2],
+                       env={"PATH": "/usr/bin:/bin", "PROMETHEUS_MULTIPROC_DIR": str(folder)}, timeout=60)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(folder))
+    scraped = generate_latest(ops._registry()).decode()
+    samples = {(s.name, frozenset(s.labels.items())): s.value
+               for family in text_string_to_metric_families(scraped) for s in family.samples}
+    assert value(samples, "auction_bids_total", outcome="refused", reason="lot_ended") == 2
