@@ -1,6 +1,6 @@
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -8,3 +8,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("assets", task_cls="config.broker:FailSoftTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The enqueuing request's id, and the time of enqueueing, travel in each task's headers
+# (config.observability): the task's log lines carry the id, /metrics reads the queue's lag.
+from config import observability  # noqa: E402
+
+signals.before_task_publish.connect(observability.task_headers_add, weak=False)
+signals.task_prerun.connect(observability.task_context_enter, weak=False)
+signals.task_postrun.connect(observability.task_context_leave, weak=False)

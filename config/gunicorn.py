@@ -16,4 +16,24 @@ workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count())
 threads = int(os.environ.get("WEB_THREADS", "2"))
 keepalive = 30
 backlog = 1024
-accesslog = "-"
+
+# The app writes one JSON access line per request, with its request id (config/settings/logging.py);
+# GUNICORN_ACCESS_LOG=- adds gunicorn's own.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+
+# Prometheus metrics across worker processes (README, "Operations"): with PROMETHEUS_MULTIPROC_DIR set,
+# each process keeps its values in files there and /metrics sums them. The folder is emptied when
+# gunicorn starts, and a dead worker's live gauges are dropped.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+
+    def on_starting(server):
+        folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+    def child_exit(server, worker):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config.api import api
+from config.ops import metrics, readyz
 from config.views import favicon, healthz, robots_txt, serve_page, set_language
 
 # Wagtail's admin without its "failwhale" view, which raises an error on purpose for staff to see a 500.
@@ -15,6 +16,8 @@ wagtailadmin_urlpatterns = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", favicon, name="favicon"),
     path("language/", set_language, name="set_language"),

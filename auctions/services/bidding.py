@@ -16,6 +16,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import metrics
+
 from .. import engine, selectors
 from ..exceptions import BidRefused, LotNotOpen, NotEligible
 from ..models import Bid, Lot, OutbidNotice
@@ -59,7 +61,22 @@ def lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: dateti
     The locked step is one call of the database function `auctions_place_bid` (auctions/sql/place_bid.sql),
     so the lock is held for one round trip. It follows the rules of `engine`, the executable
     specification; tests/auctions/test_engine_sql.py checks that it does, bid after bid.
+
+    Every outcome is counted for the monitoring system (common.metrics.BIDS: accepted, or refused
+    by reason).
     """
+    try:
+        result = _lot_place_bid(lot_id=lot_id, bidder=bidder, max_amount=max_amount, now=now,
+                                generation=generation, throttle=throttle)
+    except BidRefused as exc:
+        metrics.bid_counted(accepted=False, reason=exc.code)
+        raise
+    metrics.bid_counted(accepted=True)
+    return result
+
+
+def _lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: datetime | None,
+                   generation: int | None, throttle: bool) -> BidResult:
     try:
         amount = engine.parse_amount(max_amount)
     except engine.BidRejected as exc:

@@ -16,4 +16,6 @@ from .auctions import *
 from .disposition import *
 from .auth import *
 from .security import *
+from .logging import *
+from .ops import *
 from .testing import *

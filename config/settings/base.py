@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.observability.RequestMiddleware",  # first: request id, metrics and access log of every answer
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",  # django-csp's, and the admin's policy (security.py)
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -178,13 +179,4 @@ if PRODUCTION:
     # The load balancer's health check comes over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Refused bids and other 4xx answers are the API working as designed, not trouble: the access
-    # log has them. Server errors (5xx) are still logged.
-    "loggers": {"django.request": {"level": env_str("DJANGO_REQUEST_LOG_LEVEL", "ERROR")}},
-}
+# Logging: config/settings/logging.py (JSON lines with the request id).

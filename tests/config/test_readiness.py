@@ -1,0 +1,95 @@
+"""/readyz: 200 when this node may take traffic, 503 naming what is down otherwise; /healthz unchanged."""
+
+import pytest
+from django.db import OperationalError, connection
+
+from config import ops
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ready_when_every_part_answers(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ready" and body["failing"] == []
+    assert body["checks"] == {"database": "ok", "migrations": "ok", "cache": "ok",
+                              "broker": "not used", "storage": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_a_cache_redis_that_does_not_answer_is_named(client, settings, tmp_path):
+    settings.CACHES = {"default": {"BACKEND": "config.cache.RedisCache",
+                                   "LOCATION": f"unix://{tmp_path}/no-redis.sock"}}
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable" and body["failing"] == ["cache"]
+    assert body["checks"]["cache"] == "down" and body["checks"]["database"] == "ok"
+
+
+def test_a_broker_that_does_not_answer_is_named(client, settings, tmp_path):
+    settings.CELERY_BROKER_URL = f"unix://{tmp_path}/no-broker.sock"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.json()["failing"] == ["broker"]
+
+
+@pytest.mark.redis
+def test_a_broker_that_answers_is_ok(client, settings, celery_broker_url):
+    settings.CELERY_BROKER_URL = celery_broker_url
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    response = client.get("/readyz")
+    assert response.status_code == 200 and response.json()["checks"]["broker"] == "ok"
+
+
+def test_storage_that_cannot_be_written_is_named_without_its_path(client, settings, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings.PRIVATE_MEDIA_ROOT = str(blocker / "private")
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["storage"] and body["checks"]["storage"] == "not writable: private media"
+    assert str(tmp_path) not in response.content.decode()
+
+
+def test_pending_migrations_are_named(client, monkeypatch):
+    monkeypatch.setattr(ops, "_migrations_applied", False)
+    with connection.cursor() as cursor:  # rolled back with the test
+        cursor.execute("DELETE FROM django_migrations WHERE id = (SELECT max(id) FROM django_migrations "
+                       "WHERE app = 'ledger')")
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["migrations"] and response.json()["checks"]["migrations"] == "1 pending"
+
+
+def test_a_database_down_is_named_and_migrations_are_not_guessed(client, monkeypatch):
+    def refuse():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(ops.connection, "cursor", refuse)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["database", "migrations"]
+    assert body["checks"]["database"] == "down" and body["checks"]["migrations"] == "unknown (database down)"
+    assert "connection refused" not in response.content.decode()
+
+
+def test_a_check_that_hangs_costs_the_probe_its_timeout(client, settings, monkeypatch):
+    import threading
+
+    release = threading.Event()
+    settings.READINESS_TIMEOUT_MS = 200
+    monkeypatch.setattr(ops, "_check_cache", lambda: release.wait(30) and "ok")
+    try:
+        response = client.get("/readyz")
+    finally:
+        release.set()
+    assert response.status_code == 503 and response.json()["checks"]["cache"] == "timeout"
+
+
+def test_healthz_stays_the_cheap_liveness_check(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["checks"] == {"database": "ok"}
