@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from config.api import api
+from config.api import api, no_such_address
 from config.views import favicon, healthz, robots_txt, serve_page, set_language
 
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("custody/", include("custody.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", no_such_address),  # every other /api/ address: 404 in the API's error body
     # The auction site (/auctions/…), bidders' accounts (/account/…) and the bidder API (/api/v1/…).
     path("", include("auctions.urls")),
     # Settlement: the buyer's invoices (/account/invoices/…).
