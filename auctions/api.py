@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.security import HttpBearer
 from pydantic import BaseModel, Field, ValidationInfo, WithJsonSchema, field_validator, model_validator
@@ -323,10 +323,10 @@ def token_list(request: HttpRequest) -> dict:
                **answers({204: None}, {401: "No, invalid or expired credentials",
                                        403: "(with a session) no CSRF token",
                                        404: "No such live token of yours"}))
-def token_revoke(request: HttpRequest, token_id: Id) -> tuple[int, None]:
+def token_revoke(request: HttpRequest, token_id: Id) -> Status:
     if token_id > MAX_ID or not tokens.api_token_revoke(user=request.auth, token_id=token_id):
         raise ApiError(404, "not_found", _("There is no such live token of yours."))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/lots/", summary="Browse lots, soonest-ending first (best match first with q)", operation_id="listLots",
