@@ -48,6 +48,11 @@ class AuctionsConfig(AppConfig):
             if raw or instance.pk is None or (update_fields is not None
                                               and not {"password", "is_active"} & set(update_fields)):
                 return
+            if (update_fields is not None and set(update_fields) == {"password"}
+                    and getattr(instance, "_password", None) is None):
+                # check_password re-hashing the same password with a newer hasher on sign-in (it
+                # clears the raw password set_password keeps until saved): not a change of password
+                return
             before = sender._default_manager.filter(pk=instance.pk).values("password", "is_active").first()
             instance._revoke_api_tokens = before is not None and (
                 before["password"] != instance.password or (before["is_active"] and not instance.is_active))

@@ -122,8 +122,8 @@ def amount_text(raw: Any, *, name: str, code: str = "invalid_parameter") -> str:
 
 def json_object(request: HttpRequest) -> dict:
     """The request's body: a small JSON object in UTF-8 that carries no NUL (no database text can hold
-    one), sent as application/json (else 415)."""
-    if request.content_type != "application/json":
+    one), sent as application/json (else 415; no body at all is a malformed request, whatever its type)."""
+    if request.body and request.content_type != "application/json":
         raise ApiError(415, "unsupported_media_type", _("Send the body as JSON, with “Content-Type: "
                                                         "application/json”."))
     if len(request.body) > MAX_BODY:

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.test import Client
@@ -128,6 +129,21 @@ def test_deactivating_the_account_revokes_its_tokens_for_good(client, bidder):
     bidder.is_active = True  # reactivated later: the old token stays dead
     bidder.save()
     assert my_tokens(client, key).json()["error"] == "invalid_token"
+
+
+class QuickPBKDF2(PBKDF2PasswordHasher):
+    """A stronger hasher than the tests' MD5, kept cheap."""
+
+    iterations = 2
+
+
+def test_a_password_rehashed_on_sign_in_is_no_change_and_keeps_the_tokens(client, bidder, settings):
+    key = obtain(client).json()["token"]
+    settings.PASSWORD_HASHERS = [f"{__name__}.QuickPBKDF2", "django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert obtain(client).status_code == 200  # signing in upgrades the stored hash
+    bidder.refresh_from_db()
+    assert bidder.password.startswith("pbkdf2_sha256$2$")
+    assert my_tokens(client, key).status_code == 200
 
 
 def test_signing_in_and_out_of_the_site_keeps_the_tokens(client, bidder):
