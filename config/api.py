@@ -11,7 +11,7 @@ from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponsePermanentRedirect
-from django.urls import Resolver404, URLPattern, re_path, resolve
+from django.urls import Resolver404, URLPattern, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -47,11 +47,9 @@ class Api(NinjaAPI):
 
     @property
     def urls(self) -> tuple[list, str, str]:
-        """ninja's addresses, and last every other address under the API's root, answered 404 in the
-        API's error body (a lot id that is not a number included), never by the site's HTML pages."""
         patterns, app_name, namespace = super().urls
-        return [*(URLPattern(p.pattern, _api_view(p.callback), p.default_args, p.name) for p in patterns),
-                re_path(r"", no_such_address)], app_name, namespace
+        return [URLPattern(p.pattern, _api_view(p.callback), p.default_args, p.name) for p in patterns], \
+            app_name, namespace
 
 
 def _api_view(view):
@@ -74,7 +72,8 @@ def _api_view(view):
 @csrf_exempt
 @never_cache
 def no_such_address(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    """Every address under /api/ that names nothing: 404 in the API's error body. A GET of an
+    """Every address under /api/ that names nothing (a lot id that is not a number included): 404 in
+    the API's error body, never the site's HTML pages (config.urls routes them here). A GET of an
     operation's address without its final slash is still redirected there, as Django's APPEND_SLASH
     always did."""
     if request.method in ("GET", "HEAD") and not request.path_info.endswith("/"):

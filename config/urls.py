@@ -19,13 +19,14 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("custody/", include("custody.urls")),
     path("api/v1/", api.urls),
-    re_path(r"^api/", no_such_address),  # every other /api/ address: 404 in the API's error body
     # The auction site (/auctions/…), bidders' accounts (/account/…) and the bidder API (/api/v1/…).
     path("", include("auctions.urls")),
     # Settlement: the buyer's invoices (/account/invoices/…).
     path("", include("disposition.urls")),
     # The public record: site search, published documents, public files (/search/, /published-documents/…).
     path("", include("cms.urls")),
+    # Every other /api/ address (after the apps': the Stripe webhook is one): 404 in the API's error body.
+    re_path(r"^api/", no_such_address),
 ]
 
 if settings.DEBUG:
