@@ -1,7 +1,8 @@
 """Bidder accounts on the public site: sign-up with e-mail verification, sign-in and sign-out,
-the bidder profile, and "my bids" with the watchlist.
+the bidder profile, "my bids" with the watchlist, and the user's API tokens.
 
-Who: sign-up and sign-in are public; the profile and "my bids" need a signed-in user. Agency staff
+Who: sign-up and sign-in are public; the profile, "my bids" and the API tokens need a signed-in
+user (each sees and revokes only their own tokens). Agency staff
 have no bidder pages: they may not bid, so they get no sign-up or profile.
 """
 
@@ -27,7 +28,7 @@ from common.urls import absolute_reverse
 from .exceptions import DomainError
 from .forms import BidderPasswordResetForm, EmailChangeForm, ProfileForm, SignUpForm
 from .models import BidderProfile, BidderStatus, Lot, WatchlistItem
-from .services import bidders
+from .services import bidders, tokens
 
 LOGIN_URL = reverse_lazy("auctions:login")
 
@@ -240,3 +241,30 @@ def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
                       status=400)
     messages.success(request, _("Your e-mail address is changed."))
     return redirect("auctions:profile" if request.user.is_authenticated else "auctions:login")
+
+
+# --------------------------------------------------------------------------------------------
+# API tokens: the user's live bearer tokens, each revocable
+# --------------------------------------------------------------------------------------------
+
+
+@login_required(login_url=LOGIN_URL)
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's live API tokens (name, created, last used, expires), and revoking one
+    (POST with its id and the CSRF token). Only the user's own tokens are listed or revoked."""
+    if request.method == "POST":
+        try:
+            token_id = int(request.POST.get("token_id", ""))
+        except ValueError:
+            token_id = None
+        if token_id is not None and 0 < token_id < 2**63 and tokens.api_token_revoke(user=request.user,
+                                                                                   token_id=token_id):
+            messages.success(request, _("The token is revoked: it no longer lets anyone in."))
+        else:
+            messages.error(request, _("There is no such token among your live tokens."))
+        return redirect("auctions:api_tokens")
+    return render(request, "auctions/account/api_tokens.html", {
+        "tokens": tokens.api_tokens_live(user=request.user),
+        "lifetime_days": settings.AUCTIONS_API_TOKEN_LIFETIME_DAYS,
+        "per_user": settings.AUCTIONS_API_TOKENS_PER_USER,
+    })

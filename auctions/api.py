@@ -9,6 +9,7 @@ strings.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -19,13 +20,14 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.security import HttpBearer
 from pydantic import BaseModel, Field, ValidationInfo, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticUseDefault
 
 from common.api import (
+    AMOUNT_MAX_LENGTH,
     AMOUNT_PATTERN,
     AMOUNT_SCHEMA,
     MAX_ID,
@@ -34,6 +36,7 @@ from common.api import (
     DateTime,
     Id,
     SessionWithCsrf,
+    amount_text,
     answered_by_itself,
     answers,
     authenticated,
@@ -46,8 +49,8 @@ from custody.models import AssetCategory
 
 from . import engine, selectors
 from .cache import count_and_get_many
+from .models import ApiToken, LotStatus
 from .models import Lot as LotRow
-from .models import LotStatus
 from .search import MAX_QUERY
 from .services import bidding, tokens
 
@@ -72,10 +75,13 @@ class BearerToken(HttpBearer):
         return self.authenticate(request, key.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user, request.eligibility_generation = tokens.api_token_authenticate(token)
-        if user is None:
+        check = tokens.api_token_authenticate(token)
+        request.eligibility_generation = check.generation
+        if check.expired:
+            raise ApiError(401, "token_expired", _("The token has expired; obtain a new one from /auth/token/."))
+        if check.user is None:
             raise ApiError(401, "invalid_token", _("The token is invalid or has been revoked."))
-        return user
+        return check.user
 
 
 BIDDER = [BearerToken(), SessionWithCsrf()]
@@ -87,8 +93,10 @@ BIDDER = [BearerToken(), SessionWithCsrf()]
 
 
 class TokenRequest(BaseModel):
-    username: str
-    password: str
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=1024)
+    name: str = Field("", max_length=ApiToken.NAME_MAX,
+                      description="what the token is for, shown on your account's tokens page")
 
     @model_validator(mode="before")
     @classmethod
@@ -96,11 +104,28 @@ class TokenRequest(BaseModel):
         username, password = data.get("username"), data.get("password")
         if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
             raise invalid("malformed", _("Send {\"username\": ..., \"password\": ...}."))
+        name = data.get("name", "")
+        if not isinstance(name, str) or len(name) > ApiToken.NAME_MAX:
+            raise invalid("malformed", _("“name” must be a text of at most %(n)d characters.")
+                          % {"n": ApiToken.NAME_MAX})
         return data
 
 
-class Token(BaseModel):
-    token: str
+class TokenInfo(BaseModel):
+    id: int
+    name: str
+    prefix: str = Field(description="the key's first characters, to tell tokens apart")
+    created_at: DateTime
+    last_used_at: DateTime | None = Field(description="to the minute; null if never used")
+    expires_at: DateTime
+
+
+class Token(TokenInfo):
+    token: str = Field(description="the bearer key: shown this once, only its hash is kept")
+
+
+class TokenList(BaseModel):
+    results: list[TokenInfo]
 
 
 class Lot(BaseModel):
@@ -191,7 +216,7 @@ class LotFilters(BaseModel):
     @classmethod
     def _an_amount(cls, value: Any, info: ValidationInfo) -> Decimal:
         try:
-            return engine.parse_amount(_given(value))
+            return engine.parse_amount(amount_text(_given(value), name=info.field_name))
         except engine.BidRejected:
             raise invalid("invalid_parameter", _("“%(name)s” must be an amount.") % {"name": info.field_name}) from None
 
@@ -209,7 +234,8 @@ def _given(value: Any) -> Any:
 
 
 class BidRequest(BaseModel):
-    max_amount: str = Field(max_length=32, json_schema_extra={"pattern": AMOUNT_PATTERN, "example": "1500.00"})
+    max_amount: str = Field(max_length=AMOUNT_MAX_LENGTH,
+                            json_schema_extra={"pattern": AMOUNT_PATTERN, "example": "1500.00"})
 
     @model_validator(mode="before")
     @classmethod
@@ -217,8 +243,7 @@ class BidRequest(BaseModel):
         raw = data.get("max_amount")
         if not isinstance(raw, str):
             raise invalid("invalid_amount", _("Give “max_amount” as a decimal string, e.g. \"1500.00\"."))
-        if len(raw) > 32:
-            raise invalid("invalid_amount", _("The amount is too long."))
+        amount_text(raw, name="max_amount", code="invalid_amount")
         return data
 
 
@@ -264,23 +289,48 @@ def _rate_limit(key: str, *, limit: int, window: int) -> None:
         raise ApiError(429, "rate_limited", _("Too many requests; wait a few seconds and try again."))
 
 
+def _token_info(token: ApiToken) -> dict:
+    return {"id": token.pk, "name": token.name, "prefix": token.prefix, "created_at": token.created_at,
+            "last_used_at": token.last_used_at, "expires_at": token.expires_at}
+
+
 @router.post("/auth/token/", summary="Obtain a bearer token", operation_id="obtainToken",
-             **answers({200: Token}, {400: "Not a JSON object with a username and a password",
-                                      401: "Wrong username or password",
+             description=f"The token lives {settings.AUCTIONS_API_TOKEN_LIFETIME_DAYS} days (then it is answered "
+                         "401 `token_expired`), and until your password changes or is reset. You have at most "
+                         f"{settings.AUCTIONS_API_TOKENS_PER_USER} live tokens: obtaining one more revokes your "
+                         "oldest. List and revoke yours at /auth/tokens/ (or on your account's tokens page).",
+             **answers({200: Token}, {400: "Not a JSON object with a username, a password and an optional name",
+                                      401: "Wrong username or password", 415: "The body is not application/json",
                                       429: "Too many attempts, or locked out after too many failures"}))
 def token_obtain(request: HttpRequest, credentials: TokenRequest) -> dict:
     username, password = credentials.username, credentials.password
-    if len(username) > 150 or len(password) > 1024:
-        raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
-    _rate_limit(f"login:{request.META.get('REMOTE_ADDR', '')}:{username.lower()}", limit=10, window=60)
+    name_hash = hashlib.sha256(username.lower().encode()).hexdigest()[:32]  # any text may be sent as a name
+    _rate_limit(f"login:{request.META.get('REMOTE_ADDR', '')}:{name_hash}", limit=10, window=60)
     user = authenticate(request, username=username, password=password)
     if user is None and is_locked_out(request):  # too many failures for this username or address (axes)
         request.lockout_shown = True
         raise ApiError(429, LOCKED_OUT, lockout_message())
     if user is None or not user.is_active:
         raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
-    _token, key = tokens.api_token_create(user=user)
-    return {"token": key}
+    token, key = tokens.api_token_create(user=user, name=credentials.name)
+    return {**_token_info(token), "token": key}
+
+
+@router.get("/auth/tokens/", auth=BIDDER, summary="Your live bearer tokens, newest first", operation_id="listTokens",
+            **answers({200: TokenList}, {401: "No, invalid or expired credentials"}))
+def token_list(request: HttpRequest) -> dict:
+    return {"results": [_token_info(token) for token in tokens.api_tokens_live(user=request.auth)]}
+
+
+@router.delete("/auth/tokens/{int:token_id}/", auth=BIDDER, summary="Revoke one of your bearer tokens",
+               operation_id="revokeToken",
+               **answers({204: None}, {401: "No, invalid or expired credentials",
+                                       403: "(with a session) no CSRF token",
+                                       404: "No such live token of yours"}))
+def token_revoke(request: HttpRequest, token_id: Id) -> Status:
+    if token_id > MAX_ID or not tokens.api_token_revoke(user=request.auth, token_id=token_id):
+        raise ApiError(404, "not_found", _("There is no such live token of yours."))
+    return Status(204, None)
 
 
 @router.get("/lots/", summary="Browse lots, soonest-ending first (best match first with q)", operation_id="listLots",
@@ -367,6 +417,7 @@ def lot_bid_history(request: HttpRequest, lot_id: Id, limit: whole_number(1, 500
                       "session) no CSRF token",
                  404: "No such lot",
                  409: "The lot is not open, or bidding on it has ended",
+                 415: "The body is not application/json",
                  429: "Too many bids"}, body=BidRequest))
 @decorate_view(answered_by_itself)
 def lot_bid(request: HttpRequest, lot_id: Id) -> HttpResponse:

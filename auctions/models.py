@@ -771,18 +771,29 @@ class WatchlistItem(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only its SHA-256 is stored; the key is shown once."""
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the key is shown once. It is live
+    until it expires or is revoked (by its owner, or when their password changes or the account is
+    deactivated)."""
+
+    NAME_MAX = 100
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bidder_api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
+    name = models.CharField(_("name"), max_length=NAME_MAX, blank=True,
+                            help_text=_("What the token is for, as its owner named it."))
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "created_at"], name="auctions_apitoken_user_created",
+                                condition=models.Q(revoked_at__isnull=True))]
+        constraints = [models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")),
+                                              name="auctions_apitoken_expires_after_creation")]
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user_id})"

@@ -39,4 +39,5 @@ urlpatterns = [
     path("account/email/confirm/<str:token>/", accounts.email_change_confirm, name="email_change_confirm"),
     path("account/profile/", accounts.profile, name="profile"),
     path("account/bids/", accounts.my_bids, name="my_bids"),
+    path("account/tokens/", accounts.api_tokens, name="api_tokens"),
 ]

@@ -53,15 +53,20 @@ def _streamed(chunks, content_type: str, filename: str) -> StreamingHttpResponse
     return response
 
 
-def _documented(media: str, what: str) -> dict:
-    return {"openapi_extra": {"responses": {200: {"description": what, "content": {media: {"schema": {
-        "type": "string" if media == "text/csv" else "array"}}}}}}}
+def _documented(media: str, what: str, shape: str, refusals: dict[int, str] | None = None) -> dict:
+    """The answer (streamed, so not ninja's to render) and the refusals, in the Error body."""
+    documented = answers({}, refusals or {})
+    documented["openapi_extra"]["responses"][200] = {"description": what, "content": {media: {"schema": {
+        "type": shape}}}}
+    if not refusals:
+        del documented["response"]
+    return documented
 
 
 # Before the resources: "datapackage.json" would otherwise be read as a resource named "datapackage".
 @router.get("/open-data/datapackage.json", operation_id="getDataPackage", auth=None, url_name="open_data_package",
             summary="The Frictionless Data package describing the open data (a Table Schema per resource)",
-            **_documented("application/json", "The datapackage.json descriptor"))
+            **_documented("application/json", "The datapackage.json descriptor", "object"))
 def open_data_package(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(open_data.datapackage(homepage=request.build_absolute_uri("/")),
                             json_dumps_params={"indent": 2, "ensure_ascii": False})
@@ -71,7 +76,8 @@ def open_data_package(request: HttpRequest) -> JsonResponse:
 
 @router.get("/open-data/{resource}.csv", operation_id="getOpenDataCsv", auth=None, url_name="open_data_csv",
             summary=f"An open-data resource as CSV ({_NAMES}), streamed",
-            **_documented("text/csv", "The resource's rows; its columns are described in datapackage.json"))
+            **_documented("text/csv", "The resource's rows; its columns are described in datapackage.json", "string",
+                         {404: "No such resource"}))
 def open_data_csv(request: HttpRequest, resource: ResourceName) -> StreamingHttpResponse:
     found = open_data.RESOURCE_BY_NAME[resource]
     return _streamed(open_data.csv_chunks(found.columns, found.rows()), "text/csv; charset=utf-8",
@@ -80,7 +86,8 @@ def open_data_csv(request: HttpRequest, resource: ResourceName) -> StreamingHttp
 
 @router.get("/open-data/{resource}.json", operation_id="getOpenDataJson", auth=None, url_name="open_data_json",
             summary=f"An open-data resource as a JSON array of objects ({_NAMES}), streamed",
-            **_documented("application/json", "The resource's rows; amounts are decimal strings"))
+            **_documented("application/json", "The resource's rows; amounts are decimal strings", "array",
+                         {404: "No such resource"}))
 def open_data_json(request: HttpRequest, resource: ResourceName) -> StreamingHttpResponse:
     found = open_data.RESOURCE_BY_NAME[resource]
     return _streamed(open_data.json_chunks(found.rows()), "application/json", f"{resource}.json")

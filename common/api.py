@@ -15,6 +15,7 @@ lots would pay on every request.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -31,8 +32,11 @@ from pydantic_core import PydanticCustomError, PydanticUseDefault
 
 MAX_ID = 2**63 - 1  # PostgreSQL's bigint
 MAX_BODY = 4096  # bytes; a bid or a sign-in needs a few dozen
-AMOUNT_PATTERN = r"^\d+(\.\d{1,2})?$"
-AMOUNT_SCHEMA = {"type": "string", "pattern": AMOUNT_PATTERN, "example": "1500.00"}
+AMOUNT_PATTERN = r"^\d+(\.\d{1,2})?$"  # as JSON Schema reads it: \d is an ASCII digit there
+AMOUNT_MAX_LENGTH = 15  # "999999999999.99", the largest amount there is (common.money.MAX_AMOUNT)
+AMOUNT_SCHEMA = {"type": "string", "pattern": AMOUNT_PATTERN, "maxLength": AMOUNT_MAX_LENGTH, "example": "1500.00"}
+_AMOUNT = re.compile(AMOUNT_PATTERN, re.ASCII)
+_TOO_MANY_DECIMALS = re.compile(r"[0-9]+\.[0-9]{3,}", re.ASCII)
 
 Amount = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str),
                    WithJsonSchema(AMOUNT_SCHEMA)]
@@ -102,8 +106,26 @@ def whole_number(low: int, high: int) -> Any:
     return Annotated[int, Field(ge=low, le=high), BeforeValidator(check)]
 
 
+def amount_text(raw: Any, *, name: str, code: str = "invalid_parameter") -> str:
+    """An amount exactly as the document's pattern writes it (ASCII digits, then at most two decimals
+    after a point; no sign, space, exponent, separator or other script's digits), else a refusal
+    (raise it from a schema's validator) with `code`, or `too_many_decimals`."""
+    if isinstance(raw, str) and len(raw) <= AMOUNT_MAX_LENGTH and _AMOUNT.fullmatch(raw) and raw.isascii():
+        return raw
+    if isinstance(raw, str) and _TOO_MANY_DECIMALS.fullmatch(raw):
+        raise invalid("too_many_decimals", _("Amounts have at most two decimals."))
+    if isinstance(raw, str) and len(raw) > AMOUNT_MAX_LENGTH:
+        raise invalid(code, _("“%(name)s” is too long for an amount.") % {"name": name})
+    raise invalid(code, _("“%(name)s” must be an amount written like \"1500.00\": digits, then at most two decimals "
+                          "after a point.") % {"name": name})
+
+
 def json_object(request: HttpRequest) -> dict:
-    """The request's body: a small JSON object in UTF-8 that carries no NUL (no database text can hold one)."""
+    """The request's body: a small JSON object in UTF-8 that carries no NUL (no database text can hold
+    one), sent as application/json (else 415; no body at all is a malformed request, whatever its type)."""
+    if request.body and request.content_type != "application/json":
+        raise ApiError(415, "unsupported_media_type", _("Send the body as JSON, with “Content-Type: "
+                                                        "application/json”."))
     if len(request.body) > MAX_BODY:
         raise ApiError(400, "malformed", _("The request body is too large."))
     try:

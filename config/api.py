@@ -10,10 +10,11 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.urls import URLPattern
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponsePermanentRedirect
+from django.urls import Resolver404, URLPattern, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -66,6 +67,27 @@ def _api_view(view):
         return response
 
     return wrapper
+
+
+@csrf_exempt
+@never_cache
+def no_such_address(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Every address under /api/ that names nothing (a lot id that is not a number included): 404 in
+    the API's error body, never the site's HTML pages (config.urls routes them here). A GET of an
+    operation's address without its final slash is still redirected there, as Django's APPEND_SLASH
+    always did."""
+    if request.method in ("GET", "HEAD") and not request.path_info.endswith("/"):
+        match = _resolves(request.path_info + "/")
+        if match is not None and match.func is not no_such_address:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return error_response(404, "not_found", _("There is nothing at this address of the API."))
+
+
+def _resolves(path: str):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
 
 
 api = Api(

@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from config.api import api
+from config.api import api, no_such_address
 from config.ops import metrics, readyz
 from config.views import favicon, healthz, robots_txt, serve_page, set_language
 
@@ -32,6 +32,8 @@ urlpatterns = [
     path("", include("disposition.urls")),
     # The public record: site search, published documents, public files (/search/, /published-documents/…).
     path("", include("cms.urls")),
+    # Every other /api/ address (after the apps': the Stripe webhook is one): 404 in the API's error body.
+    re_path(r"^api/", no_such_address),
 ]
 
 if settings.DEBUG:

@@ -24,3 +24,8 @@ DEPOSIT_HOLD_MARGIN_DAYS = env_int("DEPOSIT_HOLD_MARGIN_DAYS", 1)
 DEPOSIT_PAYMENT_WINDOW_DAYS = env_int("DEPOSIT_PAYMENT_WINDOW_DAYS", 2)
 CELERY_BEAT_SCHEDULE["auctions-deposits-replace-lapsing"] = {
     "task": "auctions.tasks.deposits_replace_lapsing", "schedule": 3600.0}
+
+# Bearer tokens of the bidder API: each lives this many days from when it was obtained, and a user
+# has at most this many live ones (obtaining one more revokes their oldest; see auctions.services.tokens).
+AUCTIONS_API_TOKEN_LIFETIME_DAYS = env_int("AUCTIONS_API_TOKEN_LIFETIME_DAYS", 30)
+AUCTIONS_API_TOKENS_PER_USER = env_int("AUCTIONS_API_TOKENS_PER_USER", 10)

@@ -194,12 +194,13 @@ def test_openapi_schema_describes_every_endpoint(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
     paths = schema["paths"]
-    assert set(paths) == {"/auth/token/", "/lots/", "/lots/{lot_id}/", "/lots/{lot_id}/bids/",
+    assert set(paths) == {"/auth/token/", "/auth/tokens/", "/auth/tokens/{token_id}/", "/lots/", "/lots/{lot_id}/",
+                          "/lots/{lot_id}/bids/",
                           # the public record's statistics and open data (cms)
                           "/statistics/", "/open-data/datapackage.json", "/open-data/{resource}.csv",
                           "/open-data/{resource}.json"}
     assert set(paths["/lots/{lot_id}/bids/"]["post"]["responses"]) == {"201", "400", "401", "403", "404", "409",
-                                                                        "429"}
+                                                                        "415", "429"}
 
 
 def test_bid_endpoint_query_count_is_small(client, lot, bidder_factory, django_assert_max_num_queries):

@@ -88,7 +88,8 @@ def test_the_document_is_valid_openapi_and_names_every_path_of_the_api(spec):
     validate_spec(spec)
     assert spec["servers"] == [{"url": "/api/v1"}]
     assert {path: set(ops) for path, ops in spec["paths"].items()} == {
-        "/auth/token/": {"post"}, "/lots/": {"get"}, "/lots/{lot_id}/": {"get"},
+        "/auth/token/": {"post"}, "/auth/tokens/": {"get"}, "/auth/tokens/{token_id}/": {"delete"},
+        "/lots/": {"get"}, "/lots/{lot_id}/": {"get"},
         "/lots/{lot_id}/bids/": {"get", "post"},
         # the public record's statistics and open data (cms/api.py)
         "/statistics/": {"get"}, "/open-data/datapackage.json": {"get"}, "/open-data/{resource}.csv": {"get"},
@@ -99,7 +100,8 @@ def test_the_document_is_valid_openapi_and_names_every_path_of_the_api(spec):
 def test_every_documented_refusal_is_the_error_body(spec):
     refusals = [(path, method, status, answer) for path, ops in spec["paths"].items() for method, op in ops.items()
                 for status, answer in op["responses"].items() if status.startswith("4")]
-    assert len(refusals) == 14  # 13 of the auctions', 1 of the statistics (an unknown grouping)
+    # 19 of the auctions', 1 of the statistics (an unknown grouping), 2 of the open data (an unknown resource)
+    assert len(refusals) == 22
     for path, method, status, answer in refusals:
         assert answer["content"]["application/json"]["schema"] == ERROR, (path, method, status)
     error = spec["components"]["schemas"]["Error"]
@@ -130,6 +132,9 @@ def test_token_answers_conform(spec, client, bidder_factory, settings):
     assert op.check(post({"username": "api-bidder", "password": "pw-for-tests-only"}), 200)["token"]
     assert op.check(post({"username": "api-bidder"}), 400)["error"] == "malformed"
     assert op.check(post("{not json"), 400)["error"] == "malformed"
+    as_text = client.post("/api/v1/auth/token/", '{"username": "api-bidder", "password": "pw-for-tests-only"}',
+                          content_type="text/plain")
+    assert op.check(as_text, 415)["error"] == "unsupported_media_type"
     assert op.check(post({"username": "api-bidder", "password": "nope"}), 401)["error"] == "invalid_credentials"
     for _ in range(9):
         post({"username": "api-bidder", "password": "nope"})
@@ -193,6 +198,9 @@ def test_bid_answers_conform(spec, client, open_lot_factory, auction_manager, se
     refused = op.check(bid("100.00", bob), 400)
     assert (refused["error"], refused["next_minimum_bid"]) == ("below_minimum", "110.00")
     assert op.check(bid(None, bob, raw="[]"), 400)["error"] == "malformed"
+    as_text = client.post(f"/api/v1/lots/{lot.pk}/bids/", '{"max_amount": "500.00"}', content_type="text/plain",
+                          HTTP_AUTHORIZATION=f"Bearer {tokens.api_token_create(user=bob)[1]}")
+    assert op.check(as_text, 415)["error"] == "unsupported_media_type"
     assert op.check(bid("500.00"), 401)["error"] == "not_authenticated"
     assert op.check(bid("500.00", make_bidder(reviewer=auction_manager, auctions=[])), 403)["error"] \
         == "terms_not_accepted"
@@ -207,3 +215,27 @@ def test_bid_answers_conform(spec, client, open_lot_factory, auction_manager, se
     assert op.check(bid("2000.00", carol), 201)["leading"] is True
     assert op.check(bid("3000.00", carol), 429)["error"] == "rate_limited"
     op.all_seen()
+
+
+def test_token_listing_and_revoking_answers_conform(spec, client):
+    from tests.factories import UserFactory
+
+    listing = Conformance(spec, "get", "/auth/tokens/")
+    revoking = Conformance(spec, "delete", "/auth/tokens/{token_id}/")
+    owner = UserFactory(is_staff=False)
+    (kept, kept_key), (dropped, _key) = (tokens.api_token_create(user=owner, name=n) for n in ("kept", "dropped"))
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {kept_key}"}
+    assert [t["name"] for t in listing.check(client.get("/api/v1/auth/tokens/", **auth), 200)["results"]] \
+        == ["dropped", "kept"]
+    assert listing.check(client.get("/api/v1/auth/tokens/"), 401)["error"] == "not_authenticated"
+    listing.all_seen()
+
+    answer = client.delete(f"/api/v1/auth/tokens/{dropped.pk}/", **auth)
+    assert answer.status_code == 204 and answer.content == b""
+    revoking.seen.add("204")
+    assert revoking.check(client.delete(f"/api/v1/auth/tokens/{dropped.pk}/", **auth), 404)["error"] == "not_found"
+    assert revoking.check(client.delete(f"/api/v1/auth/tokens/{kept.pk}/"), 401)["error"] == "not_authenticated"
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(owner)
+    assert revoking.check(browser.delete(f"/api/v1/auth/tokens/{kept.pk}/"), 403)["error"] == "csrf_failed"
+    revoking.all_seen()

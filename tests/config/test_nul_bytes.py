@@ -65,11 +65,12 @@ def test_a_nul_in_a_posted_form_is_a_plain_400(client, form):
     assert_plain_400(response)
 
 
-def test_a_nul_in_a_form_posted_to_the_api_is_a_json_400(client):
-    # the API reads its own bodies (JSON only): a form is refused as malformed before any NUL matters
+def test_a_nul_in_a_form_posted_to_the_api_is_a_json_415(client):
+    # the API reads its own bodies (JSON only): a form is refused for its media type before any NUL matters
     response = client.post("/api/v1/auth/token/", "username=bidder%00&password=x",
                            content_type="application/x-www-form-urlencoded")
-    assert_json_400(response, error="malformed")
+    assert response.status_code == 415 and response["Content-Type"] == "application/json"
+    assert response.json()["error"] == "unsupported_media_type"
 
 
 @pytest.mark.parametrize("body", [
