@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.forms import apply_validation_error
+from common.throttle import TOO_MANY, throttle, too_many_page
 from common.urls import absolute_reverse
 
 from .exceptions import DomainError
@@ -56,28 +56,34 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Agency staff cannot register as bidders."))
         return redirect("auctions:profile" if not request.user.is_staff else "auctions:catalogue")
     form = SignUpForm(request.POST, request.FILES) if request.method == "POST" else SignUpForm()
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         profile = form.profile_data()
         if data.get("id_document_file"):
             profile["id_document_file"] = data["id_document_file"]
-        try:
-            user = bidders.bidder_sign_up(
-                username=data["username"], email=data["email"], password=data["password1"],
-                verify_url_template=_verify_url_template(request), profile=profile, consent=data["consent"])
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
+        if throttle("sign_up").exceeded(request, email=data["email"]):
+            form.add_error(None, TOO_MANY)
+            status = 429
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("auctions:sign_up_done")
+            try:
+                bidders.bidder_sign_up(
+                    username=data["username"], email=data["email"], password=data["password1"],
+                    verify_url_template=_verify_url_template(request), profile=profile, consent=data["consent"])
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                # The same answer whether an account was opened or the address had one already (its
+                # owner is told by e-mail), and nobody is signed in: being signed in would tell.
+                return redirect("auctions:sign_up_done")
     account = ("username", "email", "password1", "password2")
     return render(request, "auctions/account/sign_up.html", {
         "form": form, "account_fields": [form[name] for name in account],
         "profile_fields": [form[name] for name in form.fields if name not in account and name != "consent"],
         "terms_url": settings.INFO_PAGE_PATHS["terms"], "privacy_url": settings.INFO_PAGE_PATHS["privacy"],
-    }, status=400 if form.is_bound and form.errors else 200)
+    }, status=status if status != 200 else 400 if form.is_bound and form.errors else 200)
 
 
 def sign_up_done(request: HttpRequest) -> HttpResponse:
@@ -99,6 +105,8 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 def resend_verification(request: HttpRequest) -> HttpResponse:
     profile = BidderProfile.objects.filter(user=request.user).first()
     if profile is not None and not profile.email_verified and request.user.email:
+        if throttle("email").exceeded(request, email=request.user.email):
+            return too_many_page(request)
         bidders.bidder_verification_send(user=request.user,
                                          verify_url_template=_verify_url_template(request))
         messages.success(request, _("We sent a new link to %(email)s.") % {"email": request.user.email})
@@ -172,6 +180,13 @@ class BidderPasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "auctions/account/email/password_reset_subject.txt"
     success_url = reverse_lazy("auctions:password_reset_done")
 
+    def form_valid(self, form):
+        """Django's answer is the same whether the address has an account; the mails are throttled."""
+        if throttle("email").exceeded(self.request, email=form.cleaned_data["email"]):
+            form.add_error(None, TOO_MANY)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
     @property
     def extra_email_context(self) -> dict:
         """The mail's link is built on the base URL, not on the host the request came to."""
@@ -215,7 +230,12 @@ def email_change(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Agency staff cannot register as bidders."))
         return redirect("auctions:catalogue")
     form = EmailChangeForm(request.POST if request.method == "POST" else None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and form.is_valid() and throttle("email").exceeded(
+            request, email=form.cleaned_data["new_email"]):
+        form.add_error(None, TOO_MANY)
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         try:
             bidders.bidder_email_change_request(user=request.user, new_email=form.cleaned_data["new_email"])
         except ValidationError as exc:
@@ -226,7 +246,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
                              % {"email": form.cleaned_data["new_email"], "old": request.user.email})
             return redirect("auctions:profile")
     return render(request, "auctions/account/email_change.html", {"form": form},
-                  status=400 if form.is_bound and form.errors else 200)
+                  status=status if status != 200 else 400 if form.is_bound and form.errors else 200)
 
 
 def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:

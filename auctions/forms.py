@@ -192,16 +192,16 @@ class SignUpForm(ProfileFieldsMixin, forms.Form):
     field_order = ["username", "email", "password1", "password2"]
 
     def clean_username(self):
+        # A taken user name is said: people choose it and sign in with it, so they must pick another
+        # (and it is not personal data the way an address is). A taken e-mail address is not said
+        # (bidders.bidder_sign_up answers it as any sign-up and tells the address's owner).
         username = self.cleaned_data["username"]
         if get_user_model().objects.filter(username__iexact=username).exists():
             raise ValidationError(_("This username is taken."))
         return username
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("An account with this e-mail address already exists."))
-        return email
+        return self.cleaned_data["email"].strip()
 
     def clean(self):
         data = super().clean()

@@ -13,4 +13,5 @@ from .agency import *
 from .valuation import *
 from .auctions import *
 from .disposition import *
+from .throttles import *
 from .testing import *
