@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -24,9 +25,9 @@ from common.throttle import TOO_MANY, throttle, too_many_page
 from common.urls import absolute_reverse
 
 from .exceptions import DomainError
-from .forms import BidderPasswordResetForm, EmailChangeForm, ProfileForm, SignUpForm
+from .forms import BidderPasswordResetForm, EmailChangeForm, EraseAccountForm, ProfileForm, SignUpForm
 from .models import BidderProfile, BidderStatus, Lot, WatchlistItem
-from .services import bidders
+from .services import bidders, privacy
 
 LOGIN_URL = reverse_lazy("auctions:login")
 
@@ -258,3 +259,54 @@ def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
                       status=400)
     messages.success(request, _("Your e-mail address is changed."))
     return redirect("auctions:profile" if request.user.is_authenticated else "auctions:login")
+
+
+# --------------------------------------------------------------------------------------------
+# The bidder's data: a copy to download, and erasure
+# --------------------------------------------------------------------------------------------
+
+
+def _data_page(request: HttpRequest, form: EraseAccountForm, status: int = 200) -> HttpResponse:
+    return render(request, "auctions/account/my_data.html", {
+        "form": form, "refusals": privacy.bidder_erase_refusal(user=request.user),
+        "retention_years": settings.BIDDER_RECORDS_RETENTION_YEARS,
+        "privacy_url": settings.INFO_PAGE_PATHS.get("privacy", "")}, status=status)
+
+
+@login_required(login_url=LOGIN_URL)
+def my_data(request: HttpRequest) -> HttpResponse:
+    """The signed-in bidder's own data: what we hold, a download of it, and erasure (what is kept, and why)."""
+    if request.user.is_staff:
+        messages.error(request, _("Agency staff cannot register as bidders."))
+        return redirect("auctions:catalogue")
+    return _data_page(request, EraseAccountForm(user=request.user))
+
+
+@login_required(login_url=LOGIN_URL)
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    """The signed-in bidder's own data, as a JSON file (never anyone else's)."""
+    if request.user.is_staff:
+        return redirect("auctions:catalogue")
+    response = JsonResponse(privacy.bidder_export(user=request.user), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-auction-data.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required(login_url=LOGIN_URL)
+@require_POST
+def my_data_erase(request: HttpRequest) -> HttpResponse:
+    """The signed-in bidder erases their account, confirming with their password; they are signed out."""
+    if request.user.is_staff:
+        return redirect("auctions:catalogue")
+    form = EraseAccountForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _data_page(request, form, status=400)
+    try:
+        privacy.bidder_erase(user=request.user)
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return _data_page(request, form, status=409)
+    logout(request)
+    messages.success(request, _("Your account is closed and your personal data erased."))
+    return redirect("auctions:home")

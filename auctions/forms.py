@@ -241,6 +241,23 @@ class EmailChangeForm(forms.Form):
         return password
 
 
+class EraseAccountForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    confirm = forms.BooleanField(label=_("I understand that my account is closed and cannot be restored."),
+                                 error_messages={"required": _("Tick the box to confirm.")})
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password") or ""
+        if not self.user.check_password(password):
+            raise ValidationError(_("This is not your password."))
+        return password
+
+
 class ProfileForm(ProfileFieldsMixin, forms.Form):
     @classmethod
     def for_profile(cls, profile: BidderProfile, data=None, files=None) -> ProfileForm:

@@ -822,6 +822,7 @@ class AuctionLogEntry(models.Model):
         "publish": _("published"), "open": _("opened for bids"), "close": _("closed"), "cancel": _("cancelled"),
         "sign_up": _("signed up"), "verify_email": _("e-mail address confirmed"), "approve": _("approved"),
         "reject": _("rejected"), "view_document": _("identity document viewed"),
+        "erase": _("personal data erased at the bidder's request"),
     }
     STATE_CHOICES = {"auction": AuctionStatus, "lot": LotStatus, "bidder": BidderStatus, "deposit": DepositStatus}
 

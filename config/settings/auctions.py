@@ -27,3 +27,7 @@ DEPOSIT_HOLD_MARGIN_DAYS = env_int("DEPOSIT_HOLD_MARGIN_DAYS", 1)
 DEPOSIT_PAYMENT_WINDOW_DAYS = env_int("DEPOSIT_PAYMENT_WINDOW_DAYS", 2)
 CELERY_BEAT_SCHEDULE["auctions-deposits-replace-lapsing"] = {
     "task": "auctions.tasks.deposits_replace_lapsing", "schedule": 3600.0}
+
+# A bidder who erases their account: bids, deposits, invoices and payments are accounting records,
+# kept this many years (the privacy page says so).
+BIDDER_RECORDS_RETENTION_YEARS = env_int("BIDDER_RECORDS_RETENTION_YEARS", 10)

@@ -12,14 +12,21 @@ from django.core import mail
 from django.urls import reverse
 
 from auctions.models import BidderProfile
+from common import throttle as throttle_module
 from common.throttle import throttle_exceeded
+from config.cache import RedisCache
 from tests.auctions.test_public_accounts import PASSWORD, sign_up_data
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 TOO_MANY = "Too many attempts from your connection or for this e-mail address."
-UNREACHABLE_REDIS = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+
+
+@pytest.fixture
+def cache_down(monkeypatch):
+    """The throttle's cache is a Redis that refuses connections (nothing listens on port 1)."""
+    monkeypatch.setattr(throttle_module, "caches", {"default": RedisCache("redis://127.0.0.1:1/0", {})})
 
 
 def _sign_up(client, n: int, email: str | None = None, ip: str = "203.0.113.7"):
@@ -85,15 +92,13 @@ def test_password_reset_mails_stop_at_the_limit(client, settings):
     assert len(mail.outbox) == 2
 
 
-def test_with_the_cache_down_the_throttle_counts_against_a_quarter_of_the_limit(settings):
-    settings.CACHES = UNREACHABLE_REDIS
+def test_with_the_cache_down_the_throttle_counts_against_a_quarter_of_the_limit(cache_down):
     key = f"test:{uuid.uuid4()}"
     assert [throttle_exceeded(key, limit=8, window=3600) for _ in range(3)] == [False, False, True]
     assert throttle_exceeded(f"test:{uuid.uuid4()}", limit=1, window=3600) is False  # never below one
 
 
-def test_with_the_cache_down_the_reset_form_still_works_and_still_stops(client, settings):
-    settings.CACHES = UNREACHABLE_REDIS
+def test_with_the_cache_down_the_reset_form_still_works_and_still_stops(client, settings, cache_down):
     settings.THROTTLES = {**settings.THROTTLES, "email": (40, 8, 3600)}
     UserFactory(username="nora", email="nora@example.org", is_staff=False)
     address = {"REMOTE_ADDR": f"192.0.2.{uuid.uuid4().int % 250}"}
@@ -103,8 +108,7 @@ def test_with_the_cache_down_the_reset_form_still_works_and_still_stops(client, 
     assert answers == [302, 302, 429]
 
 
-def test_the_api_sign_in_limit_survives_the_cache_going_down(client, settings):
-    settings.CACHES = UNREACHABLE_REDIS
+def test_the_api_sign_in_limit_survives_the_cache_going_down(client, cache_down):
     response = client.post("/api/v1/auth/token/", {"username": f"u{uuid.uuid4().hex[:8]}", "password": "x"},
                            content_type="application/json")
     assert response.status_code == 401
