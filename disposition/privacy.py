@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from auctions.services.privacy import bidder_erase_refusals, bidder_export_collect, iso, money_json
 
-from .models import UNPAID_STATES, Claim, Invoice, Payment
+from .models import UNPAID_STATES, Award, AwardStatus, Claim, Invoice, Payment
 
 
 def export_sections(sender, *, user, **kwargs) -> dict:
@@ -31,9 +31,12 @@ def export_sections(sender, *, user, **kwargs) -> dict:
 
 
 def erase_refusals(sender, *, user, **kwargs) -> list[str]:
+    reasons = []
     if Invoice.objects.filter(buyer=user, status__in=UNPAID_STATES).exists():
-        return [_("You have an unpaid invoice: pay it first.")]
-    return []
+        reasons.append(_("You have an unpaid invoice: pay it first."))
+    if Award.objects.filter(buyer=user, status=AwardStatus.SCREENING_HOLD).exists():
+        reasons.append(_("A lot you won is not invoiced yet: wait for its invoice and pay it first."))
+    return reasons
 
 
 def connect() -> None:

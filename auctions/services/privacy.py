@@ -4,10 +4,10 @@
 Erasure anonymises what the agency need not keep (name, e-mail, phone, address, date of birth,
 identity document and its copy, watchlist, API tokens, the address terms were accepted from) and
 keeps what the law requires: bids on lots, deposits, invoices and payments are accounting records
-(BIDDER_RECORDS_RETENTION_YEARS). A bidder who leads on an open lot or owes for a won lot cannot
-erase yet.
+(BIDDER_RECORDS_RETENTION_YEARS). A bidder who leads on an open lot cannot erase yet, nor one who
+owes for a won lot (settlement says so through bidder_erase_refusals).
 
-The apps above auctions add what they hold through the three signals below (disposition: invoices,
+The apps above auctions add what they hold through the two signals below (disposition: invoices,
 payments and claims), so this module knows nothing of them.
 """
 
@@ -39,8 +39,6 @@ from ..models import (
 bidder_export_collect = Signal()
 # Receivers take `user` and return a list of reasons the account cannot be erased yet.
 bidder_erase_refusals = Signal()
-# Receivers take `user` and anonymise their own rows, inside the erasure's transaction.
-bidder_erasing = Signal()
 
 ERASED_NAME = "—"
 
@@ -100,8 +98,6 @@ def bidder_erase_refusal(*, user) -> list[str]:
     reasons = []
     if Lot.objects.filter(leader=user, status=LotStatus.OPEN).exists():
         reasons.append(_("You lead the bidding on a lot that is still open: wait until it closes."))
-    if Lot.objects.filter(winner=user, status=LotStatus.AWAITING_PAYMENT).exists():
-        reasons.append(_("You won a lot that is not paid yet: pay for it first."))
     for _receiver, more in bidder_erase_refusals.send(sender=None, user=user):
         reasons.extend(more or [])
     return list(dict.fromkeys(reasons))
@@ -132,7 +128,6 @@ def bidder_erase(*, user) -> None:
     ApiToken.objects.filter(user=user).delete()
     OutbidNotice.objects.filter(user=user).delete()
     TermsAcceptance.objects.filter(bidder=user).update(ip_address=None)
-    bidder_erasing.send(sender=None, user=user)
     user.username = f"erased-{user.pk}"
     user.email = user.first_name = user.last_name = ""
     user.is_active = False

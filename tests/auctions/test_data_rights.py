@@ -56,7 +56,7 @@ def test_a_bidder_downloads_their_own_data(client, bidder, bidder_factory, lot):
     assert len(data["api_tokens"]) == 1 and set(data["api_tokens"][0]) == {"prefix", "created_at", "last_used_at",
                                                                           "revoked_at"}
     assert data["terms_accepted"] and data["invoices"] == [] and data["claims"] == []
-    assert "Otto Other" not in response.content.decode() and "900" not in response.content.decode()
+    assert "Otto Other" not in response.content.decode() and '"900.00"' not in response.content.decode()
 
 
 def test_the_data_pages_need_a_signed_in_bidder(client):
