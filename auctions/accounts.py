@@ -1,8 +1,10 @@
 """Bidder accounts on the public site: sign-up with e-mail verification, sign-in and sign-out,
 the bidder profile, and "my bids" with the watchlist.
 
-Who: sign-up and sign-in are public; the profile and "my bids" need a signed-in user. Agency staff
-have no bidder pages: they may not bid, so they get no sign-up or profile.
+Who: sign-up and sign-in are public; the profile, "my bids" and "your data" (a copy to download, and
+erasure) need a signed-in user and show only their own data. Agency staff have no bidder pages: they
+may not bid, so they get no sign-up or profile. Sign-up and the e-mails sent to a typed address are
+throttled (common/throttle.py), and neither tells whether an address has an account.
 """
 
 from __future__ import annotations
