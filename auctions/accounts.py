@@ -1,21 +1,22 @@
 """Bidder accounts on the public site: sign-up with e-mail verification, sign-in and sign-out,
-the bidder profile, "my bids" with the watchlist, and the user's API tokens.
+the bidder profile, "my bids" with the watchlist, the user's API tokens, and "your data".
 
-Who: sign-up and sign-in are public; the profile, "my bids" and the API tokens need a signed-in
-user (each sees and revokes only their own tokens). Agency staff
-have no bidder pages: they may not bid, so they get no sign-up or profile.
-"""
+Who: sign-up and sign-in are public; the profile, "my bids", the API tokens and "your data" (a copy
+to download, and erasure) need a signed-in user and show only their own (each sees and revokes only
+their own tokens). Agency staff have no bidder pages: they may not bid, so they get no sign-up or
+profile. Sign-up and the e-mails sent to a typed address are throttled (common/throttle.py), and
+neither tells whether an address has an account."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -23,12 +24,13 @@ from django.views.decorators.http import require_POST
 
 from common.forms import apply_validation_error
 from common.security.forms import BidderLoginForm
+from common.throttle import TOO_MANY, throttle, too_many_page
 from common.urls import absolute_reverse
 
 from .exceptions import DomainError
-from .forms import BidderPasswordResetForm, EmailChangeForm, ProfileForm, SignUpForm
+from .forms import BidderPasswordResetForm, EmailChangeForm, EraseAccountForm, ProfileForm, SignUpForm
 from .models import BidderProfile, BidderStatus, Lot, WatchlistItem
-from .services import bidders, tokens
+from .services import bidders, privacy, tokens
 
 LOGIN_URL = reverse_lazy("auctions:login")
 
@@ -59,28 +61,34 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Agency staff cannot register as bidders."))
         return redirect("auctions:profile" if not request.user.is_staff else "auctions:catalogue")
     form = SignUpForm(request.POST, request.FILES) if request.method == "POST" else SignUpForm()
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         profile = form.profile_data()
         if data.get("id_document_file"):
             profile["id_document_file"] = data["id_document_file"]
-        try:
-            user = bidders.bidder_sign_up(
-                username=data["username"], email=data["email"], password=data["password1"],
-                verify_url_template=_verify_url_template(request), profile=profile, consent=data["consent"])
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
+        if throttle("sign_up").exceeded(request, email=data["email"]):
+            form.add_error(None, TOO_MANY)
+            status = 429
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("auctions:sign_up_done")
+            try:
+                bidders.bidder_sign_up(
+                    username=data["username"], email=data["email"], password=data["password1"],
+                    verify_url_template=_verify_url_template(request), profile=profile, consent=data["consent"])
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                # The same answer whether an account was opened or the address had one already (its
+                # owner is told by e-mail), and nobody is signed in: being signed in would tell.
+                return redirect("auctions:sign_up_done")
     account = ("username", "email", "password1", "password2")
     return render(request, "auctions/account/sign_up.html", {
         "form": form, "account_fields": [form[name] for name in account],
         "profile_fields": [form[name] for name in form.fields if name not in account and name != "consent"],
         "terms_url": settings.INFO_PAGE_PATHS["terms"], "privacy_url": settings.INFO_PAGE_PATHS["privacy"],
-    }, status=400 if form.is_bound and form.errors else 200)
+    }, status=status if status != 200 else 400 if form.is_bound and form.errors else 200)
 
 
 def sign_up_done(request: HttpRequest) -> HttpResponse:
@@ -102,6 +110,8 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 def resend_verification(request: HttpRequest) -> HttpResponse:
     profile = BidderProfile.objects.filter(user=request.user).first()
     if profile is not None and not profile.email_verified and request.user.email:
+        if throttle("email").exceeded(request, email=request.user.email):
+            return too_many_page(request)
         bidders.bidder_verification_send(user=request.user,
                                          verify_url_template=_verify_url_template(request))
         messages.success(request, _("We sent a new link to %(email)s.") % {"email": request.user.email})
@@ -175,6 +185,13 @@ class BidderPasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "auctions/account/email/password_reset_subject.txt"
     success_url = reverse_lazy("auctions:password_reset_done")
 
+    def form_valid(self, form):
+        """Django's answer is the same whether the address has an account; the mails are throttled."""
+        if throttle("email").exceeded(self.request, email=form.cleaned_data["email"]):
+            form.add_error(None, TOO_MANY)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
     @property
     def extra_email_context(self) -> dict:
         """The mail's link is built on the base URL, not on the host the request came to."""
@@ -218,7 +235,12 @@ def email_change(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Agency staff cannot register as bidders."))
         return redirect("auctions:catalogue")
     form = EmailChangeForm(request.POST if request.method == "POST" else None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and form.is_valid() and throttle("email").exceeded(
+            request, email=form.cleaned_data["new_email"]):
+        form.add_error(None, TOO_MANY)
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         try:
             bidders.bidder_email_change_request(user=request.user, new_email=form.cleaned_data["new_email"])
         except ValidationError as exc:
@@ -229,7 +251,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
                              % {"email": form.cleaned_data["new_email"], "old": request.user.email})
             return redirect("auctions:profile")
     return render(request, "auctions/account/email_change.html", {"form": form},
-                  status=400 if form.is_bound and form.errors else 200)
+                  status=status if status != 200 else 400 if form.is_bound and form.errors else 200)
 
 
 def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
@@ -268,3 +290,51 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         "lifetime_days": settings.AUCTIONS_API_TOKEN_LIFETIME_DAYS,
         "per_user": settings.AUCTIONS_API_TOKENS_PER_USER,
     })
+# The bidder's data: a copy to download, and erasure
+# --------------------------------------------------------------------------------------------
+
+
+def _data_page(request: HttpRequest, form: EraseAccountForm, status: int = 200) -> HttpResponse:
+    return render(request, "auctions/account/my_data.html", {
+        "form": form, "refusals": privacy.bidder_erase_refusal(user=request.user),
+        "retention_years": settings.BIDDER_RECORDS_RETENTION_YEARS,
+        "privacy_url": settings.INFO_PAGE_PATHS.get("privacy", "")}, status=status)
+
+
+@login_required(login_url=LOGIN_URL)
+def my_data(request: HttpRequest) -> HttpResponse:
+    """The signed-in bidder's own data: what we hold, a download of it, and erasure (what is kept, and why)."""
+    if request.user.is_staff:
+        messages.error(request, _("Agency staff cannot register as bidders."))
+        return redirect("auctions:catalogue")
+    return _data_page(request, EraseAccountForm(user=request.user))
+
+
+@login_required(login_url=LOGIN_URL)
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    """The signed-in bidder's own data, as a JSON file (never anyone else's)."""
+    if request.user.is_staff:
+        return redirect("auctions:catalogue")
+    response = JsonResponse(privacy.bidder_export(user=request.user), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-auction-data.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required(login_url=LOGIN_URL)
+@require_POST
+def my_data_erase(request: HttpRequest) -> HttpResponse:
+    """The signed-in bidder erases their account, confirming with their password; they are signed out."""
+    if request.user.is_staff:
+        return redirect("auctions:catalogue")
+    form = EraseAccountForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _data_page(request, form, status=400)
+    try:
+        privacy.bidder_erase(user=request.user)
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return _data_page(request, form, status=409)
+    logout(request)
+    messages.success(request, _("Your account is closed and your personal data erased."))
+    return redirect("auctions:home")

@@ -10,7 +10,6 @@ strings.
 from __future__ import annotations
 
 import hashlib
-import time
 from datetime import timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -45,10 +44,10 @@ from common.api import (
     whole_number,
 )
 from common.security.lockout import LOCKED_OUT, is_locked_out, lockout_message
+from common.throttle import throttle_exceeded
 from custody.models import AssetCategory
 
 from . import engine, selectors
-from .cache import count_and_get_many
 from .models import ApiToken, LotStatus
 from .models import Lot as LotRow
 from .search import MAX_QUERY
@@ -282,10 +281,7 @@ def _lot(lot: LotRow, *, tiers=None, next_minimum: Decimal | None = None) -> dic
 
 
 def _rate_limit(key: str, *, limit: int, window: int) -> None:
-    if limit <= 0:
-        return
-    count, _found = count_and_get_many(f"rl:{key}:{int(time.time() // window)}", window + 1, [])
-    if count > limit:
+    if throttle_exceeded(key, limit=limit, window=window):
         raise ApiError(429, "rate_limited", _("Too many requests; wait a few seconds and try again."))
 
 

@@ -192,16 +192,16 @@ class SignUpForm(ProfileFieldsMixin, forms.Form):
     field_order = ["username", "email", "password1", "password2"]
 
     def clean_username(self):
+        # A taken user name is said: people choose it and sign in with it, so they must pick another
+        # (and it is not personal data the way an address is). A taken e-mail address is not said
+        # (bidders.bidder_sign_up answers it as any sign-up and tells the address's owner).
         username = self.cleaned_data["username"]
         if get_user_model().objects.filter(username__iexact=username).exists():
             raise ValidationError(_("This username is taken."))
         return username
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("An account with this e-mail address already exists."))
-        return email
+        return self.cleaned_data["email"].strip()
 
     def clean(self):
         data = super().clean()
@@ -229,6 +229,23 @@ class EmailChangeForm(forms.Form):
     password = forms.CharField(label=_("Your password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
                                help_text=_("So that nobody else can change it from a computer you left signed in."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password") or ""
+        if not self.user.check_password(password):
+            raise ValidationError(_("This is not your password."))
+        return password
+
+
+class EraseAccountForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    confirm = forms.BooleanField(label=_("I understand that my account is closed and cannot be restored."),
+                                 error_messages={"required": _("Tick the box to confirm.")})
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

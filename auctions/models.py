@@ -601,6 +601,9 @@ class StripeEvent(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=255, blank=True)
     error = models.TextField(blank=True)
+    # A refused call keeps only who sent what size (its body is not stored: anyone may post junk).
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    remote_addr = models.GenericIPAddressField(_("sent from"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Stripe event")
@@ -830,6 +833,7 @@ class AuctionLogEntry(models.Model):
         "publish": _("published"), "open": _("opened for bids"), "close": _("closed"), "cancel": _("cancelled"),
         "sign_up": _("signed up"), "verify_email": _("e-mail address confirmed"), "approve": _("approved"),
         "reject": _("rejected"), "view_document": _("identity document viewed"),
+        "erase": _("personal data erased at the bidder's request"),
     }
     STATE_CHOICES = {"auction": AuctionStatus, "lot": LotStatus, "bidder": BidderStatus, "deposit": DepositStatus}
 

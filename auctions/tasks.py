@@ -134,3 +134,8 @@ def notify_won(*, lot_id: int, user_id: int) -> None:
 @shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True)
 def stripe_event_process(*, stored_id: int) -> None:
     deposits.stripe_event_process(stored_id=stored_id)
+
+
+@shared_task(ignore_result=True)
+def stripe_events_refused_prune() -> int:
+    return deposits.stripe_event_refused_prune()

@@ -23,3 +23,8 @@ class DispositionConfig(AppConfig):
 
         # Stripe events about invoices: registered with the webhook's handlers by event type.
         from . import webhooks  # noqa: F401
+
+        # A bidder's data export and erasure (auctions.services.privacy): invoices, payments, claims.
+        from .privacy import connect as connect_privacy
+
+        connect_privacy()

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_POST
 from common.currencies import currency_choices
 from common.exceptions import DomainError
 from common.forms import AmountField, apply_validation_error
+from common.throttle import TOO_MANY, throttle, too_many_page
 
 from .models import Claim, ClaimantType, ClaimStatus, ClaimSubject, DispositionEvent, NoticeStatus, PublicNotice
 from .services import claims
@@ -154,6 +155,10 @@ def claimant_sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("disposition:my_claims")
     form = ClaimantSignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and throttle("sign_up").exceeded(
+            request, email=form.cleaned_data["email"]):
+        form.add_error(None, TOO_MANY)
+        return render(request, "disposition/claims/sign_up.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             user = claims.claimant_sign_up(username=form.cleaned_data["username"], email=form.cleaned_data["email"],
@@ -184,6 +189,8 @@ def claimant_verify_again(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(_sign_in_url(reverse("disposition:my_claims")))
     if request.user.email and not claims.claimant_verified(request.user):
+        if throttle("email").exceeded(request, email=request.user.email):
+            return too_many_page(request)
         claims.claimant_account_for(request.user)
         claims.claimant_verification_send(user=request.user)
         messages.success(request, _("We sent a new link to %(email)s.") % {"email": request.user.email})

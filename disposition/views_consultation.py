@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.exceptions import DomainError
+from common.throttle import TOO_MANY, throttle
 
 from .models import Position
 from .selectors_consultation import consultation_public, consultations_public
@@ -53,7 +54,12 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
     if consultation is None:
         raise Http404
     form = CommentForm(request.POST) if request.method == "POST" else CommentForm()
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and form.is_valid() and throttle("email").exceeded(
+            request, email=form.cleaned_data["email"]):
+        form.add_error(None, TOO_MANY)
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             consultations.comment_submit(consultation_id=consultation.pk, position=data["position"],
@@ -67,7 +73,7 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
     context = consultation_public(consultation) | {"form": form,
                                                    "privacy_url": settings.INFO_PAGE_PATHS.get("privacy", "")}
     return render(request, "disposition/consultations/detail.html", context,
-                  status=400 if form.is_bound and form.errors else 200)
+                  status=status if status != 200 else 400 if form.is_bound and form.errors else 200)
 
 
 def consultation_confirm(request: HttpRequest, token: str) -> HttpResponse:

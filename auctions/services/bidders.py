@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -53,12 +54,21 @@ PROFILE_EDITABLE_FIELDS = ("legal_name", "address", "country", "phone", "date_of
 def bidder_sign_up(*, username: str, email: str, password: str, verify_url_template: str,
                    profile: dict[str, Any], consent: bool):
     """A member of the public opens an account and a bidder profile in one go; the profile waits
-    for an auction manager, and a verification link goes to the e-mail address after commit."""
+    for an auction manager, and a verification link goes to the e-mail address after commit.
+
+    An address that already has an account gets no second one, and the answer must not tell the
+    person signing up (that would let anyone test whose address has an account here): nothing is
+    made, the address's owner is told by e-mail instead, and None is returned, which callers
+    answer exactly as a sign-up ("check your e-mail")."""
     User = get_user_model()
     if not consent:
         raise ValidationError({"consent": _("Accept the terms of sale and the privacy notice to register.")})
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("An account with this e-mail address already exists.")})
+    email = User.objects.normalize_email((email or "").strip())
+    owner = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if owner is not None:
+        make_password(password)  # as long as a real sign-up takes, so that the time tells nothing either
+        _sign_up_attempt_notify(user_id=owner.pk)
+        return None
     user = User(username=username, email=email, is_staff=False, is_superuser=False)
     user.set_password(password)
     user.full_clean(exclude=["password"])
@@ -66,6 +76,28 @@ def bidder_sign_up(*, username: str, email: str, password: str, verify_url_templ
     bidder_profile_create(user=user, consent_version=settings.CONSENT_VERSION, **profile)
     bidder_verification_send(user=user, verify_url_template=verify_url_template)
     return user
+
+
+def _sign_up_attempt_notify(*, user_id: int) -> None:
+    """Tell an account's owner, after commit, that someone tried to sign up with their address."""
+    def send() -> None:
+        user = get_user_model().objects.filter(pk=user_id).first()
+        if user is None or not user.email:
+            return
+        with override(settings.LANGUAGE_CODE):
+            send_mail(
+                _("Someone tried to sign up with your e-mail address"),
+                _("Someone asked to use this e-mail address for an account at the online auctions of "
+                  "%(agency)s. It already belongs to your account (user name: %(username)s), so nothing was "
+                  "opened or changed.\n\nIf it was you, sign in "
+                  "here:\n\n%(login)s\n\nor choose a new password here:\n\n%(reset)s\n\nIf it was not you, "
+                  "you need not do anything.")
+                % {"agency": settings.AGENCY_NAME, "username": user.get_username(),
+                   "login": absolute_reverse("auctions:login"), "reset": absolute_reverse("auctions:password_reset")},
+                settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False,
+            )
+
+    transaction.on_commit(send)
 
 
 def email_verification_token(*, user) -> str:
@@ -138,12 +170,16 @@ EMAIL_CHANGE_MAX_AGE_SECONDS = 24 * 3600
 
 
 def bidder_email_change_request(*, user, new_email: str) -> None:
-    """Mail a confirmation link to `new_email` after commit. Nothing changes until it is followed."""
+    """Mail a confirmation link to `new_email` after commit. Nothing changes until it is followed.
+    An address that belongs to another account gets a notice instead of the link, and the caller is
+    not told (the answer must not reveal whose address has an account here)."""
     new_email = get_user_model().objects.normalize_email((new_email or "").strip())
     if new_email.lower() == (user.email or "").lower():
         raise ValidationError({"new_email": _("This is already your e-mail address.")})
     if get_user_model().objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
-        raise ValidationError({"new_email": _("An account with this e-mail address already exists.")})
+        _sign_up_attempt_notify(user_id=get_user_model().objects.filter(email__iexact=new_email)
+                                .exclude(pk=user.pk).order_by("pk").values_list("pk", flat=True).first())
+        return
     token = signing.dumps({"u": user.pk, "old": user.email, "new": new_email}, salt=EMAIL_CHANGE_SALT, compress=True)
     url = absolute_reverse("auctions:email_change_confirm", token)
 

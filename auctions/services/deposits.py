@@ -416,10 +416,11 @@ def stripe_event_handler(*types: str) -> Callable[[StripeEventHandler], StripeEv
     return register
 
 
-def stripe_event_receive(*, payload: bytes, signature: str) -> StripeEvent:
+def stripe_event_receive(*, payload: bytes, signature: str, remote_addr: str | None = None) -> StripeEvent:
     """A webhook call: store the raw event (committed at once: the view runs outside a transaction),
     verify Stripe's signature, then have a worker process the genuine event once this commits.
-    A refusal is recorded on the stored row and raised as NotPermitted."""
+    A call with no signature of Stripe's shape is not stored with its body; a refusal is recorded
+    without the body (stripe_event_refused_record) and raised as NotPermitted."""
     try:
         data = json.loads(payload)
     except ValueError:
@@ -427,8 +428,12 @@ def stripe_event_receive(*, payload: bytes, signature: str) -> StripeEvent:
     if not isinstance(data, dict):
         data = {"raw": payload[:100_000].decode("utf-8", errors="replace")}
     event_id = str(data.get("id") or "")[:255]
-    stored = StripeEvent.objects.create(event_id=event_id, type=str(data.get("type") or "")[:100], payload=data,
-                                        signature=(signature or "")[:500])
+    event_type = str(data.get("type") or "")[:100]
+    signature = (signature or "")[:500]
+    stored = None
+    if settings.STRIPE_WEBHOOK_SECRET and "v1=" in signature:  # may be Stripe's: keep the raw event first
+        stored = StripeEvent.objects.create(event_id=event_id, type=event_type, payload=data, signature=signature,
+                                            size=len(payload), remote_addr=remote_addr)
     stripe = _stripe()
     problem = ""
     if not settings.STRIPE_WEBHOOK_SECRET:
@@ -441,7 +446,8 @@ def stripe_event_receive(*, payload: bytes, signature: str) -> StripeEvent:
     if not problem and not event_id:
         problem = "not an event"
     if problem:
-        StripeEvent.objects.filter(pk=stored.pk).update(processed_at=timezone.now(), outcome="refused", error=problem)
+        stripe_event_refused_record(stored=stored, event_id=event_id, event_type=event_type, signature=signature,
+                                    size=len(payload), remote_addr=remote_addr, problem=problem)
         raise NotPermitted(_("Invalid signature."))
     try:
         with transaction.atomic():
@@ -453,6 +459,35 @@ def stripe_event_receive(*, payload: bytes, signature: str) -> StripeEvent:
             return stored
     stripe_event_enqueue(stored_id=stored.pk)
     return stored
+
+
+def stripe_event_refused_record(*, stored: StripeEvent | None = None, event_id: str = "", event_type: str = "",
+                                signature: str = "", size: int, remote_addr: str | None, problem: str) -> None:
+    """Record a refused webhook call without its body: what it claimed to be, its size, where it came
+    from, when and why. At most STRIPE_WEBHOOK_REFUSED_PER_HOUR are recorded an hour (a flood is
+    logged, not stored); stripe_event_refused_prune deletes them after STRIPE_WEBHOOK_REFUSED_KEEP_DAYS."""
+    recent = StripeEvent.objects.filter(verified=False, outcome="refused",
+                                        received_at__gte=timezone.now() - timedelta(hours=1))
+    if recent.count() >= settings.STRIPE_WEBHOOK_REFUSED_PER_HOUR:
+        if stored is not None:
+            StripeEvent.objects.filter(pk=stored.pk).delete()
+        log.warning("stripe webhook: refused call from %s not recorded (over the hourly cap): %s", remote_addr,
+                    problem)
+        return
+    fields = {"payload": {}, "processed_at": timezone.now(), "outcome": "refused", "error": problem[:500],
+              "size": size, "remote_addr": remote_addr}
+    if stored is not None:
+        StripeEvent.objects.filter(pk=stored.pk).update(**fields)
+    else:
+        StripeEvent.objects.create(event_id=event_id[:255], type=event_type[:100], signature=signature[:500],
+                                   **fields)
+
+
+def stripe_event_refused_prune(*, now: datetime | None = None) -> int:
+    """Delete the refused webhook calls older than STRIPE_WEBHOOK_REFUSED_KEEP_DAYS; returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.STRIPE_WEBHOOK_REFUSED_KEEP_DAYS)
+    deleted, _by_model = StripeEvent.objects.filter(verified=False, outcome="refused", received_at__lt=cutoff).delete()
+    return deleted
 
 
 def stripe_event_enqueue(*, stored_id: int) -> None:

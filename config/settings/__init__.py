@@ -18,4 +18,5 @@ from .auth import *
 from .security import *
 from .logging import *
 from .ops import *
+from .throttles import *
 from .testing import *

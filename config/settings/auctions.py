@@ -10,6 +10,9 @@ AUCTIONS_API_PAGE_SIZE = env_int("AUCTIONS_API_PAGE_SIZE", 50)
 
 # Each lot also gets a task at its end time; the sweep catches anything missed.
 CELERY_BEAT_SCHEDULE["auctions-sweep"] = {"task": "auctions.tasks.sweep", "schedule": 60.0}
+# Refused webhook calls are kept STRIPE_WEBHOOK_REFUSED_KEEP_DAYS.
+CELERY_BEAT_SCHEDULE["auctions-stripe-refused-prune"] = {
+    "task": "auctions.tasks.stripe_events_refused_prune", "schedule": 3600.0}
 
 # A bidder's maximum above this many times the lot's current price (its starting price before any
 # bid) is taken only once the bidder confirms that very amount on the lot page ("1,000,000,000" typed
@@ -29,3 +32,6 @@ CELERY_BEAT_SCHEDULE["auctions-deposits-replace-lapsing"] = {
 # has at most this many live ones (obtaining one more revokes their oldest; see auctions.services.tokens).
 AUCTIONS_API_TOKEN_LIFETIME_DAYS = env_int("AUCTIONS_API_TOKEN_LIFETIME_DAYS", 30)
 AUCTIONS_API_TOKENS_PER_USER = env_int("AUCTIONS_API_TOKENS_PER_USER", 10)
+# A bidder who erases their account: bids, deposits, invoices and payments are accounting records,
+# kept this many years (the privacy page says so).
+BIDDER_RECORDS_RETENTION_YEARS = env_int("BIDDER_RECORDS_RETENTION_YEARS", 10)

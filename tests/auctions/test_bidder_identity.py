@@ -15,7 +15,7 @@ from django.utils import timezone
 from auctions.exceptions import TransitionRefused
 from auctions.models import BidderProfile
 from auctions.services import bidders
-from tests.auctions.test_public_accounts import sign_up_data
+from tests.auctions.test_public_accounts import PASSWORD, sign_up_data
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,11 @@ def years_ago(years: int, days: int = 0) -> datetime.date:
 
 
 def sign_up(client, **overrides):
-    return client.post(reverse("auctions:sign_up"), sign_up_data(**overrides))
+    """Sign up through the form, then sign in (the sign-up itself signs nobody in)."""
+    response = client.post(reverse("auctions:sign_up"), sign_up_data(**overrides))
+    if response.status_code == 302:
+        client.login(username="newbidder", password=PASSWORD)
+    return response
 
 
 @pytest.mark.parametrize("born,message", [

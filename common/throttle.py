@@ -1,0 +1,122 @@
+"""Counting attempts per key in a fixed window, across web nodes, for throttles.
+
+The count lives in the shared Django cache (Redis in production). When the cache cannot be reached
+the throttle fails safe: it neither lets everything through nor refuses everything, but counts in
+this process alone against a quarter of the limit (at least one), so a Redis outage leaves sign-up
+and e-mail working, more strictly, and a flood still stops.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+# What a throttled person reads, beside the form or on its own page (429).
+TOO_MANY = _("Too many attempts from your connection or for this e-mail address. Wait an hour and try again.")
+
+_local_lock = threading.Lock()
+_local_counts: dict[str, tuple[float, int]] = {}  # key -> (expires at, count)
+
+
+def _local_count(key: str, window: int) -> int:
+    now = time.monotonic()
+    with _local_lock:
+        if len(_local_counts) > 10_000:  # drop expired windows now and then, so the dict stays small
+            for stale in [k for k, (until, _n) in _local_counts.items() if until <= now]:
+                del _local_counts[stale]
+        until, count = _local_counts.get(key, (0.0, 0))
+        if until <= now:
+            until, count = now + window, 0
+        _local_counts[key] = (until, count + 1)
+        return count + 1
+
+
+def _cache_count(key: str, window: int) -> int:
+    cache = caches["default"]
+    if cache.add(key, 1, timeout=window + 1):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.add(key, 1, timeout=window + 1)
+        return 1
+
+
+def throttle_exceeded(key: str, *, limit: int, window: int) -> bool:
+    """Count one attempt under `key`; True when more than `limit` were made in the current window of
+    `window` seconds. A limit of 0 or less turns the throttle off."""
+    if limit <= 0:
+        return False
+    bucket = f"throttle:{key}:{int(time.time() // window)}"
+
+    def counted_here() -> bool:  # the cache is down: count in this process, more strictly
+        logger.warning("throttle: the cache is unreachable; counting %s in this process", key)
+        return _local_count(bucket, window) > max(1, limit // 4)
+
+    cache = caches["default"]
+    guard = getattr(cache, "guard", None)  # config.cache.RedisCache: Redis itself, behind its circuit breaker
+    if guard is not None:
+        return guard(lambda: _redis_count(cache, bucket, window) > limit, counted_here)
+    try:
+        return _cache_count(bucket, window) > limit
+    except Exception:  # another backend that raises when down
+        return counted_here()
+
+
+def _redis_count(cache, bucket: str, window: int) -> int:
+    """One round trip: add one and set the window's expiry. Raises when Redis is down (the guard's
+    fallback then counts here): the fail-soft cache calls would answer as if nothing were counted."""
+    key = cache.make_and_validate_key(bucket)
+    pipe = cache._cache.get_client(write=True).pipeline(transaction=False)
+    pipe.incr(key)
+    pipe.expire(key, window + 1)
+    return int(pipe.execute()[0])
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address the request came from, as the WSGI server saw it (the proxy in front sets
+    REMOTE_ADDR; a client-sent X-Forwarded-For is not trusted)."""
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """A named throttle counted per client address and, where one is typed, per e-mail address."""
+
+    scope: str
+    per_client: int
+    per_email: int
+    window: int
+
+    def exceeded(self, request: HttpRequest, email: str = "") -> bool:
+        """Count this attempt; True when either count is over its limit. Both are counted, so that
+        a client cannot reset one by varying the other."""
+        over = throttle_exceeded(f"{self.scope}:ip:{client_address(request)}", limit=self.per_client,
+                                 window=self.window)
+        email = (email or "").strip().lower()
+        if email:
+            over = throttle_exceeded(f"{self.scope}:email:{email}", limit=self.per_email,
+                                     window=self.window) or over
+        return over
+
+
+def throttle(scope: str) -> Throttle:
+    """The throttle `scope` as settings.THROTTLES configures it (per_client, per_email, window)."""
+    per_client, per_email, window = settings.THROTTLES[scope]
+    return Throttle(scope=scope, per_client=per_client, per_email=per_email, window=window)
+
+
+def too_many_page(request: HttpRequest) -> HttpResponse:
+    """The page (429) for a throttled request that has no form to show the message beside."""
+    return render(request, "error.html", {"status": 429, "title": _("Too many attempts"), "detail": TOO_MANY},
+                  status=429)
