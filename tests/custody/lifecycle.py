@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 
 from custody import services
-from custody.models import ORDER_REQUIRED, Asset, AssetStatus, CourtOrder
+from custody.models import FOUR_EYES_TRANSITIONS, ORDER_REQUIRED, Asset, AssetStatus, CourtOrder
+from tests.custody.four_eyes import end_custody
 from valuation import services as valuation_services
 from valuation.models import EarlySaleRequest, EarlySaleStatus
 
@@ -116,6 +117,8 @@ class Driver:
             return services.asset_record_sale(asset_id=asset.pk, actor=actor, reason=reason, **extra)
         if step == "dispose":
             extra.setdefault("disposition", "social_reuse")
+        if step in FOUR_EYES_TRANSITIONS:  # one approver asks, a second approves
+            return end_custody(asset_id=asset.pk, transition=step, actor=actor, reason=reason, **extra)
         return services.asset_transition(asset_id=asset.pk, transition=step, actor=actor, reason=reason,
                                          order_id=order_id, **extra)
 
