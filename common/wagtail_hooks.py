@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from wagtail import hooks
 
+from common.admin import audit
 from common.admin.dashboard import nothing_waiting_hook
 
 WAGTAIL_HELP_ITEMS = ("whats-new-in-wagtail-", "editor-guide")
@@ -25,3 +26,13 @@ hooks.register("construct_homepage_panels", nothing_waiting_hook, order=1000)
 @hooks.register("insert_global_admin_css")
 def admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("common/admin.css"))
+
+
+# The audit trail (common.admin.audit): the project's log entries, and the report for its readers only.
+hooks.register("register_log_actions", audit.register_log_actions)
+hooks.register("register_reports_menu_item", audit.audit_trail_menu_item)
+
+
+@hooks.register("construct_reports_menu")
+def audit_trail_replaces_site_history(request, menu_items):
+    menu_items[:] = [item for item in menu_items if item.name != "site-history"]
