@@ -22,24 +22,28 @@ from wagtail.log_actions import LogFormatter
 from common.transitions import ACTION_LOG_ACTION, TRANSITION_LOG_ACTION
 
 from .policies import AUDIT_TRAIL_PERMISSION
-from .responses import refuse_with_403, require_perms
+from .responses import forbidden
 
 
 def may_read_audit_trail(user) -> bool:
     return user.is_active and (user.is_superuser or user.has_perm(AUDIT_TRAIL_PERMISSION))
 
 
-class AuditTrailView(LogEntriesView):
-    """Wagtail's site history, for the audit trail's readers only."""
+def _for_readers(view):
+    """Wagtail's sign-in for visitors and its refusal of non-staff; the 403 page for staff who may not read."""
+    admin_view = require_admin_access(view)
 
-    def dispatch(self, request, *args, **kwargs):
-        if not may_read_audit_trail(request.user):
-            require_perms(request, AUDIT_TRAIL_PERMISSION)  # PermissionDenied: the 403 page
-        return super().dispatch(request, *args, **kwargs)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated and not may_read_audit_trail(request.user) \
+                and request.user.has_perm("wagtailadmin.access_admin"):
+            return forbidden(request)
+        return admin_view(request, *args, **kwargs)
+
+    return wrapped
 
 
-_view = refuse_with_403(require_admin_access(AuditTrailView.as_view()))
-_results = refuse_with_403(require_admin_access(AuditTrailView.as_view(results_only=True)))
+_view = _for_readers(LogEntriesView.as_view())
+_results = _for_readers(LogEntriesView.as_view(results_only=True))
 
 # Included at /admin/reports/ before Wagtail's admin (config/urls.py).
 urlpatterns = [
@@ -67,9 +71,10 @@ def register_log_actions(actions) -> None:
 
         def format_message(self, log_entry):
             data = log_entry.data or {}
-            return _("%(step)s: from “%(from)s” to “%(to)s”") % {
+            message = _("%(step)s: from “%(from)s” to “%(to)s”") % {
                 "step": str(data.get("transition", "")).replace("_", " ").capitalize(),
                 "from": data.get("from", ""), "to": data.get("to", "")}
+            return f"{message} — {data['reason']}" if data.get("reason") else message
 
         def format_comment(self, log_entry):
             return (log_entry.data or {}).get("reason", "")
@@ -79,7 +84,9 @@ def register_log_actions(actions) -> None:
         label = _("Staff action")
 
         def format_message(self, log_entry):
-            return (log_entry.data or {}).get("label", "") or _("Staff action")
+            data = log_entry.data or {}
+            message = data.get("label", "") or _("Staff action")
+            return f"{message} — {data['reason']}" if data.get("reason") else message
 
         def format_comment(self, log_entry):
             return (log_entry.data or {}).get("reason", "")
