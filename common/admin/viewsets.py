@@ -142,8 +142,9 @@ class ServiceFormMixin:
         try:
             with transaction.atomic():
                 self.object = self.call_service(form)
-                log(instance=self.object, action=self.log_action, user=self.request.user, content_changed=True,
-                    data={"reason": str(form.cleaned_data.get("reason") or "")})
+                if self.log_action and getattr(self.object, "pk", None) is not None:
+                    log(instance=self.object, action=self.log_action, user=self.request.user, content_changed=True,
+                        data={"reason": str(form.cleaned_data.get("reason") or "")})
         except StaleEditError as exc:
             return self.stale(form, exc)
         except ValidationError as exc:
