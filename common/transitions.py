@@ -9,8 +9,10 @@ refusal is a DomainError whose message a person can read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
@@ -94,3 +96,57 @@ def available_transitions(obj: models.Model, user, *, field: str = "status") -> 
         if t.name not in names:
             names.append(t.name)
     return names
+
+
+# --------------------------------------------------------------------------------------------
+# The audit trail: every transition staff take, mirrored into Wagtail's log
+# --------------------------------------------------------------------------------------------
+# Each app writes its own audit rows (the custody log, the apps' events.py); what auditors search across
+# all of them is Wagtail's log (ModelLogEntry, the "Site history" report). A staff change runs inside
+# `staff_change` (the admin's action and form views open it); every django-fsm transition taken inside,
+# on whatever model and through whichever service, is written there by `transition_log` (django-fsm's
+# post_transition signal, connected in CommonConfig.ready) with the actor, the transition, its states and
+# the reason. The entry is written in the service's transaction: a refused or rolled-back step leaves none.
+# System steps (Celery, webhooks) run outside any staff change and are not staff changes.
+
+TRANSITION_LOG_ACTION = "common.transition"
+ACTION_LOG_ACTION = "common.action"
+
+
+@dataclass
+class StaffChange:
+    actor: Any
+    reason: str = ""
+    logged: list[tuple[str, Any]] = field(default_factory=list)
+
+
+_staff_change: ContextVar[StaffChange | None] = ContextVar("staff_change", default=None)
+
+
+@contextmanager
+def staff_change(*, actor, reason: str = "") -> Iterator[StaffChange]:
+    """The scope of one staff change: transitions taken inside are logged in `actor`'s name."""
+    change = StaffChange(actor=actor, reason=(reason or "").strip())
+    token = _staff_change.set(change)
+    try:
+        yield change
+    finally:
+        _staff_change.reset(token)
+
+
+def transition_log(obj: models.Model, *, name: str, actor, from_state: str, to_state: str, reason: str = ""):
+    """One entry of Wagtail's log for a transition of `obj` (the one helper every model's steps use)."""
+    from wagtail.log_actions import log
+
+    return log(instance=obj, action=TRANSITION_LOG_ACTION, user=actor,
+               data={"transition": name, "from": str(from_state), "to": str(to_state), "reason": reason})
+
+
+def transition_logged(sender, instance, name, source, target, **kwargs) -> None:
+    """django-fsm's post_transition: inside a staff change, mirror the step into Wagtail's log."""
+    change = _staff_change.get()
+    if change is None or instance.pk is None or change.actor is None or kwargs.get("exception"):
+        return
+    transition_log(instance, name=name, actor=change.actor, from_state=source,
+                   to_state=str(target if target is not None else ""), reason=change.reason)
+    change.logged.append((name, instance))

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from wagtail import hooks
 
+from common.admin import audit
 from common.admin.dashboard import nothing_waiting_hook
 
 WAGTAIL_HELP_ITEMS = ("whats-new-in-wagtail-", "editor-guide")
@@ -54,3 +55,13 @@ def register_locked_sign_ins_menu_item():
             return request.user.is_superuser
 
     return SuperuserMenuItem(_("Locked sign-ins"), reverse("locked_sign_ins"), icon_name="lock", order=900)
+
+
+# The audit trail (common.admin.audit): the project's log entries, and the report for its readers only.
+hooks.register("register_log_actions", audit.register_log_actions)
+hooks.register("register_reports_menu_item", audit.audit_trail_menu_item)
+
+
+@hooks.register("construct_reports_menu")
+def audit_trail_replaces_site_history(request, menu_items):
+    menu_items[:] = [item for item in menu_items if item.name != "site-history"]

@@ -22,6 +22,8 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("language/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
+    # The audit trail (Wagtail's site history) for its readers only, ahead of Wagtail's own (common.admin.audit).
+    path("admin/reports/", include("common.admin.audit")),
     path("admin/", include(wagtailadmin_urlpatterns)),
     path("documents/", include(wagtaildocs_urls)),
     path("custody/", include("custody.urls")),

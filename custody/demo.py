@@ -31,6 +31,7 @@ from stdnum import iban, isin
 
 from . import roles, services
 from .models import (
+    FOUR_EYES_TRANSITIONS,
     GENESIS_HASH,
     HASHED_FIELDS,
     ORDER_REQUIRED,
@@ -668,9 +669,13 @@ def _drive(asset: Asset, a: AssetSpec, steps, orders, users, locations, rng, clo
             if step == "record_sale":
                 services.asset_record_sale(asset_id=asset.pk, actor=users["auctions"],
                                            reason=REASONS["record_sale"])
+            elif step in FOUR_EYES_TRANSITIONS:  # one approver asks, the other approves
+                services.custody_end_request(
+                    asset_id=asset.pk, transition=step, actor=users["approver"], reason=REASONS.get(step, ""),
+                    disposition=_disposition(a.category, rng) if step == "dispose" else None)
+                services.custody_end_approve(asset_id=asset.pk, actor=users["approver2"])
             else:
-                actor = {"put_up_for_sale": users["auctions"], "dispose": users["approver"],
-                         "destroy": users["approver2"], "declare_lost": users["approver"]}.get(step, officer)
+                actor = {"put_up_for_sale": users["auctions"], "destroy": users["approver2"]}.get(step, officer)
                 order = orders.get(ORDER_REQUIRED.get(step, ""))
                 services.asset_transition(
                     asset_id=asset.pk, transition=step, actor=actor, reason=REASONS.get(step, ""),

@@ -16,6 +16,7 @@ from common.identifiers import identifier_clean
 
 from . import selectors
 from .models import (
+    FOUR_EYES_TRANSITIONS,
     ORDER_REQUIRED,
     Asset,
     AssetCategory,
@@ -128,6 +129,14 @@ class TransitionForm(ActionForm):
                 "type": OrderType(self.needs_order).label}
             self.has_orders = field.queryset.exists()
             field.empty_label = None if self.has_orders else _("No such order recorded yet")
+        elif FOUR_EYES_TRANSITIONS.get(transition):
+            # Optional: the court's order stands in for the second approver (custody_end_request).
+            order_type = FOUR_EYES_TRANSITIONS[transition]
+            field = self.fields["order"]
+            field.queryset = selectors.orders_covering_asset(asset=asset, order_type=order_type)
+            field.empty_label = _("None: another approver must approve")
+            field.help_text = _("Cite the court's order (“%(type)s”) to take the step now; without it, the request "
+                                "waits for a second approver.") % {"type": OrderType(order_type).label}
         else:
             del self.fields["order"]
         if transition == "dispose":
@@ -153,6 +162,18 @@ PHYSICAL_EVENTS = [
     (CustodyEventKind.CONDITION_REPORT, CustodyEventKind.CONDITION_REPORT.label),
     (CustodyEventKind.HANDED_OVER, CustodyEventKind.HANDED_OVER.label),
 ]
+
+
+class CustodyEndDecisionForm(ActionForm):
+    """Approve (note optional) or refuse (reason required) the request awaiting a second approver."""
+
+    reason = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                             help_text=_("Recorded with the decision, for the audit trail."))
+
+
+class CustodyEndRefusalForm(CustodyEndDecisionForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Recorded with the decision, for the audit trail."))
 
 
 class CustodyEventForm(ActionForm):

@@ -234,6 +234,7 @@ class OrderType(models.TextChoices):
     RELEASE = "release", _("Release order")
     RETURN = "return", _("Return to another state")
     DESTRUCTION = "destruction", _("Destruction authorisation")
+    LOSS = "loss", _("Finding of loss or damage")
 
 
 class CourtOrder(models.Model):
@@ -400,6 +401,16 @@ def categories_where(predicate) -> list[str]:
     return [value for value in AssetCategory.values if predicate(category_rule(value))]
 
 
+# The steps that end the agency's custody of an asset without a sale and without a court order that
+# requires them: each needs a second person (four eyes). One approver asks (CustodyEndRequest), another
+# approves, and only then is the step taken; the database refuses the same person deciding. The order
+# type named here, cited instead, is the court's own decision and makes a single step acceptable
+# (None: no order can stand in). Destruction, release and return always cite the court's order.
+FOUR_EYES_TRANSITIONS: dict[str, str | None] = {
+    "declare_lost": "loss",
+    "dispose": None,
+}
+
 # Which court order each transition needs; the services and the admin read this table.
 ORDER_REQUIRED: dict[str, str] = {
     "restrain": OrderType.RESTRAINT,
@@ -439,6 +450,25 @@ _may_be_auctioned = _category(lambda r: r.auctioned, "auctioned")
 _may_be_destroyed = _category(lambda r: r.destroy, "destroyed")
 _may_be_lost = _category(lambda r: r.lose, "lost")
 _may_be_disposed = _category(lambda r: r.dispositions, "disposed")
+
+
+def _four_eyes(transition_name: str):
+    """A condition of a FOUR_EYES_TRANSITIONS step: a second person approved it
+    (`custody.services.custody_end_approve` sets `_end_approval` on the locked row), or it cites the
+    court's order that stands in for that approval."""
+    order_type = FOUR_EYES_TRANSITIONS[transition_name]
+
+    def condition(asset: Asset) -> bool:
+        approval = getattr(asset, "_end_approval", None)
+        if approval is not None and approval.step == transition_name and approval.is_approved:
+            return True
+        order = getattr(asset, "_cited_order", None)
+        return (order_type is not None and order is not None and order.order_type == order_type
+                and order.case_id == asset.case_id)
+
+    # "cites_": like a required order, what the form asks for, not a state the screens check first.
+    condition.__name__ = f"cites_order_or_second_approval_{transition_name}"
+    return condition
 
 
 def _not_confiscated(asset: Asset) -> bool:
@@ -607,7 +637,7 @@ class Asset(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(field=status, source=S.AWAITING_DISPOSITION, target=S.DISPOSED,
-                conditions=[_may_be_disposed], permission="custody.dispose_asset")
+                conditions=[_may_be_disposed, _four_eyes("dispose")], permission="custody.dispose_asset")
     def dispose(self, disposition: str = DispositionMethod.SOCIAL_REUSE) -> None:
         """Social reuse or transfer to a public body; sale, return and destruction have their own."""
         self.disposition_method = disposition
@@ -636,7 +666,7 @@ class Asset(ConcurrentTransitionMixin, models.Model):
         self.disposition_method = DispositionMethod.DESTRUCTION
 
     @transition(field=status, source=[S.RESTRAINED, *HELD_STATES], target=S.LOST,
-                conditions=[_may_be_lost], permission="custody.dispose_asset")
+                conditions=[_may_be_lost, _four_eyes("declare_lost")], permission="custody.dispose_asset")
     def declare_lost(self) -> None:
         pass
 
@@ -892,3 +922,75 @@ class RecordChange(models.Model):
     @property
     def record_model(self) -> type[models.Model]:
         return Case if self.case_id else Asset if self.asset_id else CourtOrder
+
+
+# --------------------------------------------------------------------------------------------
+# Four eyes on the end of custody without a sale (FOUR_EYES_TRANSITIONS)
+# --------------------------------------------------------------------------------------------
+
+
+class CustodyEndStatus(models.TextChoices):
+    REQUESTED = "requested", _("Awaiting a second approver")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Lapsed")
+
+
+class CustodyEndRequest(ConcurrentTransitionMixin, models.Model):
+    """One approver's request to declare an asset lost or damaged, or to dispose of it, which another
+    approver approves (the step is then taken) or refuses; never the same person (the database
+    refuses it, `custody_end_four_eyes`). It lapses when the asset moves on another way."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="end_requests", verbose_name=_("asset"))
+    step = models.CharField(_("step"), max_length=32,
+                                  choices=[("declare_lost", _("Declare lost or damaged")),
+                                           ("dispose", _("Dispose (social reuse / public use)"))])
+    disposition = models.CharField(_("disposition"), max_length=16, choices=DispositionMethod.choices, blank=True)
+    reason = models.TextField(_("reason"))
+    status = StateField(_("status"), max_length=16, choices=CustodyEndStatus.choices,
+                        default=CustodyEndStatus.REQUESTED, protected=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("request to end custody")
+        verbose_name_plural = _("requests to end custody")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["asset"], condition=Q(status="requested"),
+                                    name="one_open_custody_end_request"),
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                                   name="custody_end_four_eyes"),
+            models.CheckConstraint(condition=~Q(status__in=["approved", "refused"]) | Q(decided_by__isnull=False),
+                                   name="custody_end_decided_by_someone"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} — {self.asset.reference}"
+
+    @property
+    def is_approved(self) -> bool:
+        return (self.status == CustodyEndStatus.APPROVED and self.decided_by_id is not None
+                and self.decided_by_id != self.requested_by_id)
+
+    def _decider_is_not_requester(self) -> bool:
+        return self.decided_by_id is not None and self.decided_by_id != self.requested_by_id
+
+    @transition(field=status, source=CustodyEndStatus.REQUESTED, target=CustodyEndStatus.APPROVED,
+                conditions=[_decider_is_not_requester], permission="custody.dispose_asset")
+    def approve(self) -> None:
+        pass
+
+    @transition(field=status, source=CustodyEndStatus.REQUESTED, target=CustodyEndStatus.REFUSED,
+                conditions=[_decider_is_not_requester], permission="custody.dispose_asset")
+    def refuse(self) -> None:
+        pass
+
+    @transition(field=status, source=CustodyEndStatus.REQUESTED, target=CustodyEndStatus.WITHDRAWN)
+    def lapse(self) -> None:
+        """The asset moved on another way (released, confiscated elsewhere, destroyed ...)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import policies
+
 CASE_OFFICER = "Case officer"
 CUSTODIAN = "Custodian"
 VALUER = "Valuer"
@@ -47,6 +49,16 @@ CUSTODY_ROLE_PERMISSIONS: dict[str, list[str]] = {
     APPROVER: _VIEW_ALL + ["endorse_early_sale", "dispose_asset"],
     AUDITOR: list(_VIEW_ALL),
 }
+
+
+# The audit trail (Wagtail's log of every staff change, the "Site history" report) is the auditors':
+# reading it is this permission of Wagtail's log model, granted to these roles (custody migration 0014).
+AUDIT_TRAIL_PERMISSION = policies.AUDIT_TRAIL_PERMISSION
+AUDIT_TRAIL_ROLES = [AUDITOR]
+# Added after the mapping above was first applied (custody migration 0014 grants it: earlier migrations
+# sync the mapping before the model exists): every role that reads the register reads the requests
+# awaiting a second approver too.
+END_REQUEST_VIEW = "view_custodyendrequest"
 
 
 def ensure_permissions(apps, app_label: str) -> None:

@@ -27,6 +27,7 @@ from common.versions import refuse_stale, version_token
 
 from .events import custody_event_append
 from .models import (
+    FOUR_EYES_TRANSITIONS,
     GENESIS_HASH,
     HASHED_FIELDS,
     ORDER_REQUIRED,
@@ -37,6 +38,8 @@ from .models import (
     Case,
     CaseStatus,
     CourtOrder,
+    CustodyEndRequest,
+    CustodyEndStatus,
     CustodyEvent,
     CustodyEventKind,
     DispositionMethod,
@@ -555,9 +558,11 @@ def _locked_asset(asset_id: int, expected_status: str | None) -> Asset:
 
 
 def _cited_order(asset: Asset, transition: str, order_id: int | None) -> CourtOrder | None:
-    needed = ORDER_REQUIRED.get(transition)
+    needed = ORDER_REQUIRED.get(transition) or FOUR_EYES_TRANSITIONS.get(transition)
     if not needed:
         return None
+    if (order_id is None or order_id == "") and transition in FOUR_EYES_TRANSITIONS:
+        return None  # the order is optional: a second approver's approval stands in for it
     if order_id is None or order_id == "":
         raise TransitionRefused(
             _("This action needs a court order of type “%(type)s”.") % {"type": OrderType(needed).label}
@@ -635,6 +640,8 @@ def _apply(asset: Asset, transition: str, *, actor, reason: str, order_id: int |
         raise TransitionRefused(_("Give a reason for this action."))
     order = _cited_order(asset, transition, order_id)
     asset._cited_order = order
+    if transition in FOUR_EYES_TRANSITIONS and order is None and getattr(asset, "_end_approval", None) is None:
+        raise NotPermitted(_four_eyes_message(transition))
     if not can_proceed(method):
         raise _not_possible(asset, label)
     for check in _PRECONDITIONS.get(transition, ()):
@@ -650,6 +657,7 @@ def _apply(asset: Asset, transition: str, *, actor, reason: str, order_id: int |
         raise TransitionRefused(str(exc)) from None
     custody_event_append(asset=asset, actor=actor, kind=CustodyEventKind.STATUS_CHANGE, from_state=from_state,
                          to_state=asset.status, transition=transition, order=order, reason=reason)
+    _custody_end_requests_lapse(asset, transition)
     to_state = asset.status
     asset_transition_applied.send(
         sender=Asset, asset=asset, asset_id=asset.pk, transition=transition, from_state=from_state,
@@ -730,6 +738,8 @@ def asset_disposition_step(
                 "disposition": DispositionMethod(disposition).label if disposition in DispositionMethod.values
                 else disposition, "category": asset.get_category_display()})
         kwargs["disposition"] = disposition
+    if transition in FOUR_EYES_TRANSITIONS:
+        asset._end_approval = ApprovedElsewhere(transition)  # the decision was approved by a second person
     return _apply(asset, transition, actor=actor, reason=reason, order_id=order_id, system_step=True, **kwargs)
 
 
@@ -746,6 +756,142 @@ def asset_record_sale(*, asset_id: int, actor, reason: str, expected_status: str
     `sell_asset`, which would also let them put assets up for sale; every other check holds."""
     asset = _locked_asset(asset_id, expected_status)
     return _apply(asset, "record_sale", actor=actor, reason=reason, system_step=system_step)
+
+
+# --------------------------------------------------------------------------------------------
+# Four eyes on the end of custody without a sale: a request by one approver, approval by another
+# (FOUR_EYES_TRANSITIONS; the database refuses the same person), or the court's order in one step.
+# The pattern of valuation's early-sale endorsement and auctions' publication.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApprovedElsewhere:
+    """The second person's approval given by another workflow (disposition's decisions, approved by a
+    second approver before they are executed through `asset_disposition_step`)."""
+
+    step: str
+    is_approved: bool = True
+
+
+def _four_eyes_message(transition: str) -> str:
+    label = TRANSITION_LABELS.get(transition, transition)
+    order_type = FOUR_EYES_TRANSITIONS[transition]
+    if order_type:
+        return _("“%(action)s” needs a second approver (ask for it, another approver approves) or the court's "
+                 "order (“%(type)s”).") % {"action": label, "type": OrderType(order_type).label}
+    return _("“%(action)s” needs a second approver: ask for it, another approver approves.") % {"action": label}
+
+
+def custody_end_open_request(*, asset_id: int) -> CustodyEndRequest | None:
+    """The request awaiting a second approver for this asset, if any."""
+    return (CustodyEndRequest.objects.filter(asset_id=asset_id, status=CustodyEndStatus.REQUESTED)
+            .select_related("requested_by").first())
+
+
+def custody_end_decision_refusal(*, actor, request: CustodyEndRequest) -> str | None:
+    """Why `actor` may not approve or refuse this request whatever their role, or None: nobody decides
+    on what they asked for themselves (four eyes)."""
+    if request.requested_by_id == actor.pk:
+        return _("You cannot decide on your own request: another approver must decide on it (four eyes).")
+    return None
+
+
+@transaction.atomic
+def custody_end_request(*, asset_id: int, transition: str, actor, reason: str, order_id: int | None = None,
+                        disposition: str | None = None, expected_status: str | None = None
+                        ) -> CustodyEndRequest | None:
+    """An approver asks to declare the asset lost or damaged, or to dispose of it. Citing the court's order
+    (a finding of loss or damage) takes the step at once and returns None; otherwise the request waits
+    for another approver (`custody_end_approve`). Every check of the step itself is made now (state,
+    role, category, reason, disposition), so a request that could never be approved is refused."""
+    if transition not in FOUR_EYES_TRANSITIONS:
+        raise TransitionRefused(_("Unknown action."))
+    reason = (reason or "").strip()
+    if order_id not in (None, ""):
+        if not FOUR_EYES_TRANSITIONS[transition]:
+            raise TransitionRefused(_("No court order stands in for a second approver here."), field="order")
+        asset_transition(asset_id=asset_id, transition=transition, actor=actor, reason=reason, order_id=order_id,
+                         expected_status=expected_status, disposition=disposition)
+        return None
+    asset = _locked_asset(asset_id, expected_status)
+    method = getattr(asset, transition)
+    label = TRANSITION_LABELS[transition]
+    if not method._django_fsm.has_transition(asset.status):
+        raise _not_possible(asset, label)
+    if not _may(method, actor):
+        raise NotPermitted(_("Your role does not allow “%(action)s”.") % {"action": label})
+    if refusal := _category_refusal(asset, method, label):
+        raise refusal
+    if not reason:
+        raise TransitionRefused(_("Give a reason for this action."), field="reason")
+    if transition == "dispose":
+        if disposition not in category_rule(asset.category).dispositions:
+            raise ValidationError({"disposition": _("Choose a disposition this asset's category allows.")})
+    else:
+        disposition = ""
+    if CustodyEndRequest.objects.filter(asset=asset, status=CustodyEndStatus.REQUESTED).exists():
+        raise TransitionRefused(_("A request for this asset already awaits a second approver."))
+    request = CustodyEndRequest.objects.create(asset=asset, step=transition, disposition=disposition or "",
+                                               reason=reason, requested_by=actor)
+    custody_event_append(asset=asset, actor=actor, kind=CustodyEventKind.STATUS_CHANGE, from_state=asset.status,
+                         to_state=asset.status, transition=f"request_{transition}",
+                         reason=reason)
+    return request
+
+
+def _open_end_request(asset: Asset, expected_status: str | None) -> CustodyEndRequest:
+    request = (CustodyEndRequest.objects.select_for_update()
+               .filter(asset=asset, status=CustodyEndStatus.REQUESTED).first())
+    if request is None:
+        raise TransitionRefused(_("No request for this asset awaits a second approver."))
+    return request
+
+
+@transaction.atomic
+def custody_end_approve(*, asset_id: int, actor, note: str = "", expected_status: str | None = None) -> Asset:
+    """A second approver (never the requester) approves the open request: the step is taken now, in
+    their name, with the requester's reason."""
+    asset = _locked_asset(asset_id, expected_status)
+    request = _open_end_request(asset, expected_status)
+    if refusal := custody_end_decision_refusal(actor=actor, request=request):
+        raise NotPermitted(refusal)
+    require_perm(actor, "custody.dispose_asset", _("Only an approver can approve this request."))
+    request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), (note or "").strip()
+    request.approve()
+    request.save()
+    asset._end_approval = request
+    kwargs = {"disposition": request.disposition} if request.step == "dispose" else {}
+    reason = request.reason if not request.decision_note else f"{request.reason} — {request.decision_note}"
+    return _apply(asset, request.step, actor=actor, reason=reason, **kwargs)
+
+
+@transaction.atomic
+def custody_end_refuse(*, asset_id: int, actor, reason: str, expected_status: str | None = None) -> CustodyEndRequest:
+    """A second approver (never the requester) refuses the open request, saying why; the asset stays."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionRefused(_("Say why the request is refused."), field="reason")
+    asset = _locked_asset(asset_id, expected_status)
+    request = _open_end_request(asset, expected_status)
+    if refusal := custody_end_decision_refusal(actor=actor, request=request):
+        raise NotPermitted(refusal)
+    require_perm(actor, "custody.dispose_asset", _("Only an approver can refuse this request."))
+    request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), reason
+    request.refuse()
+    request.save()
+    custody_event_append(asset=asset, actor=actor, kind=CustodyEventKind.STATUS_CHANGE, from_state=asset.status,
+                         to_state=asset.status, transition=f"refuse_{request.step}", reason=reason)
+    return request
+
+
+def _custody_end_requests_lapse(asset: Asset, transition: str) -> None:
+    """The asset moved another way while a request awaited its second approver: the request lapses."""
+    for request in CustodyEndRequest.objects.select_for_update().filter(asset=asset,
+                                                                        status=CustodyEndStatus.REQUESTED):
+        request.decision_note = str(_("Lapsed: the asset was “%(status)s”.") % {"status": asset.get_status_display()})
+        request.lapse()
+        request.save()
 
 
 # --------------------------------------------------------------------------------------------

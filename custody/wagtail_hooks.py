@@ -81,12 +81,15 @@ from .forms import (
     CaseForm,
     CourtOrderEditForm,
     CourtOrderForm,
+    CustodyEndDecisionForm,
+    CustodyEndRefusalForm,
     CustodyEventForm,
     PartyForm,
     PhotoUploadForm,
     transition_form,
 )
 from .models import (
+    FOUR_EYES_TRANSITIONS,
     Asset,
     AssetIdentifier,
     AssetStatus,
@@ -333,16 +336,69 @@ def _transition_action(name: str) -> Action:
             return False
         return any(t.name == name for t in services.asset_available_transitions(asset=asset, user=user))
 
+    blocked = _never_blocked
+    if name in FOUR_EYES_TRANSITIONS:
+        # Asked by one approver, approved by another (or taken at once citing the court's order).
+        def call(request, asset: Asset, data: dict):
+            return services.custody_end_request(
+                asset_id=asset.pk, transition=name, actor=request.user, reason=data.get("reason", ""),
+                order_id=data["order"].pk if data.get("order") else None,
+                disposition=data.get("disposition") or None, expected_status=data.get("expected_status") or None)
+
+        offered = available
+
+        def available(user, asset: Asset) -> bool:
+            return offered(user, asset) and services.custody_end_open_request(asset_id=asset.pk) is None
+
+        def blocked(user, asset: Asset) -> str | None:
+            if offered(user, asset) and services.custody_end_open_request(asset_id=asset.pk) is not None:
+                return _("A request for this asset already awaits a second approver.")
+            return None
+
     return Action(
         name=name, label=label, call=call, permission=("custody.view_asset", TRANSITION_PERMISSIONS[name]),
-        available=available,
+        available=available, blocked=blocked,
         form_class=transition_form(name), danger=name in DANGEROUS_TRANSITIONS,
         success=lambda asset: _("%(action)s: the asset is now “%(status)s”.") % {
-            "action": label, "status": asset.get_status_display()})
+            "action": label, "status": asset.get_status_display()} if name not in FOUR_EYES_TRANSITIONS
+        or asset.is_final else _("%(action)s: asked; another approver must approve it.") % {"action": label})
+
+
+def _never_blocked(user, asset: Asset) -> str | None:
+    return None
+
+
+def _end_decision_action(name: str, label, *, approve: bool) -> Action:
+    """Approve or refuse the request awaiting a second approver: offered to approvers other than the
+    requester; the requester sees why not (four eyes)."""
+
+    def available(user, asset: Asset) -> bool:
+        request = services.custody_end_open_request(asset_id=asset.pk)
+        return request is not None and services.custody_end_decision_refusal(actor=user, request=request) is None
+
+    def blocked(user, asset: Asset) -> str | None:
+        request = services.custody_end_open_request(asset_id=asset.pk)
+        return services.custody_end_decision_refusal(actor=user, request=request) if request else None
+
+    def call(request, asset: Asset, data: dict):
+        if approve:
+            return services.custody_end_approve(asset_id=asset.pk, actor=request.user, note=data.get("reason", ""),
+                                                expected_status=data.get("expected_status") or None)
+        return services.custody_end_refuse(asset_id=asset.pk, actor=request.user, reason=data.get("reason", ""),
+                                           expected_status=data.get("expected_status") or None)
+
+    return Action(
+        name=name, label=label, call=call, permission=("custody.view_asset", "custody.dispose_asset"),
+        available=available, blocked=blocked, danger=approve,
+        form_class=CustodyEndDecisionForm if approve else CustodyEndRefusalForm,
+        success=(lambda asset: _("Approved: the asset is now “%(status)s”.") % {"status": asset.get_status_display()})
+        if approve else gettext_lazy("Refused: the asset stays as it is."))
 
 
 ASSET_ACTIONS = [
     *(_transition_action(name) for name in services.TRANSITIONS if name not in services.WORKFLOW_TRANSITIONS),
+    _end_decision_action("end_approve", gettext_lazy("Approve the request (second approver)"), approve=True),
+    _end_decision_action("end_refuse", gettext_lazy("Refuse the request"), approve=False),
     Action(name="custody_event", label=gettext_lazy("Record custody event"),
            permission=("custody.view_asset", "custody.record_custody_event"),
            available=lambda user, asset: not asset.is_final,
@@ -528,6 +584,7 @@ class AssetViewSet(RecordViewSet):
             "status_tone": "primary" if asset.status in WAITING_STATES else "",
             "panels": asset_panels(request, asset), "extra_actions": asset_actions(request, asset),
             "changes": record_changes(asset.changes.select_related("actor")),
+            "end_request": services.custody_end_open_request(asset_id=asset.pk),
         }
 
 

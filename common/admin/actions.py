@@ -26,7 +26,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
@@ -34,10 +34,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import log
 
 from common.exceptions import DomainError
 from common.forms import apply_validation_error
-from common.transitions import status_label
+from common.transitions import ACTION_LOG_ACTION, staff_change, status_label
 
 
 class ActionForm(forms.Form):
@@ -166,8 +167,16 @@ class ActionView(WagtailAdminTemplateMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        data = form.cleaned_data
+        reason = str(data.get("reason") or data.get("note") or "")
         try:
-            self.action.call(self.request, self.object, form.cleaned_data)
+            # The audit trail: the transitions the service takes are logged in the user's name; a
+            # step that is no transition (a photo, a party, an order) is logged as the action itself.
+            with transaction.atomic(), staff_change(actor=self.request.user, reason=reason) as change:
+                self.action.call(self.request, self.object, data)
+                if not change.logged and self.object.pk is not None:
+                    log(instance=self.object, action=ACTION_LOG_ACTION, user=self.request.user,
+                        data={"action": self.action.name, "label": str(self.action.label), "reason": reason.strip()})
         except ValidationError as exc:
             apply_validation_error(form, exc)
             return self.form_invalid(form)

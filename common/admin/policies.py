@@ -15,6 +15,10 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 ALL_ACTIONS = ("add", "change", "delete", "view")
 
+# Reading the audit trail (Wagtail's log, common.admin.audit): Wagtail's own permission on its log model,
+# which the roles that audit hold (custody.roles.AUDIT_TRAIL_ROLES).
+AUDIT_TRAIL_PERMISSION = "wagtailcore.view_modellogentry"
+
 
 class RolePermissionPolicy(ModelPermissionPolicy):
     def __init__(self, model, *, actions: Iterable[str] = ALL_ACTIONS, **kwargs):

@@ -30,7 +30,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -38,6 +38,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from common.exceptions import DomainError
@@ -133,10 +134,17 @@ class ServiceFormMixin:
     def call_service(self, form):
         raise NotImplementedError
 
+    log_action = ""
+    """What Wagtail's log (the audit trail) records for a saved form: wagtail.create or wagtail.edit."""
+
     def form_valid(self, form):
         self.form = form
         try:
-            self.object = self.call_service(form)
+            with transaction.atomic():
+                self.object = self.call_service(form)
+                if self.log_action and getattr(self.object, "pk", None) is not None:
+                    log(instance=self.object, action=self.log_action, user=self.request.user, content_changed=True,
+                        data={"reason": str(form.cleaned_data.get("reason") or "")})
         except StaleEditError as exc:
             return self.stale(form, exc)
         except ValidationError as exc:
@@ -190,6 +198,8 @@ def _shown(field: forms.Field, value: Any) -> str:
 
 
 class ServiceCreateView(ServiceFormMixin, generic.CreateView):
+    log_action = "wagtail.create"
+
     def call_service(self, form):
         return self.service(self.request, form)
 
@@ -211,6 +221,7 @@ class ServiceEditView(ServiceFormMixin, generic.EditView):
     so that saving again (once the editor has read the message) is possible."""
 
     record_version: Callable[[Any], str] | None = None
+    log_action = "wagtail.edit"
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -235,7 +246,9 @@ class ServiceDeleteView(generic.DeleteView):
     service: Callable[..., Any] | None = None
 
     def delete_action(self):
-        self.service(self.request, self.object)
+        with transaction.atomic():
+            log(instance=self.object, action="wagtail.delete", user=self.request.user, deleted=True)
+            self.service(self.request, self.object)
 
     def form_valid(self, form):
         try:

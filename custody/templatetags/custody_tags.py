@@ -47,5 +47,9 @@ def transition_label(value: str) -> str:
     from custody.services import TRANSITION_LABELS
 
     extra = {"register": gettext("Registered"), "endorse_early_sale": gettext("Early sale endorsed"),
-             "early_sale_notice": gettext("Parties notified of the early sale")}
+             "early_sale_notice": gettext("Parties notified of the early sale"),
+             "request_declare_lost": gettext("Loss or damage reported, awaiting a second approver"),
+             "refuse_declare_lost": gettext("Report of loss or damage refused"),
+             "request_dispose": gettext("Disposition requested, awaiting a second approver"),
+             "refuse_dispose": gettext("Disposition refused")}
     return str(TRANSITION_LABELS.get(value) or extra.get(value) or value.replace("_", " ").capitalize())

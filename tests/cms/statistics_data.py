@@ -15,6 +15,7 @@ from custody import roles
 from custody import services as custody_services
 from custody.models import Asset, PartyRole
 from ledger.services import storage_cost_post
+from tests.custody.four_eyes import end_custody
 from tests.disposition.direct_sale_helpers import hand_over, invoiced_direct_sale, pay_by_transfer
 from tests.factories import AssetFactory, CaseFactory, CourtOrderFactory
 from tests.valuation.factories import approved_appraisal
@@ -91,7 +92,8 @@ def record(case_officer, approver, second_approver, valuer, auction_manager, fin
     villa = a["assigned"] = _confiscated(italy, case_officer, "Villa", category="real_estate",
                                          declared_value=Decimal("400000.00"))
     _move(villa, "refer_for_disposition", case_officer)
-    _move(villa, "dispose", approver, disposition="social_reuse")
+    end_custody(asset_id=villa.pk, transition="dispose", actor=approver, reason="Test: dispose",
+                disposition="social_reuse")
     Asset.objects.filter(pk=villa.pk).update(confiscated_at=datetime.datetime(2024, 3, 1, 12, tzinfo=datetime.UTC))
 
     # returned to another state

@@ -12,6 +12,7 @@ from PIL import Image
 
 from custody import services
 from custody.models import CourtOrder
+from tests.custody.four_eyes import end_custody
 
 _PATHS = {
     "identified": [],
@@ -36,7 +37,11 @@ def bring_to(asset, state: str, *, officer, approver) -> None:
     """Move a freshly registered asset to `state` the lawful way."""
     for step in _PATHS[state]:
         order = order_for(asset, _ORDER_TYPE[step]) if step in _ORDER_TYPE else None
-        actor = approver if step == "dispose" else officer
+        if step == "dispose":
+            end_custody(asset_id=asset.pk, transition=step, actor=approver, reason="test step",
+                        disposition="social_reuse")
+            continue
+        actor = officer
         services.asset_transition(asset_id=asset.pk, transition=step, actor=actor,
                                   order_id=order.pk if order else None, reason="test step",
                                   disposition="social_reuse" if step == "dispose" else None)

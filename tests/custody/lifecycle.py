@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 
 from custody import services
-from custody.models import ORDER_REQUIRED, Asset, AssetStatus, CourtOrder
+from custody.models import FOUR_EYES_TRANSITIONS, ORDER_REQUIRED, Asset, AssetStatus, CourtOrder
+from tests.custody.four_eyes import end_custody
 from valuation import services as valuation_services
 from valuation.models import EarlySaleRequest, EarlySaleStatus
 
@@ -107,7 +108,9 @@ class Driver:
                                                          **extra)
         if step == "reject_early_sale":
             return valuation_services.early_sale_reject(asset_id=asset.pk, actor=actor, reason=reason)
-        order_id = self.order(asset, ORDER_REQUIRED[step]).pk if with_order and step in ORDER_REQUIRED else None
+        # (a loss is declared citing the court's finding, in one step; see test_four_eyes_loss for two approvers)
+        order_type = ORDER_REQUIRED.get(step) or FOUR_EYES_TRANSITIONS.get(step)
+        order_id = self.order(asset, order_type).pk if with_order and order_type else None
         if step == "authorise_early_sale":
             self.notify_parties(asset)
             return valuation_services.early_sale_authorise(asset_id=asset.pk, actor=actor, order_id=order_id,
@@ -116,6 +119,8 @@ class Driver:
             return services.asset_record_sale(asset_id=asset.pk, actor=actor, reason=reason, **extra)
         if step == "dispose":
             extra.setdefault("disposition", "social_reuse")
+        if step in FOUR_EYES_TRANSITIONS and order_id is None:  # one approver asks, a second approves
+            return end_custody(asset_id=asset.pk, transition=step, actor=actor, reason=reason, **extra)
         return services.asset_transition(asset_id=asset.pk, transition=step, actor=actor, reason=reason,
                                          order_id=order_id, **extra)
 

@@ -271,13 +271,18 @@ def test_missing_order_and_missing_reason_are_form_errors(client, asset, case_of
     assert asset.status == AssetStatus.IN_CUSTODY
 
 
-def test_dispose_asks_for_the_disposition(client, asset, case_officer, approver):
+def test_dispose_asks_for_the_disposition(client, asset, case_officer, approver, second_approver):
     bring_to(asset, "awaiting_disposition", officer=case_officer, approver=approver)
     client.force_login(approver)
     url = reverse("custody_assets:action_dispose", args=[asset.pk])
     assert 'name="disposition"' in client.get(url).content.decode()
     response = client.post(url, {"expected_status": "awaiting_disposition", "disposition": "public_use",
                                  "reason": "Handed to the fire brigade"})
+    assert response.status_code == 302
+    # (a second approver approves it: four eyes)
+    client.force_login(second_approver)
+    response = client.post(reverse("custody_assets:action_end_approve", args=[asset.pk]),
+                           {"expected_status": "awaiting_disposition"})
     assert response.status_code == 302
     asset.refresh_from_db()
     assert (asset.status, asset.disposition_method) == (AssetStatus.DISPOSED, "public_use")

@@ -16,6 +16,7 @@ from common.exceptions import TransitionRefused
 from custody import services
 from custody.models import CATEGORY_RULES, Asset, AssetCategory, AssetStatus, CustodyEvent
 from tests.custody.admin_helpers import bring_to, order_for
+from tests.custody.four_eyes import end_custody
 from tests.factories import AssetFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,11 +106,11 @@ def test_cash_is_transferred_to_the_state_never_given_for_social_reuse(client, c
     assert 'value="public_use"' in html and 'value="social_reuse"' not in html
     # And the service refuses social reuse beside the field
     with pytest.raises(ValidationError) as refused:
-        services.asset_transition(asset_id=cash.pk, transition="dispose", actor=approver, reason="Youth centre",
-                                  disposition="social_reuse")
+        services.custody_end_request(asset_id=cash.pk, transition="dispose", actor=approver, reason="Youth centre",
+                                     disposition="social_reuse")
     assert "disposition" in refused.value.message_dict
-    services.asset_transition(asset_id=cash.pk, transition="dispose", actor=approver, reason="To the fund",
-                              disposition="public_use")
+    end_custody(asset_id=cash.pk, transition="dispose", actor=approver, reason="To the fund",
+                disposition="public_use")
     cash.refresh_from_db()
     assert cash.status == AssetStatus.DISPOSED and cash.disposition_method == "public_use"
 

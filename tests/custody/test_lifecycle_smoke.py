@@ -3,6 +3,7 @@ import pytest
 from common.exceptions import NotPermitted, TransitionConflict, TransitionRefused
 from custody import services
 from custody.models import AssetStatus, CustodyEvent
+from tests.custody.four_eyes import end_custody
 from tests.factories import CourtOrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +21,8 @@ def test_restrain_seize_confiscate_dispose(asset, case_officer, approver):
     services.asset_transition(asset_id=asset.pk, transition="confiscate", actor=case_officer,
                               order_id=order_for(asset, "confiscation").pk)
     services.asset_transition(asset_id=asset.pk, transition="refer_for_disposition", actor=case_officer)
-    a = services.asset_transition(asset_id=asset.pk, transition="dispose", actor=approver,
-                                  reason="Given to a youth centre", disposition="social_reuse")
+    a = end_custody(asset_id=asset.pk, transition="dispose", actor=approver, reason="Given to a youth centre",
+                    disposition="social_reuse")
     assert a.status == AssetStatus.DISPOSED
     events = list(CustodyEvent.objects.filter(asset=asset).order_by("seq"))
     assert [e.to_state for e in events] == ["identified", "restrained", "in_custody", "confiscated",

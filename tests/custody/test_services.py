@@ -12,6 +12,7 @@ from common.exceptions import NotPermitted, TransitionConflict, TransitionRefuse
 from custody import roles, services
 from custody.models import Asset, AssetStatus, CustodyEvent, StorageLocation
 from custody.signals import asset_status_changed, asset_transition_applied
+from tests.custody.four_eyes import end_custody
 from tests.custody.lifecycle import REASONS, Driver
 from tests.factories import AssetFactory, CaseFactory, StorageLocationFactory, UserFactory
 
@@ -123,8 +124,7 @@ def test_dispose_needs_a_known_disposition(driver, asset, approver):
     with pytest.raises(TransitionRefused, match="social reuse or transfer to a public body"):
         services.asset_transition(asset_id=asset.pk, transition="dispose", actor=approver, reason="x",
                                   disposition="sale")
-    services.asset_transition(asset_id=asset.pk, transition="dispose", actor=approver, reason="School",
-                              disposition="public_use")
+    end_custody(asset_id=asset.pk, transition="dispose", actor=approver, reason="School", disposition="public_use")
     asset.refresh_from_db()
     assert (asset.status, asset.disposition_method) == (S.DISPOSED, "public_use")
 

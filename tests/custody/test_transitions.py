@@ -12,6 +12,7 @@ from django_fsm import RETURN_VALUE
 from common.exceptions import TransitionRefused
 from custody import services
 from custody.models import Asset, AssetStatus, CustodyEvent
+from tests.custody.four_eyes import second_approver_for
 from tests.custody.lifecycle import STATES, TRANSITION_NAMES, Driver
 
 pytestmark = pytest.mark.django_db
@@ -112,9 +113,11 @@ def test_allowed_transition_succeeds_and_is_logged(driver, asset, key, name):
     asset.refresh_from_db()
     assert asset.status == _expected_target(key, name)
     last = CustodyEvent.objects.filter(asset=asset).order_by("-seq").first()
-    assert CustodyEvent.objects.filter(asset=asset).count() == before + 1
+    # (disposal takes two entries, the request and the second approver's approval: four eyes)
+    four_eyes = name == "dispose"
+    assert CustodyEvent.objects.filter(asset=asset).count() == before + (2 if four_eyes else 1)
     assert (last.transition, last.from_state, last.to_state, last.actor_id) == (
-        name, STATES[key][0], asset.status, actor.pk)
+        name, STATES[key][0], asset.status, second_approver_for(actor).pk if four_eyes else actor.pk)
     if name in services.ORDER_REQUIRED:
         assert last.order is not None and last.order.order_type == services.ORDER_REQUIRED[name]
     assert services.custody_chain_verify(asset_ids=[asset.pk]) == []
