@@ -207,7 +207,8 @@ def test_reserve_maxima_and_identities_never_appear_in_public_pages_or_json(clie
     assert lot.leader_id == alice.pk and lot.current_price == Decimal("160.00") and not lot.reserve_met
 
     # The amounts as any page would write them (bare digits could turn up inside a timestamp or a CSP nonce).
-    secrets = ["2345.6", "2,345", "2 345", "4321.0", "4,321", "4 321", "alice_the_bidder", "bob_the_bidder", "Wonderland", "Hidden-Name",
+    secrets = ["2345.6", "2,345", "2 345", "4321.0", "4,321", "4 321", "alice_the_bidder", "bob_the_bidder",
+               "Wonderland", "Hidden-Name",
                alice.email, bob.email, "leader_max", "reserve_price"]
     pages = [
         "/", reverse("auctions:home"), reverse("auctions:catalogue"),
