@@ -61,7 +61,7 @@ def test_an_edit_and_a_transition_in_the_admin_are_in_the_auditors_report(client
     assert "North warehouse" in html and str(asset) not in html
     # by date: nothing before today
     yesterday = (timezone.localdate() - timezone.timedelta(days=1)).isoformat()
-    html = client.get(REPORT, {"timestamp_before": yesterday}).content.decode()
+    html = client.get(REPORT, {"timestamp_to": yesterday}).content.decode()
     assert "North warehouse" not in html and str(asset) not in html
     # and the Reports menu names it for them
     assert REPORT in client.get(reverse("wagtailadmin_home")).content.decode()
