@@ -56,6 +56,11 @@ OUTSIDERS = ("anonymous", "bidder", "claimant")
 # Wagtail's own admin and Django's admin: who is outside the staff never gets in (a redirect to the
 # sign-in page, or a 403/404/405); staff get what Wagtail's permission policies give them (not asserted here).
 WAGTAIL_RULES = {role: {"login", "403", "404", "405"} for role in OUTSIDERS}
+# What the admin shows before anyone signs in: its sign-in and password-reset pages, its icons and its
+# translations of the sign-in page's script; and Django admin's sign-out, which sends a visitor on.
+WAGTAIL_PUBLIC = {"wagtailadmin_login", "wagtailadmin_password_reset", "wagtailadmin_password_reset_done",
+                  "wagtailadmin_password_reset_confirm", "wagtailadmin_password_reset_complete",
+                  "wagtailadmin_sprite", "wagtailadmin_javascript_catalog", "admin:logout"}
 
 LOGIN_PATHS = ("/admin/login/", "/account/sign-in/", "/django-admin/login/")
 
@@ -69,6 +74,23 @@ TABLE: dict[str, str] = {
     "set_language": "405 405 405 405 405 405 405 405 405 405 405 405",
     "audit_trail": "login login login 403 403 403 403 403 403 200 403 200",
     "audit_trail_results": "login login login 403 403 403 403 403 403 200 403 200",
+    # Readiness is for the load balancer (names what is down, no detail); metrics answer 404 until a token or
+    # an address list is set (config/ops.py).
+    "readyz": "200 200 200 200 200 200 200 200 200 200 200 200",
+    "metrics": "404 404 404 404 404 404 404 404 404 404 404 404",
+    # Two-factor: set up by whoever signs in to the admin; the approving roles (and superusers) already have
+    # a verified device in these tests, so set-up sends them on and verification is theirs.
+    "two_factor_setup": "login login login 200 200 200 200 3xx 3xx 200 200 3xx",
+    "two_factor_verify": "login login login 3xx 3xx 3xx 3xx 200 200 3xx 3xx 200",
+    "locked_sign_ins": "login login login 403 403 403 403 403 403 403 403 200",
+    "unlock_sign_in": "login login login 405 405 405 405 405 405 405 405 405",
+    # A signed-in user's own API tokens (listed and revoked: never anyone else's), and a bidder's own data.
+    "api:token_list": "401 200 200 200 200 200 200 200 200 200 200 200",
+    "api:token_revoke": "405 405 405 405 405 405 405 405 405 405 405 405",
+    "auctions:api_tokens": "login 200 200 200 200 200 200 200 200 200 200 200",
+    "auctions:my_data": "login 200 200 3xx 3xx 3xx 3xx 3xx 3xx 3xx 3xx 3xx",
+    "auctions:my_data_export": "login 200 200 3xx 3xx 3xx 3xx 3xx 3xx 3xx 3xx 3xx",
+    "auctions:my_data_erase": "login 405 405 405 405 405 405 405 405 405 405 405",
     "custody_asset_detail": "login login login 200 200 200 200 200 200 200 403 200",
     "custody_case_detail": "login login login 200 200 200 200 200 200 200 403 200",
     "disposition_release_note": "login login login 403 404 403 404 404 404 404 403 404",
@@ -618,7 +640,7 @@ def test_every_url_answers_each_role_as_the_table_says(client, users, no_renderi
         key = _key(route, name)
         if _is_wagtails(route, name, pattern):
             for role in OUTSIDERS:
-                if by_role[role][key] not in WAGTAIL_RULES[role]:
+                if key not in WAGTAIL_PUBLIC and by_role[role][key] not in WAGTAIL_RULES[role]:
                     wagtail_wrong.append(f"{key} ({url}) as {role}: {by_role[role][key]}")
             continue
         line = " ".join(by_role[role][key] for role in ROLES)
