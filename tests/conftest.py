@@ -11,6 +11,25 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _celery_as_configured():
+    """Each test finds Celery as the settings made it (eager without a Redis, or the Redis broker): a
+    test that points it at a broker of its own, or closes its connections, must not leave that to the
+    next test in the same process."""
+    from config.celery import app
+
+    keys = ("task_always_eager", "broker_url", "broker_transport_options", "broker_connection_timeout",
+            "task_publish_retry")
+    saved = {key: app.conf[key] for key in keys}
+    yield
+    if any(app.conf[key] != value for key, value in saved.items()):
+        app.conf.update(saved)
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+@pytest.fixture(autouse=True)
 def _agency_language():
     """Each test starts in the agency's language: a view that activated another (a French page, a
     Spanish bidder) must not leave it active for the next test in the same process."""

@@ -17,7 +17,7 @@ INSTALLED_APPS += [
 # login that goes through django.contrib.auth.authenticate (the staff admin, /django-admin/ which
 # sends to it, the bidders' sign-in, the API's token endpoint).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "common.security.backends.LockoutBackend",  # django-axes, also able to load a session's user
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -51,7 +51,7 @@ def _balances(conninfo: dict) -> list[tuple]:
                             "JOIN ledger_account a ON a.id = p.account_id GROUP BY 1, 2 ORDER BY 1, 2").fetchall()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_then_restore_into_a_fresh_database(case, case_officer, custodian, settings, tmp_path,
                                                    fresh_database):
     # Given: assets with custody chains of several entries, proceeds in escrow, and files.
