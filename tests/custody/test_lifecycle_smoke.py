@@ -25,8 +25,11 @@ def test_restrain_seize_confiscate_dispose(asset, case_officer, approver):
                     disposition="social_reuse")
     assert a.status == AssetStatus.DISPOSED
     events = list(CustodyEvent.objects.filter(asset=asset).order_by("seq"))
-    assert [e.to_state for e in events] == ["identified", "restrained", "in_custody", "confiscated",
-                                             "awaiting_disposition", "disposed"]
+    # the request for the disposal is in the chain too, then the second approver's step
+    assert [(e.to_state, e.transition) for e in events][-3:] == [
+        ("awaiting_disposition", "refer_for_disposition"), ("awaiting_disposition", "request_dispose"),
+        ("disposed", "dispose")]
+    assert [e.to_state for e in events][:4] == ["identified", "restrained", "in_custody", "confiscated"]
     assert services.custody_chain_verify() == []
 
 
