@@ -231,7 +231,9 @@ class TestPageTypeRules(WagtailPageTestCase):
             self.assertPageIsPreviewable(page, post_data=edit_form_data(page))
 
     def test_a_page_is_created_in_the_admin_with_a_stream_field_body(self):
-        self.login()
+        # a superuser, whose session has passed the second factor (Wagtail's login() signs in with the
+        # password alone, and the admin would ask for the authenticator first)
+        self.client.force_login(self.create_test_user())
         home = HomePage.objects.get()
         self.assertCanCreate(home, StandardPage, nested_form_data({
             "title": "Reuse of confiscated property",

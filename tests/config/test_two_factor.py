@@ -41,7 +41,7 @@ def sign_in(client, user):
     ("approver", True), ("finance_officer", True), ("case_officer", False), ("custodian", False),
     ("valuer", False), ("auction_manager", False), ("auditor", False), ("editor", False),
 ])
-def test_the_roles_that_approve_or_move_money_need_a_second_factor(request, role, required):
+def test_the_roles_that_approve_or_move_money_need_a_second_factor(request, db, role, required):
     assert two_factor_required(request.getfixturevalue(role)) is required
 
 
