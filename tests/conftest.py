@@ -22,9 +22,10 @@ def _celery_as_configured():
     saved = {key: app.conf[key] for key in keys}
     yield
     if any(app.conf[key] != value for key, value in saved.items()):
+        from kombu import pools
+
         app.conf.update(saved)
-        if app._pool is not None:
-            app._pool.force_close_all()
+        pools.reset()  # kombu's shared pools: closed and forgotten, made again on first use
         app._pool = None
         app.amqp._producer_pool = None
 

@@ -89,8 +89,12 @@ class OwnRedis:
 
 
 def _reset_broker_connections() -> None:
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    """Close the broker connections and forget them. The app's pool is kombu's shared one for that
+    broker (kombu.pools): closing it without `pools.reset()` would leave a closed pool for the next
+    test, which even an eager task acquires a producer from."""
+    from kombu import pools
+
+    pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
