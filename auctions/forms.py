@@ -224,38 +224,34 @@ class BidderPasswordResetForm(PasswordResetForm):
         return (user for user in super().get_users(email) if not user.is_staff)
 
 
-class EmailChangeForm(forms.Form):
+class _CurrentPasswordMixin:
+    """A form that the signed-in `user` confirms with their current password (its `password` field)."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password") or ""
+        if not self.user.check_password(password):
+            raise ValidationError(_("This is not your password."))
+        return password
+
+
+class EmailChangeForm(_CurrentPasswordMixin, forms.Form):
     new_email = forms.EmailField(label=_("New e-mail address"))
     password = forms.CharField(label=_("Your password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
                                help_text=_("So that nobody else can change it from a computer you left signed in."))
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self):
-        password = self.cleaned_data.get("password") or ""
-        if not self.user.check_password(password):
-            raise ValidationError(_("This is not your password."))
-        return password
 
 
-class EraseAccountForm(forms.Form):
+class EraseAccountForm(_CurrentPasswordMixin, forms.Form):
     password = forms.CharField(label=_("Your password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     confirm = forms.BooleanField(label=_("I understand that my account is closed and cannot be restored."),
                                  error_messages={"required": _("Tick the box to confirm.")})
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self):
-        password = self.cleaned_data.get("password") or ""
-        if not self.user.check_password(password):
-            raise ValidationError(_("This is not your password."))
-        return password
 
 
 class ProfileForm(ProfileFieldsMixin, forms.Form):

@@ -17,12 +17,12 @@ import pytest
 from django.db import connection
 
 from auctions.models import AuctionLogEntry, StripeEvent
-from config.celery import app
 from disposition.models import InvoiceStatus, Payment
 from ledger.models import JournalEntry
 from tests.auctions.conftest import localstripe_url  # noqa: F401 - fixture
 from tests.disposition.conftest import bidder_factory, open_lot_factory  # noqa: F401 - fixtures
 from tests.disposition.stripe_helpers import post_event, recorded_event, stripe_settings, won_with_deposit  # noqa: F401
+from tests.processes import tasks_sent_to
 
 pytestmark = [pytest.mark.stripe, pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,17 +107,8 @@ def _wait(condition, seconds: float, what: str, logs: Path):
 @pytest.fixture
 def via_broker(broker_url):
     """Tasks sent from this process go to the broker, not run in-process (the test's default)."""
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "broker_transport_options")}
-
-    def fresh_connections():  # the app's connection pools, made on first use, are made again
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    fresh_connections()
-    app.conf.update(task_always_eager=False, broker_url=broker_url, broker_transport_options={"visibility_timeout": 4})
-    yield broker_url
-    fresh_connections()
-    app.conf.update(saved)
+    with tasks_sent_to(broker_url):
+        yield broker_url
 
 
 def test_a_worker_killed_mid_payment_leaves_it_to_the_next_which_records_it_once(
