@@ -8,7 +8,8 @@ the Procfile runs it) on the same database and Redis, which sends the outbid not
 rounds of SOAK_ROUND_SECONDS (60). After each round it notes the answered and accepted rates, p99, and
 the resident memory (RSS) of gunicorn (master and workers) and of the worker (main process and pool).
 
-Prints the first and last rounds side by side, and every round; asserts no server error and that
+Prints the first and last rounds side by side, and every round, with /healthz at the same rate before
+and after as the reference measured in the same run; asserts no server error and that
 memory did not keep growing (end within 1.5 x start + 64 MiB, each side). No timing is asserted.
 Run with `make bench BENCH=tests/benchmarks/test_soak.py` (or SOAK_SECONDS=120 for a short one).
 """
@@ -43,6 +44,9 @@ def test_soak(bench_env):  # noqa: F811
         wait_until(lambda: worker_ready(logs, "soak-worker"), 120, "the Celery worker did not start", logs)
         # Warm-up: every thread opens its connections and fills its caches; memory is read after it.
         _loadgen(port, rate=RATE, seconds=min(20.0, ROUND), tokens=data["tokens"], lots=data["spread"])
+        # The reference, in the same run on the same machine: /healthz (one query, one cache write) at the
+        # same offered rate, before the soak and after it.
+        health_before = _measured(web, _loadgen, port, rate=RATE, seconds=10, path="/healthz")
         rounds = []
         started = time.monotonic()
         memory = [(0.0, rss_kb(web), rss_kb(worker.pid))]
@@ -52,6 +56,7 @@ def test_soak(bench_env):  # noqa: F811
                                lots=data["spread"])
             memory.append((time.monotonic() - started, rss_kb(web), rss_kb(worker.pid)))
             rounds.append(result)
+        health_after = _measured(web, _loadgen, port, rate=RATE, seconds=10, path="/healthz")
         assert worker.poll() is None, "the Celery worker died"
     finally:
         stop(worker)
@@ -69,6 +74,11 @@ def test_soak(bench_env):  # noqa: F811
           f"{web_start / 1024:.1f} MiB, worker {worker_start / 1024:.1f} MiB")
     print(f"  end:   {last['per_second']:.1f} answered/s, p99 {last['p99_ms']:.1f} ms; RSS gunicorn "
           f"{web_end / 1024:.1f} MiB, worker {worker_end / 1024:.1f} MiB")
+    for label, health in (("before", health_before), ("after", health_after)):
+        print(f"  (ref) /healthz {label}: {health['per_second']:.1f} answered/s, p50 {health['p50_ms']:.1f} ms, "
+              f"p99 {health['p99_ms']:.1f} ms; {_machine(health)}")
+    print(f"  bid p99 / healthz p99: start {first['p99_ms'] / health_before['p99_ms']:.1f}, "
+          f"end {last['p99_ms'] / health_after['p99_ms']:.1f}")
     for r in rounds:
         assert not any(int(status) >= 500 for status in r["statuses"]), r["statuses"]
     assert web_end <= 1.5 * web_start + 64 * 1024, "gunicorn's memory kept growing"
