@@ -19,6 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from common.net import client_address
+
 logger = logging.getLogger(__name__)
 
 # What a throttled person reads, beside the form or on its own page (429).
@@ -83,12 +85,6 @@ def _redis_count(cache, bucket: str, window: int) -> int:
     return int(pipe.execute()[0])
 
 
-def client_address(request: HttpRequest) -> str:
-    """The address the request came from, as the WSGI server saw it (the proxy in front sets
-    REMOTE_ADDR; a client-sent X-Forwarded-For is not trusted)."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 @dataclass(frozen=True)
 class Throttle:
     """A named throttle counted per client address and, where one is typed, per e-mail address."""
@@ -101,7 +97,7 @@ class Throttle:
     def exceeded(self, request: HttpRequest, email: str = "") -> bool:
         """Count this attempt; True when either count is over its limit. Both are counted, so that
         a client cannot reset one by varying the other."""
-        over = throttle_exceeded(f"{self.scope}:ip:{client_address(request)}", limit=self.per_client,
+        over = throttle_exceeded(f"{self.scope}:ip:{client_address(request) or 'unknown'}", limit=self.per_client,
                                  window=self.window)
         email = (email or "").strip().lower()
         if email:

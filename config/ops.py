@@ -25,6 +25,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client.core import GaugeMetricFamily
 
 from common.api import error_response
+from common.net import client_address
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +112,10 @@ def _metrics_allowed(request) -> bool:
         if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
             return True
     if settings.METRICS_ALLOWED_ADDRESSES:
-        try:
-            address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-        except ValueError:
+        address = client_address(request)
+        if address is None:
             return False
+        address = ipaddress.ip_address(address)
         return any(address in network for network in settings.METRICS_ALLOWED_ADDRESSES)
     return False
 

@@ -2,8 +2,8 @@
 
 /metrics answers the monitoring system only: a request bearing `Authorization: Bearer <METRICS_TOKEN>`,
 or one from an address in METRICS_ALLOWED_ADDRESSES (addresses or networks, comma-separated: the
-address the web server sees, REMOTE_ADDR; X-Forwarded-For is not trusted). Anyone else gets a 403;
-with neither set, /metrics answers 404 to everyone.
+client's address, common.net.client_address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the
+one they forwarded). Anyone else gets a 403; with neither set, /metrics answers 404 to everyone.
 """
 
 import ipaddress
