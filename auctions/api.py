@@ -235,6 +235,8 @@ def _given(value: Any) -> Any:
 
 class BidRequest(BaseModel):
     max_amount: str = Field(max_length=AMOUNT_MAX_LENGTH,
+                            description="in the lot's currency, with no more decimals than it takes: none for JPY, "
+                                        "two for EUR (trailing zeros aside; amounts are kept to the hundredth)",
                             json_schema_extra={"pattern": AMOUNT_PATTERN, "example": "1500.00"})
 
     @model_validator(mode="before")

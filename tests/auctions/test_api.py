@@ -10,7 +10,7 @@ from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auctions.models import ApiToken, LotStatus
+from auctions.models import ApiToken, Lot, LotStatus
 from auctions.services import bidding, closing, tokens
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +115,30 @@ def test_bad_bids_are_400_with_a_code(client, lot, bidder_factory, raw, code):
     assert response.json()["error"] == code and response.json()["detail"]
 
 
+def _in_currency(lot, currency: str, starting_price: str):
+    Lot.objects.filter(pk=lot.pk).update(currency=currency, starting_price=D(starting_price))
+    return lot
+
+
+def test_a_yen_lot_takes_whole_amounts_only(client, lot, bidder_factory):
+    _in_currency(lot, "JPY", "10000")
+    token = token_for(bidder_factory())
+    refused = post_bid(client, lot, "15000.5", token)
+    assert refused.status_code == 400 and refused.json()["error"] == "too_many_decimals"
+    assert "JPY" in refused.json()["detail"] and "whole numbers" in refused.json()["detail"]
+    assert Lot.objects.get(pk=lot.pk).bid_count == 0
+    # Written with zero decimals, as the API writes a yen amount back, it is the same whole amount.
+    assert post_bid(client, lot, "15000.00", token).status_code == 201
+    assert Lot.objects.get(pk=lot.pk).leader_max == D("15000")
+
+
+def test_a_dinar_lot_takes_three_decimals_as_written(client, lot, bidder_factory):
+    _in_currency(lot, "KWD", "1.00")
+    token = token_for(bidder_factory())
+    accepted = post_bid(client, lot, "1.250", token)
+    assert accepted.status_code == 201 and Lot.objects.get(pk=lot.pk).leader_max == D("1.25")
+
+
 def test_bid_without_credentials_is_401(client, lot):
     response = post_bid(client, lot, "500.00")
     assert response.status_code == 401 and response.json()["error"] == "not_authenticated"
@@ -152,8 +176,6 @@ def test_closed_lot_is_409_and_unknown_lot_404(client, lot, bidder_factory):
 
 
 def test_ended_lot_is_409(client, lot, bidder_factory):
-    from auctions.models import Lot
-
     token = token_for(bidder_factory())
     past = lot.ends_at - datetime.timedelta(days=3)
     Lot.objects.filter(pk=lot.pk).update(ends_at=past, original_ends_at=past)
