@@ -43,6 +43,7 @@ from common.api import (
     read_body,
     whole_number,
 )
+from common.net import client_address
 from common.security.lockout import LOCKED_OUT, is_locked_out, lockout_message
 from common.throttle import throttle_exceeded
 from custody.models import AssetCategory
@@ -234,6 +235,8 @@ def _given(value: Any) -> Any:
 
 class BidRequest(BaseModel):
     max_amount: str = Field(max_length=AMOUNT_MAX_LENGTH,
+                            description="in the lot's currency, with no more decimals than it takes: none for JPY, "
+                                        "two for EUR (trailing zeros aside; amounts are kept to the hundredth)",
                             json_schema_extra={"pattern": AMOUNT_PATTERN, "example": "1500.00"})
 
     @model_validator(mode="before")
@@ -301,7 +304,7 @@ def _token_info(token: ApiToken) -> dict:
 def token_obtain(request: HttpRequest, credentials: TokenRequest) -> dict:
     username, password = credentials.username, credentials.password
     name_hash = hashlib.sha256(username.lower().encode()).hexdigest()[:32]  # any text may be sent as a name
-    _rate_limit(f"login:{request.META.get('REMOTE_ADDR', '')}:{name_hash}", limit=10, window=60)
+    _rate_limit(f"login:{client_address(request) or ''}:{name_hash}", limit=10, window=60)
     user = authenticate(request, username=username, password=password)
     if user is None and is_locked_out(request):  # too many failures for this username or address (axes)
         request.lockout_shown = True

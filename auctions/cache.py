@@ -4,22 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
-# Where counters are kept while Redis is down (config.cache's backend says so through `guard`): in
-# this process, so that a limit still holds (per process), never lifted.
-_local_counters = LocMemCache("auctions-counters-while-redis-is-down", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
-
-
-def _count(cache, counter_key: str, ttl: int) -> int:
-    if cache.add(counter_key, 1, timeout=ttl):
-        return 1
-    try:
-        return cache.incr(counter_key)
-    except ValueError:  # expired between the two calls
-        cache.add(counter_key, 1, timeout=ttl)
-        return 1
+from common.counters import cache_count, count_in_process
 
 
 def count_and_get_many(counter_key: str | None, ttl: int, keys: list[str], *, using: str = "default",
@@ -56,10 +43,10 @@ def count_and_get_many(counter_key: str | None, ttl: int, keys: list[str], *, us
         def without_redis():
             if counter_key is None:
                 return None, {}
-            count = _count(_local_counters, counter_key, ttl)
+            count = count_in_process(counter_key, ttl)
             return (max(count, fallback_count()) if fallback_count is not None else count), {}
 
         guard = getattr(cache, "guard", None)
         return guard(on_redis, without_redis) if guard is not None else on_redis()
-    count = _count(cache, counter_key, ttl) if counter_key is not None else None
+    count = cache_count(cache, counter_key, ttl) if counter_key is not None else None
     return count, cache.get_many(keys) if keys else {}

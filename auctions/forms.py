@@ -18,7 +18,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from common.admin.actions import ActionForm
 from common.dates import validate_past_date
 from common.forms import AmountField, NumberField
-from common.money import format_money, read_as
+from common.money import currency_places, format_money, read_as
 from custody.models import Asset, AssetCategory, AssetStatus, Case, categories_where, category_rule
 from custody.validators import validate_document
 
@@ -108,6 +108,7 @@ class BidForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.lot = lot
         self.fields["max_amount"].currency = lot.currency
+        self.fields["max_amount"].decimal_places = currency_places(lot.currency)  # 0 for JPY
         self.to_confirm: Decimal | None = None  # the amount the bidder is asked to confirm
 
     def clean(self):

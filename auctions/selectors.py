@@ -405,7 +405,7 @@ def bump_eligibility_generation() -> None:
 
 # The shape of what is cached under these keys: bump it whenever LotBiddingInfo, LotScreen or
 # BidderFacts change, so that web nodes of a new release never read entries an old one wrote.
-_SHAPE = 3
+_SHAPE = 4
 
 
 def _lot_info_key(generation: int, lot_id: int) -> str:
@@ -424,6 +424,7 @@ class LotBiddingInfo:
     soft_close_minutes: int
     soft_close_cap_minutes: int
     screen: LotScreen
+    currency: str
 
 
 def lot_bidding_info_cached(lot_id: int, *, generation: int) -> LotBiddingInfo | None:
@@ -431,10 +432,10 @@ def lot_bidding_info_cached(lot_id: int, *, generation: int) -> LotBiddingInfo |
     read from the database and cached for `bid_preflight`."""
     row = (Lot.objects.filter(pk=lot_id).exclude(status=LotStatus.DRAFT).exclude(auction__status="draft")
            .values_list("auction_id", "increment_table_id", "auction__deposit_rule", "auction__soft_close_minutes",
-                        "auction__soft_close_cap_minutes").first())
+                        "auction__soft_close_cap_minutes", "currency").first())
     info = None
     if row is not None:
-        info = LotBiddingInfo(row[0], row[1], row[2] != "none", row[3], row[4], lot_screen(lot_id))
+        info = LotBiddingInfo(row[0], row[1], row[2] != "none", row[3], row[4], lot_screen(lot_id), row[5])
     cache.set(_lot_info_key(generation, lot_id), tuple(info.__dict__.values()) if info else (),
               _ELIGIBILITY_SECONDS)
     return info

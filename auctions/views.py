@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.formats import format_moment
 from common.money import amount_for_input, format_money, format_percent, read_as
+from common.net import client_address
 from custody.models import AssetCategory, AssetPhoto
 
 from . import engine, selectors
@@ -548,7 +549,7 @@ def auction_terms(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and not accepted and form.is_valid():
         try:
             bidders.terms_accept(bidder=request.user, auction_id=auction.pk,
-                                 ip_address=request.META.get("REMOTE_ADDR") or None)
+                                 ip_address=client_address(request))
         except Auction.DoesNotExist:
             messages.error(request, _("This auction is no longer open."))
             return redirect("auctions:auction_detail", slug)

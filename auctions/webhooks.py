@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from common.net import client_address
+
 from .exceptions import NotPermitted
 from .models import StripeEvent
 from .services import deposits
@@ -17,7 +19,7 @@ from .services import deposits
 @require_POST
 def stripe_webhook(request: HttpRequest) -> JsonResponse:
     """Anyone may call it (Stripe does); only a body signed with the webhook secret has any effect."""
-    remote_addr = request.META.get("REMOTE_ADDR") or None
+    remote_addr = client_address(request)
     signature = request.META.get("HTTP_STRIPE_SIGNATURE", "")
     try:
         size = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -32,11 +32,14 @@ from pydantic_core import PydanticCustomError, PydanticUseDefault
 
 MAX_ID = 2**63 - 1  # PostgreSQL's bigint
 MAX_BODY = 4096  # bytes; a bid or a sign-in needs a few dozen
-AMOUNT_PATTERN = r"^\d+(\.\d{1,2})?$"  # as JSON Schema reads it: \d is an ASCII digit there
-AMOUNT_MAX_LENGTH = 15  # "999999999999.99", the largest amount there is (common.money.MAX_AMOUNT)
+# An amount has at most three decimals, the most any currency in use has (BHD, KWD ...: CLDR). How
+# many a given amount may have depends on its currency (0 for JPY, 2 for EUR: common.money.
+# currency_places), which the schema cannot say per field: that is checked where the currency is known.
+AMOUNT_PATTERN = r"^\d+(\.\d{1,3})?$"  # as JSON Schema reads it: \d is an ASCII digit there
+AMOUNT_MAX_LENGTH = 16  # "999999999999.990", the largest amount there is (common.money.MAX_AMOUNT)
 AMOUNT_SCHEMA = {"type": "string", "pattern": AMOUNT_PATTERN, "maxLength": AMOUNT_MAX_LENGTH, "example": "1500.00"}
 _AMOUNT = re.compile(AMOUNT_PATTERN, re.ASCII)
-_TOO_MANY_DECIMALS = re.compile(r"[0-9]+\.[0-9]{3,}", re.ASCII)
+_TOO_MANY_DECIMALS = re.compile(r"[0-9]+\.[0-9]{4,}", re.ASCII)
 
 Amount = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str),
                    WithJsonSchema(AMOUNT_SCHEMA)]
@@ -107,17 +110,17 @@ def whole_number(low: int, high: int) -> Any:
 
 
 def amount_text(raw: Any, *, name: str, code: str = "invalid_parameter") -> str:
-    """An amount exactly as the document's pattern writes it (ASCII digits, then at most two decimals
+    """An amount exactly as the document's pattern writes it (ASCII digits, then at most three decimals
     after a point; no sign, space, exponent, separator or other script's digits), else a refusal
     (raise it from a schema's validator) with `code`, or `too_many_decimals`."""
     if isinstance(raw, str) and len(raw) <= AMOUNT_MAX_LENGTH and _AMOUNT.fullmatch(raw) and raw.isascii():
         return raw
     if isinstance(raw, str) and _TOO_MANY_DECIMALS.fullmatch(raw):
-        raise invalid("too_many_decimals", _("Amounts have at most two decimals."))
+        raise invalid("too_many_decimals", _("Amounts have at most three decimals (two in most currencies)."))
     if isinstance(raw, str) and len(raw) > AMOUNT_MAX_LENGTH:
         raise invalid(code, _("“%(name)s” is too long for an amount.") % {"name": name})
-    raise invalid(code, _("“%(name)s” must be an amount written like \"1500.00\": digits, then at most two decimals "
-                          "after a point.") % {"name": name})
+    raise invalid(code, _("“%(name)s” must be an amount written like \"1500.00\": digits, then at most three "
+                          "decimals after a point.") % {"name": name})
 
 
 def json_object(request: HttpRequest) -> dict:

@@ -51,6 +51,10 @@ class AmountField(forms.DecimalField):
         super().__init__(max_digits=max_digits, decimal_places=decimal_places, min_value=min_value,
                          max_value=max_value, **kwargs)
 
+    @property
+    def _places(self) -> int:
+        return 2 if self.decimal_places is None else self.decimal_places
+
     def widget_attrs(self, widget):
         attrs = forms.Field.widget_attrs(self, widget)
         attrs.update({"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
@@ -61,15 +65,14 @@ class AmountField(forms.DecimalField):
             return None
         if isinstance(value, Decimal):
             return value
-        return parse_amount(str(value), currency=self.currency, places=self.decimal_places or 2,
-                            allow_zero=self.allow_zero)
+        return parse_amount(str(value), currency=self.currency, places=self._places, allow_zero=self.allow_zero)
 
     def validate(self, value):
         forms.Field.validate(self, value)
 
     def prepare_value(self, value):
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-            return amount_for_input(Decimal(value), self.decimal_places or 2)
+            return amount_for_input(Decimal(value), self._places)
         return value
 
 

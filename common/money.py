@@ -13,11 +13,12 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
+from babel.numbers import NumberFormatError, get_currency_precision, get_group_symbol, parse_decimal
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 CENT = Decimal("0.01")
 # Decimal(14, 2) holds up to 999,999,999,999.99: the widest amount column.
@@ -63,6 +64,33 @@ def _parsed_locale(language: str) -> Locale:
         return Locale.parse(translation.to_locale(language))
     except (UnknownLocaleError, ValueError):
         return Locale.parse("en")
+
+
+def currency_places(currency: str) -> int:
+    """How many decimals an amount in `currency` may have: those of its minor unit as CLDR has them
+    (Babel's get_currency_precision: 0 for JPY, 2 for EUR, 3 for KWD), but no more than the two that
+    every amount column keeps (CENT), so a KWD amount is taken to the hundredth ("1.250", not "1.255").
+    Without a currency, two."""
+    return min(get_currency_precision(currency), 2) if currency else 2
+
+
+def decimals_message(currency: str, places: int) -> str:
+    """What a person is told of an amount with more decimals than `currency` takes (`places`)."""
+    if places == 0:
+        return _("Amounts in %(currency)s are whole numbers, without decimals.") % {"currency": currency}
+    return ngettext("Amounts in %(currency)s have at most %(places)d decimal.",
+                    "Amounts in %(currency)s have at most %(places)d decimals.", places) \
+        % {"currency": currency, "places": places}
+
+
+def _beyond(value: Decimal, places: int) -> bool:
+    return value != value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def decimals_refusal(amount: Decimal, currency: str) -> str | None:
+    """The message refusing `amount` when it has more decimals than `currency` takes, else None."""
+    places = currency_places(currency)
+    return decimals_message(currency, places) if _beyond(amount, places) else None
 
 
 def read_as(amount: Decimal, currency: str = "") -> str:
@@ -133,7 +161,9 @@ def parse_amount(raw: str | None, *, currency: str = "", locale: Locale | str | 
         raise _error(_("%(read)s, which is more than the largest amount we take (%(max)s).")
                      % {"read": read_as(value, currency), "max": format_money(MAX_AMOUNT, currency)}, "too_large")
     unit = Decimal(1).scaleb(-places)
-    if value != value.quantize(unit, rounding=ROUND_HALF_UP):
+    if _beyond(value, places):
+        if currency and get_currency_precision(currency) != 2:  # JPY, KWD: the currency's own rule
+            raise _error(decimals_message(currency, places), "decimals")
         if places == 2:
             raise _error(_("“%(text)s” has more than two decimals; amounts are in cents, e.g. %(example)s.")
                          % {"text": text, "example": example}, "decimals")

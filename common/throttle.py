@@ -9,7 +9,6 @@ and e-mail working, more strictly, and a flood still stops.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass
 
@@ -19,38 +18,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from common.counters import cache_count, count_in_process
+from common.net import client_address
+
 logger = logging.getLogger(__name__)
 
 # What a throttled person reads, beside the form or on its own page (429).
 TOO_MANY = _("Too many attempts from your connection or for this e-mail address. Wait an hour and try again.")
-
-_local_lock = threading.Lock()
-_local_counts: dict[str, tuple[float, int]] = {}  # key -> (expires at, count)
-
-
-def _local_count(key: str, window: int) -> int:
-    now = time.monotonic()
-    with _local_lock:
-        if len(_local_counts) > 10_000:  # drop expired windows now and then, so the dict stays small
-            for stale in [k for k, (until, _n) in _local_counts.items() if until <= now]:
-                del _local_counts[stale]
-        until, count = _local_counts.get(key, (0.0, 0))
-        if until <= now:
-            until, count = now + window, 0
-        _local_counts[key] = (until, count + 1)
-        return count + 1
-
-
-def _cache_count(key: str, window: int) -> int:
-    cache = caches["default"]
-    if cache.add(key, 1, timeout=window + 1):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.add(key, 1, timeout=window + 1)
-        return 1
-
 
 def throttle_exceeded(key: str, *, limit: int, window: int) -> bool:
     """Count one attempt under `key`; True when more than `limit` were made in the current window of
@@ -61,14 +35,14 @@ def throttle_exceeded(key: str, *, limit: int, window: int) -> bool:
 
     def counted_here() -> bool:  # the cache is down: count in this process, more strictly
         logger.warning("throttle: the cache is unreachable; counting %s in this process", key)
-        return _local_count(bucket, window) > max(1, limit // 4)
+        return count_in_process(bucket, window + 1) > max(1, limit // 4)
 
     cache = caches["default"]
     guard = getattr(cache, "guard", None)  # config.cache.RedisCache: Redis itself, behind its circuit breaker
     if guard is not None:
         return guard(lambda: _redis_count(cache, bucket, window) > limit, counted_here)
     try:
-        return _cache_count(bucket, window) > limit
+        return cache_count(cache, bucket, window + 1) > limit
     except Exception:  # another backend that raises when down
         return counted_here()
 
@@ -83,12 +57,6 @@ def _redis_count(cache, bucket: str, window: int) -> int:
     return int(pipe.execute()[0])
 
 
-def client_address(request: HttpRequest) -> str:
-    """The address the request came from, as the WSGI server saw it (the proxy in front sets
-    REMOTE_ADDR; a client-sent X-Forwarded-For is not trusted)."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 @dataclass(frozen=True)
 class Throttle:
     """A named throttle counted per client address and, where one is typed, per e-mail address."""
@@ -101,7 +69,7 @@ class Throttle:
     def exceeded(self, request: HttpRequest, email: str = "") -> bool:
         """Count this attempt; True when either count is over its limit. Both are counted, so that
         a client cannot reset one by varying the other."""
-        over = throttle_exceeded(f"{self.scope}:ip:{client_address(request)}", limit=self.per_client,
+        over = throttle_exceeded(f"{self.scope}:ip:{client_address(request) or 'unknown'}", limit=self.per_client,
                                  window=self.window)
         email = (email or "").strip().lower()
         if email:

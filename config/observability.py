@@ -17,6 +17,7 @@ import uuid
 from contextvars import ContextVar
 
 from common import metrics
+from common.net import client_address
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _WELL_FORMED = re.compile(r"[A-Za-z0-9._:-]{8,128}")
@@ -75,7 +76,7 @@ class RequestMiddleware:
                 metrics.REFUSALS.labels(metrics.refusal_kind(request, status)).inc()
             access_log.info("%s %s %s", method, request.path, status, extra={
                 "method": method, "path": request.path, "route": route, "status": status,
-                "duration_ms": round(duration * 1000, 1), "remote_addr": request.META.get("REMOTE_ADDR", "")})
+                "duration_ms": round(duration * 1000, 1), "remote_addr": client_address(request) or ""})
             return response
         finally:
             _request_id.reset(token)

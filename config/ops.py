@@ -10,14 +10,17 @@ import hmac
 import ipaddress
 import json
 import logging
+import math
 import os
 import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.utils import load_backend
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,6 +28,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client.core import GaugeMetricFamily
 
 from common.api import error_response
+from common.net import client_address
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +115,10 @@ def _metrics_allowed(request) -> bool:
         if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
             return True
     if settings.METRICS_ALLOWED_ADDRESSES:
-        try:
-            address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-        except ValueError:
+        address = client_address(request)
+        if address is None:
             return False
+        address = ipaddress.ip_address(address)
         return any(address in network for network in settings.METRICS_ALLOWED_ADDRESSES)
     return False
 
@@ -156,9 +160,47 @@ _checks_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="readyz")
 
 
 def _check_database() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """SELECT 1 on a connection of the probe's own, opened here and closed at once: never the request's
+    (a frozen server would hold the request past the probe's timeout) nor a Django connection left open
+    in a pool thread. Where the server still answers, it is held to the timeout too (connect_timeout,
+    statement_timeout, and TCP's for a dead peer), so the thread ends; `_database_within_timeout` bounds
+    what they cannot (a server that accepts and then says nothing)."""
+    timeout_ms = settings.READINESS_TIMEOUT_MS
+    settings_dict = connections[DEFAULT_DB_ALIAS].settings_dict
+    options = dict(settings_dict.get("OPTIONS") or {})
+    options.pop("pool", None)  # one connection, not a pool of its own
+    options.update({
+        "connect_timeout": max(2, math.ceil(timeout_ms / 1000)),  # whole seconds; libpq takes 2 at least
+        "options": f"{options.get('options', '')} -c statement_timeout={timeout_ms}".strip(),
+        "tcp_user_timeout": timeout_ms,
+    })
+    probe = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(
+        {**settings_dict, "OPTIONS": options, "CONN_MAX_AGE": 0, "CONN_HEALTH_CHECKS": False}, DEFAULT_DB_ALIAS)
+    try:
+        with probe.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    finally:
+        probe.close()
     return "ok"
+
+
+# One database check at a time: while one is still waiting for a frozen server, the probes that follow
+# wait for that one (each at most the timeout) instead of leaving a thread more behind each.
+_database_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readyz-db")
+_database_probe: Future | None = None
+_database_probe_lock = threading.Lock()
+
+
+def _database_within_timeout() -> str:
+    global _database_probe
+    with _database_probe_lock:
+        if _database_probe is None or _database_probe.done():
+            _database_probe = _database_pool.submit(_check_database)
+        probe = _database_probe
+    try:
+        return probe.result(timeout=settings.READINESS_TIMEOUT_MS / 1000)
+    except FutureTimeout:
+        return "timeout"
 
 
 def _check_migrations() -> str:
@@ -220,7 +262,7 @@ def _in_thread(check) -> str:
 
 
 READINESS_CHECKS = {
-    "database": _check_database,
+    "database": _database_within_timeout,
     "migrations": _check_migrations,
     "cache": lambda: _in_thread(_check_cache),
     "broker": lambda: _in_thread(_check_broker),

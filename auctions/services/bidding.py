@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common import metrics
+from common.money import decimals_refusal
 
 from .. import engine, selectors
 from ..exceptions import BidRefused, LotNotOpen, NotEligible
@@ -96,6 +97,8 @@ def _lot_place_bid(*, lot_id: int, bidder, max_amount: Decimal | str, now: datet
         raise BidRefused(_("Too many bids; wait a few seconds and try again."), code="rate_limited", status=429)
     if info is None:
         raise BidRefused(_("There is no such lot."), code="not_found", status=404)
+    if (too_precise := decimals_refusal(amount, info.currency)) is not None:  # "15000.5" for a JPY lot
+        raise BidRefused(too_precise, code="too_many_decimals")
     refusal = eligibility.refusal(deposit_required=info.deposit_required)
     if refusal:
         raise NotEligible(ELIGIBILITY_MESSAGES[refusal], code=refusal)

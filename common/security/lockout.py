@@ -47,18 +47,3 @@ def lockout_response(request: HttpRequest, response: HttpResponse | None, creden
     return render(request, "error_plain.html",
                   {"status": 429, "title": _("Locked out"), "detail": lockout_message()}, status=429)
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    """AXES_CLIENT_IP_CALLABLE: the address a sign-in came from.
-
-    Behind TRUSTED_PROXY_COUNT proxies (the load balancer), each appended the address it saw to
-    X-Forwarded-For: the client's is the count-th from the right (anything left of it the client may
-    have written itself). Without proxies, REMOTE_ADDR. (django-ipware does the same with more knobs;
-    this one count is all the project needs, so it is not worth the dependency.)"""
-    count = settings.TRUSTED_PROXY_COUNT
-    if count > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= count:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR")

@@ -42,11 +42,12 @@ AXES_RESET_ON_SUCCESS = False
 # A failure while locked out does not restart the cool-off: the lock ends when it said it would.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "common.security.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "common.security.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.net.client_address"
 AXES_VERBOSE = False
 # Production runs behind a load balancer (base.SECURE_PROXY_SSL_HEADER trusts its X-Forwarded-Proto):
 # the client's address is then the one the nearest TRUSTED_PROXY_COUNT proxies appended to
-# X-Forwarded-For. Without a proxy (0), REMOTE_ADDR.
+# X-Forwarded-For. Without a proxy (0), REMOTE_ADDR. Everything keyed by address reads it from
+# common.net.client_address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
 
 # Two-factor: required in the staff admin (/admin/, /django-admin/) of superusers and of whoever holds

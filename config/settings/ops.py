@@ -2,8 +2,8 @@
 
 /metrics answers the monitoring system only: a request bearing `Authorization: Bearer <METRICS_TOKEN>`,
 or one from an address in METRICS_ALLOWED_ADDRESSES (addresses or networks, comma-separated: the
-address the web server sees, REMOTE_ADDR; X-Forwarded-For is not trusted). Anyone else gets a 403;
-with neither set, /metrics answers 404 to everyone.
+client's address, common.net.client_address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the
+one they forwarded). Anyone else gets a 403; with neither set, /metrics answers 404 to everyone.
 """
 
 import ipaddress
@@ -31,7 +31,8 @@ METRICS_ALLOWED_ADDRESSES = _networks("METRICS_ALLOWED_ADDRESSES")
 # The Celery queues whose length and lag /metrics reports (default: the queues Celery is configured with).
 METRICS_CELERY_QUEUES = env_list("METRICS_CELERY_QUEUES")
 
-# Each check of /readyz waits at most this long (milliseconds) for the cache's and the broker's Redis.
+# Each check of /readyz waits at most this long (milliseconds) for the database and for the cache's and
+# the broker's Redis.
 READINESS_TIMEOUT_MS = env_int("READINESS_TIMEOUT_MS", 1000)
 
 # `manage.py backup` / `restore`: the folder holding pg_dump and pg_restore, when the right ones are not

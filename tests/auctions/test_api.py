@@ -5,11 +5,12 @@ import json
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auctions.models import ApiToken, LotStatus
+from auctions.models import ApiToken, Lot, LotStatus
 from auctions.services import bidding, closing, tokens
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +115,30 @@ def test_bad_bids_are_400_with_a_code(client, lot, bidder_factory, raw, code):
     assert response.json()["error"] == code and response.json()["detail"]
 
 
+def _in_currency(lot, currency: str, starting_price: str):
+    Lot.objects.filter(pk=lot.pk).update(currency=currency, starting_price=D(starting_price))
+    return lot
+
+
+def test_a_yen_lot_takes_whole_amounts_only(client, lot, bidder_factory):
+    _in_currency(lot, "JPY", "10000")
+    token = token_for(bidder_factory())
+    refused = post_bid(client, lot, "15000.5", token)
+    assert refused.status_code == 400 and refused.json()["error"] == "too_many_decimals"
+    assert "JPY" in refused.json()["detail"] and "whole numbers" in refused.json()["detail"]
+    assert Lot.objects.get(pk=lot.pk).bid_count == 0
+    # Written with zero decimals, as the API writes a yen amount back, it is the same whole amount.
+    assert post_bid(client, lot, "15000.00", token).status_code == 201
+    assert Lot.objects.get(pk=lot.pk).leader_max == D("15000")
+
+
+def test_a_dinar_lot_takes_three_decimals_as_written(client, lot, bidder_factory):
+    _in_currency(lot, "KWD", "1.00")
+    token = token_for(bidder_factory())
+    accepted = post_bid(client, lot, "1.250", token)
+    assert accepted.status_code == 201 and Lot.objects.get(pk=lot.pk).leader_max == D("1.25")
+
+
 def test_bid_without_credentials_is_401(client, lot):
     response = post_bid(client, lot, "500.00")
     assert response.status_code == 401 and response.json()["error"] == "not_authenticated"
@@ -151,8 +176,6 @@ def test_closed_lot_is_409_and_unknown_lot_404(client, lot, bidder_factory):
 
 
 def test_ended_lot_is_409(client, lot, bidder_factory):
-    from auctions.models import Lot
-
     token = token_for(bidder_factory())
     past = lot.ends_at - datetime.timedelta(days=3)
     Lot.objects.filter(pk=lot.pk).update(ends_at=past, original_ends_at=past)
@@ -166,6 +189,39 @@ def test_rate_limit_is_429(client, lot, bidder_factory, settings):
     codes = [post_bid(client, lot, str(500 + i * 100), token).status_code for i in range(5)]
     assert codes[:3] == [201, 201, 201] and codes[3:] == [429, 429]
     assert post_bid(client, lot, "5000", token).json()["error"] == "rate_limited"
+
+
+def _token_answers(client, count: int, **address) -> list[int]:
+    return [client.post("/api/v1/auth/token/", {"username": "api-bidder", "password": "pw-for-tests-only"},
+                        content_type="application/json", **address).status_code for _ in range(count)]
+
+
+# The token endpoint allows 10 attempts a minute per client address and username (a fixed window:
+# the clock is set a few seconds into a minute, so that the window does not turn during the test).
+INSIDE_ONE_MINUTE = datetime.datetime(2026, 12, 3, 12, 0, 5, tzinfo=datetime.UTC)
+
+
+def test_token_limit_counts_each_client_behind_the_proxy_apart(client, bidder_factory, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    bidder_factory(username="api-bidder")
+    balancer = {"REMOTE_ADDR": "10.0.0.2"}
+    with time_machine.travel(INSIDE_ONE_MINUTE):
+        first = _token_answers(client, 11, HTTP_X_FORWARDED_FOR="192.0.2.66", **balancer)
+        # Whatever the first client writes before the address the balancer appended, it is still counted.
+        forged = _token_answers(client, 1, HTTP_X_FORWARDED_FOR="198.51.100.1, 192.0.2.66", **balancer)
+        other = _token_answers(client, 1, HTTP_X_FORWARDED_FOR="192.0.2.77", **balancer)
+    assert first == [200] * 10 + [429] and forged == [429]
+    assert other == [200]  # another client behind the same balancer has a count of its own
+
+
+def test_without_a_proxy_a_forged_forwarded_for_does_not_reset_the_token_limit(client, bidder_factory, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    bidder_factory(username="api-bidder")
+    with time_machine.travel(INSIDE_ONE_MINUTE):
+        answers = [_token_answers(client, 1, REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")[0]
+                   for n in range(11)]
+        elsewhere = _token_answers(client, 1, REMOTE_ADDR="203.0.113.6")
+    assert answers == [200] * 10 + [429] and elsewhere == [200]
 
 
 def test_session_bidding_needs_csrf(lot, bidder_factory):

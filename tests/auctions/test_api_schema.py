@@ -21,7 +21,7 @@ from auctions.services import bidding, closing, tokens
 pytestmark = pytest.mark.django_db
 
 ERROR = {"$ref": "#/components/schemas/Error"}
-AMOUNT_PATTERN = r"^\d+(\.\d{1,2})?$"
+AMOUNT_PATTERN = r"^\d+(\.\d{1,3})?$"  # three decimals at most: KWD's, BHD's; a lot's currency may take fewer
 AMOUNT_FIELDS = {"starting_price", "current_price", "next_minimum_bid", "your_maximum", "amount",
                  "buyers_premium_percent", "max_amount", "min_price", "max_price"}
 

@@ -75,6 +75,17 @@ def test_scientific_notation_is_refused_on_the_bid_form(client, lot, bidder_fact
     assert Lot.objects.get(pk=lot.pk).leader_id is None
 
 
+def test_a_yen_lot_takes_whole_amounts_on_the_bid_form_as_on_the_api(client, lot, bidder_factory):
+    Lot.objects.filter(pk=lot.pk).update(currency="JPY", starting_price=D("10000"))
+    client.force_login(bidder_factory())
+    refused = bid(client, lot, "15,000.5")
+    assert refused.status_code == 400
+    assert "Amounts in JPY are whole numbers, without decimals." in refused.content.decode()
+    assert Lot.objects.get(pk=lot.pk).leader_id is None
+    assert bid(client, lot, "15,000").status_code == 302
+    assert Lot.objects.get(pk=lot.pk).leader_max == D("15000")
+
+
 def test_a_maximum_far_above_the_price_is_taken_only_once_confirmed(client, watch_lot, bidder_factory):
     client.force_login(bidder_factory())
     # When a bidder types a billion on a 3,000 EUR watch

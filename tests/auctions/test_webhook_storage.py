@@ -39,6 +39,19 @@ def test_an_unsigned_call_is_recorded_without_its_body(client):
     assert "signature" in row.error and row.received_at
 
 
+def test_behind_the_proxy_a_refused_call_records_the_senders_address(client, settings):
+    """Not the load balancer's address, and not a junk "address" the sender wrote (which the record's
+    address column could not even hold)."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    balancer = {"REMOTE_ADDR": "10.0.0.2"}
+    client.post(URL, _junk(10), content_type="application/json", HTTP_X_FORWARDED_FOR="not-an-ip, 203.0.113.8",
+                **balancer)
+    response = client.post(URL, _junk(10), content_type="application/json", HTTP_X_FORWARDED_FOR="not-an-ip",
+                           **balancer)
+    assert response.status_code == 400
+    assert sorted(StripeEvent.objects.values_list("remote_addr", flat=True)) == ["10.0.0.2", "203.0.113.8"]
+
+
 def test_a_badly_signed_call_keeps_no_body_either(client):
     body, signature = _signed({**_event("evt_forged", "payment_intent.canceled", "pi_x"), "pad": "x" * 50_000},
                               secret="whsec_wrong")

@@ -72,6 +72,19 @@ def test_an_allowed_address_needs_no_token(client, settings):
     assert client.get("/metrics", REMOTE_ADDR="10.2.0.1").status_code == 403
 
 
+def test_behind_the_proxy_the_allow_list_reads_the_clients_address(client, settings):
+    """The load balancer sits in the allowed network; what it forwards from outside is still refused."""
+    import ipaddress
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.METRICS_TOKEN = ""
+    settings.METRICS_ALLOWED_ADDRESSES = [ipaddress.ip_network("10.1.0.0/16")]
+    balancer = {"REMOTE_ADDR": "10.1.0.1"}
+    assert client.get("/metrics", HTTP_X_FORWARDED_FOR="203.0.113.9", **balancer).status_code == 403
+    assert client.get("/metrics", HTTP_X_FORWARDED_FOR="10.1.0.1, 203.0.113.9", **balancer).status_code == 403
+    assert client.get("/metrics", HTTP_X_FORWARDED_FOR="10.1.2.3", **balancer).status_code == 200
+
+
 # --------------------------------------------------------------------------------------------
 # Requests and refusals
 # --------------------------------------------------------------------------------------------

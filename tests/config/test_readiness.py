@@ -1,7 +1,7 @@
 """/readyz: 200 when this node may take traffic, 503 naming what is down otherwise; /healthz unchanged."""
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import connection
 
 from config import ops
 
@@ -65,10 +65,10 @@ def test_pending_migrations_are_named(client, monkeypatch):
 
 
 def test_a_database_down_is_named_and_migrations_are_not_guessed(client, monkeypatch):
-    def refuse():
-        raise OperationalError("connection refused")
-
-    monkeypatch.setattr(ops.connection, "cursor", refuse)
+    # The check connects anew: where nothing listens, the database is down (this test's own connection,
+    # already open, is not asked).
+    monkeypatch.setitem(connection.settings_dict, "HOST", "127.0.0.1")
+    monkeypatch.setitem(connection.settings_dict, "PORT", "1")
     response = client.get("/readyz")
     assert response.status_code == 503
     body = response.json()
@@ -88,6 +88,48 @@ def test_a_check_that_hangs_costs_the_probe_its_timeout(client, settings, monkey
     finally:
         release.set()
     assert response.status_code == 503 and response.json()["checks"]["cache"] == "timeout"
+
+
+def test_a_database_that_hangs_costs_the_probe_its_timeout_and_no_more_threads(client, settings, monkeypatch):
+    import threading
+    import time
+
+    release, calls = threading.Event(), []
+
+    def frozen():
+        calls.append(1)
+        release.wait(30)
+        return "ok"
+
+    settings.READINESS_TIMEOUT_MS = 200
+    monkeypatch.setattr(ops, "_check_database", frozen)
+    try:
+        started = time.monotonic()
+        first = client.get("/readyz")
+        second = client.get("/readyz")
+        elapsed = time.monotonic() - started
+    finally:
+        release.set()
+        ops._database_probe.result(timeout=5)
+    for response in (first, second):
+        body = response.json()
+        assert response.status_code == 503 and body["failing"] == ["database", "migrations"]
+        assert body["checks"]["database"] == "timeout"
+        assert body["checks"]["migrations"] == "unknown (database down)"
+    assert elapsed < 2  # two probes, each waiting 0.2 s for the database
+    assert len(calls) == 1  # the second probe waited for the first one's check instead of starting another
+
+
+def test_the_database_check_leaves_no_connection_open(client):
+    def probes() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid()")
+            return cursor.fetchone()[0]
+
+    before = probes()
+    assert client.get("/readyz").json()["checks"]["database"] == "ok"
+    assert probes() == before
 
 
 def test_healthz_stays_the_cheap_liveness_check(client, settings):
