@@ -142,6 +142,16 @@ def transition_log(obj: models.Model, *, name: str, actor, from_state: str, to_s
                data={"transition": name, "from": str(from_state), "to": str(to_state), "reason": reason})
 
 
+def action_log(obj: models.Model, *, name: str, label: str, actor, reason: str = ""):
+    """One entry of Wagtail's log for a staff step that is no transition (a photo, an order, a
+    recomputation): the step's name and label as the admin offers it, and the reason given. Called
+    inside the change's transaction (the admin's action and listing views)."""
+    from wagtail.log_actions import log
+
+    return log(instance=obj, action=ACTION_LOG_ACTION, user=actor,
+               data={"action": name, "label": str(label), "reason": (reason or "").strip()})
+
+
 def transition_logged(sender, instance, name, source, target, **kwargs) -> None:
     """django-fsm's post_transition: inside a staff change, mirror the step into Wagtail's log."""
     change = _staff_change.get()

@@ -55,6 +55,10 @@ CUSTODY_ROLE_PERMISSIONS: dict[str, list[str]] = {
 # reading it is this permission of Wagtail's log model, granted to these roles (custody migration 0014).
 AUDIT_TRAIL_PERMISSION = policies.AUDIT_TRAIL_PERMISSION
 AUDIT_TRAIL_ROLES = [AUDITOR]
+# Wagtail's report shows an entry only to those holding some permission on its record's model: the
+# auditors also read these, whose models have no page in the admin (custody migration 0015): the
+# failed sign-ins a superuser forgot by unlocking them (common.security.services).
+AUDIT_TRAIL_ALSO_READS = {"axes": ["view_accessattempt"]}
 # Added after the mapping above was first applied (custody migration 0014 grants it: earlier migrations
 # sync the mapping before the model exists): every role that reads the register reads the requests
 # awaiting a second approver too.

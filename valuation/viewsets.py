@@ -265,8 +265,11 @@ def _decision(c: EarlySaleCandidate) -> str:
                                                "days": c.days_to_decision}
 
 
-def _recompute(request) -> str:
-    run = services.early_sale_recommendation_run(trigger=RunTrigger.ADMIN, actor=request.user)
+def _recompute(request) -> EarlySaleRun:
+    return services.early_sale_recommendation_run(trigger=RunTrigger.ADMIN, actor=request.user)
+
+
+def _recomputed(run: EarlySaleRun) -> str:
     return _("The recommendation has been recomputed: %(n)d candidates among %(total)d assets in custody.") % {
         "n": run.candidate_count, "total": run.assets_considered}
 
@@ -309,7 +312,7 @@ class EarlySaleCandidateViewSet(ListingActionsMixin, RecordViewSet):
     filterset_class = CandidateFilterSet
     search_fields = ["asset__reference", "asset__title", "case__reference"]
     listing_actions = [ListingAction(name="run", label=gettext_lazy("Recompute now"), call=_recompute,
-                                     permission="valuation.run_recommendation")]
+                                     success=_recomputed, permission="valuation.run_recommendation")]
     list_display = [
         "asset",  # the record's page; its row menu opens the asset's page (CandidateIndexView)
         StatusFlagColumn("urgent", label=gettext_lazy("Urgent"), true_label=gettext_lazy("Perishable"),

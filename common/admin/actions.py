@@ -34,11 +34,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.log_actions import log
 
 from common.exceptions import DomainError
 from common.forms import apply_validation_error
-from common.transitions import ACTION_LOG_ACTION, staff_change, status_label
+from common.transitions import action_log, staff_change, status_label
 
 
 class ActionForm(forms.Form):
@@ -175,8 +174,8 @@ class ActionView(WagtailAdminTemplateMixin, FormView):
             with transaction.atomic(), staff_change(actor=self.request.user, reason=reason) as change:
                 self.action.call(self.request, self.object, data)
                 if not change.logged and self.object.pk is not None:
-                    log(instance=self.object, action=ACTION_LOG_ACTION, user=self.request.user,
-                        data={"action": self.action.name, "label": str(self.action.label), "reason": reason.strip()})
+                    action_log(self.object, name=self.action.name, label=self.action.label, actor=self.request.user,
+                               reason=reason)
         except ValidationError as exc:
             apply_validation_error(form, exc)
             return self.form_invalid(form)

@@ -3,11 +3,14 @@
 Some work is done on a listing rather than on one record: recompute a recommendation now, accrue
 this month's costs, close the lots that are due. A `ListingAction` is such a step: a button under
 the listing's header for those whose role allows it, and a POST-only view that calls the service,
-says what happened (or why not) and goes back to the listing. `listing_notes(request)` gives the
-lines shown above the rows (when the data was last computed, how a figure is worked out ...).
+says what happened (or why not) and goes back to the listing. Like every staff change, the step is
+in the audit trail (common.transitions.action_log): the record it returns (the run it made), in the
+user's name, in the service's transaction. `listing_notes(request)` gives the lines shown above the
+rows (when the data was last computed, how a figure is worked out ...).
 
     class CandidateViewSet(ListingActionsMixin, RecordViewSet):
         listing_actions = [ListingAction(name="run", label=_("Recompute now"), call=run_now,
+                                         success=lambda run: _("Recomputed."),
                                          permission="valuation.run_recommendation")]
 
         def listing_notes(self, request):
@@ -18,15 +21,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.views import View
 
 from common.exceptions import DomainError
+from common.transitions import action_log, staff_change
 
 from .viewsets import RecordIndexView
 
@@ -35,8 +41,11 @@ from .viewsets import RecordIndexView
 class ListingAction:
     name: str
     label: str
-    call: Callable[[HttpRequest], str]
-    """Takes the step with the request's user; returns what to tell them."""
+    call: Callable[[HttpRequest], Any]
+    """Takes the step with the request's user; returns the record it made or changed (logged in the
+    audit trail), or None for a step that changes nothing (a check)."""
+    success: Callable[[Any], str]
+    """What to tell the user, from the record `call` returned."""
     permission: str | tuple[str, ...] = ()
 
     @property
@@ -58,13 +67,18 @@ class ListingActionView(View):
         if not self.action.may_run(request.user):
             raise PermissionDenied
         try:
-            said = self.action.call(request)
+            # The audit trail: transitions the service takes are logged in the user's name; otherwise
+            # the step itself, on the record it made or changed.
+            with transaction.atomic(), staff_change(actor=request.user) as change:
+                record = self.action.call(request)
+                if not change.logged and getattr(record, "pk", None) is not None:
+                    action_log(record, name=self.action.name, label=self.action.label, actor=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, said)
+            messages.success(request, self.action.success(record))
         return redirect(self.index_url_name)
 
 

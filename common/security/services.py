@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import logging
 
+from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.log_actions import log as log_entry
 
 log = logging.getLogger(__name__)
 
 DEVICE_NAME = "Authenticator app"
+# Wagtail's log (the audit trail, common.admin.audit): a locked-out sign-in's failed attempts forgotten.
+SIGN_IN_UNLOCK_LOG_ACTION = "common.sign_in_unlock"
 
 
 @transaction.atomic
@@ -32,12 +36,21 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
     return True
 
 
+@transaction.atomic
 def sign_in_lock_release(*, username: str | None = None, ip_address: str | None = None, released_by) -> int:
     """Unlock a locked-out username (from every address) or address (for every username): forget
-    their failed attempts (axes' reset). Returns how many attempt records were removed."""
+    their failed attempts (axes' reset). Each forgotten attempt record is in the audit trail (Wagtail's
+    log), in `released_by`'s name. Returns how many attempt records were removed."""
     if not (username or ip_address):
         raise ValueError("Name a username or an address to unlock")  # axes' reset() would forget them all
+    kind, value = ("username", username) if username else ("ip_address", ip_address)
+    attempts = list(AccessAttempt.objects.select_for_update().filter(**{kind: value}).order_by("pk"))
     count = axes_reset(username=username) if username else axes_reset(ip=ip_address)
+    for attempt in attempts:
+        log_entry(instance=attempt, action=SIGN_IN_UNLOCK_LOG_ACTION, user=released_by, deleted=True,
+                  title=" — ".join(filter(None, [attempt.username, attempt.ip_address])),
+                  data={"kind": kind, "value": value, "username": attempt.username,
+                        "ip_address": attempt.ip_address, "failures": attempt.failures_since_start})
     log.warning("Sign-in unlocked by %s: %s %r (%d records)", released_by.get_username(),
                 "username" if username else "address", username or ip_address, count)
     return count
