@@ -462,6 +462,7 @@ TABLE: dict[str, str] = {
     "disposition:notice": "404 404 404 404 404 404 404 404 404 404 404 404",
     "disposition:claim_new": "404 404 404 404 404 404 404 404 404 404 404 404",
     "disposition:claimant_sign_up": "200 3xx 3xx 3xx 3xx 3xx 3xx 3xx 3xx 3xx 3xx 3xx",
+    "disposition:claimant_sign_up_done": "200 200 200 200 200 200 200 200 200 200 200 200",
     "disposition:claimant_verify": "400 400 400 400 400 400 400 400 400 400 400 400",
     "disposition:claimant_verify_again": "405 405 405 405 405 405 405 405 405 405 405 405",
     "disposition:my_claims": "login 200 200 200 200 200 200 200 200 200 200 200",
