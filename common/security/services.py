@@ -1,4 +1,5 @@
-"""Changes to sign-in security: a staff member's authenticator, and unlocking a locked-out sign-in."""
+"""Changes to sign-in security: a staff member's authenticator (set up, replaced, or removed by those
+whose role does not require one), and unlocking a locked-out sign-in."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ import logging
 
 from axes.utils import reset as axes_reset
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from common.exceptions import NotPermitted
+
+from .two_factor import two_factor_required
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +35,22 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    # A new authenticator replaces the old ones (a new phone): never a moment without one confirmed.
+    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     return True
+
+
+@transaction.atomic
+def totp_device_remove(*, user) -> int:
+    """Turn two-factor authentication off for `user`, who chose it (their role does not require it):
+    their authenticators are forgotten and their sessions are no longer asked for a code. A user whose
+    role requires it cannot; they replace their authenticator instead (totp_device_confirm)."""
+    if two_factor_required(user):
+        raise NotPermitted(_("Your role requires two-factor authentication, so it cannot be turned off. To use "
+                             "another phone or app, set up a new authenticator: it replaces this one."))
+    count, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    log.warning("Two-factor authentication turned off by %s (%d authenticators removed)", user.get_username(), count)
+    return count
 
 
 def sign_in_lock_release(*, username: str | None = None, ip_address: str | None = None, released_by) -> int:
