@@ -41,6 +41,14 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
 
 
 @transaction.atomic
+def totp_device_issue(*, user) -> TOTPDevice:
+    """A confirmed authenticator for `user` with a new random key (django_otp's default), replacing
+    their others: for logins made by the system whose key is handed to their user (the demo's)."""
+    TOTPDevice.objects.filter(user=user).delete()
+    return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
+
+
+@transaction.atomic
 def totp_device_remove(*, user) -> int:
     """Turn two-factor authentication off for `user`, who chose it (their role does not require it):
     their authenticators are forgotten and their sessions are no longer asked for a code. A user whose
