@@ -39,9 +39,23 @@ def register_security_urls():
     return [
         path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
         path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+        path("two-factor/remove/", views.two_factor_remove, name="two_factor_remove"),
         path("locked-sign-ins/", refuse_with_403(views.LockedSignInsView.as_view()), name="locked_sign_ins"),
         path("locked-sign-ins/unlock/", refuse_with_403(views.unlock_sign_in), name="unlock_sign_in"),
     ]
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_account_menu_item(request):
+    """Account → More actions: two-factor authentication, whether it is on, for every staff member."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+    from django_otp import user_has_device
+
+    on = user_has_device(request.user, confirmed=True)
+    return {"url": reverse("two_factor_setup"), "label": _("Two-factor authentication"),
+            "help_text": _("On: signing in takes a code from your authenticator app.") if on else
+            _("Off: set up an authenticator app, so that signing in takes a code from it as well.")}
 
 
 @hooks.register("register_settings_menu_item")

@@ -18,6 +18,7 @@ import hashlib
 import io
 import random
 import time
+from base64 import b32encode
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +29,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 from stdnum import iban, isin
+
+from common.security.services import totp_device_issue
+from common.security.two_factor import two_factor_required
 
 from . import roles, services
 from .models import (
@@ -282,6 +286,25 @@ def seed(command, options) -> None:
     command.stdout.write("Staff logins (password %r):" % options["password"])
     for username, role in [("admin", "superuser"), *DEMO_USERS.items()]:
         command.stdout.write(f"  {username:<10} {role}")
+    _authenticators(command, users)
+
+
+def _authenticators(command, users: dict) -> None:
+    """The logins whose role requires two-factor authentication (common.security.two_factor) are asked,
+    after the password, for a code from an authenticator app. Each gets a confirmed authenticator
+    with a key made now, at random (never one written in the repository), printed so that the person
+    trying the demo can add it to their app; each seeding makes new keys."""
+    needed = [(username, user) for username, user in users.items() if two_factor_required(user)]
+    if not needed:
+        return
+    command.stdout.write(
+        "Two-factor authentication: after the password, these logins are asked for the code of an "
+        "authenticator app (any TOTP app). Add each one to the app from its otpauth:// URI (paste it, or "
+        "make it a QR code) or type its key; keys made by an earlier seeding no longer work:")
+    for username, user in needed:
+        device = totp_device_issue(user=user)
+        key = b32encode(device.bin_key).decode()
+        command.stdout.write(f"  {username:<10} key {key}\n  {'':<10} {device.config_url}")
 
 
 def _staff_logins(password: str) -> dict:

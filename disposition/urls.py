@@ -33,6 +33,7 @@ urlpatterns = [
     path("notices/<int:notice_id>/", views_claims.notice_detail, name="notice"),
     path("notices/<int:notice_id>/claim/", views_claims.claim_new, name="claim_new"),
     path("claims/account/sign-up/", views_claims.claimant_sign_up, name="claimant_sign_up"),
+    path("claims/account/sign-up/done/", views_claims.claimant_sign_up_done, name="claimant_sign_up_done"),
     path("claims/account/verify/<str:token>/", views_claims.claimant_verify, name="claimant_verify"),
     path("claims/account/verify-again/", views_claims.claimant_verify_again, name="claimant_verify_again"),
     path("claims/mine/", views_claims.my_claims, name="my_claims"),

@@ -5,7 +5,8 @@ Who may see what:
   notice's own texts, its deadline, and each asset's category and area; never a party, a claimant,
   an address or a count of claims.
 - /claims/account/sign-up/ and the verification link: anyone not signed in (staff may not claim
-  through the public site: they record paper claims in the admin).
+  through the public site: they record paper claims in the admin). Sign-up answers the same whether
+  or not the address has an account (common.accounts), with /claims/account/sign-up/done/ (anyone).
 - /notices/<id>/claim/: a signed-in member of the public whose e-mail address is verified.
 - /claims/mine/ and /claims/mine/<id>/: the signed-in claimant, their own claims only (another's is
   not found).
@@ -19,13 +20,13 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -150,8 +151,19 @@ def _sign_in_url(next_path: str) -> str:
     return f"{reverse('auctions:login')}?{urlencode({'next': next_path})}"
 
 
+def _safe_next(request: HttpRequest) -> str:
+    """Where to go after signing in: the `next` asked for when it is a path on this site, else "my claims"."""
+    target = request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("disposition:my_claims")
+
+
 def claimant_sign_up(request: HttpRequest) -> HttpResponse:
-    """Anyone not signed in: open an account to file claims (an e-mail verification link follows)."""
+    """Anyone not signed in: open an account to file claims (an e-mail verification link follows).
+
+    The same answer whether an account was opened or the address had one already (its owner is told
+    by e-mail; claims.claimant_sign_up), and nobody is signed in: being signed in would tell."""
     if request.user.is_authenticated:
         return redirect("disposition:my_claims")
     form = ClaimantSignUpForm(request.POST or None)
@@ -161,16 +173,19 @@ def claimant_sign_up(request: HttpRequest) -> HttpResponse:
         return render(request, "disposition/claims/sign_up.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
-            user = claims.claimant_sign_up(username=form.cleaned_data["username"], email=form.cleaned_data["email"],
-                                           password=form.cleaned_data["password1"])
+            claims.claimant_sign_up(username=form.cleaned_data["username"], email=form.cleaned_data["email"],
+                                    password=form.cleaned_data["password1"])
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Your account is open. We sent a link to %(email)s: open it to confirm "
-                                        "your address, then file your claim.") % {"email": user.email})
-            return redirect(request.GET.get("next") or "disposition:my_claims")
+            done = reverse("disposition:claimant_sign_up_done")
+            return redirect(f"{done}?{urlencode({'next': _safe_next(request)})}")
     return render(request, "disposition/claims/sign_up.html", {"form": form}, status=_form_status(form))
+
+
+def claimant_sign_up_done(request: HttpRequest) -> HttpResponse:
+    """Anyone: check your e-mail, then sign in (and go on to `next`)."""
+    return render(request, "disposition/claims/sign_up_done.html", {"sign_in_url": _sign_in_url(_safe_next(request))})
 
 
 def claimant_verify(request: HttpRequest, token: str) -> HttpResponse:
@@ -180,7 +195,8 @@ def claimant_verify(request: HttpRequest, token: str) -> HttpResponse:
     except DomainError as exc:
         return render(request, "disposition/claims/verify_failed.html", {"detail": str(exc)}, status=400)
     messages.success(request, _("Thank you: your e-mail address is confirmed."))
-    return redirect("disposition:my_claims" if request.user.is_authenticated else "disposition:notices")
+    my_claims = reverse("disposition:my_claims")
+    return redirect(my_claims if request.user.is_authenticated else _sign_in_url(my_claims))
 
 
 @require_POST

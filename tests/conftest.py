@@ -107,10 +107,11 @@ def two_factor_enforced():
 
 @pytest.fixture(autouse=True)
 def _force_login_passes_two_factor(request, monkeypatch):
-    """The staff who must pass a one-time password in the admin (common.security.two_factor) get, from
-    the test client's force_login, a session that has passed one, as `django_otp.login` leaves it
-    after a right code from a confirmed authenticator (made for them here). The rule itself is not
-    switched off: a sign-in through the form still meets it (tests/config/test_two_factor.py)."""
+    """The staff who must pass a one-time password in the admin (common.security.two_factor: their role
+    requires it, or they set up an authenticator) get, from the test client's force_login, a session
+    that has passed one, as `django_otp.login` leaves it after a right code from a confirmed
+    authenticator (made here for those whose role requires one and who have none). The rule itself is
+    not switched off: a sign-in through the form still meets it (tests/config/test_two_factor.py)."""
     if "two_factor_enforced" in request.fixturenames:
         return
     from django.test.client import ClientMixin
@@ -123,9 +124,10 @@ def _force_login_passes_two_factor(request, monkeypatch):
 
     def force_login(self, user, backend=None):
         original(self, user, backend)
-        if two_factor_required(user):
-            device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
-                      or TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True))
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None and two_factor_required(user):
+            device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+        if device is not None:
             session = self.session
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
             session.save()

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -16,8 +15,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
+from common.accounts import email_owner_notify, sign_up_email_taken
 from common.dates import age_on
 from common.identifiers import national_id_clean
 from common.transitions import require_perm, save_or_conflict, transition_run
@@ -64,10 +64,7 @@ def bidder_sign_up(*, username: str, email: str, password: str, verify_url_templ
     if not consent:
         raise ValidationError({"consent": _("Accept the terms of sale and the privacy notice to register.")})
     email = User.objects.normalize_email((email or "").strip())
-    owner = User.objects.filter(email__iexact=email).order_by("pk").first()
-    if owner is not None:
-        make_password(password)  # as long as a real sign-up takes, so that the time tells nothing either
-        _sign_up_attempt_notify(user_id=owner.pk)
+    if sign_up_email_taken(email=email, password=password, **_owner_notice()):
         return None
     user = User(username=username, email=email, is_staff=False, is_superuser=False)
     user.set_password(password)
@@ -78,26 +75,10 @@ def bidder_sign_up(*, username: str, email: str, password: str, verify_url_templ
     return user
 
 
-def _sign_up_attempt_notify(*, user_id: int) -> None:
-    """Tell an account's owner, after commit, that someone tried to sign up with their address."""
-    def send() -> None:
-        user = get_user_model().objects.filter(pk=user_id).first()
-        if user is None or not user.email:
-            return
-        with override(settings.LANGUAGE_CODE):
-            send_mail(
-                _("Someone tried to sign up with your e-mail address"),
-                _("Someone asked to use this e-mail address for an account at the online auctions of "
-                  "%(agency)s. It already belongs to your account (user name: %(username)s), so nothing was "
-                  "opened or changed.\n\nIf it was you, sign in "
-                  "here:\n\n%(login)s\n\nor choose a new password here:\n\n%(reset)s\n\nIf it was not you, "
-                  "you need not do anything.")
-                % {"agency": settings.AGENCY_NAME, "username": user.get_username(),
-                   "login": absolute_reverse("auctions:login"), "reset": absolute_reverse("auctions:password_reset")},
-                settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False,
-            )
-
-    transaction.on_commit(send)
+def _owner_notice() -> dict:
+    """What the notice to an address's owner says of this site (common.accounts.email_owner_notify)."""
+    return {"purpose": gettext_lazy("at the online auctions of %(agency)s"),
+            "login_url": absolute_reverse("auctions:login"), "reset_url": absolute_reverse("auctions:password_reset")}
 
 
 def email_verification_token(*, user) -> str:
@@ -176,9 +157,10 @@ def bidder_email_change_request(*, user, new_email: str) -> None:
     new_email = get_user_model().objects.normalize_email((new_email or "").strip())
     if new_email.lower() == (user.email or "").lower():
         raise ValidationError({"new_email": _("This is already your e-mail address.")})
-    if get_user_model().objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
-        _sign_up_attempt_notify(user_id=get_user_model().objects.filter(email__iexact=new_email)
-                                .exclude(pk=user.pk).order_by("pk").values_list("pk", flat=True).first())
+    owner_id = (get_user_model().objects.filter(email__iexact=new_email).exclude(pk=user.pk).order_by("pk")
+                .values_list("pk", flat=True).first())
+    if owner_id is not None:
+        email_owner_notify(user_id=owner_id, **_owner_notice())
         return
     token = signing.dumps({"u": user.pk, "old": user.email, "new": new_email}, salt=EMAIL_CHANGE_SALT, compress=True)
     url = absolute_reverse("auctions:email_change_confirm", token)

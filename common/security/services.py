@@ -1,4 +1,5 @@
-"""Changes to sign-in security: a staff member's authenticator, and unlocking a locked-out sign-in."""
+"""Changes to sign-in security: a staff member's authenticator (set up, replaced, or removed by those
+whose role does not require one), and unlocking a locked-out sign-in."""
 
 from __future__ import annotations
 
@@ -7,8 +8,13 @@ import logging
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log as log_entry
+
+from common.exceptions import NotPermitted
+
+from .two_factor import two_factor_required
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +39,32 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    # A new authenticator replaces the old ones (a new phone): never a moment without one confirmed.
+    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     return True
 
 
 @transaction.atomic
+def totp_device_issue(*, user) -> TOTPDevice:
+    """A confirmed authenticator for `user` with a new random key (django_otp's default), replacing
+    their others: for logins made by the system whose key is handed to their user (the demo's)."""
+    TOTPDevice.objects.filter(user=user).delete()
+    return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
+
+
+@transaction.atomic
+def totp_device_remove(*, user) -> int:
+    """Turn two-factor authentication off for `user`, who chose it (their role does not require it):
+    their authenticators are forgotten and their sessions are no longer asked for a code. A user whose
+    role requires it cannot; they replace their authenticator instead (totp_device_confirm)."""
+    if two_factor_required(user):
+        raise NotPermitted(_("Your role requires two-factor authentication, so it cannot be turned off. To use "
+                             "another phone or app, set up a new authenticator: it replaces this one."))
+    count, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    log.warning("Two-factor authentication turned off by %s (%d authenticators removed)", user.get_username(), count)
+    return count
+
+
 def sign_in_lock_release(*, username: str | None = None, ip_address: str | None = None, released_by) -> int:
     """Unlock a locked-out username (from every address) or address (for every username): forget
     their failed attempts (axes' reset). Each forgotten attempt record is in the audit trail (Wagtail's

@@ -3,8 +3,10 @@
 Who: superusers, and whoever holds one of settings.TWO_FACTOR_PERMISSIONS (the Approver and Finance
 officer roles). In the staff admin (/admin/ and /django-admin/), such a user whose session has not
 passed a one-time password is sent to the set-up page when they have no confirmed authenticator yet,
-else to the check page; nothing else of the admin answers them until then. Other staff, bidders and
-the public are not asked. (wagtail-2fa was considered: it makes 2FA one switch for every staff
+else to the check page; nothing else of the admin answers them until then. Other staff may choose it
+(Account → Two-factor authentication, the set-up page): once they have a confirmed authenticator,
+each new admin session of theirs is checked the same way, until they remove it. Bidders and the
+public are not asked. (wagtail-2fa was considered: it makes 2FA one switch for every staff
 member or one permission of its own, and does not say it supports Wagtail 8; the rule here is the
 roles', so django-otp is wired in directly.)
 """
@@ -33,6 +35,14 @@ def two_factor_required(user) -> bool:
     return user.is_superuser or any(user.has_perm(perm) for perm in settings.TWO_FACTOR_PERMISSIONS)
 
 
+def two_factor_applies(user) -> bool:
+    """Whether `user`'s admin sessions must pass a one-time password: their role requires it, or they
+    chose it (they have a confirmed authenticator)."""
+    if two_factor_required(user):
+        return True
+    return user.is_authenticated and user.is_active and user_has_device(user, confirmed=True)
+
+
 def _admin_prefixes() -> tuple[str, str]:
     return reverse("wagtailadmin_home"), reverse("admin:index")
 
@@ -51,7 +61,7 @@ class StaffTwoFactorMiddleware:
         if not request.path.startswith(_admin_prefixes()):
             return None
         user = request.user
-        if not two_factor_required(user) or user.is_verified():
+        if user.is_verified() or not two_factor_applies(user):  # the cheap test first
             return None
         try:
             if resolve(request.path_info).url_name in _OPEN_URL_NAMES:

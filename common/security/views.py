@@ -2,6 +2,9 @@
 
 - Two-factor set-up and check (/admin/two-factor/setup/, /admin/two-factor/verify/): for the signed-in
   staff member themself; StaffTwoFactorMiddleware sends those who must pass a one-time password here.
+  With an authenticator set up, the set-up page says so and offers to replace it, or to remove it
+  (/admin/two-factor/remove/, POST) when their role does not require it. Account → Two-factor
+  authentication leads there.
 - Locked sign-ins (/admin/locked-sign-ins/, Settings menu): superusers only (else 403); lists the
   usernames and addresses locked out after failed sign-ins, and unlocks them.
 """
@@ -31,7 +34,10 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from common.exceptions import NotPermitted
+
 from . import selectors, services
+from .two_factor import two_factor_required
 
 
 class TokenForm(forms.Form):
@@ -62,9 +68,16 @@ def qr_code_svg(text: str) -> SafeString:
 
 
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator app: scan the QR code (or type the secret), then type its code."""
-    if any(devices_for_user(request.user, confirmed=True)):
+    """Set up an authenticator app: scan the QR code (or type the secret), then type its code.
+
+    With one set up already (and this session checked with it): what is set up, a way to replace it
+    (`?replace=1`: the new one, once confirmed, replaces the old) and, for whom their role does not
+    require it, to remove it. Reached from Account → Two-factor authentication."""
+    has_device = any(devices_for_user(request.user, confirmed=True))
+    if has_device and not request.user.is_verified():
         return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next_url(request)})}")
+    if has_device and request.GET.get("replace") != "1":
+        return TwoFactorStatusView.as_view()(request)
     device = services.totp_device_start(user=request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -78,7 +91,37 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "common/security/two_factor_setup.html", {
         "form": form, "next": _next_url(request), "qr_code": qr_code_svg(device.config_url),
         "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+        "required": two_factor_required(request.user), "replacing": has_device,
     }, status=400 if form.errors else 200)
+
+
+class TwoFactorStatusView(WagtailAdminTemplateMixin, TemplateView):
+    """The signed-in staff member's own two-factor authentication: on since when, replace, remove."""
+
+    template_name = "common/security/two_factor_status.html"
+    page_title = gettext_lazy("Two-factor authentication")
+    header_icon = "key"
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": reverse("wagtailadmin_account"), "label": _("Account")},
+                {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        device = next(iter(devices_for_user(self.request.user, confirmed=True)), None)
+        return super().get_context_data(device=device, required=two_factor_required(self.request.user), **kwargs)
+
+
+@require_POST
+def two_factor_remove(request: HttpRequest) -> HttpResponse:
+    """Turn two-factor authentication off: for whom their role does not require it, from a session that
+    passed it (StaffTwoFactorMiddleware sees to that for anyone with an authenticator)."""
+    try:
+        services.totp_device_remove(user=request.user)
+    except NotPermitted as exc:
+        messages.error(request, str(exc))
+        return redirect("two_factor_setup")
+    messages.success(request, _("Two-factor authentication is off: signing in takes your password only."))
+    return redirect("wagtailadmin_account")
 
 
 def two_factor_verify(request: HttpRequest) -> HttpResponse:

@@ -36,8 +36,9 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
+from common.accounts import sign_up_email_taken
 from common.currencies import validate_currency
 from common.exceptions import DomainError, NotPermitted, TransitionRefused
 from common.transitions import check_expected_status, require_perm, save_or_conflict, transition_run
@@ -232,11 +233,17 @@ def claimant_verification_send(*, user) -> None:
 
 @transaction.atomic
 def claimant_sign_up(*, username: str, email: str, password: str):
-    """Open a claimant's account: a site user, not staff, whose address we ask them to confirm."""
+    """Open a claimant's account: a site user, not staff, whose address we ask them to confirm.
+
+    An address that already has an account gets no second one, and the answer does not tell (see
+    common.accounts): nothing is made, the address's owner is told by e-mail, and None is returned,
+    which the caller answers exactly as a sign-up ("check your e-mail")."""
     User = get_user_model()
     email = User.objects.normalize_email((email or "").strip())
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("An account with this e-mail address already exists.")})
+    if sign_up_email_taken(email=email, password=password, purpose=gettext_lazy("to file claims with %(agency)s"),
+                           login_url=absolute_reverse("auctions:login"),
+                           reset_url=absolute_reverse("auctions:password_reset")):
+        return None
     user = User(username=(username or "").strip(), email=email, is_staff=False, is_superuser=False)
     user.set_password(password)
     user.full_clean(exclude=["password"])

@@ -80,7 +80,8 @@ TABLE: dict[str, str] = {
     "metrics": "404 404 404 404 404 404 404 404 404 404 404 404",
     # Two-factor: set up by whoever signs in to the admin; the approving roles (and superusers) already have
     # a verified device in these tests, so set-up sends them on and verification is theirs.
-    "two_factor_setup": "login login login 200 200 200 200 3xx 3xx 200 200 3xx",
+    "two_factor_setup": "login login login 200 200 200 200 200 200 200 200 200",
+    "two_factor_remove": "login login login 405 405 405 405 405 405 405 405 405",
     "two_factor_verify": "login login login 3xx 3xx 3xx 3xx 200 200 3xx 3xx 200",
     "locked_sign_ins": "login login login 403 403 403 403 403 403 403 403 200",
     "unlock_sign_in": "login login login 405 405 405 405 405 405 405 405 405",
@@ -462,6 +463,7 @@ TABLE: dict[str, str] = {
     "disposition:notice": "404 404 404 404 404 404 404 404 404 404 404 404",
     "disposition:claim_new": "404 404 404 404 404 404 404 404 404 404 404 404",
     "disposition:claimant_sign_up": "200 3xx 3xx 3xx 3xx 3xx 3xx 3xx 3xx 3xx 3xx 3xx",
+    "disposition:claimant_sign_up_done": "200 200 200 200 200 200 200 200 200 200 200 200",
     "disposition:claimant_verify": "400 400 400 400 400 400 400 400 400 400 400 400",
     "disposition:claimant_verify_again": "405 405 405 405 405 405 405 405 405 405 405 405",
     "disposition:my_claims": "login 200 200 200 200 200 200 200 200 200 200 200",

@@ -1,6 +1,8 @@
 """Two-factor authentication (django-otp, TOTP) for the staff who approve or move money: after the
 password, such a user without an authenticator is sent to set one up, and one with an authenticator
-must type its code in each new session, before any admin page. Other staff are not asked."""
+must type its code in each new session, before any admin page. Other staff are not asked, unless
+they choose it from their account page; then they are asked the same, until they turn it off (which
+those whose role requires it cannot: they replace their authenticator instead)."""
 
 from __future__ import annotations
 
@@ -140,3 +142,75 @@ def test_a_superuser_needs_it_in_django_admin_too(client, db):
 def test_bidders_and_the_public_site_are_not_asked(client, approver):
     sign_in(client, approver)
     assert client.get(reverse("auctions:catalogue")).status_code == 200
+
+
+# ---- chosen by staff whose role does not require it: Account → Two-factor authentication ----------
+
+
+def signed_in_with_code(client, user, device):
+    sign_in(client, user)
+    response = client.post(reverse("two_factor_verify"), {"token": code_of(device), "next": HOME})
+    assert response.status_code == 302 and response["Location"] == HOME
+
+
+def test_a_case_officer_turns_it_on_from_the_account_page_and_then_each_new_session_asks(client, case_officer):
+    sign_in(client, case_officer)
+    account = client.get(reverse("wagtailadmin_account")).content.decode()
+    assert "Two-factor authentication" in account and f'href="{reverse("two_factor_setup")}"' in account
+    assert "Off: set up an authenticator app" in account
+
+    page = client.get(reverse("two_factor_setup"))
+    assert page.status_code == 200 and "data-qr-code" in page.content.decode()
+    assert "Your role approves" not in page.content.decode()  # said only to whom it is required
+    device = TOTPDevice.objects.get(user=case_officer, confirmed=False)
+    right = client.post(reverse("two_factor_setup"), {"token": code_of(device), "next": HOME})
+    assert right.status_code == 302 and client.get(HOME).status_code == 200
+    assert "On: signing in takes a code" in client.get(reverse("wagtailadmin_account")).content.decode()
+
+    client.post(reverse("wagtailadmin_logout"))
+    sign_in(client, case_officer)
+    assert client.get(HOME)["Location"].startswith(reverse("two_factor_verify"))
+    assert client.get("/admin/register/assets/")["Location"].startswith(reverse("two_factor_verify"))
+
+
+def test_who_chose_it_may_turn_it_off_and_is_then_not_asked(client, case_officer):
+    device = TOTPDevice.objects.create(user=case_officer, name="Phone", confirmed=True)
+    signed_in_with_code(client, case_officer, device)
+    page = client.get(reverse("two_factor_setup"))
+    assert page.status_code == 200 and "data-remove" in page.content.decode()
+
+    response = client.post(reverse("two_factor_remove"))
+    assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_account")
+    assert not TOTPDevice.objects.filter(user=case_officer).exists()
+    assert "Off: set up an authenticator app" in client.get(reverse("wagtailadmin_account")).content.decode()
+    client.post(reverse("wagtailadmin_logout"))
+    sign_in(client, case_officer)
+    assert client.get(HOME).status_code == 200
+
+
+def test_whom_the_role_requires_it_cannot_turn_it_off_but_replaces_the_authenticator(client, approver):
+    old = TOTPDevice.objects.create(user=approver, name="Old phone", confirmed=True)
+    signed_in_with_code(client, approver, old)
+    page = client.get(reverse("two_factor_setup")).content.decode()
+    assert "requires two-factor authentication" in page and "data-remove" not in page
+
+    refused = client.post(reverse("two_factor_remove"), follow=True)
+    assert "cannot be turned off" in refused.content.decode()
+    assert TOTPDevice.objects.filter(pk=old.pk, confirmed=True).exists()
+
+    replacing = client.get(f"{reverse('two_factor_setup')}?replace=1")
+    assert replacing.status_code == 200 and "data-qr-code" in replacing.content.decode()
+    new = TOTPDevice.objects.get(user=approver, confirmed=False)
+    right = client.post(f"{reverse('two_factor_setup')}?replace=1", {"token": code_of(new), "next": HOME})
+    assert right.status_code == 302
+    assert list(TOTPDevice.objects.filter(user=approver).values_list("pk", "confirmed")) == [(new.pk, True)]
+
+
+def test_with_an_authenticator_nothing_of_it_changes_before_the_code(client, case_officer):
+    device = TOTPDevice.objects.create(user=case_officer, name="Phone", confirmed=True)
+    sign_in(client, case_officer)
+    for response in (client.get(reverse("two_factor_setup")),
+                     client.get(f"{reverse('two_factor_setup')}?replace=1"),
+                     client.post(reverse("two_factor_remove"))):
+        assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor_verify"))
+    assert list(TOTPDevice.objects.filter(user=case_officer)) == [device]

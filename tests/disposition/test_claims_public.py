@@ -4,12 +4,15 @@ their fields), answering a deficiency notice and asking for reconsideration on t
 
 import datetime
 import re
+from urllib.parse import quote
 
 import pytest
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from disposition.models import Claim, ClaimStatus
+from disposition.models import Claim, ClaimantAccount, ClaimStatus
 from disposition.services import claims
 from tests.disposition.claims_helpers import (
     CLAIMANT_ADDRESS,
@@ -22,8 +25,11 @@ from tests.disposition.claims_helpers import (
     to_decided,
 )
 from tests.disposition.reuse_helpers import confiscated_asset
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-Long-pass-2026!"
 
 
 @pytest.fixture
@@ -70,13 +76,16 @@ def test_a_claimant_opens_an_account_confirms_the_address_and_files(client, noti
     # A visitor who is not signed in is sent to sign in first
     response = client.get(new)
     assert response.status_code == 302 and "next=" in response["Location"]
-    # They open an account
+    # They open an account from the notice: told to check their e-mail, then sign in to go on to it
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("disposition:claimant_sign_up"), {
-            "username": "hortensia", "email": "hortensia@example.net", "password1": "a-Long-pass-2026!",
-            "password2": "a-Long-pass-2026!"})
+        response = client.post(f"{reverse('disposition:claimant_sign_up')}?next={new}", {
+            "username": "hortensia", "email": "hortensia@example.net", "password1": PASSWORD,
+            "password2": PASSWORD})
     assert response.status_code == 302, response.content.decode()[:3000]
-    # Until the address is confirmed, filing is refused with a way to get the link again
+    done = client.get(response["Location"]).content.decode()
+    assert "Check your e-mail" in done and f"next={quote(new, safe='')}" in done
+    # Signed in, until the address is confirmed, filing is refused with a way to get the link again
+    assert client.login(username="hortensia", password=PASSWORD)
     response = client.get(new)
     assert response.status_code == 403 and "Confirm your e-mail address" in response.content.decode()
     # They follow the link from the e-mail
@@ -91,6 +100,43 @@ def test_a_claimant_opens_an_account_confirms_the_address_and_files(client, noti
     assert claim.documents.count() == 1 and claim.amount_claimed == 5000
     page = client.get(response["Location"]).content.decode()
     assert claim.number in page and "Filed" in page
+
+
+def test_signing_up_with_a_taken_address_answers_as_a_new_sign_up_and_tells_the_owner(
+        client, django_capture_on_commit_callbacks):
+    # Given an account that holds nora@example.org
+    owner = UserFactory(username="nora", email="nora@example.org", is_staff=False)
+    sign_up = reverse("disposition:claimant_sign_up")
+
+    def post(username, email):
+        client.cookies.clear()
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(sign_up, {"username": username, "email": email, "password1": PASSWORD,
+                                             "password2": PASSWORD})
+        return response, set(client.cookies.keys()), client.get(response["Location"]).content
+
+    # When one person signs up with a free address and another with hers (written otherwise)
+    fresh, fresh_cookies, fresh_page = post("fresh", "fresh@example.org")
+    taken, taken_cookies, taken_page = post("intruder", "NORA@example.org")
+
+    # Then both get the same answer and page, and neither is signed in
+    assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
+    assert taken_cookies == fresh_cookies and SESSION_KEY not in client.session
+    assert taken_page == fresh_page and b"Check your e-mail" in taken_page
+    # And no account is made for her address, while she alone is told by e-mail how to sign in
+    assert not get_user_model().objects.filter(username="intruder").exists()
+    assert get_user_model().objects.filter(email__iexact="nora@example.org").count() == 1
+    assert not ClaimantAccount.objects.filter(user=owner).exists()
+    (notice,) = mail.outbox
+    assert notice.to == ["nora@example.org"]
+    assert "already belongs to your account" in notice.body and "nora" in notice.body
+    assert "file claims" in notice.body and reverse("auctions:password_reset") in notice.body
+    assert "/claims/account/verify/" not in notice.body
+    # But a taken user name is said: people choose it, and must choose another
+    again = client.post(sign_up, {"username": "nora", "email": "other@example.org", "password1": PASSWORD,
+                                  "password2": PASSWORD})
+    assert again.status_code == 400 and "already exists" in again.content.decode()
 
 
 def test_the_form_refuses_a_fake_pdf_and_missing_fields_beside_them(client, notice, villa):

@@ -332,3 +332,49 @@ def test_a_consultation_on_the_shop_was_answered_and_its_page_names_no_commenter
     page = client.get(f"/consultations/{consultation.pk}/").content.decode()
     assert "Contribution 2" in page and "training kitchen" in page
     assert "Demo Commenter" not in page and "commenter1@example.org" not in page and "crook" not in page
+
+
+# ---- the logins asked for a second factor are told, with a key of their own ---------------------
+
+
+def _demo_keys(output: str) -> dict[str, str]:
+    """Each login's key, as the seeding printed it (its otpauth:// URI carries the same)."""
+    keys = dict(re.findall(r"^\s+(\w+)\s+key ([A-Z2-7]+)$", output, flags=re.MULTILINE))
+    uris = {name: uri for uri, name in re.findall(r"^\s+(otpauth://totp/\S*?%3A(\w+)\?\S*)$", output,
+                                                  flags=re.MULTILINE)}
+    assert set(uris) == set(keys) and all(f"secret={keys[name]}" in uris[name] for name in keys)
+    return keys
+
+
+def test_the_logins_asked_for_a_second_factor_are_told_their_authenticator_key(demo):
+    """Given the demo, each login whose role requires two-factor authentication has a confirmed
+    authenticator, whose key the seeding printed (with its otpauth:// URI) for the person trying it."""
+    from base64 import b32encode
+
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _started, output = demo
+    assert "Two-factor authentication" in output
+    keys = _demo_keys(output)
+    assert set(keys) == {"admin", "finance", "approver", "approver2"}
+    for username, key in keys.items():
+        device = TOTPDevice.objects.get(user__username=username)
+        assert device.confirmed and b32encode(device.bin_key).decode() == key
+    officer = get_user_model().objects.get(username="officer")
+    assert not TOTPDevice.objects.filter(user=officer).exists()  # not asked, so no key printed
+
+
+def test_each_seeding_makes_new_authenticator_keys(demo):
+    """No key is written in the code: seeding again gives each login another one."""
+    from django.db import transaction
+
+    _started, first = demo
+    with transaction.atomic():
+        out = StringIO()
+        call_command("seed_demo", bidders=3, password="demo-test-pass-2026", stdout=out)
+        second = _demo_keys(out.getvalue())
+        transaction.set_rollback(True)
+    first_keys = _demo_keys(first)
+    assert first_keys and set(second) == set(first_keys)
+    assert all(second[name] != first_keys[name] for name in first_keys)
