@@ -36,13 +36,6 @@ CELERY_BEAT_SCHEDULE["disposition-defaults-hourly"] = {
     "task": "disposition.tasks.defaults_hourly",
     "schedule": crontab(minute=20),
 }
-# disposition: public consultations closed once their comment period is over (comments stop at that moment
-# anyway; the close lets staff moderate and respond).
-CELERY_BEAT_SCHEDULE["disposition-consultations-close-due"] = {
-    "task": "disposition.tasks.consultations_close_due",
-    "schedule": crontab(minute="*/10"),
-}
-
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
