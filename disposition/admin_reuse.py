@@ -149,8 +149,15 @@ class AllocateForm(ActionForm):
         if instance is not None and instance.currency:
             self.fields["amount"].currency = instance.currency
             trail = allocations.decision_money(instance)
-            self.fields["amount"].help_text = _("Still unallocated: %(left)s.") % {
-                "left": format_money(trail.unallocated, instance.currency)}
+            free = allocations.allocatable(instance)
+            if free < trail.unallocated:
+                self.fields["amount"].help_text = _(
+                    "Still unallocated: %(left)s, of which %(free)s may be allocated while claims are pending.") % {
+                    "left": format_money(trail.unallocated, instance.currency),
+                    "free": format_money(free, instance.currency)}
+            else:
+                self.fields["amount"].help_text = _("Still unallocated: %(left)s.") % {
+                    "left": format_money(trail.unallocated, instance.currency)}
 
 
 class ProjectForm(ActionForm):

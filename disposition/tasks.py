@@ -192,6 +192,18 @@ def direct_sale_invoice_send(*, invoice_id: int) -> None:
         message.send(fail_silently=False)
 
 
+# ---- public consultations (services/consultation.py) ----------------------------------------------
+
+
+@shared_task(ignore_result=True)
+def consultations_close_due() -> int:
+    """Every few minutes (beat): close the open consultations whose comment period is over (the public
+    page stops taking comments at that moment already). Safe to run twice."""
+    from .services.consultation import consultations_close_due as close_due
+
+    return len(close_due())
+
+
 # ---- social reuse: monitoring reports overdue (services/monitoring.py) ---------------------------
 
 

@@ -36,7 +36,6 @@ CELERY_BEAT_SCHEDULE["disposition-defaults-hourly"] = {
     "task": "disposition.tasks.defaults_hourly",
     "schedule": crontab(minute=20),
 }
-
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:

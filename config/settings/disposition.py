@@ -38,3 +38,10 @@ CELERY_BEAT_SCHEDULE["disposition-reuse-reports-overdue"] = {
     "task": "disposition.tasks.reuse_reports_overdue",
     "schedule": crontab(hour=7, minute=0),
 }
+
+# Public consultations: an open one whose comment period is over is closed by the system every ten minutes
+# (its page stops taking comments at that moment anyway; the close lets staff moderate and respond).
+CELERY_BEAT_SCHEDULE["disposition-consultations-close-due"] = {
+    "task": "disposition.tasks.consultations_close_due",
+    "schedule": crontab(minute="*/10"),
+}

@@ -2,8 +2,10 @@
 
 A payment is a ledger transfer (Dr what the decision assigned to the payees, Cr the agency's bank),
 with source `allocation:<id>`. Allocations never exceed the decision's amount, payments never exceed
-their allocation: each check runs on rows locked in one order (the decision, then the allocation),
-so two officers paying at the same moment cannot both get through.
+their allocation, and neither takes what claims need of the decision's money (claims.decision_claims_hold:
+what pending or granted unpaid claims keep aside beyond what the fund holds outside the decision). Each
+check runs on rows locked in one order (the decision, then the allocation, then the fund's account), so
+two officers allocating or paying at the same moment cannot both get through.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from ledger.services import Line, account_for, ledger_post
 
 from ..events import reuse_event_write
 from ..models import Allocation, AllocationPayment, Beneficiary, DecisionStatus, DispositionDecision, PayeeType
-from .decisions import PAYABLE_PURPOSE, decision_locked, parse_amount
+from .claims import claims_hold_message, decision_claims_hold
+from .decisions import PAYABLE_PURPOSE, _fund_lock, decision_locked, parse_amount
 
 ZERO = Decimal("0.00")
 ALLOCATABLE_STATES = (DecisionStatus.APPROVED, DecisionStatus.EXECUTED, DecisionStatus.MONITORING)
@@ -55,6 +58,11 @@ def decision_money(decision: DispositionDecision) -> MoneyTrail:
     paid = AllocationPayment.objects.filter(allocation__decision=decision).aggregate(total=Sum("amount"))["total"]
     return MoneyTrail(currency=decision.currency, amount=decision.amount or ZERO, allocated=allocated,
                       paid=paid or ZERO)
+
+
+def allocatable(decision: DispositionDecision) -> Decimal:
+    """What may be allocated of the decision now: its unallocated money, less what claims need of it."""
+    return max(decision_money(decision).unallocated - decision_claims_hold(decision).amount, ZERO)
 
 
 def allocation_paid(allocation: Allocation) -> Decimal:
@@ -89,6 +97,11 @@ def allocation_create(*, actor, decision_id: int, payee_type: str, payee_name: s
     if amount > trail.unallocated:
         raise DomainError(_("%(amount)s %(cur)s is more than the %(left)s %(cur)s of the decision still unallocated.")
                           % {"amount": amount, "cur": decision.currency, "left": trail.unallocated}, field="amount")
+    _fund_lock(decision.currency)  # what the claims need of the decision stays true until this commits
+    hold = decision_claims_hold(decision)
+    if amount > trail.unallocated - hold.amount:
+        raise DomainError(claims_hold_message(hold, currency=decision.currency, left=trail.unallocated - hold.amount),
+                          field="amount")
     allocation = Allocation.objects.create(
         decision=decision, payee_type=payee_type, payee_name=payee_name, payee_account=(payee_account or "").strip(),
         beneficiary=beneficiary, amount=amount, currency=decision.currency, created_by=actor)
@@ -131,6 +144,12 @@ def allocation_pay(*, actor, allocation_id: int, amount, paid_on: date | None = 
     if amount > left:
         raise DomainError(_("%(amount)s %(cur)s is more than the %(left)s %(cur)s still to pay on this allocation.")
                           % {"amount": amount, "cur": allocation.currency, "left": left}, field="amount")
+    _fund_lock(decision.currency)
+    hold = decision_claims_hold(decision)
+    remaining = decision_money(decision).remaining
+    if amount > remaining - hold.amount:
+        raise DomainError(claims_hold_message(hold, currency=decision.currency, left=remaining - hold.amount,
+                                              paying=True), field="amount")
     number = allocation.payments.count() + 1
     owed = account_for(purpose=PAYABLE_PURPOSE[decision.kind], currency=allocation.currency)
     bank = account_for(purpose=AccountPurpose.BANK, currency=allocation.currency)

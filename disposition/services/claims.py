@@ -14,9 +14,11 @@ claimant's bank (source `claim:<id>`).
 
 Priority (`claim_priority_refusal`): no disposition decision over an asset, or over the proceeds of
 an asset, is approved while a claim on it is undecided or granted and unpaid; a decision over the
-fund's money leaves what such claims ask for (or were granted) in the fund. Granted claims are paid
-in order (`claim_payment_order_refusal`): bona fide owners, then victims (and civil parties), then
-creditors and foreign states, among the claims on the same assets.
+fund's money leaves what such claims ask for (or were granted) in the fund; an allocation of a
+decision's money, and its payment, leave what such claims need of it (`decision_claims_hold`,
+checked by services/allocations.py under the fund's lock). Granted claims are paid in order
+(`claim_payment_order_refusal`): bona fide owners, then victims (and civil parties), then creditors
+and foreign states, among the claims on the same assets.
 
 Every step writes a DispositionEvent (subject "claim"): who, when, from, to, why.
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -61,7 +64,9 @@ from ..models import (
     ClaimOutcome,
     ClaimStatus,
     ClaimSubject,
+    DecisionStatus,
     DeficiencyNotice,
+    DispositionDecision,
     NoticeStatus,
     PublicNotice,
 )
@@ -620,6 +625,63 @@ def _reserved(claim: Claim) -> Decimal:
     return claim.amount_claimed
 
 
+def claims_reserve(*, currency: str, asset: Asset | None = None) -> tuple[list[Claim], Decimal]:
+    """The claims that keep money of the fund aside in `currency`, oldest first, and what they keep
+    (what an undecided claim asks for, what a granted unpaid one was granted): every such claim, as
+    the fund pays them all, or only those on `asset`."""
+    claims = blocking_claims().filter(currency=currency)
+    if asset is not None:
+        claims = claims.filter(assets=asset)
+    pending = list(claims.order_by("filed_at", "pk"))
+    return pending, sum((_reserved(c) for c in pending), ZERO)
+
+
+def _claims_named(claims: list[Claim]) -> str:
+    return ", ".join(_claim_line(c) for c in claims[:5]) + ("…" if len(claims) > 5 else "")
+
+
+@dataclass(frozen=True)
+class ClaimsHold:
+    """What claims hold back of a decision's money: `amount`, for `claims` (oldest first)."""
+
+    claims: list[Claim]
+    amount: Decimal
+
+
+def decision_claims_hold(decision: DispositionDecision) -> ClaimsHold:
+    """How much of an approved or executed decision over proceeds claims hold back: what they keep
+    aside (on the fund in the decision's currency, and on the sold asset whose proceeds it assigns)
+    beyond what the fund, or that asset's proceeds, hold outside this decision. That part of the
+    decision is neither allocated nor paid while the claims are pending or granted and unpaid.
+
+    The figures come from the fund: callers that act on them hold the fund's lock (decisions._fund_lock)."""
+    # An approved decision's amount is still in the fund (proceeds_available counts it as pending);
+    # an executed one's has left it for what is owed to the payees.
+    own = decision.amount if decision.status == DecisionStatus.APPROVED else ZERO
+    claims, reserved = claims_reserve(currency=decision.currency)
+    outside = max(proceeds_available(currency=decision.currency, exclude_decision_id=decision.pk) - own, ZERO)
+    hold = reserved - outside
+    if decision.proceeds_asset_id:
+        on_asset, reserved_on_asset = claims_reserve(currency=decision.currency, asset=decision.proceeds_asset)
+        outside_asset = max(proceeds_available(currency=decision.currency, proceeds_asset_id=decision.proceeds_asset_id,
+                                               exclude_decision_id=decision.pk) - own, ZERO)
+        if reserved_on_asset - outside_asset > hold:
+            claims, hold = on_asset, reserved_on_asset - outside_asset
+    return ClaimsHold(claims=claims, amount=max(hold, ZERO))
+
+
+def claims_hold_message(hold: ClaimsHold, *, currency: str, left: Decimal, paying: bool = False) -> str:
+    """The refusal of an allocation (or a payment) that would take what `hold` keeps for claims."""
+    if paying:
+        text = _("Claims come first: %(claims)s need %(held)s %(cur)s of this decision that the fund cannot cover "
+                 "otherwise, which leaves %(left)s %(cur)s of it to pay.")
+    else:
+        text = _("Claims come first: %(claims)s need %(held)s %(cur)s of this decision that the fund cannot cover "
+                 "otherwise, which leaves %(left)s %(cur)s of it to allocate.")
+    return text % {"claims": _claims_named(hold.claims), "held": hold.amount, "cur": currency,
+                   "left": max(left, ZERO)}
+
+
 def claim_priority_refusal(*, asset: Asset | None = None, proceeds_asset: Asset | None = None, amount=None,
                            currency: str = "", exclude_decision_id: int | None = None) -> str | None:
     """Why a disposition of `asset`, or of the proceeds of `proceeds_asset`, or of `amount` of the
@@ -637,16 +699,15 @@ def claim_priority_refusal(*, asset: Asset | None = None, proceeds_asset: Asset 
                  "asset or its proceeds are disposed of.") % {"claim": _claim_line(first), "asset": subject.reference}
     if amount in (None, "") or not currency:
         return None
-    pending = list(claims.filter(currency=currency))
+    pending, reserved = claims_reserve(currency=currency)
     if not pending:
         return None
-    reserved = sum((_reserved(c) for c in pending), ZERO)
     available = proceeds_available(currency=currency, exclude_decision_id=exclude_decision_id)
     if Decimal(amount) <= available - reserved:
         return None
     return _("Claims come first: %(claims)s ask for %(reserved)s %(cur)s of the %(available)s %(cur)s available, "
              "which leaves %(left)s %(cur)s for this decision.") % {
-        "claims": ", ".join(_claim_line(c) for c in pending[:5]) + ("…" if len(pending) > 5 else ""),
+        "claims": _claims_named(pending),
         "reserved": reserved, "available": available, "cur": currency, "left": max(available - reserved, ZERO)}
 
 

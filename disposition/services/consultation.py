@@ -2,8 +2,9 @@
 
 draft (prepared by a case officer: the decision, the comment period and the proposal's text, version
 1) → open (published on /consultations/; anyone may comment between `opens_at` and `closes_at`) →
-closed (after `closes_at`; every confirmed comment is published or rejected) → responded (the
-agency's response to the points raised, published); or withdrawn with a reason before the response.
+closed (after `closes_at`, by staff or by the periodic task `consultations_close_due`; every
+confirmed comment is published or rejected) → responded (the agency's response to the points
+raised, published); or withdrawn with a reason before the response.
 The proposal may be revised until the response and the response afterwards: each revision is a new
 version, and every version is kept and shown.
 
@@ -217,6 +218,31 @@ def consultation_close(*, actor, consultation_id: int, expected_status: str | No
             "closes": format_moment(consultation.closes_at)})
     moved = transition_run(consultation, "close", actor=actor, label=_("close"))
     reuse_event_write(subject="consultation", obj=consultation, action="close", moved=moved, actor=actor)
+    return consultation
+
+
+def consultations_close_due(*, now: datetime | None = None) -> list[int]:
+    """Close every open consultation whose comment period is over (the periodic task's step, done by
+    the system). Safe to run twice: a consultation closed meanwhile is left as it is. Returns the ids of
+    the consultations it closed."""
+    now = now or timezone.now()
+    due = list(Consultation.objects.filter(status=S.OPEN, closes_at__lte=now).order_by("closes_at", "pk")
+               .values_list("pk", flat=True))
+    return [pk for pk in due if consultation_close_due(consultation_id=pk, now=now) is not None]
+
+
+@transaction.atomic
+def consultation_close_due(*, consultation_id: int, now: datetime | None = None) -> Consultation | None:
+    """Close one open consultation at the end of its comment period, as the system (no actor), with the
+    reason in its audit row. None if it is no longer open or its period is not over."""
+    now = now or timezone.now()
+    consultation = consultation_locked(consultation_id)
+    if consultation.status != S.OPEN or consultation.closes_at > now:
+        return None
+    moved = transition_run(consultation, "close", label=_("close"))
+    reuse_event_write(subject="consultation", obj=consultation, action="close", moved=moved,
+                      note=_("Closed by the system: the comment period ended on %(closes)s.") % {
+                          "closes": format_moment(consultation.closes_at)})
     return consultation
 
 

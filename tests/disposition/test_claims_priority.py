@@ -1,17 +1,23 @@
 """Claims come first: a disposition decision is not approved while a claim on its asset or proceeds is
 undecided or granted and unpaid (the refusal names the claim); a decision over the fund leaves what
-claims ask for; granted claims are paid in order (bona fide owners, then victims, then creditors)."""
+claims ask for; an allocation of a decision's money, and its payment, leave what claims filed after
+the decision need of it (even two officers allocating at once); granted claims are paid in order
+(bona fide owners, then victims, then creditors)."""
 
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from common.exceptions import DomainError, TransitionRefused
-from disposition.models import DecisionStatus
-from disposition.services import claims, decisions
+from custody import roles
+from disposition.models import Allocation, DecisionStatus
+from disposition.services import allocations, claims, decisions
 from tests.disposition.claims_helpers import paper_claim, to_decided
 from tests.disposition.reuse_helpers import beneficiary, confiscated_asset, fund
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +109,118 @@ def test_a_claim_is_not_paid_beyond_what_the_fund_holds(villa, case_officer, app
     to_decided(claim, case_officer, approver)
     with pytest.raises(DomainError, match="not enough"):
         claims.claim_pay(actor=finance_officer, claim_id=claim.pk, reference="X")
+
+
+def decision_over_proceeds(officer, approver, amount, *, executed=True, proceeds_asset=None):
+    decision = decisions.decision_propose(actor=officer, kind="victim_compensation", amount=amount, currency="EUR",
+                                          legal_basis="Judgment 2026/14",
+                                          proceeds_asset_id=proceeds_asset.pk if proceeds_asset else None)
+    decisions.decision_approve(actor=approver, decision_id=decision.pk)
+    if executed:
+        decisions.decision_execute(actor=approver, decision_id=decision.pk)
+    return decision
+
+
+def allocate(officer, decision, amount, name="Victims' association"):
+    return allocations.allocation_create(actor=officer, decision_id=decision.pk, payee_type="victim",
+                                         payee_name=name, amount=amount)
+
+
+@pytest.mark.parametrize("executed", [False, True], ids=["approved", "executed"])
+def test_an_allocation_leaves_what_a_claim_filed_after_the_decision_needs(villa, case_officer, approver, executed):
+    # Given 10,000 in the fund, a decision giving 6,000 to victims, then a claim of 5,000 on proceeds
+    fund("10000.00")
+    decision = decision_over_proceeds(case_officer, approver, "6000.00", executed=executed)
+    claim = paper_claim(case_officer, villa, amount="5000.00")
+    # When 5,000.01 of the decision is allocated, it is refused beside the amount, naming the claim: the
+    # fund's other 4,000 leave 1,000 of the claim to this decision
+    with pytest.raises(DomainError, match=claim.number) as refused:
+        allocate(case_officer, decision, "5000.01")
+    assert refused.value.field == "amount" and "5000.00 EUR of it to allocate" in str(refused.value)
+    allocate(case_officer, decision, "5000.00")
+    with pytest.raises(DomainError, match="Claims come first"):
+        allocate(case_officer, decision, "0.01", name="Another victim")
+    # Then, once the claim is denied, the rest is allocated
+    to_decided(claim, case_officer, approver, outcome="denied")
+    allocate(case_officer, decision, "1000.00", name="Another victim")
+    assert allocations.decision_money(decision).unallocated == Decimal("0.00")
+
+
+def test_a_payment_leaves_what_claims_need_of_money_allocated_before_they_were_filed(
+        villa, case_officer, approver, finance_officer):
+    # Given 6,000 of the fund's 10,000 allocated to victims, then a claim of 5,000
+    fund("10000.00")
+    decision = decision_over_proceeds(case_officer, approver, "6000.00")
+    allocation = allocate(case_officer, decision, "6000.00")
+    claim = paper_claim(case_officer, villa, amount="5000.00")
+    # When finance pays the whole allocation, it is refused: 1,000 of it is the claim's
+    with pytest.raises(DomainError, match=claim.number) as refused:
+        allocations.allocation_pay(actor=finance_officer, allocation_id=allocation.pk, amount="6000.00",
+                                   reference="SEPA-1")
+    assert refused.value.field == "amount" and "5000.00 EUR of it to pay" in str(refused.value)
+    allocations.allocation_pay(actor=finance_officer, allocation_id=allocation.pk, amount="5000.00",
+                               reference="SEPA-1")
+    # Then, once the claim is granted 4,000 and paid from the fund, the last 1,000 is paid too
+    to_decided(claim, case_officer, approver, outcome="partly_granted", amount="4000.00")
+    claims.claim_pay(actor=finance_officer, claim_id=claim.pk, reference="SEPA-C")
+    allocations.allocation_pay(actor=finance_officer, allocation_id=allocation.pk, amount="1000.00",
+                               reference="SEPA-2")
+    assert allocations.decision_money(decision).remaining == Decimal("0.00")
+
+
+def test_a_claim_on_a_sold_asset_holds_what_its_own_proceeds_do_not_cover(case, case_officer, approver):
+    # Given a yacht sold for 10,000, 8,000 of which went to victims, and 50,000 more in the fund
+    yacht = confiscated_asset(case, case_officer, title="Yacht")
+    fund("10000.00", asset=yacht)
+    fund("50000.00")
+    decision = decision_over_proceeds(case_officer, approver, "8000.00", proceeds_asset=yacht)
+    # When a bona fide owner claims 5,000 of the yacht's proceeds, only 2,000 of them are left outside
+    # the decision: 3,000 of the decision is theirs until the claim is decided
+    claim = paper_claim(case_officer, yacht, claimant_type="bona_fide_owner", amount="5000.00")
+    with pytest.raises(DomainError, match=claim.number):
+        allocate(case_officer, decision, "5000.01")
+    allocate(case_officer, decision, "5000.00")
+
+
+def test_the_allocation_form_shows_the_refusal_beside_the_amount(client, villa, case_officer, approver):
+    fund("10000.00")
+    decision = decision_over_proceeds(case_officer, approver, "6000.00")
+    claim = paper_claim(case_officer, villa, amount="5000.00")
+    client.force_login(case_officer)
+    url = reverse("disposition_decisions:action_allocate", args=[decision.pk])
+    assert "may be allocated while claims are pending" in client.get(url).content.decode()
+    response = client.post(url, {"payee_type": "victim", "payee_name": "Victims' association", "amount": "6000.00"})
+    assert response.status_code == 400
+    assert claim.number in " ".join(response.context["form"].errors["amount"])
+    assert not Allocation.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_officers_allocating_at_once_leave_what_the_claim_needs(villa, case_officer, approver):
+    # Given 6,000 of the fund's 10,000 to victims and a claim of 5,000: 5,000 of the decision may be allocated
+    fund("10000.00")
+    decision = decision_over_proceeds(case_officer, approver, "6000.00")
+    paper_claim(case_officer, villa, amount="5000.00")
+    other = UserFactory(username="officer2", role=roles.CASE_OFFICER)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def allocate_at_once(actor, name):
+        try:
+            barrier.wait(5)
+            allocate(actor, decision, "3000.00", name=name)
+            outcomes.append("allocated")
+        except DomainError as exc:
+            outcomes.append(str(exc))
+        finally:
+            connection.close()
+
+    # When two officers allocate 3,000 each at the same moment, one of them is refused
+    threads = [threading.Thread(target=allocate_at_once, args=(u, f"Victim {n}"))
+               for n, u in enumerate([case_officer, other])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert outcomes.count("allocated") == 1 and any("Claims come first" in o for o in outcomes), outcomes
+    assert sum(a.amount for a in Allocation.objects.all()) == Decimal("3000.00")

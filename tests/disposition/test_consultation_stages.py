@@ -219,3 +219,31 @@ def test_the_commenter_gets_a_signed_link_after_commit_and_a_bad_link_is_refused
     with pytest.raises(DomainError, match="await confirmation") as refused:
         comment(consultation, confirm=False, email="SPAM@example.org")
     assert refused.value.field == "email"
+
+
+def test_the_periodic_task_closes_due_consultations_once_and_leaves_the_others(case, case_officer, settings):
+    from disposition import tasks
+    from tests.disposition.reuse_helpers import beneficiary
+
+    # Given an open consultation whose period is over, one still open, and a draft whose period is over
+    ngo = beneficiary()
+    due = consultation_on(proposed_reuse(case, case_officer, ngo=ngo), case_officer)
+    end_period(due)
+    running = consultation_on(proposed_reuse(case, case_officer, title="Flat", ngo=ngo), case_officer)
+    draft = consultation_on(proposed_reuse(case, case_officer, title="Shop", ngo=ngo), case_officer, opened=False)
+    end_period(draft)
+    # When beat's task runs
+    entry = settings.CELERY_BEAT_SCHEDULE["disposition-consultations-close-due"]
+    assert entry["task"] == tasks.consultations_close_due.name
+    assert tasks.consultations_close_due.delay().get() == 1
+    # Then the due one is closed by the system, with the reason; the others are as they were
+    statuses = dict(Consultation.objects.values_list("pk", "status"))
+    assert (statuses[due.pk], statuses[running.pk], statuses[draft.pk]) == (
+        ConsultationStatus.CLOSED, ConsultationStatus.OPEN, ConsultationStatus.DRAFT)
+    closed = DispositionEvent.objects.get(subject="consultation", object_id=due.pk, action="close")
+    assert closed.actor is None and (closed.from_state, closed.to_state) == ("open", "closed")
+    assert "comment period ended" in closed.note
+    assert Consultation.objects.get(pk=due.pk).closed_at is not None
+    # And running it again changes nothing
+    assert tasks.consultations_close_due() == 0
+    assert DispositionEvent.objects.filter(subject="consultation", action="close").count() == 1
