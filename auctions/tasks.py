@@ -22,7 +22,11 @@ from .services import auctions, bidding, closing, deposits
 log = logging.getLogger(__name__)
 
 
-@shared_task(ignore_result=True, swept=True)  # swept: left to the sweep when the broker is down
+# Acknowledged once done, and given back to the queue when the pool process running it dies (killed,
+# out of memory), not only when the whole worker does: the next process closes the lot at once rather
+# than the minute sweep. Closing is idempotent, so a task given back after its commit changes nothing.
+@shared_task(ignore_result=True, swept=True,  # swept: left to the sweep when the broker is down
+             acks_late=True, reject_on_worker_lost=True)
 def close_lot(*, lot_id: int) -> None:
     """Scheduled at a lot's end. If soft close has moved the end meanwhile, the lot stays open and
     this task schedules itself again for the new end (bids never queue tasks themselves); the
