@@ -44,8 +44,8 @@ from tests.processes import (
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def _worker(broker: str, logs: Path, name: str, stall_at: str | None = None):
-    extra = {"DB_CONN_MAX_AGE": "0", "LOG_LEVEL": "INFO"}
+def _worker(broker: str, logs: Path, name: str, stall_at: str | None = None, **more: str):
+    extra = {"DB_CONN_MAX_AGE": "0", "LOG_LEVEL": "INFO", **more}
     if stall_at:
         extra.update(FAULT_STALL_FILE=str(logs / f"{name}.stalled"), FAULT_STALL_AT=stall_at)
     env = service_env(database_url=database_url(connection.settings_dict), redis_url=broker, **extra)
@@ -130,7 +130,9 @@ def test_a_pool_process_killed_while_closing_a_lot_gives_the_task_back_to_the_ne
     lot_id = _ended_lot_with_leader(open_lot_factory, auction_manager)
 
     with redis_server(tmp_path) as broker, tasks_sent_to(broker):
-        worker = _worker(broker, tmp_path, "worker", stall_at=stall_at)
+        # Redis gives back a task unacknowledged after an hour here, not seconds: it comes back at once
+        # only if the worker gives it back
+        worker = _worker(broker, tmp_path, "worker", stall_at=stall_at, FAULT_VISIBILITY_TIMEOUT="3600")
         request.addfinalizer(lambda: stop(worker, kill=True))
         task = tasks.close_lot.delay(lot_id=lot_id)
         # When the pool process closing the lot (inside the transaction, or after its commit and before
