@@ -188,12 +188,13 @@ def bidder_records_expire(*, now: datetime | None = None) -> dict[str, int]:
     # An auction's sales are its lots' ends: past retention once the last of them is.
     sold_before = ~Exists(Lot.objects.filter(auction=OuterRef("auction"))
                           .filter(Q(ends_at__isnull=True) | Q(ends_at__gte=cutoff)))
-    deposits = (Deposit.objects.filter(bidder__in=users).filter(sold_before).exclude(status=DepositStatus.CARD_SAVED)
-                .exclude(stripe_customer_id="", setup_intent_id="", payment_method_id="", last_error=""))
+    deposits = Deposit.objects.filter(bidder__in=users).filter(sold_before).exclude(status=DepositStatus.CARD_SAVED)
     counts = {"stripe_events": stripe_events_forget(object_ids={
         object_id for row in deposits.values_list("payment_intent_id", "setup_intent_id") for object_id in row})}
-    counts["deposits"] = deposits.update(stripe_customer_id="", setup_intent_id="", payment_method_id="",
-                                         last_error="", updated_at=now)
+    counts["deposits"] = (deposits.exclude(stripe_customer_id="", setup_intent_id="", payment_method_id="",
+                                           last_error="")
+                          .update(stripe_customer_id="", setup_intent_id="", payment_method_id="", last_error="",
+                                  updated_at=now))
     terms = TermsAcceptance.objects.filter(bidder__in=users).filter(sold_before)
     counts["terms_acceptances"], _by_model = terms.delete()
     erased_before = AuctionLogEntry.objects.filter(subject="bidder", action="erase", subject_id=OuterRef("pk"),

@@ -220,6 +220,16 @@ def test_past_retention_the_records_lose_the_person_and_the_books_still_balance(
     assert _held_of(erased_buyer) == held
 
 
+def test_past_retention_the_events_of_a_plain_card_hold_lose_their_payload(erased_buyer, lot):
+    # Given an erased account's deposit that was only a card hold (no saved card, no error)
+    Deposit.objects.filter(bidder=erased_buyer).update(stripe_customer_id="", setup_intent_id="",
+                                                        payment_method_id="", last_error="")
+    lot.refresh_from_db()
+    # When its retention has ended, the stored events about the hold keep nothing of the card holder
+    privacy.bidder_records_expire(now=lot.ends_at + relativedelta(years=10, days=1))
+    assert StripeEvent.objects.get(event_id="evt_held").payload == {}
+
+
 def test_the_end_of_retention_runs_every_night_on_beat(settings):
     job = settings.CELERY_BEAT_SCHEDULE["auctions-bidder-records-expire"]
     assert job["task"] == tasks.bidder_records_expire.name
