@@ -17,12 +17,16 @@ from common.urls import absolute_url
 
 from .exceptions import DepositError
 from .models import Lot, LotStatus
-from .services import auctions, bidding, closing, deposits
+from .services import auctions, bidding, closing, deposits, privacy
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(ignore_result=True, swept=True)  # swept: left to the sweep when the broker is down
+# Acknowledged once done, and given back to the queue when the pool process running it dies (killed,
+# out of memory), not only when the whole worker does: the next process closes the lot at once rather
+# than the minute sweep. Closing is idempotent, so a task given back after its commit changes nothing.
+@shared_task(ignore_result=True, swept=True,  # swept: left to the sweep when the broker is down
+             acks_late=True, reject_on_worker_lost=True)
 def close_lot(*, lot_id: int) -> None:
     """Scheduled at a lot's end. If soft close has moved the end meanwhile, the lot stays open and
     this task schedules itself again for the new end (bids never queue tasks themselves); the
@@ -134,6 +138,13 @@ def notify_won(*, lot_id: int, user_id: int) -> None:
 @shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True)
 def stripe_event_process(*, stored_id: int) -> None:
     deposits.stripe_event_process(stored_id=stored_id)
+
+
+@shared_task(ignore_result=True)
+def bidder_records_expire() -> dict[str, int]:
+    """Every night (beat): the personal data still held by erased accounts' records past retention is
+    cut (auctions.services.privacy); a record already cut is left alone, so running twice is safe."""
+    return privacy.bidder_records_expire()
 
 
 @shared_task(ignore_result=True)

@@ -1,14 +1,27 @@
 """Settlement's part of a bidder's data rights (auctions.services.privacy): their invoices, payments
 and claims go into their export, and an unpaid invoice stops an erasure. Invoices, payments and
-claims are kept on erasure (accounting law; claims are part of court proceedings)."""
+claims are kept on erasure (accounting law; claims are part of court proceedings). When an erased
+account's invoice is past retention, the name and address printed on it and the bank references of
+its payments and refunds are cut; the rows stay, for the ledger's postings point to them."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from auctions.services.privacy import bidder_erase_refusals, bidder_export_collect, iso, money_json
+from auctions.services.privacy import (
+    ERASED_NAME,
+    bidder_erase_refusals,
+    bidder_export_collect,
+    bidder_records_expired,
+    iso,
+    money_json,
+    stripe_events_forget,
+)
 
-from .models import UNPAID_STATES, Award, AwardStatus, Claim, Invoice, Payment
+from .models import UNPAID_STATES, Award, AwardStatus, Claim, Invoice, Payment, Refund
 
 
 def export_sections(sender, *, user, **kwargs) -> dict:
@@ -39,6 +52,25 @@ def erase_refusals(sender, *, user, **kwargs) -> list[str]:
     return reasons
 
 
+def records_expired(sender, *, users: QuerySet, cutoff: datetime, **kwargs) -> dict[str, int]:
+    """The erased accounts' invoices (paid, or cancelled) issued, and for a lot sold, before `cutoff`,
+    their payments and refunds: what they still hold of the person is cut, once."""
+    invoices = (Invoice.objects.filter(buyer__in=users, issued_at__lt=cutoff).exclude(status__in=UNPAID_STATES)
+                .exclude(award__lot__ends_at__gte=cutoff))
+    payments = Payment.objects.filter(invoice__in=invoices)
+    refunds = Refund.objects.filter(payment__in=payments)
+    intents = {*invoices.values_list("payment_intent_id", flat=True),
+               *payments.values_list("stripe_payment_intent_id", flat=True)}
+    return {
+        "invoice_stripe_events": stripe_events_forget(object_ids=intents),
+        "invoices": invoices.filter(~Q(buyer_name=ERASED_NAME) | ~Q(buyer_address="")).update(
+            buyer_name=ERASED_NAME, buyer_address=""),
+        "payments": payments.exclude(reference="").update(reference=""),
+        "refunds": refunds.exclude(reference="", error="").update(reference="", error=""),
+    }
+
+
 def connect() -> None:
     bidder_export_collect.connect(export_sections, dispatch_uid="disposition_bidder_export", weak=False)
     bidder_erase_refusals.connect(erase_refusals, dispatch_uid="disposition_bidder_erase_refusals", weak=False)
+    bidder_records_expired.connect(records_expired, dispatch_uid="disposition_bidder_records_expired", weak=False)

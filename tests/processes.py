@@ -278,6 +278,18 @@ def worker_ready(logs: Path, name: str) -> bool:
     return path.exists() and " ready." in path.read_text(errors="replace")
 
 
+def broker_drained(broker_url: str) -> bool:
+    """Whether the broker (a Redis of the test's own) holds no task, queued or delivered and not yet
+    acknowledged: kombu's Redis transport keeps the latter in its `unacked` hash until acknowledged."""
+    import redis
+
+    client = redis.Redis.from_url(broker_url)
+    try:
+        return client.llen("celery") == 0 and client.hlen("unacked") == 0
+    finally:
+        client.close()
+
+
 def rss_kb(pid: int) -> int:
     """Resident memory of a process and all its descendants, in KiB (from /proc)."""
     total = 0

@@ -7,16 +7,31 @@ keeps what the law requires: bids on lots, deposits, invoices and payments are a
 (BIDDER_RECORDS_RETENTION_YEARS). A bidder who leads on an open lot cannot erase yet, nor one who
 owes for a won lot (settlement says so through bidder_erase_refusals).
 
-The apps above auctions add what they hold through the two signals below (disposition: invoices,
+When that retention ends (bidder_records_expire, every night), the personal data those kept rows
+still hold goes too: each record N years after its sale, what the account itself kept N years after
+its erasure and its last sale. The rows stay, pointing to the anonymised account, for
+the books must still balance: a ledger posting is never deleted, nor the invoice, payment or deposit
+it was posted for; bids stay in the lot's history. What is cut: the Stripe customer, card and
+SetupIntent a deposit kept, and its last error; the stored Stripe events about the account's payment
+intents (whose payloads hold the card holder's name and e-mail); the acceptance of an auction's terms;
+the reasons written on the bidder profile; and, by settlement, the name and address printed on an
+invoice and the bank references of payments and refunds. Claims are not touched: they belong to court
+proceedings, and are kept as those are.
+
+The apps above auctions add what they hold through the signals below (disposition: invoices,
 payments and claims), so this module knows nothing of them.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,12 +40,15 @@ from ..events import auction_log_write
 from ..exceptions import TransitionRefused
 from ..models import (
     ApiToken,
+    AuctionLogEntry,
     Bid,
     BidderProfile,
     Deposit,
+    DepositStatus,
     Lot,
     LotStatus,
     OutbidNotice,
+    StripeEvent,
     TermsAcceptance,
     WatchlistItem,
 )
@@ -39,6 +57,9 @@ from ..models import (
 bidder_export_collect = Signal()
 # Receivers take `user` and return a list of reasons the account cannot be erased yet.
 bidder_erase_refusals = Signal()
+# Receivers take `users` (the erased accounts, a queryset) and `cutoff` (records of sales before it are
+# past retention), cut the personal data of their records past retention, and return a dict of counts.
+bidder_records_expired = Signal()
 
 ERASED_NAME = "—"
 
@@ -133,3 +154,56 @@ def bidder_erase(*, user) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
+
+
+# --------------------------------------------------------------------------------------------
+# The end of retention
+# --------------------------------------------------------------------------------------------
+
+
+def erased_bidders() -> QuerySet:
+    """The accounts erased by their bidder (the bidder profile's erasure is in the auctions log)."""
+    erased = AuctionLogEntry.objects.filter(subject="bidder", action="erase").values("subject_id")
+    return get_user_model().objects.filter(bidder_profile__pk__in=erased)
+
+
+def stripe_events_forget(*, object_ids: set[str]) -> int:
+    """The stored events (processed) about these Stripe objects keep their id, type and outcome, not
+    their payload; returns how many were cut."""
+    object_ids.discard("")
+    if not object_ids:
+        return 0
+    return (StripeEvent.objects.filter(processed_at__isnull=False, payload__data__object__id__in=sorted(object_ids))
+            .update(payload={}))
+
+
+@transaction.atomic
+def bidder_records_expire(*, now: datetime | None = None) -> dict[str, int]:
+    """Cut what the erased accounts' records still hold of the person once their retention
+    (BIDDER_RECORDS_RETENTION_YEARS after the sale) has ended; returns how many rows of each kind
+    were changed. Rows already cut are left alone, so a second run changes nothing."""
+    now = now or timezone.now()
+    cutoff = now - relativedelta(years=settings.BIDDER_RECORDS_RETENTION_YEARS)
+    users = erased_bidders()
+    # An auction's sales are its lots' ends: past retention once the last of them is.
+    sold_before = ~Exists(Lot.objects.filter(auction=OuterRef("auction"))
+                          .filter(Q(ends_at__isnull=True) | Q(ends_at__gte=cutoff)))
+    deposits = Deposit.objects.filter(bidder__in=users).filter(sold_before).exclude(status=DepositStatus.CARD_SAVED)
+    counts = {"stripe_events": stripe_events_forget(object_ids={
+        object_id for row in deposits.values_list("payment_intent_id", "setup_intent_id") for object_id in row})}
+    counts["deposits"] = (deposits.exclude(stripe_customer_id="", setup_intent_id="", payment_method_id="",
+                                           last_error="")
+                          .update(stripe_customer_id="", setup_intent_id="", payment_method_id="", last_error="",
+                                  updated_at=now))
+    terms = TermsAcceptance.objects.filter(bidder__in=users).filter(sold_before)
+    counts["terms_acceptances"], _by_model = terms.delete()
+    erased_before = AuctionLogEntry.objects.filter(subject="bidder", action="erase", subject_id=OuterRef("pk"),
+                                                   at__lt=cutoff)
+    bid_in_retention = Bid.objects.filter(bidder=OuterRef("user"), lot__ends_at__gte=cutoff)
+    counts["profiles"] = (BidderProfile.objects.filter(user__in=users).filter(Exists(erased_before))
+                          .exclude(Exists(bid_in_retention))
+                          .exclude(rejection_reason="", suspension_reason="")
+                          .update(rejection_reason="", suspension_reason="", updated_at=now))
+    for _receiver, more in bidder_records_expired.send(sender=None, users=users, cutoff=cutoff):
+        counts.update(more or {})
+    return counts

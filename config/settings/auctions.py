@@ -1,3 +1,5 @@
+from celery.schedules import crontab
+
 from config.env import env_int
 
 from .celery import CELERY_BEAT_SCHEDULE
@@ -35,3 +37,7 @@ AUCTIONS_API_TOKENS_PER_USER = env_int("AUCTIONS_API_TOKENS_PER_USER", 10)
 # A bidder who erases their account: bids, deposits, invoices and payments are accounting records,
 # kept this many years (the privacy page says so).
 BIDDER_RECORDS_RETENTION_YEARS = env_int("BIDDER_RECORDS_RETENTION_YEARS", 10)
+# Every night, what those records still hold of the person is cut once their retention has ended (the
+# rows stay, for the ledger's postings point to them: auctions.services.privacy.bidder_records_expire).
+CELERY_BEAT_SCHEDULE["auctions-bidder-records-expire"] = {
+    "task": "auctions.tasks.bidder_records_expire", "schedule": crontab(hour=2, minute=45)}

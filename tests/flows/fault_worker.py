@@ -6,8 +6,10 @@ names, having written that file so the test knows when to kill:
   payment is inserted and posted, before the commit);
 - `close`: closing a lot, inside its transaction (after the lot is awarded, before the commit);
 - `close_committed`: after a lot-closing task has committed, before the worker acknowledges it;
-and Redis gives an unacknowledged task back after a few seconds, not an hour, so that the next
-worker gets it while the test waits."""
+- `event_committed`: after a Stripe event's task has committed, before the worker acknowledges it;
+each once: a pool process started in place of a killed one (the file is there) goes on. And Redis
+gives an unacknowledged task back after a few seconds, not an hour, so that the next worker gets it
+while the test waits."""
 
 from __future__ import annotations
 
@@ -21,6 +23,10 @@ from config.celery import app
 
 app.conf.broker_transport_options = {"visibility_timeout": int(os.environ.get("FAULT_VISIBILITY_TIMEOUT", "4")),
                                      "unacked_restore_interval": 1, "unacked_restore_throttle": 1}
+
+
+# The stall points after a task's commit, before its acknowledgement: the task each one waits for.
+COMMITTED = {"close_committed": "auctions.tasks.close_lot", "event_committed": "auctions.tasks.stripe_event_process"}
 
 
 @worker_process_init.connect
@@ -45,10 +51,12 @@ def _stall_when_asked(**kwargs) -> None:
 
         closing._close_locked = stalled_close
         return
-    if where == "close_committed":
+    if where in COMMITTED:
+        task_name = COMMITTED[where]
+
         def stalled_ack(sender=None, kwargs=None, **_rest):
-            if sender is not None and sender.name == "auctions.tasks.close_lot":
-                _stall(stall_file, (kwargs or {}).get("lot_id"))
+            if sender is not None and sender.name == task_name:
+                _stall(stall_file, next(iter((kwargs or {}).values()), None))
 
         task_postrun.connect(stalled_ack, weak=False)
         return
@@ -65,6 +73,9 @@ def _stall_when_asked(**kwargs) -> None:
 
 
 def _stall(stall_file: str, pk) -> None:
+    """Write the pool process's id (and the row's) to the file, and wait to be killed; once only."""
+    if Path(stall_file).exists():
+        return
     Path(stall_file).write_text(f"{os.getpid()} {pk}")
     time.sleep(600)  # killed here
 

@@ -7,11 +7,17 @@ Two kills: one inside the closing transaction (nothing of it may survive: the lo
 then closed once by the next worker), and one after the commit but before the acknowledgement (the
 next worker gets the task again, and must not close, award or invoice the lot a second time).
 A worker killed while it processes a Stripe webhook is tests/flows/test_settlement_fault.py.
+
+And the pool process alone killed (the kernel's out-of-memory killer, a crash in a C extension)
+while the worker's main process lives on: the task is given back at once (reject_on_worker_lost),
+and the pool process started in its place closes the lot, with no sweep running.
 """
 
 from __future__ import annotations
 
 import datetime
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -25,6 +31,7 @@ from disposition.models import Award, Invoice
 from tests.auctions.conftest import open_lot_factory  # noqa: F401 - fixture
 from tests.auctions.factories import make_bidder
 from tests.processes import (
+    broker_drained,
     celery_worker,
     database_url,
     redis_server,
@@ -37,8 +44,8 @@ from tests.processes import (
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def _worker(broker: str, logs: Path, name: str, stall_at: str | None = None):
-    extra = {"DB_CONN_MAX_AGE": "0", "LOG_LEVEL": "INFO"}
+def _worker(broker: str, logs: Path, name: str, stall_at: str | None = None, **more: str):
+    extra = {"DB_CONN_MAX_AGE": "0", "LOG_LEVEL": "INFO", **more}
     if stall_at:
         extra.update(FAULT_STALL_FILE=str(logs / f"{name}.stalled"), FAULT_STALL_AT=stall_at)
     env = service_env(database_url=database_url(connection.settings_dict), redis_url=broker, **extra)
@@ -100,3 +107,53 @@ def test_workers_killed_while_closing_lots_leave_each_lot_closed_once(
         assert AuctionLogEntry.objects.filter(subject="lot", subject_id=lot.pk, action="award").count() == 1
         assert Award.objects.filter(lot=lot).count() == 1
         assert Invoice.objects.filter(award__lot=lot).count() == 1
+
+
+def _ended_lot_with_leader(make_lot, auction_manager) -> int:
+    auction, lots = make_lot(1)
+    bidder = make_bidder(reviewer=auction_manager, auctions=[auction])
+    bidding.lot_place_bid(lot_id=lots[0].pk, bidder=bidder, max_amount="150.00")
+    ended = timezone.now() - datetime.timedelta(seconds=1)
+    Lot.objects.filter(pk=lots[0].pk).update(ends_at=ended, original_ends_at=ended)
+    return lots[0].pk
+
+
+def _received(log: Path, task_id: str) -> int:
+    """How many times the worker's main process took the task from the broker."""
+    return log.read_text(errors="replace").count(f"[{task_id}] received")
+
+
+@pytest.mark.parametrize("stall_at", ["close", "close_committed"], ids=["in-transaction", "after-commit"])
+def test_a_pool_process_killed_while_closing_a_lot_gives_the_task_back_to_the_next_one(
+        open_lot_factory, auction_manager, tmp_path, request, stall_at):  # noqa: F811
+    # Given a lot with a leading bidder whose end has just passed, and one worker (no beat: no sweep)
+    lot_id = _ended_lot_with_leader(open_lot_factory, auction_manager)
+
+    with redis_server(tmp_path) as broker, tasks_sent_to(broker):
+        # Redis gives back a task unacknowledged after an hour here, not seconds: it comes back at once
+        # only if the worker gives it back
+        worker = _worker(broker, tmp_path, "worker", stall_at=stall_at, FAULT_VISIBILITY_TIMEOUT="3600")
+        request.addfinalizer(lambda: stop(worker, kill=True))
+        task = tasks.close_lot.delay(lot_id=lot_id)
+        # When the pool process closing the lot (inside the transaction, or after its commit and before
+        # the acknowledgement) is killed, and only it
+        stalled = tmp_path / "worker.stalled"
+        wait_until(stalled.exists, 90, "the worker did not reach the closing", tmp_path)
+        pool_pid = int(stalled.read_text().split()[0])
+        assert pool_pid != worker.pid
+        os.kill(pool_pid, signal.SIGKILL)
+
+        # Then the worker's main process lives on, takes the task back at once, and the pool process it
+        # starts in place of the killed one runs it to the end: nothing is left queued or unacknowledged
+        wait_until(lambda: _received(tmp_path / "worker.log", task.id) == 2, 60,
+                   "the task did not come back to the worker", tmp_path)
+        wait_until(lambda: broker_drained(broker), 60, "the worker did not finish its tasks", tmp_path)
+        assert worker.poll() is None
+        stop(worker)
+
+    # And the lot was closed, awarded and invoiced exactly once
+    lot = Lot.objects.get(pk=lot_id)
+    assert lot.status == LotStatus.AWAITING_PAYMENT and lot.hammer_price is not None
+    assert AuctionLogEntry.objects.filter(subject="lot", subject_id=lot_id, action="award").count() == 1
+    assert Award.objects.filter(lot=lot).count() == 1
+    assert Invoice.objects.filter(award__lot=lot).count() == 1

@@ -1,6 +1,7 @@
-"""The fault test: a Celery worker is killed (SIGKILL, the whole process group) while it processes
-a payment webhook, inside the transaction that records the payment. After a new worker starts, the
-event is processed once, and the money is recorded and posted once."""
+"""The fault tests: a Celery worker is killed (SIGKILL, the whole process group) while it processes
+a payment webhook, inside the transaction that records the payment, or after that transaction has
+committed and before the worker acknowledged the task. After a new worker starts, the event is
+delivered to it again, and the money is recorded and posted once."""
 
 from __future__ import annotations
 
@@ -22,7 +23,16 @@ from ledger.models import JournalEntry
 from tests.auctions.conftest import localstripe_url  # noqa: F401 - fixture
 from tests.disposition.conftest import bidder_factory, open_lot_factory  # noqa: F401 - fixtures
 from tests.disposition.stripe_helpers import post_event, recorded_event, stripe_settings, won_with_deposit  # noqa: F401
-from tests.processes import tasks_sent_to
+from tests.processes import (
+    broker_drained,
+    celery_worker,
+    database_url,
+    redis_server,
+    service_env,
+    stop,
+    tasks_sent_to,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.stripe, pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,3 +160,47 @@ def test_a_worker_killed_mid_payment_leaves_it_to_the_next_which_records_it_once
     assert JournalEntry.objects.filter(idempotency_key__startswith="payment:").count() == 1
     assert AuctionLogEntry.objects.filter(subject="invoice", subject_id=invoice.pk, to_state="paid").count() == 1
     assert StripeEvent.objects.filter(event_id=event["id"], verified=True).count() == 1
+
+
+def test_a_worker_killed_after_recording_a_payment_before_acknowledging_it_leaves_it_recorded_once(
+        client, open_lot_factory, auction_manager, stripe_settings, tmp_path,  # noqa: F811
+        django_capture_on_commit_callbacks, request):
+    # Given an invoice toward which the winner's deposit was captured (set up in-process)
+    invoice, deposit, _rival = won_with_deposit(open_lot_factory=open_lot_factory, auction_manager=auction_manager,
+                                                capture=django_capture_on_commit_callbacks)
+    event = recorded_event(deposit.payment_intent_id)
+
+    def worker(broker: str, name: str, **extra: str) -> subprocess.Popen:
+        env = service_env(database_url=database_url(connection.settings_dict), redis_url=broker,
+                          DB_CONN_MAX_AGE="0", LOG_LEVEL="INFO", **extra)
+        proc = celery_worker(env, tmp_path, name)
+        request.addfinalizer(lambda: stop(proc, kill=True))
+        return proc
+
+    with redis_server(tmp_path) as broker:
+        # When Stripe delivers the event, and the worker that processed it is killed after the payment
+        # was committed, before it acknowledged the task
+        first = worker(broker, "first", FAULT_STALL_FILE=str(tmp_path / "first.stalled"),
+                       FAULT_STALL_AT="event_committed")
+        with tasks_sent_to(broker):
+            assert post_event(client, event).status_code == 200
+        wait_until((tmp_path / "first.stalled").exists, 90, "the first worker did not process the event", tmp_path)
+        stored = StripeEvent.objects.get(event_id=event["id"], verified=True)
+        assert stored.processed_at is not None and Payment.objects.filter(invoice=invoice).count() == 1
+        stop(first, kill=True)
+
+        # Then the next worker is given the task again (acks late), and finds the event processed
+        second = worker(broker, "second")
+        wait_until(lambda: "stripe_event_process[" in (tmp_path / "second.log").read_text(errors="replace"), 90,
+                   "the task did not come back to the second worker", tmp_path)
+        wait_until(lambda: broker_drained(broker), 60, "the second worker did not finish the task", tmp_path)
+        stop(second)
+
+    # And the payment was recorded once, posted to the ledger once, and the invoice is paid
+    stored.refresh_from_db()
+    invoice.refresh_from_db()
+    assert stored.error == "" and "paid" in stored.outcome
+    assert Payment.objects.filter(invoice=invoice).count() == 1
+    assert JournalEntry.objects.filter(idempotency_key__startswith="payment:").count() == 1
+    assert invoice.status == InvoiceStatus.PAID and invoice.amount_paid == invoice.total
+    assert AuctionLogEntry.objects.filter(subject="invoice", subject_id=invoice.pk, to_state="paid").count() == 1
