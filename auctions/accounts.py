@@ -286,7 +286,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("There is no such token among your live tokens."))
         return redirect("auctions:api_tokens")
     return render(request, "auctions/account/api_tokens.html", {
-        "tokens": tokens.api_tokens_live(user=request.user),
+        "tokens": tokens.api_tokens_live_described(user=request.user),
         "lifetime_days": settings.AUCTIONS_API_TOKEN_LIFETIME_DAYS,
         "per_user": settings.AUCTIONS_API_TOKENS_PER_USER,
     })

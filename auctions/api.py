@@ -10,6 +10,7 @@ strings.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict
 from datetime import timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -49,7 +50,7 @@ from common.throttle import throttle_exceeded
 from custody.models import AssetCategory
 
 from . import engine, selectors
-from .models import ApiToken, LotStatus
+from .models import ApiToken, ApiTokenStatus, LotStatus
 from .models import Lot as LotRow
 from .search import MAX_QUERY
 from .services import bidding, tokens
@@ -59,6 +60,7 @@ router = Router()
 PUBLIC_STATES = tuple(s.value for s in selectors.PUBLIC_LOT_STATES)
 PublicStatus = Literal[PUBLIC_STATES]  # type: ignore[valid-type]
 Category = Literal[tuple(AssetCategory.values)]  # type: ignore[valid-type]
+TokenStatus = Literal[tuple(ApiTokenStatus.values)]  # type: ignore[valid-type]
 
 
 class BearerToken(HttpBearer):
@@ -115,6 +117,7 @@ class TokenInfo(BaseModel):
     id: int
     name: str
     prefix: str = Field(description="the key's first characters, to tell tokens apart")
+    status: TokenStatus = Field(description="live until it expires or is revoked (only live ones are listed)")
     created_at: DateTime
     last_used_at: DateTime | None = Field(description="to the minute; null if never used")
     expires_at: DateTime
@@ -288,11 +291,6 @@ def _rate_limit(key: str, *, limit: int, window: int) -> None:
         raise ApiError(429, "rate_limited", _("Too many requests; wait a few seconds and try again."))
 
 
-def _token_info(token: ApiToken) -> dict:
-    return {"id": token.pk, "name": token.name, "prefix": token.prefix, "created_at": token.created_at,
-            "last_used_at": token.last_used_at, "expires_at": token.expires_at}
-
-
 @router.post("/auth/token/", summary="Obtain a bearer token", operation_id="obtainToken",
              description=f"The token lives {settings.AUCTIONS_API_TOKEN_LIFETIME_DAYS} days (then it is answered "
                          "401 `token_expired`), and until your password changes or is reset. You have at most "
@@ -312,13 +310,13 @@ def token_obtain(request: HttpRequest, credentials: TokenRequest) -> dict:
     if user is None or not user.is_active:
         raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
     token, key = tokens.api_token_create(user=user, name=credentials.name)
-    return {**_token_info(token), "token": key}
+    return {**asdict(tokens.api_token_describe(token)), "token": key}
 
 
 @router.get("/auth/tokens/", auth=BIDDER, summary="Your live bearer tokens, newest first", operation_id="listTokens",
             **answers({200: TokenList}, {401: "No, invalid or expired credentials"}))
 def token_list(request: HttpRequest) -> dict:
-    return {"results": [_token_info(token) for token in tokens.api_tokens_live(user=request.auth)]}
+    return {"results": [asdict(token) for token in tokens.api_tokens_live_described(user=request.auth)]}
 
 
 @router.delete("/auth/tokens/{int:token_id}/", auth=BIDDER, summary="Revoke one of your bearer tokens",

@@ -773,6 +773,12 @@ class WatchlistItem(models.Model):
         return f"{self.user_id} watches {self.lot_id}"
 
 
+class ApiTokenStatus(models.TextChoices):
+    LIVE = "live", _("Live")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only its SHA-256 is stored; the key is shown once. It is live
     until it expires or is revoked (by its owner, or when their password changes or the account is

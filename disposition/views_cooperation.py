@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from pygal.style import Style
-from pygal_maps_world.maps import World
+from pygal_maps_world.maps import WORLD_MAP, World
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from common.admin.responses import require_perms
@@ -103,6 +103,18 @@ STAGE_COLOURS = {
     ForeignStage.RELEASED: "#9aa5b1",
 }
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+_SVG_NAMESPACE = ' xmlns="http://www.w3.org/2000/svg"'
+
+
+class _World(World):
+    """pygal_maps_world's map, read without the SVG namespace its file declares. Read with it, each
+    country is written out with whatever prefix this process last registered for that namespace in
+    ElementTree's table, which is global: qrcode registers `svg` whenever it draws a QR code (a staff
+    member setting up two-factor authentication), after which the map came out as `<svg:g>`
+    elements, which a browser reading the page's HTML does not draw. Pygal's own <svg> around the
+    map declares the namespace for all of it."""
+
+    svg_map = WORLD_MAP.replace(_SVG_NAMESPACE, "", 1)
 
 
 def status_map_svg(rows) -> SafeString:
@@ -114,8 +126,8 @@ def status_map_svg(rows) -> SafeString:
                   colors=tuple(STAGE_COLOURS[s] for s in stages) or ("#0a5796",),
                   font_family="system-ui, sans-serif", legend_font_size=16)
     # the legend is the page's own (HTML, readable at a phone's width), beside the map
-    chart = World(style=style, js=[], disable_xml_declaration=True, show_legend=False, margin=4, width=1000,
-                  height=520, tooltip_fancy_mode=False)
+    chart = _World(style=style, js=[], disable_xml_declaration=True, show_legend=False, margin=4, width=1000,
+                   height=520, tooltip_fancy_mode=False)
     for stage in stages:
         chart.add(str(stage.label),
                   {row.country.lower(): len(row.items) for row in rows if row.earliest_stage == stage})

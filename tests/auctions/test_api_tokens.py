@@ -186,3 +186,17 @@ def test_the_tokens_page_lists_them_and_revokes_one_by_post(client, bidder):
 def test_the_tokens_page_is_only_for_a_signed_in_user(client):
     answer = client.get(reverse("auctions:api_tokens"))
     assert answer.status_code == 302 and answer["Location"].startswith(reverse("auctions:login"))
+
+
+def test_a_token_is_described_to_its_owner_as_live_then_expired_or_revoked(client, bidder):
+    body = obtain(client, name="robot").json()
+    assert body["status"] == "live"
+    assert [line["status"] for line in my_tokens(client, body["token"]).json()["results"]] == ["live"]
+    token = ApiToken.objects.get(pk=body["id"])
+    after_its_end = token.expires_at + datetime.timedelta(seconds=1)
+    described = tokens.api_token_describe(token, now=after_its_end)
+    assert (described.status, described.name, described.expires_at) == ("expired", "robot", token.expires_at)
+    tokens.api_token_revoke(user=bidder, token_id=token.pk)
+    token.refresh_from_db()
+    assert tokens.api_token_describe(token).status == "revoked"
+    assert tokens.api_token_describe(token, now=after_its_end).status == "revoked"  # revoked stays revoked

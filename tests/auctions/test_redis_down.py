@@ -33,6 +33,7 @@ from auctions.selectors import increment_tiers
 from auctions.services import tokens
 from config.celery import app as celery_app
 from tests.auctions.reference import Reference
+from tests.processes import celery_configured
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -88,17 +89,6 @@ class OwnRedis:
             self.stop()
 
 
-def _reset_broker_connections() -> None:
-    """Close the broker connections and forget them. The app's pool is kombu's shared one for that
-    broker (kombu.pools): closing it without `pools.reset()` would leave a closed pool for the next
-    test, which even an eager task acquires a producer from."""
-    from kombu import pools
-
-    pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def own_redis(tmp_path, settings):
     """Our Redis as the cache and the broker, with production's timeouts and a one-second breaker."""
@@ -108,15 +98,9 @@ def own_redis(tmp_path, settings):
     settings.REDIS_BREAKER_SECONDS = 1
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.AUCTIONS_BID_RATE_LIMIT = 1000  # the load is not about the throttle (a test of its own is)
-    conf = celery_app.conf
-    saved = {key: conf[key] for key in ("broker_url", "task_always_eager", "broker_connection_timeout",
-                                         "broker_transport_options", "task_publish_retry")}
-    conf.update(broker_url=server.url, task_always_eager=False, broker_connection_timeout=TIMEOUT,
-                broker_transport_options=options, task_publish_retry=False)
-    _reset_broker_connections()
-    yield server
-    conf.update(saved)
-    _reset_broker_connections()
+    with celery_configured(broker_url=server.url, task_always_eager=False, broker_connection_timeout=TIMEOUT,
+                           broker_transport_options=options, task_publish_retry=False):
+        yield server
     server.close()
 
 

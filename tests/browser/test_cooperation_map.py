@@ -56,12 +56,9 @@ def test_staff_read_the_status_map_on_a_desktop_and_on_a_phone(browser, live_ser
     expect(table).to_be_visible()
     for name in ("Switzerland", "United Kingdom", "United Arab Emirates", "France"):
         expect(table.get_by_role("rowheader", name=name)).to_be_visible()
-    uncoloured = [code for code in ("ch", "gb", "ae", "fr")
-                  if page.locator(f"svg[data-status-map] g.{code}.country[class*='color-']").count() != 1]
-    if uncoloured:
-        # Known and open: run alone this passes; after other tests in the same process the map has drawn
-        # these countries without their colour (the table beside it still lists them). Not yet explained.
-        pytest.xfail(f"countries drawn without their colour after other tests: {uncoloured}")
+    # each country coloured (also after a QR code was drawn in this process: a test of two-factor set-up)
+    for code in ("ch", "gb", "ae", "fr"):
+        assert page.locator(f"svg[data-status-map] g.{code}.country[class*='color-']").count() == 1, code
     expect(table.get_by_text("Confiscation proceedings: 1")).to_be_visible()
     expect(page.get_by_text("No treaty in force")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -89,3 +89,21 @@ def test_the_status_map_shows_the_countries_by_stage_and_the_same_table(client, 
     assert f'data-frozen="{ae.pk}"' in page and "No treaty in force" in page and ">400<" in page
     client.force_login(custodian)
     assert client.get(reverse("cooperation_map:index")).status_code == 403
+
+
+def test_the_status_map_draws_its_countries_after_a_qr_code_was_drawn_in_the_same_process(
+        client, case_officer, case, auditor, monkeypatch):
+    """qrcode registers an `svg` prefix in ElementTree's global table each time it draws (the two-factor
+    set-up page); the map's countries must stay plain <g> elements, which a browser draws in HTML."""
+    from xml.etree import ElementTree
+
+    from common.security.views import qr_code_svg
+
+    monkeypatch.setattr(ElementTree, "_namespace_map", dict(ElementTree._namespace_map))  # undone after
+    frozen(case_officer, case, country="CH")
+    qr_code_svg("otpauth://totp/Agency:someone?secret=JBSWY3DPEHPK3PXP")  # a staff member sets up two-factor
+    client.force_login(auditor)
+    page = client.get(reverse("cooperation_map:index")).content.decode()
+    svg = page[page.index("data-status-map"):page.index("data-map-table")]
+    assert '<g class="ch country map-element color-' in svg
+    assert "<svg:" not in svg
