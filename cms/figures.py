@@ -84,9 +84,10 @@ METHODS = {
         "social-reuse projects, public bodies and foreign states: assigned is what executed disposition decisions "
         "moved from the confiscated-proceeds fund to what is owed to them (by the decision's kind), less what a "
         "revocation released back; paid out is what the payments of the decisions' allocations transferred to "
-        "the payees; still to pay is the difference. State budget, escrow and owners: what the accounts hold "
-        "today (the fund after what decisions assigned). The total is every net proceed received, each counted "
-        "once."),
+        "the payees; still to pay is the difference. Paid to claimants: what the payments of granted claims "
+        "(victims, bona fide owners, civil parties, creditors, foreign states) took out of the fund, net of "
+        "corrections. State budget, escrow and owners: what the accounts hold today (the fund after what decisions "
+        "assigned and claims were paid). The total is every net proceed received, each counted once."),
     "in_use": gettext_lazy(
         "Of the assets assigned by an executed (or monitored, or completed) decision for social reuse or use by "
         "a public body, how many the latest publishable monitoring report of the project found in use as agreed, "

@@ -429,11 +429,14 @@ def management_cost_share() -> Ratio:
 # disposition.services.decisions.PAYABLE_PURPOSE by the decision's kind) and its allocations' payments
 # debit (what was paid out); the others hold money not yet assigned by any decision.
 PAYMENT_SOURCE = "allocation:"  # the ledger source of an allocation's payment (disposition.services.allocations)
+CLAIM_SOURCE = "claim:"  # the ledger source of a claim's payment out of the fund (disposition.services.claims)
 DESTINATIONS = [
     ("victims", _("Compensation of victims"), [AccountPurpose.VICTIM_COMPENSATION], True),
     ("social_reuse", _("Social-reuse projects"), [AccountPurpose.SOCIAL_REUSE_GRANTS], True),
     ("public_bodies", _("Public bodies"), [AccountPurpose.PUBLIC_BODIES], True),
     ("returned_abroad", _("Returned to foreign states"), [AccountPurpose.FOREIGN_STATES], True),
+    ("claimants", _("Paid to claimants (victims' compensation and third-party claims)"),
+     [AccountPurpose.STATE_PROCEEDS], False),
     ("state_budget", _("State budget (confiscated-proceeds fund, not yet assigned)"),
      [AccountPurpose.STATE_PROCEEDS], False),
     ("escrow", _("Held in escrow until the court decides"), [AccountPurpose.ESCROW], False),
@@ -454,22 +457,32 @@ class Destination:
         return None if self.paid is None else self.amount - self.paid
 
 
+def _claim_payments() -> Q:
+    """The postings of claims' payments (Dr fund, Cr bank), and of their reversals."""
+    return Q(entry__source__startswith=CLAIM_SOURCE) | Q(entry__reverses__source__startswith=CLAIM_SOURCE)
+
+
 def proceeds_destinations() -> list[Destination]:
     """Net proceeds by destination (agency currency), in one query over the postings. For the
     destinations of disposition decisions: assigned = what executed decisions credited to the
     destination's account, net of what revocations released back to the fund (= its credit balance
-    plus what was paid out); paid = what allocation payments debited. For the others, the credit
-    balance held there today. Their sum is every proceed received: money assigned leaves the fund."""
+    plus what was paid out); paid = what allocation payments debited. Claimants: what the payments of
+    granted claims debited from the fund (net of reversals), all of it paid. For the others, the
+    credit balance held there today. Their sum is every proceed received: money assigned or paid to
+    a claimant leaves the fund."""
     balance, paid = {}, {}
     for key, _label, purposes, by_decision in DESTINATIONS:
         on = Q(account__purpose__in=purposes)
+        if key == "claimants":
+            balance[key] = Coalesce(Sum("amount", filter=on & _claim_payments()), ZERO, output_field=MONEY)
+            continue
         balance[key] = Coalesce(Sum(F("amount") * -1, filter=on), ZERO, output_field=MONEY)
         if by_decision:
             paid[f"{key}__paid"] = Coalesce(Sum("amount", filter=on & Q(entry__source__startswith=PAYMENT_SOURCE)),
                                             ZERO, output_field=MONEY)
     result = Posting.objects.filter(currency=agency_currency()).aggregate(**balance, **paid)
     return [Destination(key, str(label), result[key] + result[f"{key}__paid"], result[f"{key}__paid"], True)
-            if by_decision else Destination(key, str(label), result[key])
+            if by_decision else Destination(key, str(label), result[key], result[key] if key == "claimants" else None)
             for key, label, _purposes, by_decision in DESTINATIONS]
 
 
