@@ -68,7 +68,23 @@ from custody.models import (
     DispositionMethod,
 )
 from custody.selectors import public_assets
-from disposition.models import BENEFICIARY_KINDS, Claim, ClaimOutcome, ClaimStatus, DecisionStatus, MonitoringReport
+from disposition.models import (
+    BENEFICIARY_KINDS,
+    AllocationPayment,
+    AssetFrozenAbroad,
+    Claim,
+    ClaimOutcome,
+    ClaimStatus,
+    CooperationRequest,
+    DecisionKind,
+    DecisionStatus,
+    DispositionDecision,
+    ForeignOrder,
+    ForeignOrderStatus,
+    ForeignStage,
+    MonitoringReport,
+    RequestStatus,
+)
 from disposition.selectors import decisions_public
 from ledger.models import AccountPurpose, Posting
 
@@ -575,6 +591,81 @@ def claim_figures() -> ClaimFigures:
     return ClaimFigures(**result)
 
 
+# ---- international cooperation ---------------------------------------------------------------
+
+
+class CooperationRecord(TextChoices):
+    REQUEST_SENT = "request_sent", _("Requests sent")
+    REQUEST_RECEIVED = "request_received", _("Requests received")
+    FOREIGN_ORDER = "foreign_order", _("Foreign orders received")
+    FROZEN_ABROAD = "frozen_abroad", _("Assets frozen abroad")
+    RETURN = "return", _("Returns to other states")
+
+
+# The statuses (or stages) of each kind of record, in the order of their life cycle.
+COOPERATION_STATUSES: dict[str, type[TextChoices]] = {
+    CooperationRecord.REQUEST_SENT: RequestStatus, CooperationRecord.REQUEST_RECEIVED: RequestStatus,
+    CooperationRecord.FOREIGN_ORDER: ForeignOrderStatus, CooperationRecord.FROZEN_ABROAD: ForeignStage,
+    CooperationRecord.RETURN: DecisionStatus,
+}
+
+
+@dataclass(frozen=True)
+class CooperationRow:
+    """How many records of one kind stand at one status with one state, and for assets frozen abroad
+    the amount frozen, for returns the amount paid to the state (agency currency; None: no amount)."""
+
+    record: str
+    country: str  # ISO 3166-1 alpha-2: the counterpart, issuing, freezing or receiving state
+    status: str
+    count: int
+    amount: Decimal | None = None
+
+    @property
+    def status_label(self) -> str:
+        choices = COOPERATION_STATUSES[self.record]
+        return str(choices(self.status).label) if self.status in choices.values else self.status
+
+
+def _cooperation_order(row: CooperationRow) -> tuple:
+    statuses = COOPERATION_STATUSES[row.record].values
+    return (CooperationRecord.values.index(row.record), countries.name(row.country) or row.country,
+            statuses.index(row.status) if row.status in statuses else 99)
+
+
+def cooperation_rows() -> list[CooperationRow]:
+    """International cooperation counted by kind of record, state and status: one GROUP BY per kind.
+    Requests sent and received (by counterpart state), foreign orders received (by issuing state),
+    assets of our cases frozen abroad (by country and foreign stage, with the amount frozen) and the
+    returns to other states that the public record shows (disposition decisions of kind return, by
+    recipient state and status, with what their allocations' payments, each a ledger transfer, paid
+    to the state). Only states, statuses, counts and amounts: no authority, reference, subject, person
+    or asset is named."""
+    currency = agency_currency()
+    rows = [CooperationRow(f"request_{r['direction']}", r["counterpart_state"], r["status"], r["n"])
+            for r in CooperationRequest.objects.order_by().values("direction", "counterpart_state", "status")
+            .annotate(n=Count("pk"))]
+    rows += [CooperationRow(CooperationRecord.FOREIGN_ORDER, r["issuing_state"], r["status"], r["n"])
+             for r in ForeignOrder.objects.order_by().values("issuing_state", "status").annotate(n=Count("pk"))]
+    rows += [CooperationRow(CooperationRecord.FROZEN_ABROAD, r["country"], r["stage"], r["n"], r["amount"])
+             for r in AssetFrozenAbroad.objects.order_by().values("country", "stage").annotate(
+                 n=Count("pk"), amount=Coalesce(Sum("amount", filter=Q(currency=currency)), ZERO,
+                                                output_field=MONEY))]
+    paid = (AllocationPayment.objects.filter(allocation__decision=OuterRef("pk"), currency=currency).order_by()
+            .values("allocation__decision").annotate(total=Sum("amount")).values("total"))
+    returns = (DispositionDecision.objects.filter(pk__in=decisions_public().values("pk"),
+                                                  kind=DecisionKind.FOREIGN_RETURN)
+               .annotate(paid=Coalesce(Subquery(paid, output_field=MONEY), ZERO, output_field=MONEY)))
+    by_state: dict[tuple[str, str], list] = {}
+    for state, status, amount in returns.values_list("recipient_state", "status", "paid"):
+        found = by_state.setdefault((str(state), status), [0, ZERO])
+        found[0] += 1
+        found[1] += amount
+    rows += [CooperationRow(CooperationRecord.RETURN, state, status, n, amount)
+             for (state, status), (n, amount) in by_state.items()]
+    return sorted(rows, key=_cooperation_order)
+
+
 # ---- the figures, cached ---------------------------------------------------------------------
 
 # The figures take a second or two over 100,000 assets: each is cached (Django's cache; Redis where
@@ -637,6 +728,7 @@ NUMBERS: dict[str, Callable[[], object]] = {
     "proceeds": lambda: proceeds_destinations(),
     "in_use": lambda: assigned_in_use(),
     "claims": lambda: claim_figures(),
+    "cooperation": lambda: cooperation_rows(),
 }
 
 
