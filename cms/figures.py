@@ -370,10 +370,15 @@ def _cost_share(ratio: statistics.Ratio | None = None) -> Figure:
 
 def all_figures_as_of() -> tuple[list[Figure], datetime.datetime]:
     """Every figure of the statistics page, in its order, and when the oldest of their numbers was
-    computed (each is cached until the data change: statistics.numbers)."""
-    titles = _titles()
+    computed: built once per language and data generation (tables and charts; drawing the charts
+    alone takes a tenth of a second), and kept in the cache as their numbers are."""
     generation = statistics.data_generation()
-    computed = {name: statistics.numbers(name, generation=generation) for name in statistics.NUMBERS}
+    return statistics.cached("page", lambda: _build_figures(generation), generation=generation).value
+
+
+def _build_figures(generation: str) -> tuple[list[Figure], datetime.datetime]:
+    titles = _titles()
+    computed = statistics.all_numbers(generation=generation)
     n = {name: c.value for name, c in computed.items()}
     figures = [
         grouping_figure("stage", titles, n["stage"]), grouping_figure("category", titles, n["category"]),
