@@ -439,27 +439,32 @@ def median_days_per_stage(log: dict | None = None) -> list[StageDuration]:
 # ---- money -----------------------------------------------------------------------------------
 
 
-def value_ratios() -> tuple[Ratio, Ratio]:
-    """Over the public assets with a value at seizure, in one query joining the rules' querysets
-    (the same the open data reads asset by asset) once:
-    - sale price ÷ value at seizure, summed over those that were sold (a ratio of sums: each euro
-      weighs the same);
-    - management (storage and upkeep) costs ÷ value at seizure, summed over all of them."""
+def _sums_over_valued_assets(per_asset: QuerySet, *, only_with: bool) -> tuple[int, Decimal, Decimal]:
+    """Over the public assets with a value at seizure (and, if `only_with`, a row in `per_asset`):
+    how many, the sum of their `per_asset` totals, the sum of their values. One query, joining the
+    rules' querysets (the same the open data reads asset by asset)."""
     assets_sql, assets_params = (public_assets().annotate(value=value_at_seizure()).filter(value__gt=0)
                                  .order_by().values("pk", "value").query.sql_with_params())
-    sales_sql, sales_params = _per_asset(_sale_postings(), negate=True).query.sql_with_params()
-    costs_sql, costs_params = _per_asset(_cost_postings()).query.sql_with_params()
+    totals_sql, totals_params = per_asset.query.sql_with_params()
+    join = "JOIN" if only_with else "LEFT JOIN"
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(s.entry__asset_id), coalesce(sum(s.total), 0), "  # noqa: S608 - the ORM's SQL
-            "coalesce(sum(a.value) FILTER (WHERE s.entry__asset_id IS NOT NULL), 0), "
-            "count(*), coalesce(sum(c.total), 0), coalesce(sum(a.value), 0) "
-            f"FROM ({assets_sql}) a LEFT JOIN ({sales_sql}) s ON s.entry__asset_id = a.pk "
-            f"LEFT JOIN ({costs_sql}) c ON c.entry__asset_id = a.pk",
-            [*assets_params, *sales_params, *costs_params])
-        sold, sales, sold_values, valued, costs, values = cursor.fetchone()
-    sales, sold_values, costs, values = (Decimal(v).quantize(Decimal("0.01"))
-                                         for v in (sales, sold_values, costs, values))
+            "SELECT count(*), coalesce(sum(t.total), 0), coalesce(sum(a.value), 0) "  # noqa: S608 - ORM's SQL
+            f"FROM ({assets_sql}) a {join} ({totals_sql}) t ON t.entry__asset_id = a.pk",
+            [*assets_params, *totals_params])
+        count, total, values = cursor.fetchone()
+    return count, Decimal(total).quantize(Decimal("0.01")), Decimal(values).quantize(Decimal("0.01"))
+
+
+def value_ratios() -> tuple[Ratio, Ratio]:
+    """Over the public assets with a value at seizure:
+    - sale price ÷ value at seizure, summed over those that were sold (a ratio of sums: each euro
+      weighs the same);
+    - management (storage and upkeep) costs ÷ value at seizure, summed over all of them.
+    Two queries: joining both sums to the assets in one query made PostgreSQL build each hash twice
+    in its parallel workers, a sixth slower over 100,000 assets (tests/benchmarks/test_statistics.py)."""
+    sold, sales, sold_values = _sums_over_valued_assets(_per_asset(_sale_postings(), negate=True), only_with=True)
+    valued, costs, values = _sums_over_valued_assets(_per_asset(_cost_postings()), only_with=False)
     return (Ratio(sales, sold_values, _ratio(sales, sold_values), sold),
             Ratio(costs, values, _ratio(costs, values), valued))
 
@@ -778,7 +783,7 @@ def numbers(name: str, *, generation: str | None = None) -> Computed:
 def compute_all() -> dict[str, object]:
     """Every figure's numbers (the keys of NUMBERS), sharing the passes they have in common: the four
     groupings in one query (whose stages the funnel and the share in use read), the funnel and the
-    medians in one pass over the custody log, the two ratios over valued assets in one join."""
+    medians in one pass over the custody log."""
     groupings = counts_by()
     log = custody_log_aggregates()
     sale_to_value, cost_share = value_ratios()
