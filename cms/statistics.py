@@ -707,7 +707,7 @@ def cooperation_rows() -> list[CooperationRow]:
 
 # ---- the figures, cached ---------------------------------------------------------------------
 
-# The figures take a second or two over 100,000 assets: each is cached (Django's cache; Redis where
+# The figures take about a second over 100,000 assets: each is cached (Django's cache; Redis where
 # configured, but the figures are computed anyway when it cannot be reached), under the data's
 # generation, so that a custody transition, an edit of the register, an appraisal, a ledger entry or
 # a step of a disposition shows at once; and for FIGURES_SECONDS at most, for what the generation
