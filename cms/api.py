@@ -46,6 +46,36 @@ def statistics_by(request: HttpRequest, by: Grouping = "stage") -> dict:
             "rows": [{"key": row.key, "count": row.count, "value": row.value} for row in rows]}
 
 
+class CooperationRowOut(BaseModel):
+    record: Literal[tuple(statistics.CooperationRecord.values)]  # type: ignore[valid-type]
+    country: str
+    status: str
+    count: int
+    amount: Amount | None
+
+
+class CooperationStatistics(BaseModel):
+    currency: str
+    rows: list[CooperationRowOut]
+
+
+@router.get("/statistics/cooperation/", operation_id="getCooperationStatistics", auth=None,
+            url_name="statistics_cooperation",
+            summary="International cooperation counted by kind of record, state and status",
+            description="Requests for cooperation sent and received (by counterpart state), foreign orders received "
+                        "(by issuing state), assets of our cases frozen abroad (by country and foreign stage; "
+                        "`amount`: the amount frozen) and returns to other states (disposition decisions of kind "
+                        "return, by recipient state and status; `amount`: what was paid to the state). `country` is "
+                        "an ISO 3166-1 alpha-2 code; amounts are in `currency`, null where the record has none. "
+                        "The statistics page's cooperation tables add these rows up by state and by stage.",
+            response=CooperationStatistics)
+def statistics_cooperation(request: HttpRequest) -> dict:
+    rows = statistics.numbers("cooperation").value
+    return {"currency": statistics.agency_currency(),
+            "rows": [{"record": r.record, "country": r.country, "status": r.status, "count": r.count,
+                      "amount": r.amount} for r in rows]}
+
+
 def _streamed(chunks, content_type: str, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(chunks, content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="{filename}"'

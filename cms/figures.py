@@ -12,12 +12,13 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_countries import countries
 
 from common.formats import format_number
 from common.money import format_money, format_percent
 
 from . import charts, statistics
-from .statistics import DRILL_PARAMETERS, Stage
+from .statistics import DRILL_PARAMETERS, ZERO, Stage
 
 ASSET_INDEX_PATH = "/assets/"  # the public asset pages' index (AssetIndexPage), which filters by these
 
@@ -84,9 +85,10 @@ METHODS = {
         "social-reuse projects, public bodies and foreign states: assigned is what executed disposition decisions "
         "moved from the confiscated-proceeds fund to what is owed to them (by the decision's kind), less what a "
         "revocation released back; paid out is what the payments of the decisions' allocations transferred to "
-        "the payees; still to pay is the difference. State budget, escrow and owners: what the accounts hold "
-        "today (the fund after what decisions assigned). The total is every net proceed received, each counted "
-        "once."),
+        "the payees; still to pay is the difference. Paid to claimants: what the payments of granted claims "
+        "(victims, bona fide owners, civil parties, creditors, foreign states) took out of the fund, net of "
+        "corrections. State budget, escrow and owners: what the accounts hold today (the fund after what decisions "
+        "assigned and claims were paid). The total is every net proceed received, each counted once."),
     "in_use": gettext_lazy(
         "Of the assets assigned by an executed (or monitored, or completed) decision for social reuse or use by "
         "a public body, how many the latest publishable monitoring report of the project found in use as agreed, "
@@ -99,6 +101,18 @@ METHODS = {
         "denied: the decision as it stands (after any reconsideration). Amounts in the agency's currency: claimed, "
         "granted, and compensation paid (ledger transfers to the claimants). Median days: from filing to the first "
         "decision, over the claims decided. No claimant is ever named."),
+    "cooperation_by_country": gettext_lazy(
+        "International cooperation with each state, from the agency's records: requests for cooperation (mutual "
+        "legal assistance, freezing, confiscation, asset sharing) sent to it and received from it, foreign freezing "
+        "and confiscation orders it issued and the agency received, assets of our cases frozen there, and the "
+        "returns of assets or proceeds to it that the public record shows (disposition decisions of kind return, "
+        "approved or later). Returned: what the payments of those decisions transferred to the state, each a "
+        "ledger transfer, in the agency's currency. No authority, reference, person or asset is named."),
+    "cooperation_by_stage": gettext_lazy(
+        "The same records by where they stand: requests pending, answered, refused or withdrawn; foreign orders "
+        "from receipt to enforcement (or refused, or set aside); assets frozen abroad by the stage of the foreign "
+        "procedure, with the amount frozen (in the agency's currency; other currencies are counted, not added); "
+        "returns by the status of their decision, with the amount paid to the states."),
 }
 
 
@@ -111,6 +125,8 @@ METHOD_TITLES = {
     "cost_share": gettext_lazy("Management costs ÷ value at seizure"),
     "proceeds": gettext_lazy("Where the proceeds went"), "in_use": gettext_lazy("Assigned assets actually in use"),
     "claims": gettext_lazy("Claims of third parties and victims"),
+    "cooperation_by_country": gettext_lazy("International cooperation by state"),
+    "cooperation_by_stage": gettext_lazy("International cooperation by stage"),
 }
 
 
@@ -269,6 +285,69 @@ def claims_figure(figures: statistics.ClaimFigures | None = None) -> Figure:
                   extra={"claims": c})
 
 
+def cooperation_by_country_figure(rows: list[statistics.CooperationRow] | None = None) -> Figure:
+    """Per state: the records of each kind (CooperationRecord) and the amount returned to it."""
+    currency = statistics.agency_currency()
+    rows = statistics.numbers("cooperation").value if rows is None else rows
+    records = list(statistics.CooperationRecord)
+    states: dict[str, dict] = {}
+    for row in rows:
+        state = states.setdefault(row.country, {"counts": dict.fromkeys(records, 0), "returned": ZERO})
+        state["counts"][row.record] += row.count
+        if row.record == statistics.CooperationRecord.RETURN:
+            state["returned"] += row.amount or ZERO
+    ordered = sorted(states.items(), key=lambda item: countries.name(item[0]) or item[0])
+    total = {"counts": {record: sum(s["counts"][record] for s in states.values()) for record in records},
+             "returned": sum((s["returned"] for s in states.values()), ZERO)}
+
+    def row(key: str, label: str, state: dict, **extra) -> Row:
+        counts = [state["counts"][record] for record in records]
+        return Row([label, *[format_number(n) for n in counts], _money(state["returned"], currency)],
+                   [key, *[str(n) for n in counts], str(state["returned"])], **extra)
+
+    table = [row(code, countries.name(code) or code, state) for code, state in ordered]
+    table.append(row("total", _("Total"), total, total=True))
+    return Figure(
+        slug="cooperation-by-country", title=_("International cooperation by state"),
+        method=str(METHODS["cooperation_by_country"]),
+        headers=[_("State"), *[str(record.label) for record in records], _("Returned to the state")],
+        raw_headers=["country", *[record.value for record in records], f"returned_{currency.lower()}"], rows=table,
+        chart=charts.bars([(countries.name(code) or code, sum(state["counts"].values())) for code, state in ordered],
+                          format_number) if ordered else "",
+        summary=_("%(states)s states; %(returned)s returned to other states.") % {
+            "states": format_number(len(ordered)), "returned": _money(total["returned"], currency)},
+        extra={"total": total})
+
+
+def cooperation_by_stage_figure(rows: list[statistics.CooperationRow] | None = None) -> Figure:
+    """Per kind of record and status: how many, and the amount (frozen abroad, returned) where there is one."""
+    currency = statistics.agency_currency()
+    rows = statistics.numbers("cooperation").value if rows is None else rows
+    grouped: dict[tuple[str, str], list] = {}
+    for r in rows:
+        found = grouped.setdefault((r.record, r.status), [r.status_label, 0, None])
+        found[1] += r.count
+        if r.amount is not None:
+            found[2] = (found[2] or ZERO) + r.amount
+    table = []
+    for record in statistics.CooperationRecord:
+        for status in statistics.COOPERATION_STATUSES[record].values:
+            if (record.value, status) not in grouped:
+                continue
+            label, count, amount = grouped[(record.value, status)]
+            table.append(Row([f"{record.label}: {label}", format_number(count),
+                              "—" if amount is None else _money(amount, currency)],
+                             [f"{record.value}:{status}", str(count), "" if amount is None else str(amount)]))
+    per_record = [(str(record.label), sum(n for (kind, _s), (_l, n, _a) in grouped.items() if kind == record.value))
+                  for record in statistics.CooperationRecord]
+    return Figure(
+        slug="cooperation-by-stage", title=_("International cooperation by stage"),
+        method=str(METHODS["cooperation_by_stage"]),
+        headers=[_("Record and stage"), _("Number"), _("Amount")],
+        raw_headers=["record_status", "count", f"amount_{currency.lower()}"], rows=table,
+        chart=charts.bars(per_record, format_number) if table else "")
+
+
 def _titles() -> dict[str, str]:
     return {"stage": _("Public assets by stage"), "stage_column": _("Stage"),
             "category": _("By category"), "category_column": _("Category"),
@@ -291,10 +370,15 @@ def _cost_share(ratio: statistics.Ratio | None = None) -> Figure:
 
 def all_figures_as_of() -> tuple[list[Figure], datetime.datetime]:
     """Every figure of the statistics page, in its order, and when the oldest of their numbers was
-    computed (each is cached until the data change: statistics.numbers)."""
-    titles = _titles()
+    computed: built once per language and data generation (tables and charts; drawing the charts
+    alone takes a tenth of a second), and kept in the cache as their numbers are."""
     generation = statistics.data_generation()
-    computed = {name: statistics.numbers(name, generation=generation) for name in statistics.NUMBERS}
+    return statistics.cached("page", lambda: _build_figures(generation), generation=generation).value
+
+
+def _build_figures(generation: str) -> tuple[list[Figure], datetime.datetime]:
+    titles = _titles()
+    computed = statistics.all_numbers(generation=generation)
     n = {name: c.value for name, c in computed.items()}
     figures = [
         grouping_figure("stage", titles, n["stage"]), grouping_figure("category", titles, n["category"]),
@@ -302,6 +386,7 @@ def all_figures_as_of() -> tuple[list[Figure], datetime.datetime]:
         grouping_figure("year", titles, n["year"]), funnel_figure(n["funnel"]), confiscation_rate_figure(n["funnel"]),
         median_days_figure(n["median_days"]), _sale_to_value(n["sale_to_value"]), _cost_share(n["cost_share"]),
         proceeds_figure(n["proceeds"]), in_use_figure(n["in_use"]), claims_figure(n["claims"]),
+        cooperation_by_country_figure(n["cooperation"]), cooperation_by_stage_figure(n["cooperation"]),
     ]
     return figures, min(c.as_of for c in computed.values())
 
@@ -324,6 +409,8 @@ FIGURES = {
     "proceeds": lambda: proceeds_figure(),
     "in-use": lambda: in_use_figure(),
     "claims": lambda: claims_figure(),
+    "cooperation-by-country": lambda: cooperation_by_country_figure(),
+    "cooperation-by-stage": lambda: cooperation_by_stage_figure(),
 }
 
 

@@ -202,6 +202,22 @@ CLAIM_COLUMNS = [
     Column("amount_paid", "number", _("Compensation paid"), _("What was transferred to the claimant.")),
 ]
 
+COOPERATION_COLUMNS = [
+    Column("record", "string", _("Record"),
+           _("Requests for cooperation sent or received, foreign orders received, assets of our cases frozen abroad, "
+             "or returns to other states."), list(statistics.CooperationRecord.values)),
+    Column("country", "string", _("State"),
+           _("The counterpart, issuing, freezing or receiving state (ISO 3166-1 alpha-2 code).")),
+    Column("status", "string", _("Status"),
+           _("Where the records stand: a request's status, a foreign order's status, the foreign procedure's stage "
+             "of an asset frozen abroad, or the status of a return decision.")),
+    Column("count", "integer", _("Number"), _("How many records of this kind stand at this status with this state.")),
+    Column("currency", "string", _("Currency"), _("ISO 4217 code of the amount (the agency's currency).")),
+    Column("amount", "number", _("Amount"),
+           _("Assets frozen abroad: the amount frozen; returns: what was paid to the state; empty for requests and "
+             "orders.")),
+]
+
 FLOW_COLUMNS = [
     Column("month", "yearmonth", _("Month"), _("Month of the ledger entries (agency time zone).")),
     Column("entry_kind", "string", _("Kind of entry"), _("The business event: sale, payment, cost, escrow to the "
@@ -369,6 +385,15 @@ def claim_rows() -> Iterator[dict]:
                "amount_paid": r.amount_granted if r.status == ClaimStatus.PAID else ZERO}
 
 
+def cooperation_rows() -> Iterator[dict]:
+    """International cooperation counted by kind of record, state and status (cms.statistics, as the
+    statistics page and API read it): no authority, reference, person or asset."""
+    currency = agency_currency()
+    for r in statistics.cooperation_rows():
+        yield {"record": r.record, "country": r.country, "status": r.status, "count": r.count,
+               "currency": currency, "amount": r.amount}
+
+
 def flow_rows() -> Iterator[dict]:
     """The ledger's postings summed per month, kind of entry, account purpose and type, and currency."""
     qs = (Posting.objects.annotate(
@@ -467,6 +492,10 @@ RESOURCES = [
              _("One row per claim on confiscated assets or their proceeds: who claims (by type), where it stands, "
                "the dates and the amounts claimed, granted and paid. Claimants are never named."),
              CLAIM_COLUMNS, claim_rows, ["claim_id"]),
+    Resource("cooperation", _("International cooperation"),
+             _("Requests for cooperation sent and received, foreign orders received, assets frozen abroad and returns "
+               "to other states, counted by state and status, with the amounts frozen and returned."),
+             COOPERATION_COLUMNS, cooperation_rows, ["record", "country", "status"]),
     Resource("ledger-flows", _("Ledger flows by account type"),
              _("The agency's double-entry ledger summed per month, kind of entry, account purpose and type."),
              FLOW_COLUMNS, flow_rows),

@@ -68,7 +68,23 @@ from custody.models import (
     DispositionMethod,
 )
 from custody.selectors import public_assets
-from disposition.models import BENEFICIARY_KINDS, Claim, ClaimOutcome, ClaimStatus, DecisionStatus, MonitoringReport
+from disposition.models import (
+    BENEFICIARY_KINDS,
+    AllocationPayment,
+    AssetFrozenAbroad,
+    Claim,
+    ClaimOutcome,
+    ClaimStatus,
+    CooperationRequest,
+    DecisionKind,
+    DecisionStatus,
+    DispositionDecision,
+    ForeignOrder,
+    ForeignOrderStatus,
+    ForeignStage,
+    MonitoringReport,
+    RequestStatus,
+)
 from disposition.selectors import decisions_public
 from ledger.models import AccountPurpose, Posting
 
@@ -284,19 +300,44 @@ def stage_counts() -> dict[str, int]:
     return {row["stage"]: row["n"] for row in rows}
 
 
-def counts_and_values(by: str) -> list[GroupRow]:
+def _grouping_keys() -> dict:
+    return {"stage": stage_expression(), "category": F("category"), "country_of_origin": F("case__country_of_origin"),
+            "year": year_expression()}
+
+
+def counts_by(groupings: tuple[str, ...] | list[str] = GROUPINGS) -> dict[str, list[GroupRow]]:
     """How many public assets, and their value at seizure (agency currency), per stage, category,
-    country of origin or year: one GROUP BY over the public assets' rows. Every grouping counts the
-    same assets."""
-    if by not in GROUPINGS:
-        raise ValueError(f"Unknown grouping {by!r}")
-    key = {"stage": stage_expression(), "category": F("category"), "country_of_origin": F("case__country_of_origin"),
-           "year": year_expression()}[by]  # only what the grouping reads: no join to the case for the others
-    rows = (public_assets().annotate(key=key, value_at_seizure=value_at_seizure()).order_by().values("key")
-            .annotate(count=Count("pk"), value=Coalesce(Sum(F("value_at_seizure")), ZERO, output_field=MONEY))
-            .values_list("key", "count", "value"))
-    return _order(by, [GroupRow(key=str(key), label=_label(by, key), count=count,
-                                value=Decimal(value).quantize(Decimal("0.01"))) for key, count, value in rows])
+    country of origin and/or year: one pass over the public assets' rows (GROUP BY GROUPING SETS, a
+    set per grouping; one query for all four instead of four scans). Every grouping counts the same
+    assets."""
+    if unknown := [by for by in groupings if by not in GROUPINGS]:
+        raise ValueError(f"Unknown grouping {unknown[0]!r}")
+    keys = _grouping_keys()
+    # only what the groupings read: no join to the case unless grouping by country
+    assets = (public_assets().annotate(**{f"g_{by}": keys[by] for by in groupings}, g_value=value_at_seizure())
+              .order_by().values(*[f"g_{by}" for by in groupings], "g_value"))
+    sql, params = assets.query.sql_with_params()
+    columns = ", ".join(f"g_{by}" for by in groupings)
+    sets = ", ".join(f"(g_{by})" for by in groupings)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT GROUPING({columns}), {columns}, count(*), coalesce(sum(g_value), 0) "  # noqa: S608 - ORM's SQL
+            f"FROM ({sql}) a GROUP BY GROUPING SETS ({sets})", params)
+        found = cursor.fetchall()
+    width = len(groupings)
+    result: dict[str, list[GroupRow]] = {by: [] for by in groupings}
+    for bits, *values, count, value in found:
+        # GROUPING() sets the bit of each column left out of the row's set: the one clear bit is its grouping
+        index = next(i for i in range(width) if not bits & (1 << (width - 1 - i)))
+        by, key = groupings[index], values[index]
+        result[by].append(GroupRow(key=str(key), label=_label(by, key), count=count,
+                                   value=Decimal(value).quantize(Decimal("0.01"))))
+    return {by: _order(by, rows) for by, rows in result.items()}
+
+
+def counts_and_values(by: str) -> list[GroupRow]:
+    """How many public assets, and their value at seizure, per stage, category, country of origin or year."""
+    return counts_by((by,))[by]
 
 
 def totals(rows: list[GroupRow]) -> tuple[int, Decimal]:
@@ -314,16 +355,14 @@ class FunnelStep:
     stage: str = ""  # the public stage it drills down to, if any
 
 
-def funnel() -> list[FunnelStep]:
+def funnel(stages: dict[str, int] | None = None, log: dict | None = None) -> list[FunnelStep]:
     """How many assets reached each step: restrained (restrained or seized), seized (taken into
     custody), confiscated, and of the public assets sold, assigned and returned. Counted over all
-    assets in one query; restrained and seized assets are never shown one by one."""
-    counts = _status_changes().aggregate(
-        restrained=Count("asset_id", distinct=True, filter=Q(to_state__in=[S.RESTRAINED, S.IN_CUSTODY])),
-        seized=Count("asset_id", distinct=True, filter=Q(to_state=S.IN_CUSTODY)),
-    )
+    assets in aggregate (the custody log's milestones, `custody_log_aggregates`); restrained and seized
+    assets are never shown one by one."""
+    counts = dict(custody_log_aggregates() if log is None else log)
     counts["confiscated"] = Asset.objects.filter(confiscated_at__isnull=False).count()
-    stages = stage_counts()
+    stages = stage_counts() if stages is None else stages
     return [
         FunnelStep("restrained", str(_("Restrained or seized")), counts["restrained"]),
         FunnelStep("seized", str(_("Seized (taken into custody)")), counts["seized"]),
@@ -374,17 +413,24 @@ class StageDuration:
     median_days: float | None
 
 
-def median_days_per_stage() -> list[StageDuration]:
-    """The median number of days assets spent in each interval (INTERVALS), over all assets that
-    went through it, from the custody log (percentile_cont, one query)."""
-    keys = [key for key, *_rest in INTERVALS]
-    qs = _intervals(milestones_by_asset(), "annotate")
-    aggregates = {}
-    for key in keys:
+def custody_log_aggregates() -> dict:
+    """Over the custody log's milestones of every asset, in one pass (one GROUP BY per asset, read
+    from the log's covering index of status changes): how many assets were ever restrained or seized
+    (`restrained`) and seized (`seized`), and for each interval (INTERVALS) the median of its days
+    (percentile_cont) and how many assets went through it."""
+    aggregates = {"restrained": Count("asset_id", filter=Q(restrained_at__isnull=False) | Q(seized_at__isnull=False)),
+                  "seized": Count("asset_id", filter=Q(seized_at__isnull=False))}
+    for key, *_rest in INTERVALS:
         measured = Q(**{f"days_{key}__gte": 0})
         aggregates[f"{key}__median"] = Median(f"days_{key}", filter=measured)
         aggregates[f"{key}__count"] = Count("asset_id", filter=measured)
-    result = qs.aggregate(**aggregates)
+    return _intervals(milestones_by_asset(), "annotate").aggregate(**aggregates)
+
+
+def median_days_per_stage(log: dict | None = None) -> list[StageDuration]:
+    """The median number of days assets spent in each interval (INTERVALS), over all assets that
+    went through it, from the custody log (`custody_log_aggregates`)."""
+    result = custody_log_aggregates() if log is None else log
     return [StageDuration(key, str(label), result[f"{key}__count"],
                           None if result[f"{key}__median"] is None else round(result[f"{key}__median"], 1))
             for key, label, *_rest in INTERVALS]
@@ -410,18 +456,27 @@ def _sums_over_valued_assets(per_asset: QuerySet, *, only_with: bool) -> tuple[i
     return count, Decimal(total).quantize(Decimal("0.01")), Decimal(values).quantize(Decimal("0.01"))
 
 
+def value_ratios() -> tuple[Ratio, Ratio]:
+    """Over the public assets with a value at seizure:
+    - sale price ÷ value at seizure, summed over those that were sold (a ratio of sums: each euro
+      weighs the same);
+    - management (storage and upkeep) costs ÷ value at seizure, summed over all of them.
+    Two queries: joining both sums to the assets in one query made PostgreSQL build each hash twice
+    in its parallel workers, a sixth slower over 100,000 assets (tests/benchmarks/test_statistics.py)."""
+    sold, sales, sold_values = _sums_over_valued_assets(_per_asset(_sale_postings(), negate=True), only_with=True)
+    valued, costs, values = _sums_over_valued_assets(_per_asset(_cost_postings()), only_with=False)
+    return (Ratio(sales, sold_values, _ratio(sales, sold_values), sold),
+            Ratio(costs, values, _ratio(costs, values), valued))
+
+
 def sale_to_value_ratio() -> Ratio:
-    """Sale price ÷ value at seizure, summed over the public assets that have both (a ratio of sums:
-    each euro weighs the same)."""
-    count, sales, values = _sums_over_valued_assets(_per_asset(_sale_postings(), negate=True), only_with=True)
-    return Ratio(sales, values, _ratio(sales, values), count)
+    """Sale price ÷ value at seizure, over the public assets sold that have a value (value_ratios)."""
+    return value_ratios()[0]
 
 
 def management_cost_share() -> Ratio:
-    """Management (storage and upkeep) costs ÷ value at seizure, summed over the public assets that
-    have a value at seizure."""
-    count, costs, values = _sums_over_valued_assets(_per_asset(_cost_postings()), only_with=False)
-    return Ratio(costs, values, _ratio(costs, values), count)
+    """Management costs ÷ value at seizure, over the public assets that have a value (value_ratios)."""
+    return value_ratios()[1]
 
 
 # Where proceeds went, by the purpose of the ledger account that holds them. The disposition
@@ -429,11 +484,14 @@ def management_cost_share() -> Ratio:
 # disposition.services.decisions.PAYABLE_PURPOSE by the decision's kind) and its allocations' payments
 # debit (what was paid out); the others hold money not yet assigned by any decision.
 PAYMENT_SOURCE = "allocation:"  # the ledger source of an allocation's payment (disposition.services.allocations)
+CLAIM_SOURCE = "claim:"  # the ledger source of a claim's payment out of the fund (disposition.services.claims)
 DESTINATIONS = [
     ("victims", _("Compensation of victims"), [AccountPurpose.VICTIM_COMPENSATION], True),
     ("social_reuse", _("Social-reuse projects"), [AccountPurpose.SOCIAL_REUSE_GRANTS], True),
     ("public_bodies", _("Public bodies"), [AccountPurpose.PUBLIC_BODIES], True),
     ("returned_abroad", _("Returned to foreign states"), [AccountPurpose.FOREIGN_STATES], True),
+    ("claimants", _("Paid to claimants (victims' compensation and third-party claims)"),
+     [AccountPurpose.STATE_PROCEEDS], False),
     ("state_budget", _("State budget (confiscated-proceeds fund, not yet assigned)"),
      [AccountPurpose.STATE_PROCEEDS], False),
     ("escrow", _("Held in escrow until the court decides"), [AccountPurpose.ESCROW], False),
@@ -454,22 +512,32 @@ class Destination:
         return None if self.paid is None else self.amount - self.paid
 
 
+def _claim_payments() -> Q:
+    """The postings of claims' payments (Dr fund, Cr bank), and of their reversals."""
+    return Q(entry__source__startswith=CLAIM_SOURCE) | Q(entry__reverses__source__startswith=CLAIM_SOURCE)
+
+
 def proceeds_destinations() -> list[Destination]:
     """Net proceeds by destination (agency currency), in one query over the postings. For the
     destinations of disposition decisions: assigned = what executed decisions credited to the
     destination's account, net of what revocations released back to the fund (= its credit balance
-    plus what was paid out); paid = what allocation payments debited. For the others, the credit
-    balance held there today. Their sum is every proceed received: money assigned leaves the fund."""
+    plus what was paid out); paid = what allocation payments debited. Claimants: what the payments of
+    granted claims debited from the fund (net of reversals), all of it paid. For the others, the
+    credit balance held there today. Their sum is every proceed received: money assigned or paid to
+    a claimant leaves the fund."""
     balance, paid = {}, {}
     for key, _label, purposes, by_decision in DESTINATIONS:
         on = Q(account__purpose__in=purposes)
+        if key == "claimants":
+            balance[key] = Coalesce(Sum("amount", filter=on & _claim_payments()), ZERO, output_field=MONEY)
+            continue
         balance[key] = Coalesce(Sum(F("amount") * -1, filter=on), ZERO, output_field=MONEY)
         if by_decision:
             paid[f"{key}__paid"] = Coalesce(Sum("amount", filter=on & Q(entry__source__startswith=PAYMENT_SOURCE)),
                                             ZERO, output_field=MONEY)
     result = Posting.objects.filter(currency=agency_currency()).aggregate(**balance, **paid)
     return [Destination(key, str(label), result[key] + result[f"{key}__paid"], result[f"{key}__paid"], True)
-            if by_decision else Destination(key, str(label), result[key])
+            if by_decision else Destination(key, str(label), result[key], result[key] if key == "claimants" else None)
             for key, label, _purposes, by_decision in DESTINATIONS]
 
 
@@ -562,9 +630,84 @@ def claim_figures() -> ClaimFigures:
     return ClaimFigures(**result)
 
 
+# ---- international cooperation ---------------------------------------------------------------
+
+
+class CooperationRecord(TextChoices):
+    REQUEST_SENT = "request_sent", _("Requests sent")
+    REQUEST_RECEIVED = "request_received", _("Requests received")
+    FOREIGN_ORDER = "foreign_order", _("Foreign orders received")
+    FROZEN_ABROAD = "frozen_abroad", _("Assets frozen abroad")
+    RETURN = "return", _("Returns to other states")
+
+
+# The statuses (or stages) of each kind of record, in the order of their life cycle.
+COOPERATION_STATUSES: dict[str, type[TextChoices]] = {
+    CooperationRecord.REQUEST_SENT: RequestStatus, CooperationRecord.REQUEST_RECEIVED: RequestStatus,
+    CooperationRecord.FOREIGN_ORDER: ForeignOrderStatus, CooperationRecord.FROZEN_ABROAD: ForeignStage,
+    CooperationRecord.RETURN: DecisionStatus,
+}
+
+
+@dataclass(frozen=True)
+class CooperationRow:
+    """How many records of one kind stand at one status with one state, and for assets frozen abroad
+    the amount frozen, for returns the amount paid to the state (agency currency; None: no amount)."""
+
+    record: str
+    country: str  # ISO 3166-1 alpha-2: the counterpart, issuing, freezing or receiving state
+    status: str
+    count: int
+    amount: Decimal | None = None
+
+    @property
+    def status_label(self) -> str:
+        choices = COOPERATION_STATUSES[self.record]
+        return str(choices(self.status).label) if self.status in choices.values else self.status
+
+
+def _cooperation_order(row: CooperationRow) -> tuple:
+    statuses = COOPERATION_STATUSES[row.record].values
+    return (CooperationRecord.values.index(row.record), countries.name(row.country) or row.country,
+            statuses.index(row.status) if row.status in statuses else 99)
+
+
+def cooperation_rows() -> list[CooperationRow]:
+    """International cooperation counted by kind of record, state and status: one GROUP BY per kind.
+    Requests sent and received (by counterpart state), foreign orders received (by issuing state),
+    assets of our cases frozen abroad (by country and foreign stage, with the amount frozen) and the
+    returns to other states that the public record shows (disposition decisions of kind return, by
+    recipient state and status, with what their allocations' payments, each a ledger transfer, paid
+    to the state). Only states, statuses, counts and amounts: no authority, reference, subject, person
+    or asset is named."""
+    currency = agency_currency()
+    rows = [CooperationRow(f"request_{r['direction']}", r["counterpart_state"], r["status"], r["n"])
+            for r in CooperationRequest.objects.order_by().values("direction", "counterpart_state", "status")
+            .annotate(n=Count("pk"))]
+    rows += [CooperationRow(CooperationRecord.FOREIGN_ORDER, r["issuing_state"], r["status"], r["n"])
+             for r in ForeignOrder.objects.order_by().values("issuing_state", "status").annotate(n=Count("pk"))]
+    rows += [CooperationRow(CooperationRecord.FROZEN_ABROAD, r["country"], r["stage"], r["n"], r["amount"])
+             for r in AssetFrozenAbroad.objects.order_by().values("country", "stage").annotate(
+                 n=Count("pk"), amount=Coalesce(Sum("amount", filter=Q(currency=currency)), ZERO,
+                                                output_field=MONEY))]
+    paid = (AllocationPayment.objects.filter(allocation__decision=OuterRef("pk"), currency=currency).order_by()
+            .values("allocation__decision").annotate(total=Sum("amount")).values("total"))
+    returns = (DispositionDecision.objects.filter(pk__in=decisions_public().values("pk"),
+                                                  kind=DecisionKind.FOREIGN_RETURN)
+               .annotate(paid=Coalesce(Subquery(paid, output_field=MONEY), ZERO, output_field=MONEY)))
+    by_state: dict[tuple[str, str], list] = {}
+    for state, status, amount in returns.values_list("recipient_state", "status", "paid"):
+        found = by_state.setdefault((str(state), status), [0, ZERO])
+        found[0] += 1
+        found[1] += amount
+    rows += [CooperationRow(CooperationRecord.RETURN, state, status, n, amount)
+             for (state, status), (n, amount) in by_state.items()]
+    return sorted(rows, key=_cooperation_order)
+
+
 # ---- the figures, cached ---------------------------------------------------------------------
 
-# The figures take a second or two over 100,000 assets: each is cached (Django's cache; Redis where
+# The figures take about a second over 100,000 assets: each is cached (Django's cache; Redis where
 # configured, but the figures are computed anyway when it cannot be reached), under the data's
 # generation, so that a custody transition, an edit of the register, an appraisal, a ledger entry or
 # a step of a disposition shows at once; and for FIGURES_SECONDS at most, for what the generation
@@ -594,11 +737,15 @@ class Computed:
     as_of: datetime.datetime
 
 
+def _cache_key(name: str, generation: str) -> str:
+    return f"cms:figures:v2:{name}:{translation.get_language() or ''}:{generation}"
+
+
 def cached(name: str, compute: Callable[[], object], *, generation: str | None = None) -> Computed:
     """`compute()`, cached under `name`, the active language (labels are translated) and the data's
     generation; computed afresh when the cache fails (it is only a cache)."""
     generation = data_generation() if generation is None else generation
-    key = f"cms:figures:v1:{name}:{translation.get_language() or ''}:{generation}"
+    key = _cache_key(name, generation)
     try:
         found = cache.get(key)
     except Exception:  # noqa: BLE001 - Redis down or unreadable entry: compute, as without a cache
@@ -624,9 +771,50 @@ NUMBERS: dict[str, Callable[[], object]] = {
     "proceeds": lambda: proceeds_destinations(),
     "in_use": lambda: assigned_in_use(),
     "claims": lambda: claim_figures(),
+    "cooperation": lambda: cooperation_rows(),
 }
 
 
 def numbers(name: str, *, generation: str | None = None) -> Computed:
     """One figure's numbers (NUMBERS), from the cache when the data have not changed."""
     return cached(name, NUMBERS[name], generation=generation)
+
+
+def compute_all() -> dict[str, object]:
+    """Every figure's numbers (the keys of NUMBERS), sharing the passes they have in common: the four
+    groupings in one query (whose stages the funnel and the share in use read), the funnel and the
+    medians in one pass over the custody log."""
+    groupings = counts_by()
+    log = custody_log_aggregates()
+    sale_to_value, cost_share = value_ratios()
+    return {**groupings, "funnel": funnel({r.key: r.count for r in groupings["stage"]}, log),
+            "median_days": median_days_per_stage(log), "sale_to_value": sale_to_value, "cost_share": cost_share,
+            "proceeds": proceeds_destinations(), "in_use": assigned_in_use(groupings["stage"]),
+            "claims": claim_figures(), "cooperation": cooperation_rows()}
+
+
+def all_numbers(*, generation: str | None = None) -> dict[str, Computed]:
+    """Every figure's numbers, from the cache (one round trip) when the data have not changed; those
+    missing computed together (compute_all) when most are, else one by one, and kept."""
+    generation = data_generation() if generation is None else generation
+    keys = {name: _cache_key(name, generation) for name in NUMBERS}
+    try:
+        found = cache.get_many(list(keys.values()))
+    except Exception:  # noqa: BLE001 - Redis down or an unreadable entry: compute, as without a cache
+        logger.warning("Statistics cache unreadable; computing the figures", exc_info=True)
+        found = {}
+    result = {name: found[key] for name, key in keys.items() if isinstance(found.get(key), Computed)}
+    missing = [name for name in NUMBERS if name not in result]
+    if not missing:
+        return result
+    now = timezone.now()
+    if len(missing) > len(NUMBERS) // 2:
+        values = compute_all()
+        fresh = {name: Computed(values[name], now) for name in missing}
+    else:
+        fresh = {name: Computed(NUMBERS[name](), now) for name in missing}
+    try:
+        cache.set_many({keys[name]: computed for name, computed in fresh.items()}, FIGURES_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("Statistics cache unwritable; the figures not kept", exc_info=True)
+    return {**result, **fresh}

@@ -805,6 +805,12 @@ class CustodyEvent(models.Model):
         verbose_name = _("custody event")
         verbose_name_plural = _("custody events")
         ordering = ["asset_id", "seq"]
+        # The status changes of each asset, in asset order, with what the public statistics read of them
+        # (cms.statistics.milestones_by_asset: the funnel and the median days per stage): an index-only
+        # scan of the append-only log instead of reading every entry's row, a third of that query's time
+        # over 100,000 assets (tests/benchmarks/test_statistics.py).
+        indexes = [models.Index(fields=["asset"], include=["at", "to_state", "transition"],
+                                condition=Q(kind="status_change"), name="custody_event_status_changes")]
         constraints = [
             models.UniqueConstraint(fields=["asset", "seq"], name="custody_event_seq_unique"),
             models.CheckConstraint(condition=Q(seq__gte=1), name="custody_event_seq_positive"),

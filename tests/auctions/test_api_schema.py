@@ -92,8 +92,8 @@ def test_the_document_is_valid_openapi_and_names_every_path_of_the_api(spec):
         "/lots/": {"get"}, "/lots/{lot_id}/": {"get"},
         "/lots/{lot_id}/bids/": {"get", "post"},
         # the public record's statistics and open data (cms/api.py)
-        "/statistics/": {"get"}, "/open-data/datapackage.json": {"get"}, "/open-data/{resource}.csv": {"get"},
-        "/open-data/{resource}.json": {"get"}}
+        "/statistics/": {"get"}, "/statistics/cooperation/": {"get"}, "/open-data/datapackage.json": {"get"},
+        "/open-data/{resource}.csv": {"get"}, "/open-data/{resource}.json": {"get"}}
     assert spec["paths"]["/lots/{lot_id}/bids/"]["post"]["security"] == [{"BearerToken": []}, {"SessionWithCsrf": []}]
 
 

@@ -27,7 +27,7 @@ finance_pair = statistics_data.finance_pair
 record = statistics_data.record
 dispositions = statistics_data.dispositions
 
-RESOURCES = ("assets", "dispositions", "monitoring-reports", "claims", "ledger-flows")
+RESOURCES = ("assets", "dispositions", "monitoring-reports", "claims", "cooperation", "ledger-flows")
 
 
 def body(response) -> str:
@@ -41,11 +41,13 @@ def every_public_body(client) -> dict[str, str]:
         for fmt in ("csv", "json"):
             address = f"/api/v1/open-data/{name}.{fmt}"
             bodies[address] = body(client.get(address))
+    groupings = [f"/api/v1/statistics/?by={by}" for by in statistics.GROUPINGS]
     for address in ["/api/v1/open-data/datapackage.json", "/statistics/", "/statistics/data-dictionary/",
-                    *[f"/api/v1/statistics/?by={by}" for by in statistics.GROUPINGS]]:
+                    "/api/v1/statistics/cooperation/", *groupings]:
         bodies[address] = client.get(address).content.decode()
     for slug in ("by-stage", "by-category", "by-country-of-origin", "by-year", "funnel", "proceeds", "in-use", "claims",
-                 "sale-to-value", "cost-share", "median-days", "confiscation-rate"):
+                 "sale-to-value", "cost-share", "median-days", "confiscation-rate", "cooperation-by-country",
+                 "cooperation-by-stage"):
         address = f"/statistics/tables/{slug}/"
         bodies[address] = client.get(address).content.decode()
     return bodies

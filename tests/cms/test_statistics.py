@@ -120,7 +120,7 @@ def test_the_figures_follow_the_record(record, client):
     # And the page shows each figure with its chart, its method, its CSV and drill-down links
     html = client.get("/statistics/").content.decode()
     assert html.count('<svg aria-hidden="true"') >= 10 and "<script" not in html.split("<main", 1)[-1]
-    assert html.count('class="stat-method"') == 12  # (the twelfth: claims of third parties and victims)
+    assert html.count('class="stat-method"') == 14  # (then claims, and cooperation by state and by stage)
     assert "No monitoring reports yet" in html
     for link in ("/assets/?stage=sold", "/assets/?stage=assigned", "/assets/?category=real_estate",
                  "/assets/?country=NG", "/assets/?year=2024"):

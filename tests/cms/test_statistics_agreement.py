@@ -180,3 +180,14 @@ def test_the_page_works_when_the_cache_fails(record, client, monkeypatch):
     assert client.get("/statistics/").status_code == 200
     assert statistics.totals(statistics.numbers("stage").value)[0] == statistics_data.EXPECTED_PUBLIC_COUNT
     assert client.get("/api/v1/statistics/?by=stage").json()["rows"]
+
+
+def test_the_figures_computed_together_for_the_page_equal_each_computed_alone(dispositions):
+    # Given the record with its decisions, claims and payments
+    # When the page's numbers are computed together (sharing their passes over the register and the log)
+    together = statistics.compute_all()
+    # Then each equals the figure computed on its own, as the API and the tables' downloads compute it
+    assert set(together) == set(statistics.NUMBERS)
+    for name, compute in statistics.NUMBERS.items():
+        assert together[name] == compute(), name
+    assert together["stage"] and together["year"]  # not vacuously: the groupings have rows

@@ -79,3 +79,23 @@ def test_the_claims_export_has_a_row_per_claim_and_no_personal_data(heard, clien
     assert len(as_json) == 4
     for text in (as_csv, json.dumps(as_json)):
         assert CLAIMANT_NAME not in text and CLAIMANT_ADDRESS not in text and "Letter received" not in text
+
+
+def test_a_paid_claim_has_its_own_line_where_the_proceeds_went_and_the_totals_still_add_up(heard, client):
+    # Given 10,000 in the fund, of which a granted claim was paid 3,000 (the others not paid)
+    destinations = {d.key: d for d in statistics.proceeds_destinations()}
+    # Then the claimants' line shows the 3,000, all of it paid, and the fund what is left
+    assert (destinations["claimants"].amount, destinations["claimants"].paid) == (Decimal("3000.00"),
+                                                                                  Decimal("3000.00"))
+    assert destinations["claimants"].outstanding == 0
+    assert destinations["state_budget"].amount == Decimal("7000.00")
+    # and the destinations still add up to every proceed received
+    assert sum(d.amount for d in destinations.values()) == Decimal("10000.00")
+    # And the page's table and its download say the same
+    html = client.get("/statistics/").content.decode()
+    assert "Paid to claimants" in html and CLAIMANT_NAME not in html
+    download = {row[0]: row for row in csv.reader(io.StringIO(
+        client.get("/statistics/tables/proceeds/").content.decode()))}
+    assert download["claimants"][1:] == ["3000.00", "3000.00", "0.00"]
+    assert download["state_budget"][1] == "7000.00"
+    assert download["total"][1:3] == ["10000.00", "3000.00"]
