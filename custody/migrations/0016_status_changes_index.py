@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("custody", "0014_four_eyes_end_of_custody"),
+        ("custody", "0015_auditors_read_sign_in_unlocks"),
     ]
 
     operations = [
