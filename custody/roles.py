@@ -58,7 +58,9 @@ AUDIT_TRAIL_ROLES = [AUDITOR]
 # Wagtail's report shows an entry only to those holding some permission on its record's model: the
 # auditors also read these, whose models have no page in the admin (custody migration 0015): the
 # failed sign-ins a superuser forgot by unlocking them (common.security.services).
-AUDIT_TRAIL_ALSO_READS = {"axes": ["view_accessattempt"]}
+# Custody migration 0017 adds staff turning off their own two-factor authentication (logged on the
+# authenticator they forgot).
+AUDIT_TRAIL_ALSO_READS = {"axes": ["view_accessattempt"], "otp_totp": ["view_totpdevice"]}
 # Added after the mapping above was first applied (custody migration 0014 grants it: earlier migrations
 # sync the mapping before the model exists): every role that reads the register reads the requests
 # awaiting a second approver too.

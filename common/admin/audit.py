@@ -26,7 +26,7 @@ from wagtail.admin.views.reports.audit_logging import (
 )
 from wagtail.log_actions import LogFormatter
 
-from common.security.services import SIGN_IN_UNLOCK_LOG_ACTION
+from common.security.services import SIGN_IN_UNLOCK_LOG_ACTION, TWO_FACTOR_OFF_LOG_ACTION
 from common.transitions import ACTION_LOG_ACTION, TRANSITION_LOG_ACTION
 
 from .policies import AUDIT_TRAIL_PERMISSION
@@ -111,6 +111,14 @@ def register_log_actions(actions) -> None:
 
         def format_comment(self, log_entry):
             return (log_entry.data or {}).get("reason", "")
+
+    @actions.register_action(TWO_FACTOR_OFF_LOG_ACTION)
+    class TwoFactorOffFormatter(LogFormatter):
+        label = _("Two-factor authentication turned off")
+
+        def format_message(self, log_entry):
+            return _("Turned off their two-factor authentication (%(username)s's authenticator is forgotten)") % {
+                "username": (log_entry.data or {}).get("username", "")}
 
     @actions.register_action(SIGN_IN_UNLOCK_LOG_ACTION)
     class SignInUnlockFormatter(LogFormatter):

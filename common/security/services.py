@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 DEVICE_NAME = "Authenticator app"
 # Wagtail's log (the audit trail, common.admin.audit): a locked-out sign-in's failed attempts forgotten.
 SIGN_IN_UNLOCK_LOG_ACTION = "common.sign_in_unlock"
+TWO_FACTOR_OFF_LOG_ACTION = "common.two_factor_off"
 
 
 @transaction.atomic
@@ -60,11 +61,16 @@ def totp_device_remove(*, user) -> int:
     if two_factor_required(user):
         raise NotPermitted(_("Your role requires two-factor authentication, so it cannot be turned off. To use "
                              "another phone or app, set up a new authenticator: it replaces this one."))
-    count, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    devices = list(TOTPDevice.objects.select_for_update().filter(user=user).order_by("pk"))
+    for device in devices:  # in the audit trail: a sign-in safeguard was turned off, by whom
+        log_entry(instance=device, action=TWO_FACTOR_OFF_LOG_ACTION, user=user, deleted=True,
+                  title=f"{user.get_username()} — {device.name}", data={"username": user.get_username()})
+    count, _by_model = TOTPDevice.objects.filter(pk__in=[d.pk for d in devices]).delete()
     log.warning("Two-factor authentication turned off by %s (%d authenticators removed)", user.get_username(), count)
     return count
 
 
+@transaction.atomic
 def sign_in_lock_release(*, username: str | None = None, ip_address: str | None = None, released_by) -> int:
     """Unlock a locked-out username (from every address) or address (for every username): forget
     their failed attempts (axes' reset). Each forgotten attempt record is in the audit trail (Wagtail's

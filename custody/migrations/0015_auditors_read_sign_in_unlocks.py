@@ -1,6 +1,9 @@
 from django.db import migrations
 
-from custody.roles import AUDIT_TRAIL_ALSO_READS, AUDIT_TRAIL_ROLES, ensure_permissions
+from custody.roles import AUDIT_TRAIL_ROLES, ensure_permissions
+
+# As it stood when this ran (custody.roles.AUDIT_TRAIL_ALSO_READS has grown since: 0017).
+ALSO_READS = {"axes": ["view_accessattempt"]}
 
 
 def grant(apps, schema_editor):
@@ -8,7 +11,7 @@ def grant(apps, schema_editor):
     attempt records, which Wagtail's report shows only to those holding a permission on them)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for app_label, codenames in AUDIT_TRAIL_ALSO_READS.items():
+    for app_label, codenames in ALSO_READS.items():
         ensure_permissions(apps, app_label)
         permissions = list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
         for role in AUDIT_TRAIL_ROLES:

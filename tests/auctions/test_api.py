@@ -253,8 +253,8 @@ def test_openapi_schema_describes_every_endpoint(client):
     assert set(paths) == {"/auth/token/", "/auth/tokens/", "/auth/tokens/{token_id}/", "/lots/", "/lots/{lot_id}/",
                           "/lots/{lot_id}/bids/",
                           # the public record's statistics and open data (cms)
-                          "/statistics/", "/open-data/datapackage.json", "/open-data/{resource}.csv",
-                          "/open-data/{resource}.json"}
+                          "/statistics/", "/statistics/cooperation/", "/open-data/datapackage.json",
+                          "/open-data/{resource}.csv", "/open-data/{resource}.json"}
     assert set(paths["/lots/{lot_id}/bids/"]["post"]["responses"]) == {"201", "400", "401", "403", "404", "409",
                                                                         "415", "429"}
 

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.admin.views import generic
 from wagtail.models import ModelLogEntry
 
@@ -122,6 +123,7 @@ CHANGES_NOTHING = {
 }
 LOGGED_BY_HAND = {
     "unlock_sign_in": "common.security.services.sign_in_lock_release",
+    "two_factor_remove": "common.security.services.totp_device_remove",
 }
 
 
@@ -180,6 +182,11 @@ def _sign_in_unlock(users):
         lambda: attempt
 
 
+def _two_factor_off(users):
+    device = TOTPDevice.objects.create(user=users["case_officer"], name="Authenticator app", confirmed=True)
+    return users["case_officer"], reverse("two_factor_remove"), {}, lambda: device
+
+
 def _action_without_transition(users):
     case = CaseFactory(case_officer=users["case_officer"])
     return users["case_officer"], reverse("custody_cases:action_party_add", args=[case.pk]), \
@@ -209,6 +216,7 @@ def _delete(users):
 STAFF_CHANGES = {
     "a step on a listing (valuation_candidates:listing_run)": _listing_step,
     "unlocking a sign-in (unlock_sign_in)": _sign_in_unlock,
+    "turning off one's own two-factor authentication (two_factor_remove)": _two_factor_off,
     "an action that is no transition (custody_cases:action_party_add)": _action_without_transition,
     "a create form (valuation_profiles:add)": _create,
     "an edit form (valuation_profiles:edit)": _edit,
