@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from common.forms import apply_validation_error
 from common.security.forms import BidderLoginForm
-from common.throttle import TOO_MANY, throttle, too_many_page
+from common.throttle import throttle, too_many_page
 from common.urls import absolute_reverse
 
 from .exceptions import DomainError
@@ -67,8 +67,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         profile = form.profile_data()
         if data.get("id_document_file"):
             profile["id_document_file"] = data["id_document_file"]
-        if throttle("sign_up").exceeded(request, email=data["email"]):
-            form.add_error(None, TOO_MANY)
+        if throttle("sign_up").refused(request, form, email=data["email"]):
             status = 429
         else:
             try:
@@ -187,8 +186,7 @@ class BidderPasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         """Django's answer is the same whether the address has an account; the mails are throttled."""
-        if throttle("email").exceeded(self.request, email=form.cleaned_data["email"]):
-            form.add_error(None, TOO_MANY)
+        if throttle("email").refused(self.request, form, email=form.cleaned_data["email"]):
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
 
@@ -236,9 +234,8 @@ def email_change(request: HttpRequest) -> HttpResponse:
         return redirect("auctions:catalogue")
     form = EmailChangeForm(request.POST if request.method == "POST" else None, user=request.user)
     status = 200
-    if request.method == "POST" and form.is_valid() and throttle("email").exceeded(
-            request, email=form.cleaned_data["new_email"]):
-        form.add_error(None, TOO_MANY)
+    if request.method == "POST" and form.is_valid() and throttle("email").refused(
+            request, form, email=form.cleaned_data["new_email"]):
         status = 429
     elif request.method == "POST" and form.is_valid():
         try:

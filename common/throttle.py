@@ -77,6 +77,14 @@ class Throttle:
                                      window=self.window) or over
         return over
 
+    def refused(self, request: HttpRequest, form, email: str = "") -> bool:
+        """Count this attempt (exceeded); when over a limit, put the refusal on `form`, above its fields,
+        and say so: the caller then answers 429 with the form."""
+        if not self.exceeded(request, email=email):
+            return False
+        form.add_error(None, TOO_MANY)
+        return True
+
 
 def throttle(scope: str) -> Throttle:
     """The throttle `scope` as settings.THROTTLES configures it (per_client, per_email, window)."""

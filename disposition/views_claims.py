@@ -34,7 +34,7 @@ from django.views.decorators.http import require_POST
 from common.currencies import currency_choices
 from common.exceptions import DomainError
 from common.forms import AmountField, apply_validation_error
-from common.throttle import TOO_MANY, throttle, too_many_page
+from common.throttle import throttle, too_many_page
 
 from .models import Claim, ClaimantType, ClaimStatus, ClaimSubject, DispositionEvent, NoticeStatus, PublicNotice
 from .services import claims
@@ -167,9 +167,8 @@ def claimant_sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("disposition:my_claims")
     form = ClaimantSignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and throttle("sign_up").exceeded(
-            request, email=form.cleaned_data["email"]):
-        form.add_error(None, TOO_MANY)
+    if request.method == "POST" and form.is_valid() and throttle("sign_up").refused(
+            request, form, email=form.cleaned_data["email"]):
         return render(request, "disposition/claims/sign_up.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:

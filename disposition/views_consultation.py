@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.exceptions import DomainError
-from common.throttle import TOO_MANY, throttle
+from common.throttle import throttle
 
 from .models import Position
 from .selectors_consultation import consultation_public, consultations_public
@@ -55,9 +55,8 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
         raise Http404
     form = CommentForm(request.POST) if request.method == "POST" else CommentForm()
     status = 200
-    if request.method == "POST" and form.is_valid() and throttle("email").exceeded(
-            request, email=form.cleaned_data["email"]):
-        form.add_error(None, TOO_MANY)
+    if request.method == "POST" and form.is_valid() and throttle("email").refused(
+            request, form, email=form.cleaned_data["email"]):
         status = 429
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
