@@ -112,3 +112,39 @@ def test_the_api_sign_in_limit_survives_the_cache_going_down(client, cache_down)
     response = client.post("/api/v1/auth/token/", {"username": f"u{uuid.uuid4().hex[:8]}", "password": "x"},
                            content_type="application/json")
     assert response.status_code == 401
+
+
+def test_claimant_sign_ups_from_one_client_stop_at_the_limit(client, settings, django_capture_on_commit_callbacks):
+    settings.THROTTLES = {**settings.THROTTLES, "sign_up": (2, 5, 3600)}
+    url = reverse("disposition:claimant_sign_up")
+
+    def sign_up(n):
+        client.cookies.clear()
+        return client.post(url, {"username": f"claimant{n}", "email": f"claimant{n}@example.org",
+                                 "password1": PASSWORD, "password2": PASSWORD}, REMOTE_ADDR="203.0.113.8")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert [sign_up(n).status_code for n in range(2)] == [302, 302]
+        refused = sign_up(2)
+    assert refused.status_code == 429 and TOO_MANY in refused.content.decode()
+    assert not get_user_model().objects.filter(username="claimant2").exists()
+
+
+def test_consultation_comments_for_one_address_stop_at_the_limit(client, settings, case, case_officer,
+                                                                 django_capture_on_commit_callbacks):
+    from disposition.models import ConsultationComment
+    from tests.disposition.consultation_helpers import consultation_on, proposed_reuse
+
+    settings.THROTTLES = {**settings.THROTTLES, "email": (10, 2, 3600)}
+    page = reverse("disposition:consultation", args=[consultation_on(proposed_reuse(case, case_officer),
+                                                                     case_officer).pk])
+
+    def comment(n, ip):
+        return client.post(page, {"position": "support", "text": f"Comment {n}", "author_name": "Ada",
+                                  "email": "ada@example.org"}, REMOTE_ADDR=ip)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert [comment(n, f"203.0.113.{n + 1}").status_code for n in range(2)] == [302, 302]
+        refused = comment(2, "198.51.100.3")
+    assert refused.status_code == 429 and TOO_MANY in refused.content.decode()
+    assert ConsultationComment.objects.count() == 2 and len(mail.outbox) == 2
