@@ -197,10 +197,7 @@ def _database_within_timeout() -> str:
         if _database_probe is None or _database_probe.done():
             _database_probe = _database_pool.submit(_check_database)
         probe = _database_probe
-    try:
-        return probe.result(timeout=settings.READINESS_TIMEOUT_MS / 1000)
-    except FutureTimeout:
-        return "timeout"
+    return _answer_within_timeout(probe)
 
 
 def _check_migrations() -> str:
@@ -254,9 +251,13 @@ def _check_storage() -> str:
 def _in_thread(check) -> str:
     """Run a check that talks to Redis in a thread of its own, so a frozen server costs the probe its
     timeout and no more."""
-    future = _checks_pool.submit(check)
+    return _answer_within_timeout(_checks_pool.submit(check))
+
+
+def _answer_within_timeout(check: Future) -> str:
+    """A check's answer, or "timeout" once the probe's timeout has passed (the check may go on)."""
     try:
-        return future.result(timeout=settings.READINESS_TIMEOUT_MS / 1000)
+        return check.result(timeout=settings.READINESS_TIMEOUT_MS / 1000)
     except FutureTimeout:
         return "timeout"
 
